@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Matching and parsing code is pure: it is compiled unchanged into the
+ * module and into the userspace unit tests, fuzzers and benchmarks. This
+ * header is the only place that differs between the two worlds.
+ */
+#ifndef _CW_PURE_H
+#define _CW_PURE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/bitops.h>
+#include <linux/kernel.h>
+#include <asm/byteorder.h>
+#else
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef uint16_t __be16;
+typedef uint32_t __be32;
+
+#define GFP_KERNEL 0
+#define kvzalloc(size, gfp) calloc(1, (size))
+#define kvfree(p) free(p)
+#define kzalloc(size, gfp) calloc(1, (size))
+#define kfree(p) free(p)
+#define be32_to_cpu(x) ntohl(x)
+#define cpu_to_be32(x) htonl(x)
+#define be16_to_cpu(x) ntohs(x)
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BIT_ULL(n) (1ULL << (n))
+#endif
+
+#endif /* _CW_PURE_H */

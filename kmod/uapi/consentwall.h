@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * consentwall: kernel-enforced telemetry consent.
+ *
+ * The generic netlink contract between consentwall.ko and userspace. This is
+ * the only header userspace includes. Every attribute is a string, a 32- or
+ * 64-bit integer, or an address in network byte order: no binary structs.
+ *
+ * Conversation of the daemon (consentd) with the kernel:
+ *
+ *   CW_CMD_CLAIM                      become the owner of this network
+ *                                     namespace; held until the socket closes
+ *   CW_CMD_BEGIN                      open a ruleset transaction (owner only)
+ *   CW_CMD_ADD     x N                add endpoints to one purpose:
+ *                    CW_A_PURPOSE_NAME, [CW_A_PURPOSE_DESC],
+ *                    CW_A_ENTRIES { CW_A_ENTRY { ... } x M }
+ *   CW_CMD_COMMIT                     swap the new ruleset in (RCU); the reply
+ *                                     carries CW_A_GENERATION
+ *   CW_CMD_ABORT                      drop the transaction
+ *   CW_CMD_SET_CONSENT                CW_A_PURPOSE_NAME, CW_A_CONSENT
+ *
+ * Consent is kept by purpose name across commits: a purpose that exists in
+ * both the old and the new ruleset keeps its decision. When the owner's
+ * socket is released every consent reverts to denied; the ruleset stays.
+ *
+ * Blocked attempts are unicast to the owner only, as CW_CMD_EVENT messages
+ * carrying CW_A_GENERATION, CW_A_PURPOSES (the denied purposes that matched,
+ * names only), CW_A_FAMILY, CW_A_PROTO, CW_A_ADDR, CW_A_PORT, CW_A_UID (when
+ * the packet had a full socket) and CW_A_NAME (when known).
+ *
+ * CW_CMD_EXPLAIN runs the classifier on a described packet: CW_A_FAMILY,
+ * CW_A_PROTO, CW_A_ADDR, CW_A_PORT, [CW_A_UID], [CW_A_NAME]. The reply holds
+ * CW_A_VERDICT, CW_A_GENERATION and CW_A_PURPOSES (every purpose that
+ * matched, with CW_PURPOSE_A_NAME and CW_PURPOSE_A_CONSENT).
+ *
+ * CW_CMD_GET_STATUS replies with CW_A_POLICED, CW_A_CONFIGURED, CW_A_OWNER,
+ * CW_A_GENERATION, CW_A_NR_ENTRIES, CW_A_MEMORY, CW_A_COUNTERS and
+ * CW_A_PURPOSES (name, description, consent, entries of every purpose).
+ * CW_CMD_GET_STATS dumps one message per purpose: CW_A_GENERATION and one
+ * CW_A_PURPOSE with its counters since the ruleset was committed.
+ *
+ * Any process may read: CW_CMD_GET_STATUS, CW_CMD_GET_STATS (dump, one
+ * message per purpose) and CW_CMD_EXPLAIN. Every other command requires
+ * CAP_NET_ADMIN in the initial user namespace (GENL_ADMIN_PERM).
+ */
+#ifndef _UAPI_LINUX_CONSENTWALL_H
+#define _UAPI_LINUX_CONSENTWALL_H
+
+#define CW_GENL_NAME		"consentwall"
+#define CW_GENL_VERSION		1
+
+/* Limits the kernel enforces; the daemon checks them first. */
+#define CW_PURPOSES_MAX		64	/* purposes in one ruleset */
+#define CW_PURPOSE_NAME_MAX	32	/* bytes, including the NUL */
+#define CW_PURPOSE_DESC_MAX	256	/* bytes, including the NUL */
+#define CW_NAME_MAX		254	/* a DNS name, without the trailing dot */
+
+enum cw_cmd {
+	CW_CMD_UNSPEC,
+	CW_CMD_CLAIM,
+	CW_CMD_BEGIN,
+	CW_CMD_ADD,
+	CW_CMD_COMMIT,
+	CW_CMD_ABORT,
+	CW_CMD_SET_CONSENT,
+	CW_CMD_GET_STATUS,
+	CW_CMD_GET_STATS,
+	CW_CMD_EXPLAIN,
+	CW_CMD_EVENT,
+	__CW_CMD_MAX
+};
+#define CW_CMD_MAX (__CW_CMD_MAX - 1)
+
+/* Verdicts, in CW_A_VERDICT. */
+enum cw_verdict {
+	CW_VERDICT_ACCEPT,
+	CW_VERDICT_BLOCK,
+};
+
+/* Top-level attributes. */
+enum cw_attr {
+	CW_A_UNSPEC,
+	CW_A_PURPOSE_NAME,	/* string, < CW_PURPOSE_NAME_MAX, [a-z0-9._-] */
+	CW_A_PURPOSE_DESC,	/* string, < CW_PURPOSE_DESC_MAX */
+	CW_A_ENTRIES,		/* nest of CW_A_ENTRY */
+	CW_A_CONSENT,		/* u32: 0 denied, 1 granted */
+	CW_A_GENERATION,	/* u32: ruleset generation, 0 = never committed */
+	CW_A_OWNER,		/* u32: netlink port id of the owner, 0 = none */
+	CW_A_CONFIGURED,	/* u32: 1 once a ruleset was committed */
+	CW_A_POLICED,		/* u32: 1 if this namespace is filtered */
+	CW_A_PURPOSES,		/* nest of CW_A_PURPOSE */
+	CW_A_PURPOSE,		/* nest of enum cw_purpose_attr */
+	CW_A_FAMILY,		/* u32: AF_INET or AF_INET6 */
+	CW_A_PROTO,		/* u32: IPPROTO_TCP, IPPROTO_UDP, or another */
+	CW_A_ADDR,		/* binary: 4 (AF_INET) or 16 (AF_INET6) bytes */
+	CW_A_PORT,		/* u32: destination port, host order */
+	CW_A_UID,		/* u32: socket owner uid */
+	CW_A_NAME,		/* string: destination name, if known */
+	CW_A_VERDICT,		/* u32: enum cw_verdict */
+	CW_A_COUNTERS,		/* nest of enum cw_counter_attr (namespace) */
+	CW_A_NR_ENTRIES,	/* u32: entries in the ruleset */
+	CW_A_MEMORY,		/* u64: bytes the ruleset uses */
+	CW_A_PAD,
+	__CW_A_MAX
+};
+#define CW_A_MAX (__CW_A_MAX - 1)
+
+/*
+ * One endpoint, inside CW_A_ENTRIES. Exactly one of these forms:
+ *   address: CW_ENTRY_A_FAMILY, CW_ENTRY_A_ADDR, [CW_ENTRY_A_PREFIXLEN],
+ *            [CW_ENTRY_A_PROTO, [CW_ENTRY_A_PORT_MIN, CW_ENTRY_A_PORT_MAX]]
+ *   app:     CW_ENTRY_A_UID
+ *   name:    CW_ENTRY_A_DOMAIN (the name and every name below it)
+ * A missing prefix length means a host (32 or 128). Ports need a protocol
+ * of tcp or udp; a missing PORT_MAX means PORT_MIN alone.
+ */
+enum cw_entry_attr {
+	CW_ENTRY_A_UNSPEC,
+	CW_ENTRY_A_FAMILY,	/* u32: AF_INET or AF_INET6 */
+	CW_ENTRY_A_ADDR,	/* binary: 4 or 16 bytes, network order */
+	CW_ENTRY_A_PREFIXLEN,	/* u32: 0..32 or 0..128 */
+	CW_ENTRY_A_PROTO,	/* u32: 0 any, IPPROTO_TCP, IPPROTO_UDP */
+	CW_ENTRY_A_PORT_MIN,	/* u32: 1..65535 */
+	CW_ENTRY_A_PORT_MAX,	/* u32: PORT_MIN..65535 */
+	CW_ENTRY_A_UID,		/* u32 */
+	CW_ENTRY_A_DOMAIN,	/* string, lower case, no trailing dot */
+	__CW_ENTRY_A_MAX
+};
+#define CW_ENTRY_A_MAX (__CW_ENTRY_A_MAX - 1)
+
+/* One purpose, inside CW_A_PURPOSES (status, explain, event, stats). */
+enum cw_purpose_attr {
+	CW_PURPOSE_A_UNSPEC,
+	CW_PURPOSE_A_NAME,		/* string */
+	CW_PURPOSE_A_DESC,		/* string */
+	CW_PURPOSE_A_CONSENT,		/* u32 */
+	CW_PURPOSE_A_NR_ENTRIES,	/* u32 */
+	CW_PURPOSE_A_BLOCKED_PACKETS,	/* u64 */
+	CW_PURPOSE_A_BLOCKED_BYTES,	/* u64 */
+	CW_PURPOSE_A_ALLOWED_PACKETS,	/* u64 */
+	CW_PURPOSE_A_ALLOWED_BYTES,	/* u64 */
+	CW_PURPOSE_A_PAD,
+	__CW_PURPOSE_A_MAX
+};
+#define CW_PURPOSE_A_MAX (__CW_PURPOSE_A_MAX - 1)
+
+/* Namespace counters, inside CW_A_COUNTERS. All u64. */
+enum cw_counter_attr {
+	CW_COUNTER_A_UNSPEC,
+	CW_COUNTER_A_OWNER_RELEASES,	/* owner sockets that went away */
+	CW_COUNTER_A_EVENTS_SENT,	/* events delivered to the owner */
+	CW_COUNTER_A_EVENTS_DROPPED,	/* events lost to the rate limit */
+	CW_COUNTER_A_UNCONFIGURED_BLOCKED, /* packets blocked before config */
+	CW_COUNTER_A_COMMITS,		/* rulesets committed */
+	CW_COUNTER_A_PAD,
+	__CW_COUNTER_A_MAX
+};
+#define CW_COUNTER_A_MAX (__CW_COUNTER_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_CONSENTWALL_H */
