@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Packet name parsers (see parse.h). Pure code: no kernel-only calls, so the
+ * unit tests and fuzzers compile this very file.
+ */
+#include "parse.h"
+
+static inline u32 cw_min(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+static inline char cw_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+const char *cw_parse_result_str(enum cw_parse_result r)
+{
+	switch (r) {
+	case CW_PARSE_NAME:
+		return "name";
+	case CW_PARSE_NO_NAME:
+		return "no name";
+	case CW_PARSE_NOT_PROTO:
+		return "not this protocol";
+	case CW_PARSE_INCOMPLETE:
+		return "incomplete";
+	case CW_PARSE_OVER_BUDGET:
+		return "over budget";
+	}
+	return "?";
+}
+
+/*
+ * In may equal out: each byte is read before the byte at the same index is
+ * written. On failure out holds an empty string, so a caller that ignores
+ * the return value still never sees part of a name.
+ */
+u32 cw_name_normalize(const char *in, u32 len, char *out)
+{
+	u32 i, label = 0;
+
+	if (len && in[len - 1] == '.')
+		len--;
+	if (!len || len > CW_NAME_MAX)
+		goto bad;
+	for (i = 0; i < len; i++) {
+		char c = cw_lower(in[i]);
+
+		if (c == '.') {
+			if (!label)
+				goto bad;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			   c == '-' || c == '_') {
+			if (++label > 63)
+				goto bad;
+		} else {
+			goto bad;
+		}
+		out[i] = c;
+	}
+	/* A name ending in ".." leaves an empty last label. */
+	if (!label)
+		goto bad;
+	out[len] = '\0';
+	return len;
+bad:
+	out[0] = '\0';
+	return 0;
+}
+
+static enum cw_parse_result cw_found(u32 *name_len, u32 len)
+{
+	if (!len)
+		return CW_PARSE_NO_NAME;
+	*name_len = len;
+	return CW_PARSE_NAME;
+}
+
+/* ---- DNS ---------------------------------------------------------------- */
+
+#define CW_DNS_HDR	12
+#define CW_DNS_WIRE_MAX	255	/* RFC 1035 2.3.4, labels and length bytes */
+
+/*
+ * The labels are copied with dots into name, which CW_DNS_WIRE_MAX bounds
+ * to 253 bytes, then checked in place.
+ */
+static enum cw_parse_result cw_dns_msg(const u8 *p, u32 len, char *name,
+				       u32 *name_len)
+{
+	u32 off = CW_DNS_HDR, wire = 1, out = 0;
+
+	if (len < CW_DNS_HDR)
+		return CW_PARSE_INCOMPLETE;
+	/* A response is not a query: it names nothing we are sending to. */
+	if (p[2] & 0x80)
+		return CW_PARSE_NOT_PROTO;
+	if (!p[4] && !p[5])
+		return CW_PARSE_NO_NAME;
+	for (;;) {
+		u32 l, i;
+
+		if (off >= len)
+			return CW_PARSE_INCOMPLETE;
+		l = p[off];
+		if (!l)
+			break;
+		/* Compression pointers (0xc0) and the reserved 0x40/0x80. */
+		if (l & 0xc0)
+			return CW_PARSE_NO_NAME;
+		wire += 1 + l;
+		if (wire > CW_DNS_WIRE_MAX)
+			return CW_PARSE_NO_NAME;
+		if (l >= len - off)
+			return CW_PARSE_INCOMPLETE;
+		if (out)
+			name[out++] = '.';
+		for (i = 1; i <= l; i++) {
+			/* A dot inside a label is another name, not ours. */
+			if (p[off + i] == '.')
+				return CW_PARSE_NO_NAME;
+			name[out++] = p[off + i];
+		}
+		off += 1 + l;
+	}
+	/* Root name: nothing to match. QTYPE and QCLASS must follow. */
+	if (!out)
+		return CW_PARSE_NO_NAME;
+	if (len - off - 1 < 4)
+		return CW_PARSE_INCOMPLETE;
+	return cw_found(name_len, cw_name_normalize(name, out, name));
+}
+
+enum cw_parse_result cw_parse_dns_udp(const u8 *buf, u32 len, char *name,
+				      u32 *name_len)
+{
+	return cw_dns_msg(buf, cw_min(len, CW_DNS_WANT), name, name_len);
+}
+
+enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
+				      u32 *name_len)
+{
+	enum cw_parse_result r;
+	u32 mlen;
+
+	if (len < 2)
+		return CW_PARSE_INCOMPLETE;
+	mlen = (u32)buf[0] << 8 | buf[1];
+	if (mlen < CW_DNS_HDR)
+		return CW_PARSE_NOT_PROTO;
+	len = cw_min(len - 2, CW_DNS_WANT - 2);
+	if (mlen <= len) {
+		/* The whole message is here: running out means malformed. */
+		r = cw_dns_msg(buf + 2, mlen, name, name_len);
+		return r == CW_PARSE_INCOMPLETE ? CW_PARSE_NO_NAME : r;
+	}
+	return cw_dns_msg(buf + 2, len, name, name_len);
+}
+
+/* ---- HTTP --------------------------------------------------------------- */
+
+static const char * const cw_http_methods[] = {
+	"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "PATCH ",
+	"CONNECT ", "TRACE ",
+};
+
+/* Length of the method and its space, 0 if none, -1 if too short to tell. */
+static int cw_http_method(const u8 *p, u32 len)
+{
+	int maybe = 0;
+	u32 i, j;
+
+	for (i = 0; i < ARRAY_SIZE(cw_http_methods); i++) {
+		const char *m = cw_http_methods[i];
+
+		for (j = 0; m[j] && j < len && p[j] == (u8)m[j]; j++)
+			;
+		if (!m[j])
+			return j;
+		if (j == len)
+			maybe = -1;
+	}
+	return maybe;
+}
+
+/* Index of the next '\n' at or after off, or len if none. */
+static u32 cw_eol(const u8 *p, u32 off, u32 len)
+{
+	while (off < len && p[off] != '\n')
+		off++;
+	return off;
+}
+
+static bool cw_is_ows(u8 c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The value of a Host header, [v, v + n): host, then maybe ":port". */
+static enum cw_parse_result cw_http_host(const u8 *v, u32 n, char *name,
+					 u32 *name_len)
+{
+	u32 i, host = n;
+
+	/* "[2001:db8::1]:80": an address, matched by address. */
+	if (!n || v[0] == '[')
+		return CW_PARSE_NO_NAME;
+	for (i = 0; i < n; i++) {
+		if (v[i] == ':') {
+			host = i;
+			break;
+		}
+	}
+	if (host < n) {
+		u32 digits = n - host - 1;
+
+		if (digits < 1 || digits > 5)
+			return CW_PARSE_NO_NAME;
+		for (i = host + 1; i < n; i++)
+			if (v[i] < '0' || v[i] > '9')
+				return CW_PARSE_NO_NAME;
+	}
+	if (host > CW_NAME_MAX + 1)
+		return CW_PARSE_NO_NAME;
+	return cw_found(name_len,
+			cw_name_normalize((const char *)v, host, name));
+}
+
+enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
+				   u32 *name_len)
+{
+	static const char ver[] = " HTTP/1.";
+	const u32 vlen = sizeof(ver) - 1;
+	u32 off, eol, end, i, mlen;
+	int m;
+
+	len = cw_min(len, CW_HTTP_WANT);
+	m = cw_http_method(buf, len);
+	if (m <= 0)
+		return m ? CW_PARSE_INCOMPLETE : CW_PARSE_NOT_PROTO;
+	mlen = m;
+
+	/* Request line: METHOD SP target SP HTTP/1.x [CR] LF */
+	eol = cw_eol(buf, mlen, len);
+	if (eol == len)
+		return CW_PARSE_INCOMPLETE;
+	end = eol;
+	if (end > mlen && buf[end - 1] == '\r')
+		end--;
+	if (end < mlen + 1 + vlen + 1 ||
+	    memcmp(buf + end - vlen - 1, ver, vlen) ||
+	    (buf[end - 1] != '0' && buf[end - 1] != '1'))
+		return CW_PARSE_NOT_PROTO;
+
+	for (off = eol + 1;; off = eol + 1) {
+		eol = cw_eol(buf, off, len);
+		if (eol == len)
+			return CW_PARSE_INCOMPLETE;
+		end = eol;
+		if (end > off && buf[end - 1] == '\r')
+			end--;
+		/* The empty line: end of the headers, and no Host in them. */
+		if (end == off)
+			return CW_PARSE_NO_NAME;
+		if (end - off < 5)
+			continue;
+		for (i = 0; i < 4; i++)
+			if (cw_lower(buf[off + i]) != "host"[i])
+				break;
+		if (i < 4 || buf[off + 4] != ':')
+			continue;
+		off += 5;
+		while (off < end && cw_is_ows(buf[off]))
+			off++;
+		while (end > off && cw_is_ows(buf[end - 1]))
+			end--;
+		return cw_http_host(buf + off, end - off, name, name_len);
+	}
+}
+
+/* ---- TLS ---------------------------------------------------------------- */
+
+/*
+ * The ClientHello fields in stream order (RFC 8446 4.1.2, RFC 6066 3).
+ * Lengths are read into st->acc; the skip steps are stepped over.
+ */
+enum cw_tls_step {
+	CW_TLS_HS_TYPE,		/* 1: handshake type, 1 = ClientHello */
+	CW_TLS_HS_LEN,		/* 3 */
+	CW_TLS_VERSION,		/* 2: legacy_version */
+	CW_TLS_RANDOM,		/* 32, skipped */
+	CW_TLS_SID_LEN,		/* 1 */
+	CW_TLS_SID,		/* skipped */
+	CW_TLS_CS_LEN,		/* 2 */
+	CW_TLS_CS,		/* skipped */
+	CW_TLS_COMP_LEN,	/* 1 */
+	CW_TLS_COMP,		/* skipped */
+	CW_TLS_EXTS_LEN,	/* 2 */
+	CW_TLS_EXT_HDR,		/* 4: extension type and length */
+	CW_TLS_EXT,		/* skipped: an extension other than SNI */
+	CW_TLS_SNI_LIST_LEN,	/* 2 */
+	CW_TLS_SNI_ENTRY,	/* 3: name type and name length */
+	CW_TLS_SNI_NAME,	/* kept in st->name */
+};
+
+#define CW_TLS_REC_HDR		5
+#define CW_TLS_REC_MAX		16384	/* TLSPlaintext.length <= 2^14 */
+#define CW_TLS_CONTENT_HS	22
+#define CW_TLS_EXT_SNI		0
+#define CW_TLS_NOEND		0xffffffffU
+
+static bool cw_tls_is_skip(u8 step)
+{
+	return step == CW_TLS_RANDOM || step == CW_TLS_SID ||
+	       step == CW_TLS_CS || step == CW_TLS_COMP || step == CW_TLS_EXT;
+}
+
+/* Starts a field of n bytes that must end by end; false if it cannot. */
+static bool cw_tls_field(struct cw_tls_state *st, u8 step, u32 n, u32 end)
+{
+	if (st->pos > end || n > end - st->pos)
+		return false;
+	st->step = step;
+	st->need = n;
+	st->acc = 0;
+	return true;
+}
+
+#define CW_TLS_FIELD(st, step, n, end)				\
+	(cw_tls_field(st, step, n, end) ? CW_PARSE_INCOMPLETE :	\
+	 CW_PARSE_NO_NAME)
+
+/* The current field is complete: check it and start the next one. */
+static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
+{
+	u32 v = st->acc, n;
+
+	switch (st->step) {
+	case CW_TLS_HS_TYPE:
+		if (v != 1)
+			return CW_PARSE_NOT_PROTO;
+		return CW_TLS_FIELD(st, CW_TLS_HS_LEN, 3, CW_TLS_NOEND);
+	case CW_TLS_HS_LEN:
+		st->msg_end = st->pos + v;
+		return CW_TLS_FIELD(st, CW_TLS_VERSION, 2, st->msg_end);
+	case CW_TLS_VERSION:
+		if (v >> 8 != 3)
+			return CW_PARSE_NOT_PROTO;
+		return CW_TLS_FIELD(st, CW_TLS_RANDOM, 32, st->msg_end);
+	case CW_TLS_RANDOM:
+		return CW_TLS_FIELD(st, CW_TLS_SID_LEN, 1, st->msg_end);
+	case CW_TLS_SID_LEN:
+		if (v > 32)
+			return CW_PARSE_NO_NAME;
+		return CW_TLS_FIELD(st, CW_TLS_SID, v, st->msg_end);
+	case CW_TLS_SID:
+		return CW_TLS_FIELD(st, CW_TLS_CS_LEN, 2, st->msg_end);
+	case CW_TLS_CS_LEN:
+		if (v < 2 || v & 1)
+			return CW_PARSE_NO_NAME;
+		return CW_TLS_FIELD(st, CW_TLS_CS, v, st->msg_end);
+	case CW_TLS_CS:
+		return CW_TLS_FIELD(st, CW_TLS_COMP_LEN, 1, st->msg_end);
+	case CW_TLS_COMP_LEN:
+		if (!v)
+			return CW_PARSE_NO_NAME;
+		return CW_TLS_FIELD(st, CW_TLS_COMP, v, st->msg_end);
+	case CW_TLS_COMP:
+		/* No extensions at all: no SNI. */
+		if (st->pos == st->msg_end)
+			return CW_PARSE_NO_NAME;
+		return CW_TLS_FIELD(st, CW_TLS_EXTS_LEN, 2, st->msg_end);
+	case CW_TLS_EXTS_LEN:
+		st->exts_end = st->pos + v;
+		if (!v || st->exts_end > st->msg_end)
+			return CW_PARSE_NO_NAME;
+		return CW_TLS_FIELD(st, CW_TLS_EXT_HDR, 4, st->exts_end);
+	case CW_TLS_EXT_HDR:
+		n = v & 0xffff;
+		if (n > st->exts_end - st->pos)
+			return CW_PARSE_NO_NAME;
+		st->ext_end = st->pos + n;
+		/* The first SNI extension counts: servers refuse a second. */
+		if (v >> 16 == CW_TLS_EXT_SNI)
+			return CW_TLS_FIELD(st, CW_TLS_SNI_LIST_LEN, 2,
+					    st->ext_end);
+		return CW_TLS_FIELD(st, CW_TLS_EXT, n, st->ext_end);
+	case CW_TLS_EXT:
+		if (st->pos == st->exts_end)
+			return CW_PARSE_NO_NAME;
+		return CW_TLS_FIELD(st, CW_TLS_EXT_HDR, 4, st->exts_end);
+	case CW_TLS_SNI_LIST_LEN:
+		if (v > st->ext_end - st->pos)
+			return CW_PARSE_NO_NAME;
+		st->list_end = st->pos + v;
+		return CW_TLS_FIELD(st, CW_TLS_SNI_ENTRY, 3, st->list_end);
+	case CW_TLS_SNI_ENTRY:
+		n = v & 0xffff;
+		/* Only host_name (0) is defined; a name must fit CW_NAME_MAX. */
+		if (v >> 16 || !n || n > CW_NAME_MAX + 1)
+			return CW_PARSE_NO_NAME;
+		st->name_len = 0;
+		return CW_TLS_FIELD(st, CW_TLS_SNI_NAME, n, st->list_end);
+	case CW_TLS_SNI_NAME:
+		st->name_len = cw_name_normalize(st->name, st->name_len,
+						 st->name);
+		return st->name_len ? CW_PARSE_NAME : CW_PARSE_NO_NAME;
+	}
+	return CW_PARSE_NO_NAME;
+}
+
+/*
+ * One record header byte. Anything but a handshake record before the first
+ * handshake byte means the flow is not TLS; later it is a broken one.
+ */
+static enum cw_parse_result cw_tls_rec_byte(struct cw_tls_state *st, u8 b)
+{
+	enum cw_parse_result bad = st->pos ? CW_PARSE_NO_NAME :
+					     CW_PARSE_NOT_PROTO;
+	u32 rlen;
+
+	switch (st->rec_hdr++) {
+	case 0:
+		return b == CW_TLS_CONTENT_HS ? CW_PARSE_INCOMPLETE : bad;
+	case 1:
+		return b == 3 ? CW_PARSE_INCOMPLETE : bad;
+	case 2:
+		return b <= 4 ? CW_PARSE_INCOMPLETE : bad;
+	case 3:
+		st->rec_acc = b;
+		return CW_PARSE_INCOMPLETE;
+	}
+	rlen = st->rec_acc << 8 | b;
+	if (!rlen || rlen > CW_TLS_REC_MAX)
+		return bad;
+	st->rec_left = rlen;
+	st->rec_hdr = 0;
+	return CW_PARSE_INCOMPLETE;
+}
+
+/*
+ * Consumes up to len bytes; buf == NULL only steps over skippable bytes and
+ * stops at the first byte that must be read. Returns the bytes consumed and
+ * leaves the outcome in st->result.
+ */
+static u32 cw_tls_run(struct cw_tls_state *st, const u8 *buf, u32 len)
+{
+	u32 done = 0, n, i;
+
+	if (st->result != CW_PARSE_INCOMPLETE)
+		return 0;
+	len = cw_min(len, CW_TLS_BUDGET - st->fed);
+	for (;;) {
+		enum cw_parse_result r = CW_PARSE_INCOMPLETE;
+
+		while (!st->need && r == CW_PARSE_INCOMPLETE)
+			r = cw_tls_next(st);
+		if (r != CW_PARSE_INCOMPLETE) {
+			st->result = r;
+			return done;
+		}
+		if (done == len)
+			break;
+		if (!st->rec_left) {
+			if (!buf)
+				break;
+			r = cw_tls_rec_byte(st, buf[done]);
+			done++;
+			st->fed++;
+			if (r != CW_PARSE_INCOMPLETE) {
+				st->result = r;
+				return done;
+			}
+			continue;
+		}
+		n = cw_min(cw_min(len - done, st->rec_left), st->need);
+		if (cw_tls_is_skip(st->step)) {
+			/* Stepped over: never read. */
+		} else if (!buf) {
+			break;
+		} else if (st->step == CW_TLS_SNI_NAME) {
+			memcpy(st->name + st->name_len, buf + done, n);
+			st->name_len += n;
+		} else {
+			for (i = 0; i < n; i++)
+				st->acc = st->acc << 8 | buf[done + i];
+		}
+		done += n;
+		st->fed += n;
+		st->pos += n;
+		st->need -= n;
+		st->rec_left -= n;
+	}
+	if (st->fed == CW_TLS_BUDGET)
+		st->result = CW_PARSE_OVER_BUDGET;
+	return done;
+}
+
+void cw_tls_init(struct cw_tls_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->result = CW_PARSE_INCOMPLETE;
+	st->step = CW_TLS_HS_TYPE;
+	st->need = 1;
+}
+
+enum cw_parse_result cw_tls_feed(struct cw_tls_state *st, const u8 *buf,
+				 u32 len, char *name, u32 *name_len)
+{
+	if (buf)
+		cw_tls_run(st, buf, len);
+	if (st->result == CW_PARSE_NAME && name) {
+		memcpy(name, st->name, st->name_len + 1);
+		*name_len = st->name_len;
+	}
+	return st->result;
+}
+
+u32 cw_tls_skippable(const struct cw_tls_state *st)
+{
+	if (st->result != CW_PARSE_INCOMPLETE || !st->rec_left ||
+	    !cw_tls_is_skip(st->step))
+		return 0;
+	return cw_min(cw_min(st->need, st->rec_left),
+		      CW_TLS_BUDGET - st->fed);
+}
+
+u32 cw_tls_skip(struct cw_tls_state *st, u32 n)
+{
+	return cw_tls_run(st, NULL, cw_min(n, cw_tls_skippable(st)));
+}
+
+enum cw_parse_result cw_parse_tls(const u8 *buf, u32 len, char *name,
+				  u32 *name_len)
+{
+	struct cw_tls_state st;
+
+	cw_tls_init(&st);
+	return cw_tls_feed(&st, buf, len, name, name_len);
+}

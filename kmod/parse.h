@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Packet name parsers: the DNS query name, the TLS ClientHello SNI and the
+ * HTTP Host header. Pure code (pure.h): the same file is compiled into the
+ * module, the userspace unit tests and the libFuzzer harnesses.
+ *
+ * Every parser reads untrusted bytes: it never trusts a length, never reads
+ * outside [buf, buf + len), never allocates, never recurses, and its work is
+ * linear in the bytes it is given.
+ *
+ * A name is returned lower-cased, without a trailing dot, NUL-terminated in
+ * a caller buffer of CW_NAME_MAX + 1 bytes, with its length. It is made of
+ * [a-z0-9_-] labels of 1..63 bytes joined by dots, at most CW_NAME_MAX bytes.
+ * A name that breaks any of these rules is reported as CW_PARSE_NO_NAME,
+ * never cut short: a partial name could match a shorter domain.
+ */
+#ifndef _CW_PARSE_H
+#define _CW_PARSE_H
+
+#include "pure.h"
+#include "uapi/consentwall.h"
+
+enum cw_parse_result {
+	/* A valid name was found and written to the output buffer. */
+	CW_PARSE_NAME,
+	/*
+	 * The bytes are this protocol but carry no usable name: a ClientHello
+	 * without SNI, a request without Host, a DNS message without a
+	 * question, a name with characters a host name cannot have, an IP
+	 * literal, or a message that turned out malformed after its first
+	 * bytes identified the protocol.
+	 */
+	CW_PARSE_NO_NAME,
+	/* The first bytes are not this protocol. */
+	CW_PARSE_NOT_PROTO,
+	/* Truncated so far: the name (if any) lies in bytes not yet seen. */
+	CW_PARSE_INCOMPLETE,
+	/*
+	 * Resumable TLS parser only: CW_TLS_BUDGET stream bytes went by
+	 * without reaching the SNI or the end of the ClientHello.
+	 */
+	CW_PARSE_OVER_BUDGET,
+};
+
+const char *cw_parse_result_str(enum cw_parse_result r);
+
+/*
+ * DNS. Only a query (QR = 0) is parsed, and only its first question: a
+ * resolver refuses a query with several questions (FORMERR), so the first
+ * one is the only one that can be answered. A compression pointer cannot
+ * legitimately appear in a query's first QNAME (there is nothing before it
+ * to point at); a QNAME with one, or longer than 255 bytes on the wire, is
+ * CW_PARSE_NO_NAME. So is the root name and a query without question.
+ * The question must be whole (QNAME, QTYPE, QCLASS) to count.
+ *
+ * cw_parse_dns_udp() takes the UDP payload; cw_parse_dns_tcp() the start of
+ * the TCP stream (the 2-byte length prefix, then the message). Neither needs
+ * more than CW_DNS_WANT bytes: the hook copies min(payload, CW_DNS_WANT).
+ */
+#define CW_DNS_WANT	(2 + 12 + 255 + 4)
+
+enum cw_parse_result cw_parse_dns_udp(const u8 *buf, u32 len, char *name,
+				      u32 *name_len);
+enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
+				      u32 *name_len);
+
+/*
+ * HTTP/1.x. The buffer starts at the first byte of the request: a known
+ * method (GET, POST, HEAD, PUT, DELETE, OPTIONS, PATCH, CONNECT, TRACE), a
+ * space, a target, " HTTP/1.0" or " HTTP/1.1", then header lines. The first
+ * Host header (any case) gives the name, port suffix stripped; it is
+ * returned as soon as its line is whole, so headers after it may lie in
+ * later segments. A bracketed IPv6 literal is CW_PARSE_NO_NAME (addresses
+ * are matched by address). No Host before the empty line ending the headers
+ * is CW_PARSE_NO_NAME; the buffer ending first is CW_PARSE_INCOMPLETE, for
+ * the hook to decide (it keeps no state for HTTP). Work and reads stop at
+ * CW_HTTP_WANT bytes, what the hook should copy at most.
+ */
+#define CW_HTTP_WANT	4096
+
+enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
+				   u32 *name_len);
+
+/*
+ * TLS: a resumable ClientHello parser. A ClientHello may span several TLS
+ * records and several TCP segments (a post-quantum key share alone is over
+ * 1 KiB, and Chrome shuffles its extensions so the SNI can come after it),
+ * so the hook keeps one struct cw_tls_state per TCP flow whose first payload
+ * looked like TLS, and feeds it the flow's payload in stream order, in
+ * chunks of any size (a segment, or pieces of one read with
+ * skb_header_pointer into a small scratch buffer). Nothing is buffered:
+ * bytes the parser does not need (random, cipher suites, key shares, other
+ * extensions) are counted and stepped over, and cw_tls_skip() lets the hook
+ * step over them without copying them out of the skb. Only the SNI is kept,
+ * because it may straddle two segments.
+ *
+ * The state is small and fixed (sizeof(struct cw_tls_state), about 300
+ * bytes), so the hook can keep it in a bounded per-netns table. It is done
+ * when a feed returns anything but CW_PARSE_INCOMPLETE; later feeds return
+ * the same result (and name) again.
+ *
+ * Budget: after CW_TLS_BUDGET stream bytes without an answer the parser
+ * returns CW_PARSE_OVER_BUDGET. Real ClientHellos, even with hybrid
+ * post-quantum key shares and padding, are under 4 KiB; 16 KiB (one full
+ * record) leaves room without letting a flow hold its table slot forever.
+ * The decision for the hook: while the result is CW_PARSE_INCOMPLETE, let
+ * the segments through (a ClientHello without its end carries no data and
+ * completes no handshake); when the name is found and denied, drop that
+ * segment and reset the flow. On CW_PARSE_OVER_BUDGET (and on a table that
+ * is full) fail closed when the ruleset has domains: drop and reset, since
+ * the name may be a denied one.
+ */
+#define CW_TLS_BUDGET	16384
+
+struct cw_tls_state {
+	u32 fed;	/* stream bytes consumed, against CW_TLS_BUDGET */
+	u32 pos;	/* offset in the handshake message body */
+	u32 need;	/* bytes left in the current field */
+	u32 acc;	/* value of the length field being read */
+	u32 msg_end;	/* body offsets where these structures end */
+	u32 exts_end;
+	u32 ext_end;
+	u32 list_end;
+	u32 rec_acc;	/* record header bytes read so far */
+	u16 rec_left;	/* payload bytes left in the current record */
+	u8 rec_hdr;	/* record header bytes read: 0..5 */
+	u8 step;	/* what the current field is */
+	u8 result;	/* enum cw_parse_result, INCOMPLETE until done */
+	u8 name_len;
+	char name[CW_NAME_MAX + 2];	/* the SNI as sent, maybe a dot */
+};
+
+void cw_tls_init(struct cw_tls_state *st);
+
+/*
+ * Feeds the next len bytes of the client's stream. Returns
+ * CW_PARSE_INCOMPLETE while more bytes are needed, else the final result;
+ * on CW_PARSE_NAME the name is in name/name_len (name may be NULL to only
+ * learn the result).
+ */
+enum cw_parse_result cw_tls_feed(struct cw_tls_state *st, const u8 *buf,
+				 u32 len, char *name, u32 *name_len);
+
+/*
+ * How many of the next stream bytes the parser will not look at. The hook
+ * may pass up to that many to cw_tls_skip() instead of copying them; it is
+ * always right to cw_tls_feed() them instead.
+ */
+u32 cw_tls_skippable(const struct cw_tls_state *st);
+/* Steps over min(n, cw_tls_skippable()) bytes; returns how many. */
+u32 cw_tls_skip(struct cw_tls_state *st, u32 n);
+
+/* One-shot form over a contiguous buffer, e.g. for EXPLAIN or tests. */
+enum cw_parse_result cw_parse_tls(const u8 *buf, u32 len, char *name,
+				  u32 *name_len);
+
+/*
+ * Checks and normalises a name of len bytes: lower case, one trailing dot
+ * dropped. Writes it NUL-terminated to out (CW_NAME_MAX + 1 bytes) and
+ * returns its length, or 0 if it is not a valid host name.
+ */
+u32 cw_name_normalize(const char *in, u32 len, char *out);
+
+#endif /* _CW_PARSE_H */
