@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Blocked-attempt events. The packet path may run in any context and must
+ * never wait: it takes the ring lock with a trylock, and a token bucket
+ * (event_rate per second, burst of one ring) bounds the work it causes.
+ * Anything that does not fit is counted in events_dropped, never queued.
+ * A work item drains the ring in process context and unicasts each event
+ * to the namespace's owner only (events name apps and hosts: private).
+ */
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/mm.h>
+
+#include "events.h"
+#include "net.h"
+#include "netlink.h"
+
+static unsigned int cw_event_rate = 100;
+module_param_named(event_rate, cw_event_rate, uint, 0644);
+MODULE_PARM_DESC(event_rate,
+		 "Blocked-attempt events per second and namespace sent to the owner (default 100, burst 128); the rest are counted as dropped");
+
+static void cw_events_work(struct work_struct *work)
+{
+	struct cw_events *ev = container_of(work, struct cw_events, work);
+	struct cw_net *cw = container_of(ev, struct cw_net, events);
+	unsigned long flags;
+	bool more;
+
+	do {
+		u32 owner;
+		int err;
+
+		spin_lock_irqsave(&ev->lock, flags);
+		more = ev->len > 0;
+		if (more) {
+			/* Only this work reads scratch: works never run twice at once. */
+			ev->scratch = ev->ring[ev->head];
+			ev->head = (ev->head + 1) % CW_EVENTS_RING;
+			ev->len--;
+		}
+		spin_unlock_irqrestore(&ev->lock, flags);
+		if (!more)
+			break;
+
+		owner = READ_ONCE(cw->owner);
+		err = owner ? cw_netlink_send_event(cw, &ev->scratch, owner) :
+			      -ENOTCONN;
+		if (err)
+			this_cpu_inc(cw->stats->events_dropped);
+		else
+			this_cpu_inc(cw->stats->events_sent);
+		cond_resched();
+	} while (more);
+}
+
+void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
+		      u32 generation, u64 denied)
+{
+	struct cw_events *ev = &cw->events;
+	const u64 cap = (u64)CW_EVENTS_RING * HZ;
+	unsigned long now = jiffies, elapsed, flags;
+	struct cw_event *e;
+
+	if (!spin_trylock_irqsave(&ev->lock, flags))
+		goto dropped;
+
+	/* Tokens are counted in 1/HZ of an event: one event costs HZ. */
+	elapsed = min_t(unsigned long, now - ev->last_refill,
+			CW_EVENTS_RING * HZ);
+	ev->last_refill = now;
+	ev->tokens = min_t(u64, cap,
+			   ev->tokens + (u64)elapsed * READ_ONCE(cw_event_rate));
+	if (ev->tokens < HZ || ev->len == CW_EVENTS_RING) {
+		spin_unlock_irqrestore(&ev->lock, flags);
+		goto dropped;
+	}
+	ev->tokens -= HZ;
+
+	e = &ev->ring[(ev->head + ev->len) % CW_EVENTS_RING];
+	ev->len++;
+	e->denied = denied;
+	e->generation = generation;
+	e->uid = f->uid;
+	e->has_uid = f->has_uid;
+	e->family = f->family;
+	e->proto = f->proto;
+	e->dport = f->dport;
+	memcpy(e->daddr, f->daddr, f->family == AF_INET ? 4 : 16);
+	e->name_len = 0;
+	if (f->name && f->name_len) {
+		e->name_len = min_t(u32, f->name_len, CW_NAME_MAX);
+		memcpy(e->name, f->name, e->name_len);
+	}
+	e->name[e->name_len] = '\0';
+	spin_unlock_irqrestore(&ev->lock, flags);
+
+	schedule_work(&ev->work);
+	return;
+
+dropped:
+	this_cpu_inc(cw->stats->events_dropped);
+}
+
+int cw_events_init(struct cw_net *cw)
+{
+	struct cw_events *ev = &cw->events;
+
+	spin_lock_init(&ev->lock);
+	INIT_WORK(&ev->work, cw_events_work);
+	ev->head = 0;
+	ev->len = 0;
+	ev->last_refill = jiffies;
+	ev->tokens = (u64)CW_EVENTS_RING * HZ;
+	ev->ring = kvcalloc(CW_EVENTS_RING, sizeof(*ev->ring), GFP_KERNEL);
+	return ev->ring ? 0 : -ENOMEM;
+}
+
+void cw_events_uninit(struct cw_net *cw)
+{
+	cancel_work_sync(&cw->events.work);
+	kvfree(cw->events.ring);
+	cw->events.ring = NULL;
+}

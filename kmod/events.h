@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Blocked-attempt events: a fixed ring per network namespace, filled from
+ * the packet path without ever waiting and drained by a work item that
+ * unicasts CW_CMD_EVENT to the namespace's owner.
+ */
+#ifndef _CW_EVENTS_H
+#define _CW_EVENTS_H
+
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "ruleset.h"
+
+#define CW_EVENTS_RING	128	/* also the token bucket's burst */
+
+struct cw_event {
+	u64 denied;		/* denied purposes that matched */
+	u32 generation;
+	u32 uid;
+	bool has_uid;
+	u8 family;
+	u8 proto;
+	u16 dport;
+	u8 daddr[16];
+	u16 name_len;
+	char name[CW_NAME_MAX + 1];
+};
+
+struct cw_events {
+	spinlock_t lock;		/* ring and bucket */
+	unsigned int head, len;
+	unsigned long last_refill;	/* jiffies */
+	u64 tokens;			/* scaled by HZ, see events.c */
+	struct cw_event *ring;
+	struct cw_event scratch;	/* the drain work's copy */
+	struct work_struct work;
+};
+
+struct cw_net;
+
+int cw_events_init(struct cw_net *cw);
+void cw_events_uninit(struct cw_net *cw);
+/* Packet path: never sleeps, never waits on the lock. */
+void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
+		      u32 generation, u64 denied);
+
+#endif /* _CW_EVENTS_H */

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path: every locally generated IPv4 and IPv6 packet passes
+ * through cw_hook_out() at LOCAL_OUT. It runs in any context (process,
+ * softirq), under the RCU read lock that nf_hook() holds, and must never
+ * allocate (except for a reset, see reject.c), sleep or wait on a lock.
+ */
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/sock.h>
+#include <net/inet_sock.h>
+#include <net/request_sock.h>
+
+#include "compat.h"
+#include "events.h"
+#include "hooks.h"
+#include "net.h"
+#include "reject.h"
+
+/*
+ * Enum module parameters share one set of param ops: the kernel_param's arg
+ * points at a struct cw_param_enum naming the accepted words.
+ */
+struct cw_param_enum {
+	int *value;
+	const char * const *names;
+	unsigned int nr;
+};
+
+static int cw_param_enum_set(const char *val, const struct kernel_param *kp)
+{
+	const struct cw_param_enum *e = kp->arg;
+	unsigned int i;
+
+	for (i = 0; i < e->nr; i++) {
+		if (sysfs_streq(val, e->names[i])) {
+			WRITE_ONCE(*e->value, i);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int cw_param_enum_get(char *buf, const struct kernel_param *kp)
+{
+	const struct cw_param_enum *e = kp->arg;
+
+	return sysfs_emit(buf, "%s\n", e->names[READ_ONCE(*e->value)]);
+}
+
+static const struct kernel_param_ops cw_param_enum_ops = {
+	.set = cw_param_enum_set,
+	.get = cw_param_enum_get,
+};
+
+static int cw_unconfigured = CW_UNCONFIGURED_BLOCK;
+static const char * const cw_unconfigured_names[] = {
+	[CW_UNCONFIGURED_BLOCK] = "block",
+	[CW_UNCONFIGURED_ACCEPT] = "accept",
+};
+
+static struct cw_param_enum cw_unconfigured_param = {
+	.value = &cw_unconfigured,
+	.names = cw_unconfigured_names,
+	.nr = ARRAY_SIZE(cw_unconfigured_names),
+};
+module_param_cb(unconfigured, &cw_param_enum_ops, &cw_unconfigured_param,
+		0644);
+MODULE_PARM_DESC(unconfigured,
+		 "Policed namespace before its first commit: block (default: all non-loopback egress except DHCP, DHCPv6, IPv6 RS/NS/NA/MLDv2) or accept");
+
+static int cw_block_mode = CW_BLOCK_REJECT;
+static const char * const cw_block_names[] = {
+	[CW_BLOCK_REJECT] = "reject",
+	[CW_BLOCK_DROP] = "drop",
+};
+
+static struct cw_param_enum cw_block_param = {
+	.value = &cw_block_mode,
+	.names = cw_block_names,
+	.nr = ARRAY_SIZE(cw_block_names),
+};
+module_param_cb(block, &cw_param_enum_ops, &cw_block_param, 0644);
+MODULE_PARM_DESC(block,
+		 "How a blocked packet fails: reject (default: connect/send fail at once, established TCP flows get a reset) or drop (silent)");
+
+bool cw_hooks_unconfigured_blocks(void)
+{
+	return READ_ONCE(cw_unconfigured) == CW_UNCONFIGURED_BLOCK;
+}
+
+/* What the packet path learns from the headers, never trusting a length. */
+struct cw_pkt {
+	struct cw_flow flow;
+	u8 daddr[16];
+	u16 sport;
+	u8 tcp_flags;		/* valid if has_l4 and proto is TCP */
+	u8 icmp6_type;		/* valid if has_l4 and proto is ICMPv6 */
+	bool has_l4;		/* first fragment with a readable header */
+};
+
+static bool cw_proto_has_ports(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP ||
+	       proto == IPPROTO_DCCP;
+}
+
+static void cw_parse_l4(const struct sk_buff *skb, int thoff,
+			struct cw_pkt *p)
+{
+	u8 proto = p->flow.proto;
+
+	if (cw_proto_has_ports(proto)) {
+		/* Ports first; TCP flags in byte 13 of the header. */
+		u8 _h[14];
+		const u8 *h;
+		unsigned int need = proto == IPPROTO_TCP ? 14 : 4;
+
+		h = skb_header_pointer(skb, thoff, need, _h);
+		if (!h)
+			return;
+		p->sport = (h[0] << 8) | h[1];
+		p->flow.dport = (h[2] << 8) | h[3];
+		if (proto == IPPROTO_TCP)
+			p->tcp_flags = h[13];
+		p->has_l4 = true;
+	} else if (proto == IPPROTO_ICMPV6) {
+		u8 _t;
+		const u8 *t = skb_header_pointer(skb, thoff, 1, &_t);
+
+		if (!t)
+			return;
+		p->icmp6_type = *t;
+		p->has_l4 = true;
+	}
+}
+
+/*
+ * Fills @p from the packet. A fragment other than the first has no
+ * transport header: its port is 0 and only port-less entries match it.
+ * Returns false if not even the network header is readable.
+ */
+static bool cw_parse(const struct sk_buff *skb, u8 pf, struct cw_pkt *p)
+{
+	int noff = skb_network_offset(skb);
+
+	memset(p, 0, sizeof(*p));
+	p->flow.daddr = p->daddr;
+
+	if (pf == NFPROTO_IPV4) {
+		struct iphdr _iph;
+		const struct iphdr *iph;
+
+		iph = skb_header_pointer(skb, noff, sizeof(_iph), &_iph);
+		if (!iph || iph->ihl < 5)
+			return false;
+		memcpy(p->daddr, &iph->daddr, 4);
+		p->flow.family = AF_INET;
+		p->flow.proto = iph->protocol;
+		if (!(iph->frag_off & htons(IP_OFFSET)))
+			cw_parse_l4(skb, noff + iph->ihl * 4, p);
+		return true;
+	}
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (pf == NFPROTO_IPV6) {
+		struct ipv6hdr _ip6h;
+		const struct ipv6hdr *ip6h;
+		__be16 frag_off = 0;
+		u8 nexthdr;
+		int thoff;
+
+		ip6h = skb_header_pointer(skb, noff, sizeof(_ip6h), &_ip6h);
+		if (!ip6h)
+			return false;
+		memcpy(p->daddr, &ip6h->daddr, 16);
+		p->flow.family = AF_INET6;
+		nexthdr = ip6h->nexthdr;
+		thoff = cw_ipv6_skip_exthdr(skb, noff + sizeof(*ip6h),
+					    &nexthdr, &frag_off);
+		p->flow.proto = nexthdr;
+		if (thoff >= 0 && !(frag_off & htons(~0x7)))
+			cw_parse_l4(skb, thoff, p);
+		return true;
+	}
+#endif
+	return false;
+}
+
+static void cw_fill_uid(const struct sk_buff *skb, struct cw_flow *f)
+{
+	/* A request socket speaks for its listener, the app that owns it. */
+	const struct sock *sk = skb_to_full_sk(skb);
+
+	if (sk && sk_fullsock(sk)) {
+		f->uid = __kuid_val(sk->sk_uid);
+		f->has_uid = true;
+	}
+}
+
+static bool cw_out_is_loopback(const struct nf_hook_state *state)
+{
+	return state->out && (state->out->flags & IFF_LOOPBACK);
+}
+
+/*
+ * What a host needs to get an address before any ruleset exists:
+ * DHCPv4 (udp 68 -> 67), DHCPv6 (udp 546 -> 547) and ICMPv6 router
+ * solicitation, neighbour solicitation/advertisement and MLDv2 reports.
+ */
+static bool cw_unconfigured_exempt(const struct cw_pkt *p)
+{
+	if (!p->has_l4)
+		return false;
+	if (p->flow.proto == IPPROTO_UDP) {
+		if (p->flow.family == AF_INET)
+			return p->sport == 68 && p->flow.dport == 67;
+		return p->sport == 546 && p->flow.dport == 547;
+	}
+	if (p->flow.proto == IPPROTO_ICMPV6 && p->flow.family == AF_INET6) {
+		switch (p->icmp6_type) {
+		case NDISC_ROUTER_SOLICITATION:
+		case NDISC_NEIGHBOUR_SOLICITATION:
+		case NDISC_NEIGHBOUR_ADVERTISEMENT:
+		case ICMPV6_MLD2_REPORT:
+			return true;
+		}
+	}
+	return false;
+}
+
+static unsigned int cw_block(struct sk_buff *skb,
+			     const struct nf_hook_state *state,
+			     const struct cw_pkt *p)
+{
+	if (READ_ONCE(cw_block_mode) == CW_BLOCK_DROP)
+		return NF_DROP;
+
+	if (p->flow.proto == IPPROTO_TCP && p->has_l4) {
+		u8 fl = p->tcp_flags;
+
+		/* No reset answers a reset. */
+		if (fl & TCPHDR_RST)
+			return NF_DROP;
+		/*
+		 * A segment of a flow past its SYN (data, ACK, FIN, SYN-ACK):
+		 * the socket would only retransmit into the void, so reset it
+		 * from "the peer" and the application sees ECONNRESET now.
+		 */
+		if (!(fl & TCPHDR_SYN) || (fl & TCPHDR_ACK)) {
+			cw_reject_tcp_reset(state->net, skb, state->pf);
+			return NF_DROP;
+		}
+	}
+	/*
+	 * A SYN, a datagram or anything else: the error travels back through
+	 * ip_local_out() to tcp_connect() or sendmsg(), which fail at once.
+	 */
+	return NF_DROP_ERR(-ECONNREFUSED);
+}
+
+static unsigned int cw_hook_unconfigured(struct cw_net *cw,
+					 struct sk_buff *skb,
+					 const struct nf_hook_state *state)
+{
+	struct cw_pkt p;
+
+	if (!cw_hooks_unconfigured_blocks() || cw_out_is_loopback(state))
+		return NF_ACCEPT;
+	if (cw_parse(skb, state->pf, &p) && cw_unconfigured_exempt(&p))
+		return NF_ACCEPT;
+	this_cpu_inc(cw->stats->unconfigured_blocked);
+	return cw_block(skb, state, &p);
+}
+
+static void cw_count(struct cw_table *t, u64 mask, bool blocked,
+		     unsigned int len)
+{
+	while (mask) {
+		unsigned int i = __ffs64(mask);
+		struct cw_purpose_stats __percpu *s = &t->stats->p[i];
+
+		mask &= mask - 1;
+		if (blocked) {
+			this_cpu_inc(s->blocked_packets);
+			this_cpu_add(s->blocked_bytes, len);
+		} else {
+			this_cpu_inc(s->allowed_packets);
+			this_cpu_add(s->allowed_bytes, len);
+		}
+	}
+}
+
+static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	struct cw_net *cw = cw_net(state->net);
+	struct cw_table *t;
+	struct cw_pkt p;
+	u64 denied, m;
+
+	if (!READ_ONCE(cw->policed))
+		return NF_ACCEPT;
+
+	t = rcu_dereference(cw->table);
+	if (!t)
+		return cw_hook_unconfigured(cw, skb, state);
+
+	/*
+	 * Early out: with every purpose consented to nothing can be blocked,
+	 * so skip the lookup. The allowed counters then do not advance; they
+	 * count only packets that were classified.
+	 */
+	denied = t->all_mask & ~READ_ONCE(t->consent);
+	if (!denied)
+		return NF_ACCEPT;
+
+	/*
+	 * Loopback stays on the device: it is not egress. This also lets the
+	 * resets of reject.c, addressed to a local socket, through.
+	 */
+	if (cw_out_is_loopback(state))
+		return NF_ACCEPT;
+
+	/* Fail closed on a packet whose network header cannot be read. */
+	if (unlikely(!cw_parse(skb, state->pf, &p)))
+		return NF_DROP;
+	cw_fill_uid(skb, &p.flow);
+
+	/*
+	 * Destination name (DNS query name, TLS SNI, HTTP Host): filled into
+	 * p.flow.name / p.flow.name_len by the name parsers, only when
+	 * cw_ruleset_has_domains(t->rs). Until they land, no name.
+	 */
+	p.flow.name = NULL;
+	p.flow.name_len = 0;
+
+	m = cw_ruleset_match(t->rs, &p.flow);
+	if (m & denied) {
+		cw_count(t, m & denied, true, skb->len);
+		cw_events_record(cw, &p.flow, t->generation, m & denied);
+		return cw_block(skb, state, &p);
+	}
+	cw_count(t, m, false, skb->len);
+	return NF_ACCEPT;
+}
+
+/* Last of the filter hooks: see the packet as it will leave. */
+static const struct nf_hook_ops cw_nf_ops[] = {
+	{
+		.hook = cw_hook_out,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_FILTER + 1,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = cw_hook_out,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_FILTER + 1,
+	},
+#endif
+};
+
+int cw_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, cw_nf_ops, ARRAY_SIZE(cw_nf_ops));
+}
+
+void cw_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, cw_nf_ops, ARRAY_SIZE(cw_nf_ops));
+}

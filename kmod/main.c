@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * consentwall: blocks egress to telemetry endpoints unless the user
+ * consented to the purpose. This file only orchestrates load and unload.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+
+#include "net.h"
+#include "netlink.h"
+#include "selftest.h"
+#include "uapi/consentwall.h"
+
+static bool cw_pin;
+module_param_named(pin, cw_pin, bool, 0444);
+MODULE_PARM_DESC(pin,
+		 "Take a reference on the module at load so that it can never be unloaded (ROM builds)");
+
+static int __init cw_mod_init(void)
+{
+	int ret;
+
+	if (IS_ENABLED(CONFIG_CONSENTWALL_DEBUG)) {
+		ret = cw_selftest();
+		if (ret) {
+			pr_err("self-test failed (%d): refusing to load\n", ret);
+			return ret;
+		}
+	}
+
+	/*
+	 * Per-namespace state (and its hooks) first: the notifier and the
+	 * family look it up and must never find a namespace without it.
+	 */
+	ret = cw_net_init();
+	if (ret)
+		goto err_net;
+	ret = cw_notifier_init();
+	if (ret)
+		goto err_notifier;
+	ret = cw_genl_init();
+	if (ret)
+		goto err_genl;
+
+	if (cw_pin)
+		__module_get(THIS_MODULE);
+	pr_info("loaded, generic netlink family \"%s\"%s\n", CW_GENL_NAME,
+		cw_pin ? ", pinned" : "");
+	return 0;
+
+err_genl:
+	cw_notifier_uninit();
+err_notifier:
+	cw_net_uninit();
+err_net:
+	/* Tables are freed with call_rcu(): wait for them. */
+	rcu_barrier();
+	return ret;
+}
+
+static void __exit cw_mod_exit(void)
+{
+	cw_genl_uninit();
+	cw_notifier_uninit();
+	cw_net_uninit();
+	/* No RCU callback of ours may run once the module text is gone. */
+	rcu_barrier();
+	pr_info("unloaded\n");
+}
+
+module_init(cw_mod_init);
+module_exit(cw_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Kernel-enforced telemetry consent");
+MODULE_AUTHOR("The consentwall authors");

@@ -1,0 +1,938 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control plane: the "consentwall" generic netlink family. Every
+ * mutating command needs CAP_NET_ADMIN in the initial user namespace
+ * (GENL_ADMIN_PERM) and, except CLAIM, must come from the namespace's
+ * owner socket. Every refusal carries an extack message, naming the
+ * attribute when one is at fault. Handlers of one namespace serialise on
+ * cw_net.lock, which the NETLINK_URELEASE notifier also takes.
+ */
+#include <linux/ctype.h>
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "hooks.h"
+#include "net.h"
+#include "netlink.h"
+#include "uapi/consentwall.h"
+
+static unsigned int cw_max_entries = 1000000;
+module_param_named(max_entries, cw_max_entries, uint, 0644);
+MODULE_PARM_DESC(max_entries,
+		 "Most entries (address, app and domain) in one ruleset (default 1000000)");
+
+static unsigned int cw_max_memory_mb = 64;
+module_param_named(max_memory_mb, cw_max_memory_mb, uint, 0644);
+MODULE_PARM_DESC(max_memory_mb,
+		 "Most memory one ruleset and its builder may use, in MiB (default 64)");
+
+static struct genl_family cw_genl_family;
+
+/* Points the extack at a static message from the ruleset builder. */
+static void cw_set_err(struct netlink_ext_ack *extack,
+		       const struct nlattr *attr, const char *why)
+{
+	if (!extack)
+		return;
+	extack->_msg = why;
+	extack->bad_attr = attr;
+}
+
+#define CW_REQUIRE(info, type) ({					\
+	bool __miss = !(info)->attrs[type];				\
+	if (__miss) {							\
+		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, type);	\
+		NL_SET_ERR_MSG_MOD((info)->extack,			\
+				   "missing attribute " #type);		\
+	}								\
+	__miss;								\
+})
+
+static int cw_validate_family(const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	u32 family = nla_get_u32(attr);
+
+	if (family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "family must be AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cw_validate_addr(const struct nlattr *attr,
+			    struct netlink_ext_ack *extack)
+{
+	if (nla_len(attr) != 4 && nla_len(attr) != 16) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address must be 4 (IPv4) or 16 (IPv6) bytes");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cw_validate_entry_proto(const struct nlattr *attr,
+				   struct netlink_ext_ack *extack)
+{
+	u32 proto = nla_get_u32(attr);
+
+	if (proto != 0 && proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "entry protocol must be 0 (any), tcp or udp");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct netlink_range_validation cw_port_range = {
+	.min = 1,
+	.max = 65535,
+};
+
+static struct netlink_range_validation cw_port_any_range = {
+	.min = 0,
+	.max = 65535,
+};
+
+static const struct nla_policy cw_entry_policy[CW_ENTRY_A_MAX + 1] = {
+	[CW_ENTRY_A_FAMILY] = NLA_POLICY_VALIDATE_FN(NLA_U32,
+						     cw_validate_family),
+	[CW_ENTRY_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+						   cw_validate_addr),
+	[CW_ENTRY_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U32, 128),
+	[CW_ENTRY_A_PROTO] = NLA_POLICY_VALIDATE_FN(NLA_U32,
+						    cw_validate_entry_proto),
+	[CW_ENTRY_A_PORT_MIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_port_range),
+	[CW_ENTRY_A_PORT_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_port_range),
+	[CW_ENTRY_A_UID] = { .type = NLA_U32 },
+	[CW_ENTRY_A_DOMAIN] = { .type = NLA_NUL_STRING, .len = CW_NAME_MAX },
+};
+
+/* One policy per command: an attribute another command uses is refused. */
+static const struct nla_policy cw_add_policy[CW_A_MAX + 1] = {
+	[CW_A_PURPOSE_NAME] = { .type = NLA_NUL_STRING,
+				.len = CW_PURPOSE_NAME_MAX - 1 },
+	[CW_A_PURPOSE_DESC] = { .type = NLA_NUL_STRING,
+				.len = CW_PURPOSE_DESC_MAX - 1 },
+	[CW_A_ENTRIES] = NLA_POLICY_NESTED_ARRAY(cw_entry_policy),
+};
+
+static const struct nla_policy cw_consent_policy[CW_A_MAX + 1] = {
+	[CW_A_PURPOSE_NAME] = { .type = NLA_NUL_STRING,
+				.len = CW_PURPOSE_NAME_MAX - 1 },
+	[CW_A_CONSENT] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
+static const struct nla_policy cw_explain_policy[CW_A_MAX + 1] = {
+	[CW_A_FAMILY] = NLA_POLICY_VALIDATE_FN(NLA_U32, cw_validate_family),
+	[CW_A_PROTO] = NLA_POLICY_MAX(NLA_U32, 255),
+	[CW_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, cw_validate_addr),
+	[CW_A_PORT] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_port_any_range),
+	[CW_A_UID] = { .type = NLA_U32 },
+	[CW_A_NAME] = { .type = NLA_NUL_STRING, .len = CW_NAME_MAX },
+};
+
+static int cw_check_owner(struct cw_net *cw, struct genl_info *info)
+{
+	if (!cw->owner) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "namespace not claimed: send CW_CMD_CLAIM first");
+		return -ENOTCONN;
+	}
+	if (cw->owner != info->snd_portid) {
+		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int cw_nl_claim(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	int ret = 0;
+
+	mutex_lock(&cw->lock);
+	if (cw->owner && cw->owner != info->snd_portid) {
+		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
+		ret = -EBUSY;
+	} else {
+		WRITE_ONCE(cw->owner, info->snd_portid);
+		/* A claimed namespace is filtered from now on, for good. */
+		WRITE_ONCE(cw->policed, true);
+	}
+	mutex_unlock(&cw->lock);
+	return ret;
+}
+
+static void cw_txn_drop(struct cw_net *cw)
+{
+	if (cw->txn)
+		cw_builder_free(cw->txn);
+	cw->txn = NULL;
+}
+
+static int cw_nl_begin(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	struct cw_limits limits = {
+		.max_entries = READ_ONCE(cw_max_entries),
+		.max_memory = (u64)READ_ONCE(cw_max_memory_mb) << 20,
+	};
+	struct cw_builder *b;
+	int ret;
+
+	mutex_lock(&cw->lock);
+	ret = cw_check_owner(cw, info);
+	if (ret)
+		goto out;
+	b = cw_builder_new(&limits);
+	if (!b) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "out of memory for a new transaction");
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* BEGIN inside a transaction starts it over. */
+	cw_txn_drop(cw);
+	cw->txn = b;
+out:
+	mutex_unlock(&cw->lock);
+	return ret;
+}
+
+static bool cw_purpose_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (!islower(*s) && !isdigit(*s) && *s != '.' && *s != '_' &&
+		    *s != '-')
+			return false;
+	}
+	return true;
+}
+
+static int cw_add_address(struct cw_builder *b, int purpose,
+			  struct nlattr **tb, const struct nlattr *entry,
+			  struct netlink_ext_ack *extack)
+{
+	u32 family, plen, proto = 0, pmin = 0, pmax = 0;
+	unsigned int alen;
+	const char *why = NULL;
+	int ret;
+
+	if (!tb[CW_ENTRY_A_FAMILY] || !tb[CW_ENTRY_A_ADDR]) {
+		NL_SET_ERR_ATTR_MISS(extack, entry, tb[CW_ENTRY_A_FAMILY] ?
+				     CW_ENTRY_A_ADDR : CW_ENTRY_A_FAMILY);
+		NL_SET_ERR_MSG_ATTR(extack, entry,
+				    "entry needs CW_ENTRY_A_FAMILY and CW_ENTRY_A_ADDR, or CW_ENTRY_A_UID, or CW_ENTRY_A_DOMAIN");
+		return -EINVAL;
+	}
+	family = nla_get_u32(tb[CW_ENTRY_A_FAMILY]);
+	alen = family == AF_INET ? 4 : 16;
+	if (nla_len(tb[CW_ENTRY_A_ADDR]) != alen) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_ADDR],
+				    "CW_ENTRY_A_ADDR length does not match CW_ENTRY_A_FAMILY");
+		return -EINVAL;
+	}
+	plen = alen * 8;
+	if (tb[CW_ENTRY_A_PREFIXLEN]) {
+		plen = nla_get_u32(tb[CW_ENTRY_A_PREFIXLEN]);
+		if (plen > alen * 8) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_PREFIXLEN],
+					    "prefix length longer than the address");
+			return -EINVAL;
+		}
+	}
+	if (tb[CW_ENTRY_A_PROTO])
+		proto = nla_get_u32(tb[CW_ENTRY_A_PROTO]);
+	if (tb[CW_ENTRY_A_PORT_MIN]) {
+		if (!proto) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_PORT_MIN],
+					    "ports need CW_ENTRY_A_PROTO tcp or udp");
+			return -EINVAL;
+		}
+		pmin = nla_get_u32(tb[CW_ENTRY_A_PORT_MIN]);
+		pmax = pmin;
+	}
+	if (tb[CW_ENTRY_A_PORT_MAX]) {
+		if (!tb[CW_ENTRY_A_PORT_MIN]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_PORT_MAX],
+					    "CW_ENTRY_A_PORT_MAX needs CW_ENTRY_A_PORT_MIN");
+			return -EINVAL;
+		}
+		pmax = nla_get_u32(tb[CW_ENTRY_A_PORT_MAX]);
+		if (pmax < pmin) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_PORT_MAX],
+					    "CW_ENTRY_A_PORT_MAX below CW_ENTRY_A_PORT_MIN");
+			return -EINVAL;
+		}
+	}
+	ret = cw_builder_add_prefix(b, purpose, family,
+				    nla_data(tb[CW_ENTRY_A_ADDR]), plen, proto,
+				    pmin, pmax, &why);
+	if (ret)
+		cw_set_err(extack, entry, why ?: "cannot add the address entry");
+	return ret;
+}
+
+static bool cw_only(struct nlattr **tb, int keep)
+{
+	int i;
+
+	for (i = 1; i <= CW_ENTRY_A_MAX; i++)
+		if (i != keep && tb[i])
+			return false;
+	return true;
+}
+
+static int cw_add_entry(struct cw_builder *b, int purpose,
+			const struct nlattr *entry,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[CW_ENTRY_A_MAX + 1];
+	const char *why = NULL;
+	int ret;
+
+	ret = nla_parse_nested(tb, CW_ENTRY_A_MAX, entry, cw_entry_policy,
+			       extack);
+	if (ret)
+		return ret;
+
+	if (tb[CW_ENTRY_A_UID]) {
+		if (!cw_only(tb, CW_ENTRY_A_UID)) {
+			NL_SET_ERR_MSG_ATTR(extack, entry,
+					    "an app entry (CW_ENTRY_A_UID) takes no other attribute");
+			return -EINVAL;
+		}
+		ret = cw_builder_add_uid(b, purpose,
+					 nla_get_u32(tb[CW_ENTRY_A_UID]), &why);
+	} else if (tb[CW_ENTRY_A_DOMAIN]) {
+		const char *d = nla_data(tb[CW_ENTRY_A_DOMAIN]);
+
+		if (!cw_only(tb, CW_ENTRY_A_DOMAIN)) {
+			NL_SET_ERR_MSG_ATTR(extack, entry,
+					    "a name entry (CW_ENTRY_A_DOMAIN) takes no other attribute");
+			return -EINVAL;
+		}
+		ret = cw_builder_add_domain(b, purpose, d, strlen(d), &why);
+	} else {
+		return cw_add_address(b, purpose, tb, entry, extack);
+	}
+	if (ret)
+		cw_set_err(extack, entry, why ?: "cannot add the entry");
+	return ret;
+}
+
+static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	struct nlattr **attrs = info->attrs;
+	const char *name, *desc = NULL, *why = NULL;
+	struct nlattr *entry;
+	int ret, purpose, rem;
+
+	mutex_lock(&cw->lock);
+	ret = cw_check_owner(cw, info);
+	if (ret)
+		goto out;
+	if (!cw->txn) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no open transaction: send CW_CMD_BEGIN first");
+		ret = -EINVAL;
+		goto out;
+	}
+
+	/*
+	 * From here on any error drops the whole transaction: a half-added
+	 * purpose must never be committed by mistake.
+	 */
+	ret = -EINVAL;
+	if (CW_REQUIRE(info, CW_A_PURPOSE_NAME))
+		goto drop;
+	name = nla_data(attrs[CW_A_PURPOSE_NAME]);
+	if (!cw_purpose_name_ok(name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
+				    "purpose name must be non-empty [a-z0-9._-]");
+		goto drop;
+	}
+	if (attrs[CW_A_PURPOSE_DESC])
+		desc = nla_data(attrs[CW_A_PURPOSE_DESC]);
+
+	purpose = cw_builder_purpose(cw->txn, name, desc, &why);
+	if (purpose < 0) {
+		ret = purpose;
+		cw_set_err(info->extack, attrs[CW_A_PURPOSE_NAME],
+			   why ?: "cannot add the purpose");
+		goto drop;
+	}
+
+	ret = 0;
+	if (attrs[CW_A_ENTRIES]) {
+		nla_for_each_nested(entry, attrs[CW_A_ENTRIES], rem) {
+			ret = cw_add_entry(cw->txn, purpose, entry,
+					   info->extack);
+			if (ret)
+				goto drop;
+		}
+	}
+	goto out;
+
+drop:
+	cw_txn_drop(cw);
+out:
+	mutex_unlock(&cw->lock);
+	return ret;
+}
+
+static u32 cw_next_generation(u32 gen)
+{
+	/* 0 means "never committed": skip it when the counter wraps. */
+	return gen + 1 ?: 1;
+}
+
+static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	struct cw_table *new, *old;
+	struct cw_ruleset *rs;
+	struct sk_buff *msg;
+	u32 i, n, gen;
+	void *hdr;
+	int ret;
+
+	mutex_lock(&cw->lock);
+	ret = cw_check_owner(cw, info);
+	if (ret)
+		goto out;
+	if (!cw->txn) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no open transaction: send CW_CMD_BEGIN first");
+		ret = -EINVAL;
+		goto out;
+	}
+
+	/* The reply is allocated first so that nothing fails after the swap. */
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	rs = cw_builder_finish(cw->txn);	/* frees the builder */
+	cw->txn = NULL;
+	gen = cw_next_generation(cw->generation);
+	new = rs ? cw_table_new(rs, gen) : NULL;
+	if (!new) {
+		if (rs)
+			cw_ruleset_free(rs);
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "out of memory committing the ruleset (transaction dropped)");
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	/* Consent follows a purpose by name from one ruleset to the next. */
+	old = cw_net_table(cw);
+	if (old) {
+		n = cw_ruleset_nr_purposes(rs);
+		for (i = 0; i < n; i++) {
+			int j = cw_ruleset_find(old->rs,
+						cw_ruleset_purpose(rs, i)->name);
+
+			if (j >= 0 && (old->consent & BIT_ULL(j)))
+				new->consent |= BIT_ULL(i);
+		}
+	}
+	cw->generation = gen;
+	cw->commits++;
+	cw_net_swap_table(cw, new);
+
+	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0, CW_CMD_COMMIT);
+	if (!hdr || nla_put_u32(msg, CW_A_GENERATION, gen)) {
+		nlmsg_free(msg);
+		goto out;	/* committed; only the reply is lost */
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	mutex_unlock(&cw->lock);
+	return ret;
+}
+
+static int cw_nl_abort(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	int ret;
+
+	mutex_lock(&cw->lock);
+	ret = cw_check_owner(cw, info);
+	if (!ret)
+		cw_txn_drop(cw);	/* no transaction: nothing to do */
+	mutex_unlock(&cw->lock);
+	return ret;
+}
+
+static int cw_nl_set_consent(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	struct nlattr **attrs = info->attrs;
+	struct cw_table *t;
+	u64 consent;
+	int ret, idx;
+
+	mutex_lock(&cw->lock);
+	ret = cw_check_owner(cw, info);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
+	if (CW_REQUIRE(info, CW_A_PURPOSE_NAME) ||
+	    CW_REQUIRE(info, CW_A_CONSENT))
+		goto out;
+	t = cw_net_table(cw);
+	if (!t) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
+				    "no ruleset committed yet");
+		ret = -ENOENT;
+		goto out;
+	}
+	idx = cw_ruleset_find(t->rs, nla_data(attrs[CW_A_PURPOSE_NAME]));
+	if (idx < 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
+				    "no such purpose in the active ruleset");
+		ret = -ENOENT;
+		goto out;
+	}
+	consent = t->consent;
+	if (nla_get_u32(attrs[CW_A_CONSENT]))
+		consent |= BIT_ULL(idx);
+	else
+		consent &= ~BIT_ULL(idx);
+	/* One store: packets see the old or the new decision, never torn. */
+	WRITE_ONCE(t->consent, consent);
+	ret = 0;
+out:
+	mutex_unlock(&cw->lock);
+	return ret;
+}
+
+static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
+{
+	struct cw_net_pcpu sum;
+	struct nlattr *nest;
+
+	cw_net_sum(cw, &sum);
+	nest = nla_nest_start(msg, CW_A_COUNTERS);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_OWNER_RELEASES,
+			      cw->owner_releases, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_EVENTS_SENT, sum.events_sent,
+			      CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_EVENTS_DROPPED,
+			      sum.events_dropped, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_UNCONFIGURED_BLOCKED,
+			      sum.unconfigured_blocked, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_COMMITS, cw->commits,
+			      CW_COUNTER_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static size_t cw_purpose_size(void)
+{
+	return nla_total_size(0) +				/* nest */
+	       nla_total_size(CW_PURPOSE_NAME_MAX) +
+	       nla_total_size(CW_PURPOSE_DESC_MAX) +
+	       2 * nla_total_size(sizeof(u32)) +
+	       4 * nla_total_size_64bit(sizeof(u64));
+}
+
+static int cw_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	struct nlattr *purposes, *p;
+	struct cw_table *t;
+	struct sk_buff *msg;
+	u32 i, n;
+	void *hdr;
+	int ret = -EMSGSIZE;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE +
+			  CW_PURPOSES_MAX * cw_purpose_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&cw->lock);
+	t = cw_net_table(cw);
+	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0,
+				CW_CMD_GET_STATUS);
+	if (!hdr ||
+	    nla_put_u32(msg, CW_A_POLICED, READ_ONCE(cw->policed)) ||
+	    nla_put_u32(msg, CW_A_CONFIGURED, !!t) ||
+	    nla_put_u32(msg, CW_A_OWNER, cw->owner) ||
+	    nla_put_u32(msg, CW_A_GENERATION, t ? t->generation : 0) ||
+	    nla_put_u32(msg, CW_A_NR_ENTRIES,
+			t ? cw_ruleset_nr_entries(t->rs) : 0) ||
+	    nla_put_u64_64bit(msg, CW_A_MEMORY,
+			      t ? cw_ruleset_memory(t->rs) : 0, CW_A_PAD) ||
+	    cw_put_counters(msg, cw))
+		goto err;
+
+	purposes = nla_nest_start(msg, CW_A_PURPOSES);
+	if (!purposes)
+		goto err;
+	n = t ? cw_ruleset_nr_purposes(t->rs) : 0;
+	for (i = 0; i < n; i++) {
+		const struct cw_purpose *pp = cw_ruleset_purpose(t->rs, i);
+
+		p = nla_nest_start(msg, CW_A_PURPOSE);
+		if (!p ||
+		    nla_put_string(msg, CW_PURPOSE_A_NAME, pp->name) ||
+		    nla_put_string(msg, CW_PURPOSE_A_DESC, pp->desc) ||
+		    nla_put_u32(msg, CW_PURPOSE_A_CONSENT,
+				!!(t->consent & BIT_ULL(i))) ||
+		    nla_put_u32(msg, CW_PURPOSE_A_NR_ENTRIES, pp->nr_entries))
+			goto err;
+		nla_nest_end(msg, p);
+	}
+	nla_nest_end(msg, purposes);
+	mutex_unlock(&cw->lock);
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	mutex_unlock(&cw->lock);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int cw_put_purpose_stats(struct sk_buff *msg, struct cw_table *t,
+				u32 i)
+{
+	const struct cw_purpose *pp = cw_ruleset_purpose(t->rs, i);
+	struct cw_purpose_stats s;
+	struct nlattr *p;
+
+	cw_table_sum(t, i, &s);
+	p = nla_nest_start(msg, CW_A_PURPOSE);
+	if (!p ||
+	    nla_put_string(msg, CW_PURPOSE_A_NAME, pp->name) ||
+	    nla_put_u32(msg, CW_PURPOSE_A_CONSENT,
+			!!(READ_ONCE(t->consent) & BIT_ULL(i))) ||
+	    nla_put_u32(msg, CW_PURPOSE_A_NR_ENTRIES, pp->nr_entries) ||
+	    nla_put_u64_64bit(msg, CW_PURPOSE_A_BLOCKED_PACKETS,
+			      s.blocked_packets, CW_PURPOSE_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_PURPOSE_A_BLOCKED_BYTES,
+			      s.blocked_bytes, CW_PURPOSE_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_PURPOSE_A_ALLOWED_PACKETS,
+			      s.allowed_packets, CW_PURPOSE_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_PURPOSE_A_ALLOWED_BYTES,
+			      s.allowed_bytes, CW_PURPOSE_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, p);
+	return 0;
+}
+
+/* One message per purpose of the active ruleset; cb->args[0] = next. */
+static int cw_nl_get_stats(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct cw_net *cw = cw_net(sock_net(skb->sk));
+	unsigned long idx = cb->args[0];
+	struct cw_table *t;
+	void *hdr;
+
+	rcu_read_lock();
+	t = rcu_dereference(cw->table);
+	if (!t)
+		goto out;
+	/* A commit during the dump flags it NLM_F_DUMP_INTR. */
+	cb->seq = t->generation;
+	for (; idx < cw_ruleset_nr_purposes(t->rs); idx++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &cw_genl_family,
+				  NLM_F_MULTI, CW_CMD_GET_STATS);
+		if (!hdr)
+			break;
+		nl_dump_check_consistent(cb, genlmsg_nlhdr(hdr));
+		if (nla_put_u32(skb, CW_A_GENERATION, t->generation) ||
+		    cw_put_purpose_stats(skb, t, idx)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+out:
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	struct nlattr **attrs = info->attrs;
+	char name[CW_NAME_MAX + 1];
+	struct cw_flow f = {};
+	struct nlattr *purposes, *p;
+	struct cw_table *t;
+	struct sk_buff *msg;
+	u32 verdict, gen = 0;
+	u64 m = 0, denied = 0, consent = 0;
+	void *hdr;
+
+	if (CW_REQUIRE(info, CW_A_FAMILY) || CW_REQUIRE(info, CW_A_PROTO) ||
+	    CW_REQUIRE(info, CW_A_ADDR))
+		return -EINVAL;
+	f.family = nla_get_u32(attrs[CW_A_FAMILY]);
+	if (nla_len(attrs[CW_A_ADDR]) != (f.family == AF_INET ? 4 : 16)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CW_A_ADDR],
+				    "CW_A_ADDR length does not match CW_A_FAMILY");
+		return -EINVAL;
+	}
+	f.daddr = nla_data(attrs[CW_A_ADDR]);
+	f.proto = nla_get_u32(attrs[CW_A_PROTO]);
+	if (attrs[CW_A_PORT])
+		f.dport = nla_get_u32(attrs[CW_A_PORT]);
+	if (attrs[CW_A_UID]) {
+		f.uid = nla_get_u32(attrs[CW_A_UID]);
+		f.has_uid = true;
+	}
+	if (attrs[CW_A_NAME]) {
+		/* As the name parsers will: lower case, no trailing dot. */
+		const char *s = nla_data(attrs[CW_A_NAME]);
+		size_t len = strnlen(s, CW_NAME_MAX), i;
+
+		if (len && s[len - 1] == '.')
+			len--;
+		for (i = 0; i < len; i++)
+			name[i] = tolower(s[i]);
+		name[len] = '\0';
+		f.name = name;
+		f.name_len = len;
+	}
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE +
+			  CW_PURPOSES_MAX * cw_purpose_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	rcu_read_lock();
+	t = rcu_dereference(cw->table);
+	if (!READ_ONCE(cw->policed)) {
+		verdict = CW_VERDICT_ACCEPT;
+	} else if (!t) {
+		verdict = cw_hooks_unconfigured_blocks() ? CW_VERDICT_BLOCK :
+							   CW_VERDICT_ACCEPT;
+	} else {
+		gen = t->generation;
+		consent = READ_ONCE(t->consent);
+		denied = t->all_mask & ~consent;
+		m = cw_ruleset_match(t->rs, &f);
+		verdict = (m & denied) ? CW_VERDICT_BLOCK : CW_VERDICT_ACCEPT;
+	}
+
+	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0,
+				CW_CMD_EXPLAIN);
+	if (!hdr || nla_put_u32(msg, CW_A_VERDICT, verdict) ||
+	    nla_put_u32(msg, CW_A_GENERATION, gen))
+		goto err;
+	purposes = nla_nest_start(msg, CW_A_PURPOSES);
+	if (!purposes)
+		goto err;
+	while (m) {
+		unsigned int i = __ffs64(m);
+
+		m &= m - 1;
+		p = nla_nest_start(msg, CW_A_PURPOSE);
+		if (!p ||
+		    nla_put_string(msg, CW_PURPOSE_A_NAME,
+				   cw_ruleset_purpose(t->rs, i)->name) ||
+		    nla_put_u32(msg, CW_PURPOSE_A_CONSENT,
+				!!(consent & BIT_ULL(i))))
+			goto err;
+		nla_nest_end(msg, p);
+	}
+	nla_nest_end(msg, purposes);
+	rcu_read_unlock();
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	rcu_read_unlock();
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
+			  u32 portid)
+{
+	struct nlattr *purposes, *p;
+	struct cw_table *t;
+	struct sk_buff *msg;
+	u64 m = e->denied;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &cw_genl_family, 0, CW_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u32(msg, CW_A_GENERATION, e->generation) ||
+	    nla_put_u32(msg, CW_A_FAMILY, e->family) ||
+	    nla_put_u32(msg, CW_A_PROTO, e->proto) ||
+	    nla_put(msg, CW_A_ADDR, e->family == AF_INET ? 4 : 16, e->daddr) ||
+	    nla_put_u32(msg, CW_A_PORT, e->dport) ||
+	    (e->has_uid && nla_put_u32(msg, CW_A_UID, e->uid)) ||
+	    (e->name_len && nla_put_string(msg, CW_A_NAME, e->name)))
+		goto err;
+
+	purposes = nla_nest_start(msg, CW_A_PURPOSES);
+	if (!purposes)
+		goto err;
+	/*
+	 * Names come from the ruleset the packet met; if another one was
+	 * committed since, the event keeps only its generation.
+	 */
+	rcu_read_lock();
+	t = rcu_dereference(cw->table);
+	if (t && t->generation == e->generation) {
+		while (m) {
+			unsigned int i = __ffs64(m);
+
+			m &= m - 1;
+			p = nla_nest_start(msg, CW_A_PURPOSE);
+			if (!p ||
+			    nla_put_string(msg, CW_PURPOSE_A_NAME,
+					   cw_ruleset_purpose(t->rs, i)->name)) {
+				rcu_read_unlock();
+				goto err;
+			}
+			nla_nest_end(msg, p);
+		}
+	}
+	rcu_read_unlock();
+	nla_nest_end(msg, purposes);
+	genlmsg_end(msg, hdr);
+	return genlmsg_unicast(cw->net, msg, portid);
+
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static const struct genl_ops cw_genl_ops[] = {
+	{
+		.cmd = CW_CMD_CLAIM,
+		.doit = cw_nl_claim,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CW_CMD_BEGIN,
+		.doit = cw_nl_begin,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CW_CMD_ADD,
+		.doit = cw_nl_add,
+		.policy = cw_add_policy,
+		.maxattr = CW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CW_CMD_COMMIT,
+		.doit = cw_nl_commit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CW_CMD_ABORT,
+		.doit = cw_nl_abort,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CW_CMD_SET_CONSENT,
+		.doit = cw_nl_set_consent,
+		.policy = cw_consent_policy,
+		.maxattr = CW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CW_CMD_GET_STATUS,
+		.doit = cw_nl_get_status,
+	},
+	{
+		.cmd = CW_CMD_GET_STATS,
+		.dumpit = cw_nl_get_stats,
+	},
+	{
+		.cmd = CW_CMD_EXPLAIN,
+		.doit = cw_nl_explain,
+		.policy = cw_explain_policy,
+		.maxattr = CW_A_MAX,
+	},
+};
+
+static struct genl_family cw_genl_family __ro_after_init = {
+	.name = CW_GENL_NAME,
+	.version = CW_GENL_VERSION,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = cw_genl_ops,
+	.n_ops = ARRAY_SIZE(cw_genl_ops),
+};
+
+int __init cw_genl_init(void)
+{
+	return genl_register_family(&cw_genl_family);
+}
+
+void cw_genl_uninit(void)
+{
+	genl_unregister_family(&cw_genl_family);
+}
+
+/*
+ * A netlink socket closed. If it was a namespace's owner, that namespace
+ * falls back to "everything denied" at once (fail closed).
+ */
+static int cw_netlink_notify(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct cw_net *cw;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+
+	cw = cw_net(n->net);
+	mutex_lock(&cw->lock);
+	if (cw->owner == n->portid)
+		cw_net_drop_owner(cw);
+	mutex_unlock(&cw->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block cw_netlink_nb = {
+	.notifier_call = cw_netlink_notify,
+};
+
+int __init cw_notifier_init(void)
+{
+	return netlink_register_notifier(&cw_netlink_nb);
+}
+
+void cw_notifier_uninit(void)
+{
+	netlink_unregister_notifier(&cw_netlink_nb);
+}
+
+MODULE_ALIAS_GENL_FAMILY(CW_GENL_NAME);
