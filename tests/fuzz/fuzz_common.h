@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Shared by the parser fuzz harnesses: the checks every answer must pass,
+ * whatever the input. A failed check aborts, which libFuzzer reports as a
+ * crash with the input that caused it.
+ */
+#ifndef _CW_FUZZ_COMMON_H
+#define _CW_FUZZ_COMMON_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+#define FUZZ_CHECK(cond)						\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "check failed: %s (%s:%d)\n",	\
+				#cond, __FILE__, __LINE__);		\
+			abort();					\
+		}							\
+	} while (0)
+
+/* A returned name is a valid, normalised host name, NUL-terminated. */
+static inline void fuzz_check_name(enum cw_parse_result r, const char *name,
+				   u32 len)
+{
+	u32 i, label = 0;
+
+	FUZZ_CHECK(r <= CW_PARSE_OVER_BUDGET);
+	if (r != CW_PARSE_NAME)
+		return;
+	FUZZ_CHECK(len >= 1 && len <= CW_NAME_MAX);
+	FUZZ_CHECK(strlen(name) == len);
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (c == '.') {
+			FUZZ_CHECK(label > 0);
+			label = 0;
+			continue;
+		}
+		FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			   c == '-' || c == '_');
+		label++;
+		FUZZ_CHECK(label <= 63);
+	}
+	FUZZ_CHECK(label > 0);
+}
+
+/* Exactly n bytes on the heap, so ASan catches a read one past the end. */
+static inline u8 *fuzz_dup(const u8 *p, size_t n)
+{
+	u8 *c = malloc(n ? n : 1);
+
+	memcpy(c, p, n);
+	return c;
+}
+
+/* Small deterministic PRNG for chunk sizes, seeded from the input. */
+static inline u32 fuzz_seed(const u8 *p, size_t n)
+{
+	u32 h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h | 1;
+}
+
+static inline u32 fuzz_rand(u32 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+#endif /* _CW_FUZZ_COMMON_H */

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * cw_parse_dns_udp() on arbitrary datagrams. Also differential: the same
+ * message framed for TCP must give the same answer (a whole message that
+ * runs out is "no name" over TCP, "incomplete" over UDP).
+ */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	char name[CW_NAME_MAX + 1], tname[CW_NAME_MAX + 1];
+	u32 len = 0, tlen = 0;
+	enum cw_parse_result r, t;
+	u8 *p = fuzz_dup(data, size), *q;
+
+	r = cw_parse_dns_udp(p, size, name, &len);
+	fuzz_check_name(r, name, len);
+	FUZZ_CHECK(r != CW_PARSE_OVER_BUDGET);
+
+	if (size >= 12 && size <= 0xffff && size <= CW_DNS_WANT - 2) {
+		q = malloc(size + 2);
+		q[0] = size >> 8;
+		q[1] = size & 0xff;
+		memcpy(q + 2, p, size);
+		t = cw_parse_dns_tcp(q, size + 2, tname, &tlen);
+		fuzz_check_name(t, tname, tlen);
+		if (r == CW_PARSE_INCOMPLETE)
+			FUZZ_CHECK(t == CW_PARSE_NO_NAME);
+		else
+			FUZZ_CHECK(t == r);
+		if (r == CW_PARSE_NAME)
+			FUZZ_CHECK(tlen == len && !strcmp(tname, name));
+		free(q);
+	}
+	free(p);
+	return 0;
+}
