@@ -15,6 +15,8 @@
 #include <linux/mm.h>
 #include <linux/bitops.h>
 #include <linux/kernel.h>
+#include <linux/socket.h>
+#include <linux/in.h>
 #include <asm/byteorder.h>
 #else
 #include <errno.h>
@@ -23,6 +25,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <arpa/inet.h>
 
 typedef uint8_t u8;

@@ -1,0 +1,1366 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The ruleset: built aside by a cw_builder, frozen into flat arrays read
+ * under RCU by the packet path. Pure code (see pure.h).
+ *
+ * Addresses. Each family has its own structure:
+ *  - a root table indexed by the first s address bits, s = log2 of the
+ *    number of distinct prefixes (at most CW_ROOT_BITS), so that on random
+ *    data each slot holds about one prefix and non-matching traffic mostly
+ *    stops at an empty slot or after one or two nodes;
+ *  - below each slot a path-compressed binary trie (PATRICIA). A node is a
+ *    bit position and two children; a node that carries a prefix also
+ *    carries its match list. Prefixes of s bits or fewer are expanded into
+ *    the slots they cover (their match lists merged per slot), so each slot
+ *    starts with at most one such "slot prefix" node.
+ * Internal nodes do not hold a key: the walk follows the address bits to
+ * the bottom, remembering the prefix nodes it passed, then compares the
+ * address once with the key of the last prefix node passed. Every prefix
+ * node on the path is an ancestor of that key, so it covers the address
+ * exactly when its length is at most the common prefix length of the
+ * address and that key. The lookup reads one root slot, at most one node
+ * per address bit (in practice about log2 of the slot's population) and
+ * one key: cost grows with the address length, never with the number of
+ * prefixes. Only prefix nodes have a key, numbered first, so a node is
+ * 12 bytes and a key 4 or 16.
+ *
+ * Match lists are runs of items (purpose mask, protocol, port range) in one
+ * array, interned so that the many prefixes of one purpose share one list.
+ * A list merges every unconstrained entry into a single item.
+ *
+ * UIDs: a sorted array searched by bisection. Domains: an open-addressing
+ * hash table of the names; a lookup hashes the flow's name from right to
+ * left and probes once per label-boundary suffix.
+ *
+ * Validation choices: an address with bits set beyond its prefix length is
+ * refused (it is almost always a typo: 10.0.0.1/8); a port_max of 0 with a
+ * port_min means that port alone; duplicates are harmless. Domain names are
+ * lower-cased at add and one trailing dot is dropped; a flow's name may
+ * carry upper case and one trailing dot too (folded while hashing).
+ *
+ * Limits: a zero max_entries or max_memory means no limit. max_memory
+ * bounds the builder's own allocations as it grows, and the frozen ruleset:
+ * cw_builder_finish() returns NULL when the frozen form would exceed it.
+ */
+#include "ruleset.h"
+
+#define CW_ROOT_BITS	20	/* root table of at most 4 MiB per family */
+#define CW_STACK	8	/* prefix nodes remembered during a walk */
+#define CW_LIST_MAX	((1U << 24) - 1) /* list index fits in 24 bits */
+#define CW_ALLOC_MAX	0x7fff0000ULL	/* kvmalloc refuses more than INT_MAX */
+
+/* One item of a match list. A list ends at the item with last set. */
+struct cw_item {
+	u64 mask;
+	u16 port_min;
+	u16 port_max;
+	u8 proto;
+	u8 last;
+};
+
+/* info: list index (first item) << 8 | bit position (prefix length). */
+struct cw_node {
+	u32 child[2];
+	u32 info;
+};
+
+struct cw_fam {
+	u32 *root;		/* 1 << sbits node indexes, 0 = none */
+	struct cw_node *nodes;	/* [0] unused; prefix nodes first */
+	u8 *keys;		/* klen bytes per prefix node, [0] unused */
+	u32 nr_nodes;
+	u32 nr_pnodes;
+	u32 nr_prefixes;	/* distinct prefixes */
+	u8 sbits;
+	u8 abits;
+	u8 klen;
+};
+
+struct cw_dom {
+	u64 mask;
+	u32 hash;
+	u32 off;
+	u32 len;
+};
+
+struct cw_ruleset {
+	struct cw_fam fam[2];
+	struct cw_item *items;
+	u32 nr_items;
+	u32 *uids;
+	u64 *uid_masks;
+	u32 nr_uids;
+	u32 *dtab;		/* record index + 1, 0 = empty */
+	u32 dtab_mask;
+	struct cw_dom *doms;
+	char *dpool;
+	u32 nr_doms;
+	u32 nr_entries;
+	u32 nr_purposes;
+	struct cw_purpose *purposes;
+	u64 memory;
+};
+
+/* Builder side: entries as added, normalized, in growable arrays. */
+struct cw_bpfx {
+	u8 key[16];
+	u16 port_min;
+	u16 port_max;
+	u8 len;
+	u8 proto;
+	u8 purpose;
+	u8 family;
+};
+
+struct cw_buid {
+	u32 uid;
+	u32 purpose;
+};
+
+struct cw_bdom {
+	u32 off;
+	u32 len;
+	u32 purpose;
+};
+
+struct cw_builder {
+	struct cw_limits lim;
+	u64 mem;
+	u32 nr_entries;
+	u32 nr_purposes;
+	struct cw_bpfx *pfx;
+	u32 nr_pfx, cap_pfx;
+	struct cw_buid *uid;
+	u32 nr_uid, cap_uid;
+	struct cw_bdom *dom;
+	u32 nr_dom, cap_dom;
+	char *pool;
+	u32 nr_pool, cap_pool;
+	struct cw_purpose purposes[CW_PURPOSES_MAX];
+};
+
+static void *cw_alloc(u64 bytes)
+{
+	if (!bytes || bytes > CW_ALLOC_MAX)
+		return NULL;
+	return kvzalloc((size_t)bytes, GFP_KERNEL);
+}
+
+/* Big-endian word i of a key (4 or 16 bytes), read without alignment. */
+static inline u32 cw_word(const u8 *k, u32 i)
+{
+	__be32 w;
+
+	memcpy(&w, k + 4 * i, sizeof(w));
+	return be32_to_cpu(w);
+}
+
+static inline u32 cw_bit(const u8 *k, u32 pos)
+{
+	return (k[pos >> 3] >> (7 - (pos & 7))) & 1;
+}
+
+/* The first s (0..24) bits of a key as an integer. */
+static inline u32 cw_top(const u8 *k, u32 s)
+{
+	return s ? cw_word(k, 0) >> (32 - s) : 0;
+}
+
+/* Length of the common prefix of two keys of klen bytes, in bits. */
+static inline u32 cw_cpl(const u8 *a, const u8 *b, u32 klen)
+{
+	u32 i, x;
+
+	for (i = 0; i < klen / 4; i++) {
+		x = cw_word(a, i) ^ cw_word(b, i);
+		if (x)
+			return i * 32 + __builtin_clz(x);
+	}
+	return klen * 8;
+}
+
+static inline u32 cw_min(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * In-place heapsort: the kernel's sort() would do, but the same code must
+ * run in userspace and its cost is bounded (no recursion, O(n log n)).
+ */
+static void cw_swap(u8 *a, u8 *b, u32 size)
+{
+	u8 t;
+
+	while (size--) {
+		t = *a;
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+static void cw_sift(u8 *base, u32 root, u32 n, u32 size,
+		    int (*cmp)(const void *, const void *))
+{
+	u32 child;
+
+	for (;;) {
+		child = 2 * root + 1;
+		if (child >= n)
+			return;
+		if (child + 1 < n &&
+		    cmp(base + (u64)child * size,
+			base + (u64)(child + 1) * size) < 0)
+			child++;
+		if (cmp(base + (u64)root * size,
+			base + (u64)child * size) >= 0)
+			return;
+		cw_swap(base + (u64)root * size, base + (u64)child * size,
+			size);
+		root = child;
+	}
+}
+
+static void cw_hsort(void *base, u32 n, u32 size,
+		     int (*cmp)(const void *, const void *))
+{
+	u8 *b = base;
+	u32 i;
+
+	if (n < 2)
+		return;
+	for (i = n / 2; i-- > 0;)
+		cw_sift(b, i, n, size, cmp);
+	for (i = n - 1; i > 0; i--) {
+		cw_swap(b, b + (u64)i * size, size);
+		cw_sift(b, 0, i, size, cmp);
+	}
+}
+
+/* ---------------------------------------------------------------- builder */
+
+struct cw_builder *cw_builder_new(const struct cw_limits *limits)
+{
+	struct cw_builder *b = cw_alloc(sizeof(*b));
+
+	if (!b)
+		return NULL;
+	if (limits)
+		b->lim = *limits;
+	b->mem = sizeof(*b);
+	return b;
+}
+
+void cw_builder_free(struct cw_builder *b)
+{
+	if (!b)
+		return;
+	kvfree(b->pfx);
+	kvfree(b->uid);
+	kvfree(b->dom);
+	kvfree(b->pool);
+	kvfree(b);
+}
+
+/*
+ * Makes room for one more element (or need more bytes), doubling the
+ * capacity; the builder's memory is counted as it grows.
+ */
+static int cw_grow(struct cw_builder *b, void **arr, u32 *cap, u32 need,
+		   u32 size, const char **why)
+{
+	u64 ncap, old = (u64)*cap * size, nbytes;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? (u64)*cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	nbytes = ncap * size;
+	if (b->lim.max_memory && b->mem - old + nbytes > b->lim.max_memory) {
+		*why = "ruleset exceeds the memory limit";
+		return -E2BIG;
+	}
+	n = cw_alloc(nbytes);
+	if (!n) {
+		*why = "out of memory building the ruleset";
+		return -ENOMEM;
+	}
+	if (*arr)
+		memcpy(n, *arr, old);
+	kvfree(*arr);
+	*arr = n;
+	*cap = (u32)ncap;
+	b->mem = b->mem - old + nbytes;
+	return 0;
+}
+
+static int cw_check_entry(struct cw_builder *b, int purpose, const char **why)
+{
+	if (purpose < 0 || (u32)purpose >= b->nr_purposes) {
+		*why = "purpose index out of range";
+		return -EINVAL;
+	}
+	if (b->nr_entries >= CW_LIST_MAX ||
+	    (b->lim.max_entries && b->nr_entries >= b->lim.max_entries)) {
+		*why = "too many entries in the ruleset";
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static void cw_count_entry(struct cw_builder *b, int purpose)
+{
+	b->nr_entries++;
+	b->purposes[purpose].nr_entries++;
+}
+
+static bool cw_purpose_name_ok(const char *name)
+{
+	u32 i;
+
+	if (!((name[0] >= 'a' && name[0] <= 'z') ||
+	      (name[0] >= '0' && name[0] <= '9')))
+		return false;
+	for (i = 1; name[i]; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+int cw_builder_purpose(struct cw_builder *b, const char *name,
+		       const char *desc, const char **why)
+{
+	size_t len, dlen = 0;
+	u32 i;
+
+	if (!name) {
+		*why = "purpose name missing";
+		return -EINVAL;
+	}
+	len = strnlen(name, CW_PURPOSE_NAME_MAX);
+	if (!len) {
+		*why = "purpose name empty";
+		return -EINVAL;
+	}
+	if (len >= CW_PURPOSE_NAME_MAX) {
+		*why = "purpose name too long";
+		return -EINVAL;
+	}
+	if (!cw_purpose_name_ok(name)) {
+		*why = "purpose name must match [a-z0-9][a-z0-9._-]*";
+		return -EINVAL;
+	}
+	if (desc) {
+		dlen = strnlen(desc, CW_PURPOSE_DESC_MAX);
+		if (dlen >= CW_PURPOSE_DESC_MAX) {
+			*why = "purpose description too long";
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < b->nr_purposes; i++)
+		if (!strcmp(b->purposes[i].name, name))
+			break;
+	if (i == b->nr_purposes) {
+		if (i >= CW_PURPOSES_MAX) {
+			*why = "too many purposes";
+			return -E2BIG;
+		}
+		memcpy(b->purposes[i].name, name, len + 1);
+		b->nr_purposes++;
+	}
+	if (dlen)
+		memcpy(b->purposes[i].desc, desc, dlen + 1);
+	return i;
+}
+
+int cw_builder_add_prefix(struct cw_builder *b, int purpose, u8 family,
+			  const u8 *addr, u8 prefixlen, u8 proto,
+			  u16 port_min, u16 port_max, const char **why)
+{
+	struct cw_bpfx *p;
+	u32 klen, i;
+	int err;
+
+	err = cw_check_entry(b, purpose, why);
+	if (err)
+		return err;
+	if (family == AF_INET) {
+		klen = 4;
+	} else if (family == AF_INET6) {
+		klen = 16;
+	} else {
+		*why = "address family must be AF_INET or AF_INET6";
+		return -EAFNOSUPPORT;
+	}
+	if (!addr) {
+		*why = "address missing";
+		return -EINVAL;
+	}
+	if (prefixlen > klen * 8) {
+		*why = "prefix length out of range";
+		return -EINVAL;
+	}
+	for (i = prefixlen; i < klen * 8; i++) {
+		if (cw_bit(addr, i)) {
+			*why = "address has bits set beyond the prefix length";
+			return -EINVAL;
+		}
+	}
+	if (port_min && !port_max)
+		port_max = port_min;
+	if (port_max) {
+		if (proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
+			*why = "ports need protocol tcp or udp";
+			return -EINVAL;
+		}
+		if (!port_min) {
+			*why = "port 0 is not a valid port";
+			return -EINVAL;
+		}
+		if (port_min > port_max) {
+			*why = "port range is reversed (min > max)";
+			return -EINVAL;
+		}
+	} else {
+		port_max = 0xffff;
+	}
+	err = cw_grow(b, (void **)&b->pfx, &b->cap_pfx, b->nr_pfx + 1,
+		      sizeof(*b->pfx), why);
+	if (err)
+		return err;
+	p = &b->pfx[b->nr_pfx++];
+	memset(p, 0, sizeof(*p));
+	memcpy(p->key, addr, klen);
+	p->len = prefixlen;
+	p->family = family;
+	p->proto = proto;
+	p->port_min = port_min;
+	p->port_max = port_max;
+	p->purpose = purpose;
+	cw_count_entry(b, purpose);
+	return 0;
+}
+
+int cw_builder_add_uid(struct cw_builder *b, int purpose, u32 uid,
+		       const char **why)
+{
+	int err = cw_check_entry(b, purpose, why);
+
+	if (err)
+		return err;
+	err = cw_grow(b, (void **)&b->uid, &b->cap_uid, b->nr_uid + 1,
+		      sizeof(*b->uid), why);
+	if (err)
+		return err;
+	b->uid[b->nr_uid].uid = uid;
+	b->uid[b->nr_uid].purpose = purpose;
+	b->nr_uid++;
+	cw_count_entry(b, purpose);
+	return 0;
+}
+
+static inline u8 cw_lower(u8 c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+/* FNV-1a over the lower-cased name, last byte first: see cw_dom_match(). */
+#define CW_FNV_SEED	0x811c9dc5U
+#define CW_FNV_PRIME	0x01000193U
+
+static u32 cw_dom_hash(const char *s, u32 len)
+{
+	u32 h = CW_FNV_SEED;
+
+	while (len--)
+		h = (h ^ cw_lower(s[len])) * CW_FNV_PRIME;
+	return h;
+}
+
+static inline u32 cw_dom_slot(u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x7feb352dU;
+	h ^= h >> 15;
+	return h;
+}
+
+int cw_builder_add_domain(struct cw_builder *b, int purpose,
+			  const char *name, u32 len, const char **why)
+{
+	u32 i, label = 0;
+	int err;
+
+	err = cw_check_entry(b, purpose, why);
+	if (err)
+		return err;
+	if (!name) {
+		*why = "domain name missing";
+		return -EINVAL;
+	}
+	if (len && name[len - 1] == '.')
+		len--;
+	if (!len) {
+		*why = "domain name empty";
+		return -EINVAL;
+	}
+	if (len > CW_NAME_MAX) {
+		*why = "domain name longer than 254 bytes";
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		u8 c = cw_lower(name[i]);
+
+		if (c == '.') {
+			if (!label) {
+				*why = "domain name has an empty label";
+				return -EINVAL;
+			}
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_')) {
+			*why = "domain name has a character outside [a-z0-9_.-]";
+			return -EINVAL;
+		}
+		if (++label > 63) {
+			*why = "domain name has a label longer than 63 bytes";
+			return -EINVAL;
+		}
+	}
+	err = cw_grow(b, (void **)&b->pool, &b->cap_pool, b->nr_pool + len,
+		      1, why);
+	if (err)
+		return err;
+	err = cw_grow(b, (void **)&b->dom, &b->cap_dom, b->nr_dom + 1,
+		      sizeof(*b->dom), why);
+	if (err)
+		return err;
+	for (i = 0; i < len; i++)
+		b->pool[b->nr_pool + i] = cw_lower(name[i]);
+	b->dom[b->nr_dom].off = b->nr_pool;
+	b->dom[b->nr_dom].len = len;
+	b->dom[b->nr_dom].purpose = purpose;
+	b->nr_dom++;
+	b->nr_pool += len;
+	cw_count_entry(b, purpose);
+	return 0;
+}
+
+/* ------------------------------------------------------- match list pool */
+
+/*
+ * Finishing state: the item array being built and the intern table that
+ * makes identical lists share one run of items.
+ */
+struct cw_fin {
+	struct cw_item *items;
+	u32 nr_items, cap_items;
+	u32 *itab;		/* first item of an interned list, 0 = empty */
+	u32 itab_size;
+	u32 nr_lists;
+	struct cw_item *tmp;	/* scratch for building one list */
+	u32 cap_tmp;
+	bool nomem;
+};
+
+static bool cw_fin_room(void **arr, u32 *cap, u64 need, u32 size)
+{
+	u64 ncap;
+	void *n;
+
+	if (need <= *cap)
+		return true;
+	ncap = *cap ? (u64)*cap * 2 : 256;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > 0xffffffffULL)
+		return false;
+	n = cw_alloc(ncap * size);
+	if (!n)
+		return false;
+	if (*arr)
+		memcpy(n, *arr, (u64)*cap * size);
+	kvfree(*arr);
+	*arr = n;
+	*cap = (u32)ncap;
+	return true;
+}
+
+static inline bool cw_item_any(const struct cw_item *it)
+{
+	return !it->proto && !it->port_min && it->port_max == 0xffff;
+}
+
+static int cw_item_cmp(const void *a, const void *b)
+{
+	const struct cw_item *x = a, *y = b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->port_min != y->port_min)
+		return x->port_min < y->port_min ? -1 : 1;
+	if (x->port_max != y->port_max)
+		return x->port_max < y->port_max ? -1 : 1;
+	return 0;
+}
+
+static u32 cw_list_hash(const struct cw_item *it, u32 n)
+{
+	u64 h = 0x9e3779b97f4a7c15ULL;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		h ^= it[i].mask;
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= ((u64)it[i].proto << 32) | ((u32)it[i].port_min << 16) |
+		     it[i].port_max;
+		h *= 0xc4ceb9fe1a85ec53ULL;
+		h ^= h >> 29;
+	}
+	return (u32)(h ^ (h >> 32));
+}
+
+static bool cw_list_eq(const struct cw_item *a, const struct cw_item *b,
+		       u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (a[i].mask != b[i].mask || cw_item_cmp(&a[i], &b[i]))
+			return false;
+		if (a[i].last != (i == n - 1))
+			return false;
+	}
+	return true;
+}
+
+static bool cw_intern_grow(struct cw_fin *fin)
+{
+	u32 nsize = fin->itab_size ? fin->itab_size * 2 : 1024, i, j, h, n;
+	u32 *t = cw_alloc((u64)nsize * sizeof(*t));
+
+	if (!t)
+		return false;
+	for (i = 0; i < fin->itab_size; i++) {
+		u32 first = fin->itab[i];
+
+		if (!first)
+			continue;
+		for (n = 1; !fin->items[first + n - 1].last; n++)
+			;
+		h = cw_list_hash(&fin->items[first], n);
+		for (j = h & (nsize - 1); t[j]; j = (j + 1) & (nsize - 1))
+			;
+		t[j] = first;
+	}
+	kvfree(fin->itab);
+	fin->itab = t;
+	fin->itab_size = nsize;
+	return true;
+}
+
+/*
+ * Normalizes the n items in fin->tmp (every unconstrained item folded into
+ * one, constrained ones sorted, equal constraints merged, items implied by
+ * the unconstrained one dropped) and interns the list. Returns the index
+ * of its first item, or 0 when out of memory.
+ */
+static u32 cw_intern(struct cw_fin *fin, u32 n)
+{
+	struct cw_item *t = fin->tmp;
+	u64 any = 0;
+	u32 i, m = 0, h, j;
+
+	for (i = 0; i < n; i++)
+		if (cw_item_any(&t[i]))
+			any |= t[i].mask;
+	for (i = 0; i < n; i++) {
+		if (cw_item_any(&t[i]))
+			continue;
+		t[i].mask &= ~any;
+		if (t[i].mask)
+			t[m++] = t[i];
+	}
+	cw_hsort(t, m, sizeof(*t), cw_item_cmp);
+	for (i = 0, j = 0; i < m; i++) {
+		if (j && !cw_item_cmp(&t[j - 1], &t[i]))
+			t[j - 1].mask |= t[i].mask;
+		else
+			t[j++] = t[i];
+	}
+	m = j;
+	if (any) {
+		/* the unconstrained item goes first: room was left in tmp */
+		for (i = m; i > 0; i--)
+			t[i] = t[i - 1];
+		memset(&t[0], 0, sizeof(t[0]));
+		t[0].mask = any;
+		t[0].port_max = 0xffff;
+		m++;
+	}
+	if (!m)
+		return 0;
+	for (i = 0; i < m; i++)
+		t[i].last = i == m - 1;
+
+	if ((fin->nr_lists + 1) * 2 > fin->itab_size && !cw_intern_grow(fin))
+		return 0;
+	h = cw_list_hash(t, m);
+	for (j = h & (fin->itab_size - 1); fin->itab[j];
+	     j = (j + 1) & (fin->itab_size - 1)) {
+		u32 first = fin->itab[j];
+
+		if (cw_list_eq(&fin->items[first], t, m))
+			return first;
+	}
+	if (fin->nr_items + m > CW_LIST_MAX ||
+	    !cw_fin_room((void **)&fin->items, &fin->cap_items,
+			 (u64)fin->nr_items + m, sizeof(*fin->items)))
+		return 0;
+	memcpy(&fin->items[fin->nr_items], t, m * sizeof(*t));
+	fin->itab[j] = fin->nr_items;
+	fin->nr_items += m;
+	fin->nr_lists++;
+	return fin->itab[j];
+}
+
+static u32 cw_list_len(const struct cw_fin *fin, u32 first)
+{
+	u32 n = 1;
+
+	while (!fin->items[first + n - 1].last)
+		n++;
+	return n;
+}
+
+/* Interned union of two interned lists (0 = empty); 0 on failure too. */
+static u32 cw_union(struct cw_fin *fin, u32 a, u32 b)
+{
+	u32 la, lb, r;
+
+	if (!a || a == b)
+		return b;
+	if (!b)
+		return a;
+	la = cw_list_len(fin, a);
+	lb = cw_list_len(fin, b);
+	if (!cw_fin_room((void **)&fin->tmp, &fin->cap_tmp, (u64)la + lb + 1,
+			 sizeof(*fin->tmp)))
+		return 0;
+	memcpy(fin->tmp, &fin->items[a], la * sizeof(*fin->tmp));
+	memcpy(fin->tmp + la, &fin->items[b], lb * sizeof(*fin->tmp));
+	r = cw_intern(fin, la + lb);
+	if (!r)
+		fin->nomem = true;
+	return r;
+}
+
+/* ------------------------------------------------------ address compile */
+
+/* A trie node while compiling; key is a reference into a key array. */
+struct cw_tnode {
+	u32 child[2];
+	u32 list;
+	u32 kref;
+	u32 pos;
+};
+
+struct cw_tbuild {
+	struct cw_tnode *tn;
+	u32 nr_tn;
+	u8 *keys;		/* klen bytes per distinct or slot prefix */
+	u32 klen;
+};
+
+static u32 cw_tnew(struct cw_tbuild *t, u32 pos, u32 list, u32 kref)
+{
+	struct cw_tnode *n = &t->tn[++t->nr_tn];
+
+	n->pos = pos;
+	n->list = list;
+	n->kref = kref;
+	return t->nr_tn;
+}
+
+static inline const u8 *cw_tkey(const struct cw_tbuild *t, u32 kref)
+{
+	return t->keys + (u64)kref * t->klen;
+}
+
+/* Inserts a prefix below *p (a root slot). */
+static void cw_tinsert(struct cw_tbuild *t, struct cw_fin *fin, u32 *p,
+		       u32 kref, u32 len, u32 list)
+{
+	const u8 *k = cw_tkey(t, kref);
+	struct cw_tnode *n;
+	u32 c, nn, leaf, br;
+
+	while (*p) {
+		n = &t->tn[*p];
+		c = cw_min(cw_cpl(k, cw_tkey(t, n->kref), t->klen),
+			   cw_min(len, n->pos));
+		if (c == n->pos && c == len) {
+			n->list = cw_union(fin, n->list, list);
+			return;
+		}
+		if (c == n->pos) {
+			p = &n->child[cw_bit(k, n->pos)];
+			continue;
+		}
+		if (c == len) {
+			nn = cw_tnew(t, len, list, kref);
+			t->tn[nn].child[cw_bit(cw_tkey(t, n->kref), len)] = *p;
+			*p = nn;
+			return;
+		}
+		leaf = cw_tnew(t, len, list, kref);
+		br = cw_tnew(t, c, 0, kref);
+		t->tn[br].child[cw_bit(k, c)] = leaf;
+		t->tn[br].child[cw_bit(cw_tkey(t, n->kref), c)] = *p;
+		*p = br;
+		return;
+	}
+	*p = cw_tnew(t, len, list, kref);
+}
+
+static int cw_pfx_cmp(const void *a, const void *b)
+{
+	const struct cw_bpfx *x = a, *y = b;
+	int r;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	r = memcmp(x->key, y->key, sizeof(x->key));
+	if (r)
+		return r;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return 0;
+}
+
+static u32 cw_ilog2(u32 n)
+{
+	return n ? 31 - __builtin_clz(n) : 0;
+}
+
+/*
+ * Compiles the prefixes pfx[0..n) (one family, sorted) into fam. Returns 0
+ * or -ENOMEM.
+ */
+static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
+			const struct cw_bpfx *pfx, u32 n, u32 klen)
+{
+	struct cw_tbuild t = { .klen = klen };
+	u32 *slist = NULL, *remap = NULL, *root = NULL;
+	u8 *dlen = NULL;
+	u32 *dlist = NULL;
+	u32 nd = 0, i, j, s, nslots, nv = 0, np, nb, last_in, last_out;
+	int err = -ENOMEM;
+
+	fam->abits = klen * 8;
+	fam->klen = klen;
+	if (!n)
+		return 0;
+
+	/* distinct prefixes and their lists; keys sized for slot prefixes */
+	for (i = 0; i < n; i++)
+		if (!i || cw_pfx_cmp(&pfx[i - 1], &pfx[i]))
+			nd++;
+	s = cw_min(cw_ilog2(nd), CW_ROOT_BITS);
+	nslots = 1U << s;
+	t.keys = cw_alloc(((u64)nd + nslots) * klen);
+	dlen = cw_alloc(nd);
+	dlist = cw_alloc((u64)nd * sizeof(*dlist));
+	if (!t.keys || !dlen || !dlist)
+		goto out;
+	for (i = 0, nd = 0; i < n; i = j) {
+		u32 m = 0;
+
+		for (j = i; j < n && !cw_pfx_cmp(&pfx[i], &pfx[j]); j++)
+			;
+		if (!cw_fin_room((void **)&fin->tmp, &fin->cap_tmp,
+				 (u64)(j - i) + 1, sizeof(*fin->tmp)))
+			goto out;
+		for (; i < j; i++, m++) {
+			memset(&fin->tmp[m], 0, sizeof(fin->tmp[m]));
+			fin->tmp[m].mask = BIT_ULL(pfx[i].purpose);
+			fin->tmp[m].proto = pfx[i].proto;
+			fin->tmp[m].port_min = pfx[i].port_min;
+			fin->tmp[m].port_max = pfx[i].port_max;
+		}
+		memcpy(t.keys + (u64)nd * klen, pfx[j - 1].key, klen);
+		dlen[nd] = pfx[j - 1].len;
+		dlist[nd] = cw_intern(fin, m);
+		if (!dlist[nd])
+			goto out;
+		nd++;
+	}
+
+	/* prefixes of s bits or fewer: merged into the slots they cover */
+	slist = cw_alloc((u64)nslots * sizeof(*slist));
+	root = cw_alloc((u64)nslots * sizeof(*root));
+	t.tn = cw_alloc(((u64)2 * nd + nslots + 1) * sizeof(*t.tn));
+	if (!slist || !root || !t.tn)
+		goto out;
+	last_in = 0;
+	last_out = 0;
+	for (i = 0; i < nd; i++) {
+		u32 first, cnt;
+
+		if (dlen[i] > s)
+			continue;
+		first = cw_top(t.keys + (u64)i * klen, s);
+		cnt = 1U << (s - dlen[i]);
+		for (j = first; j < first + cnt; j++) {
+			/* runs of slots share a list: reuse the last union */
+			if (slist[j] != last_in || !last_out) {
+				last_in = slist[j];
+				last_out = cw_union(fin, slist[j], dlist[i]);
+				if (fin->nomem)
+					goto out;
+			}
+			slist[j] = last_out;
+		}
+		last_in = 0;
+		last_out = 0;
+	}
+	for (j = 0; j < nslots; j++) {
+		u8 *k;
+
+		if (!slist[j])
+			continue;
+		k = t.keys + ((u64)nd + nv) * klen;
+		memset(k, 0, klen);
+		if (s) {
+			__be32 w = cpu_to_be32(j << (32 - s));
+
+			memcpy(k, &w, sizeof(w));
+		}
+		root[j] = cw_tnew(&t, s, slist[j], nd + nv);
+		nv++;
+	}
+	for (i = 0; i < nd; i++) {
+		if (dlen[i] <= s)
+			continue;
+		cw_tinsert(&t, fin, &root[cw_top(t.keys + (u64)i * klen, s)],
+			   i, dlen[i], dlist[i]);
+		if (fin->nomem)
+			goto out;
+	}
+
+	/* renumber: prefix nodes first (they own a key), branches after */
+	remap = cw_alloc(((u64)t.nr_tn + 1) * sizeof(*remap));
+	if (!remap)
+		goto out;
+	for (i = 1, np = 0; i <= t.nr_tn; i++)
+		if (t.tn[i].list)
+			remap[i] = ++np;
+	for (i = 1, nb = np; i <= t.nr_tn; i++)
+		if (!t.tn[i].list)
+			remap[i] = ++nb;
+	fam->nodes = cw_alloc(((u64)t.nr_tn + 1) * sizeof(*fam->nodes));
+	fam->keys = cw_alloc(((u64)np + 1) * klen);
+	if (!fam->nodes || !fam->keys)
+		goto out;
+	for (i = 1; i <= t.nr_tn; i++) {
+		struct cw_node *d = &fam->nodes[remap[i]];
+		struct cw_tnode *sn = &t.tn[i];
+
+		d->child[0] = sn->child[0] ? remap[sn->child[0]] : 0;
+		d->child[1] = sn->child[1] ? remap[sn->child[1]] : 0;
+		d->info = sn->list << 8 | sn->pos;
+		if (sn->list)
+			memcpy(fam->keys + (u64)remap[i] * klen,
+			       cw_tkey(&t, sn->kref), klen);
+	}
+	for (j = 0; j < nslots; j++)
+		root[j] = root[j] ? remap[root[j]] : 0;
+	fam->root = root;
+	root = NULL;
+	fam->nr_nodes = t.nr_tn;
+	fam->nr_pnodes = np;
+	fam->nr_prefixes = nd;
+	fam->sbits = s;
+	err = 0;
+out:
+	kvfree(remap);
+	kvfree(root);
+	kvfree(slist);
+	kvfree(t.tn);
+	kvfree(t.keys);
+	kvfree(dlist);
+	kvfree(dlen);
+	return err;
+}
+
+static u64 cw_fam_memory(const struct cw_fam *fam)
+{
+	if (!fam->root)
+		return 0;
+	return ((u64)sizeof(u32) << fam->sbits) +
+	       ((u64)fam->nr_nodes + 1) * sizeof(struct cw_node) +
+	       ((u64)fam->nr_pnodes + 1) * fam->klen;
+}
+
+/* ------------------------------------------------------- uid and domains */
+
+static int cw_uid_cmp(const void *a, const void *b)
+{
+	const struct cw_buid *x = a, *y = b;
+
+	if (x->uid != y->uid)
+		return x->uid < y->uid ? -1 : 1;
+	return 0;
+}
+
+static int cw_uids_build(struct cw_ruleset *rs, struct cw_builder *b)
+{
+	u32 i, n = 0;
+
+	if (!b->nr_uid)
+		return 0;
+	cw_hsort(b->uid, b->nr_uid, sizeof(*b->uid), cw_uid_cmp);
+	for (i = 0; i < b->nr_uid; i++)
+		if (!i || b->uid[i].uid != b->uid[i - 1].uid)
+			n++;
+	rs->uids = cw_alloc((u64)n * sizeof(*rs->uids));
+	rs->uid_masks = cw_alloc((u64)n * sizeof(*rs->uid_masks));
+	if (!rs->uids || !rs->uid_masks)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < b->nr_uid; i++) {
+		if (!i || b->uid[i].uid != b->uid[i - 1].uid)
+			rs->uids[n++] = b->uid[i].uid;
+		rs->uid_masks[n - 1] |= BIT_ULL(b->uid[i].purpose);
+	}
+	rs->nr_uids = n;
+	rs->memory += (u64)n * (sizeof(*rs->uids) + sizeof(*rs->uid_masks));
+	return 0;
+}
+
+static inline bool cw_dom_eq(const struct cw_ruleset *rs,
+			     const struct cw_dom *d, u32 h,
+			     const char *s, u32 len)
+{
+	const char *p = rs->dpool + d->off;
+	u32 i;
+
+	if (d->hash != h || d->len != len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (p[i] != cw_lower(s[i]))
+			return false;
+	return true;
+}
+
+static int cw_doms_build(struct cw_ruleset *rs, struct cw_builder *b)
+{
+	u32 i, j, size = 4, h, poff = 0;
+
+	if (!b->nr_dom)
+		return 0;
+	while (size < 2 * b->nr_dom)
+		size *= 2;
+	rs->dtab = cw_alloc((u64)size * sizeof(*rs->dtab));
+	rs->doms = cw_alloc((u64)b->nr_dom * sizeof(*rs->doms));
+	rs->dpool = cw_alloc(b->nr_pool);
+	if (!rs->dtab || !rs->doms || !rs->dpool)
+		return -ENOMEM;
+	rs->dtab_mask = size - 1;
+	for (i = 0; i < b->nr_dom; i++) {
+		const char *s = b->pool + b->dom[i].off;
+		u32 len = b->dom[i].len;
+		struct cw_dom *d;
+
+		h = cw_dom_hash(s, len);
+		for (j = cw_dom_slot(h) & rs->dtab_mask; rs->dtab[j];
+		     j = (j + 1) & rs->dtab_mask) {
+			d = &rs->doms[rs->dtab[j] - 1];
+			if (cw_dom_eq(rs, d, h, s, len))
+				break;
+		}
+		if (!rs->dtab[j]) {
+			d = &rs->doms[rs->nr_doms];
+			d->hash = h;
+			d->len = len;
+			d->off = poff;
+			memcpy(rs->dpool + poff, s, len);
+			poff += len;
+			rs->dtab[j] = ++rs->nr_doms;
+		}
+		rs->doms[rs->dtab[j] - 1].mask |= BIT_ULL(b->dom[i].purpose);
+	}
+	rs->memory += (u64)size * sizeof(*rs->dtab) +
+		      (u64)b->nr_dom * sizeof(*rs->doms) + b->nr_pool;
+	return 0;
+}
+
+/* ----------------------------------------------------------------- freeze */
+
+struct cw_ruleset *cw_builder_finish(struct cw_builder *b)
+{
+	struct cw_fin fin = { 0 };
+	struct cw_ruleset *rs;
+	u32 n4;
+
+	if (!b)
+		return NULL;
+	rs = cw_alloc(sizeof(*rs));
+	if (!rs)
+		goto fail;
+	rs->memory = sizeof(*rs);
+	rs->nr_entries = b->nr_entries;
+	rs->nr_purposes = b->nr_purposes;
+	if (b->nr_purposes) {
+		rs->purposes = cw_alloc((u64)b->nr_purposes *
+					sizeof(*rs->purposes));
+		if (!rs->purposes)
+			goto fail;
+		memcpy(rs->purposes, b->purposes,
+		       b->nr_purposes * sizeof(*rs->purposes));
+		rs->memory += (u64)b->nr_purposes * sizeof(*rs->purposes);
+	}
+
+	/* item 0 is a placeholder so that list index 0 means "none" */
+	if (!cw_fin_room((void **)&fin.items, &fin.cap_items, 1,
+			 sizeof(*fin.items)))
+		goto fail;
+	fin.nr_items = 1;
+	cw_hsort(b->pfx, b->nr_pfx, sizeof(*b->pfx), cw_pfx_cmp);
+	for (n4 = 0; n4 < b->nr_pfx && b->pfx[n4].family == AF_INET; n4++)
+		;
+	/* AF_INET (2) sorts before AF_INET6 (10) */
+	if (cw_fam_build(&rs->fam[0], &fin, b->pfx, n4, 4) ||
+	    cw_fam_build(&rs->fam[1], &fin, b->pfx + n4, b->nr_pfx - n4, 16))
+		goto fail;
+	rs->memory += cw_fam_memory(&rs->fam[0]) + cw_fam_memory(&rs->fam[1]);
+	if (fin.nr_items > 1) {
+		rs->items = cw_alloc((u64)fin.nr_items * sizeof(*rs->items));
+		if (!rs->items)
+			goto fail;
+		memcpy(rs->items, fin.items,
+		       (u64)fin.nr_items * sizeof(*rs->items));
+		rs->nr_items = fin.nr_items;
+		rs->memory += (u64)fin.nr_items * sizeof(*rs->items);
+	}
+	if (cw_uids_build(rs, b) || cw_doms_build(rs, b))
+		goto fail;
+	if (b->lim.max_memory && rs->memory > b->lim.max_memory)
+		goto fail;
+	kvfree(fin.items);
+	kvfree(fin.itab);
+	kvfree(fin.tmp);
+	cw_builder_free(b);
+	return rs;
+fail:
+	kvfree(fin.items);
+	kvfree(fin.itab);
+	kvfree(fin.tmp);
+	cw_ruleset_free(rs);
+	cw_builder_free(b);
+	return NULL;
+}
+
+void cw_ruleset_free(struct cw_ruleset *rs)
+{
+	u32 i;
+
+	if (!rs)
+		return;
+	for (i = 0; i < ARRAY_SIZE(rs->fam); i++) {
+		kvfree(rs->fam[i].root);
+		kvfree(rs->fam[i].nodes);
+		kvfree(rs->fam[i].keys);
+	}
+	kvfree(rs->items);
+	kvfree(rs->uids);
+	kvfree(rs->uid_masks);
+	kvfree(rs->dtab);
+	kvfree(rs->doms);
+	kvfree(rs->dpool);
+	kvfree(rs->purposes);
+	kvfree(rs);
+}
+
+/* ------------------------------------------------------------------ match */
+
+static inline u64 cw_list_match(const struct cw_item *it,
+				const struct cw_flow *f)
+{
+	u64 r = 0;
+
+	for (;; it++) {
+		if ((!it->proto || it->proto == f->proto) &&
+		    f->dport >= it->port_min && f->dport <= it->port_max)
+			r |= it->mask;
+		if (it->last)
+			return r;
+	}
+}
+
+static u64 cw_addr_match(const struct cw_ruleset *rs, const struct cw_fam *t,
+			 const struct cw_flow *f)
+{
+	const u8 *a = f->daddr;
+	u32 stack[CW_STACK], top = 0, n, last = 0, pos, info, m, i;
+	const struct cw_node *nd;
+	u64 r = 0;
+
+	n = t->root[cw_top(a, t->sbits)];
+	while (n) {
+		nd = &t->nodes[n];
+		info = nd->info;
+		pos = info & 0xff;
+		if (info >> 8) {
+			last = n;
+			if (top < CW_STACK)
+				stack[top] = n;
+			top++;
+		}
+		if (pos >= t->abits)
+			break;
+		n = nd->child[cw_bit(a, pos)];
+	}
+	if (!last)
+		return 0;
+	m = cw_cpl(a, t->keys + (u64)last * t->klen, t->klen);
+	if (likely(top <= CW_STACK)) {
+		for (i = 0; i < top; i++) {
+			info = t->nodes[stack[i]].info;
+			if ((info & 0xff) > m)
+				break;
+			r |= cw_list_match(&rs->items[info >> 8], f);
+		}
+		return r;
+	}
+	/* a deep chain of nested prefixes: walk the same path again */
+	n = t->root[cw_top(a, t->sbits)];
+	while (n) {
+		info = t->nodes[n].info;
+		pos = info & 0xff;
+		if (pos > m)
+			break;
+		if (info >> 8)
+			r |= cw_list_match(&rs->items[info >> 8], f);
+		if (pos >= t->abits)
+			break;
+		n = t->nodes[n].child[cw_bit(a, pos)];
+	}
+	return r;
+}
+
+static u64 cw_uid_match(const struct cw_ruleset *rs, u32 uid)
+{
+	u32 lo = 0, hi = rs->nr_uids, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rs->uids[mid] == uid)
+			return rs->uid_masks[mid];
+		if (rs->uids[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static u64 cw_dom_probe(const struct cw_ruleset *rs, u32 h, const char *s,
+			u32 len)
+{
+	u32 j, d;
+
+	for (j = cw_dom_slot(h) & rs->dtab_mask; (d = rs->dtab[j]);
+	     j = (j + 1) & rs->dtab_mask)
+		if (cw_dom_eq(rs, &rs->doms[d - 1], h, s, len))
+			return rs->doms[d - 1].mask;
+	return 0;
+}
+
+/*
+ * Hashes the name from its last byte to its first, so that at every label
+ * boundary the running hash is that of the suffix starting there: one
+ * probe per label, whatever the number of domains.
+ */
+static u64 cw_dom_match(const struct cw_ruleset *rs, const char *name,
+			u32 len)
+{
+	u32 h = CW_FNV_SEED, i;
+	u64 r = 0;
+
+	if (len && name[len - 1] == '.')
+		len--;
+	for (i = len; i-- > 0;) {
+		h = (h ^ cw_lower(name[i])) * CW_FNV_PRIME;
+		if (!i || name[i - 1] == '.')
+			r |= cw_dom_probe(rs, h, name + i, len - i);
+	}
+	return r;
+}
+
+u64 cw_ruleset_match(const struct cw_ruleset *rs, const struct cw_flow *f)
+{
+	const struct cw_fam *t = NULL;
+	u64 r = 0;
+
+	if (unlikely(!rs))
+		return 0;
+	if (f->family == AF_INET)
+		t = &rs->fam[0];
+	else if (f->family == AF_INET6)
+		t = &rs->fam[1];
+	if (t && t->root && f->daddr)
+		r = cw_addr_match(rs, t, f);
+	if (f->has_uid && rs->nr_uids)
+		r |= cw_uid_match(rs, f->uid);
+	if (f->name && f->name_len && rs->nr_doms)
+		r |= cw_dom_match(rs, f->name, f->name_len);
+	return r;
+}
+
+u32 cw_ruleset_nr_purposes(const struct cw_ruleset *rs)
+{
+	return rs ? rs->nr_purposes : 0;
+}
+
+const struct cw_purpose *cw_ruleset_purpose(const struct cw_ruleset *rs,
+					    u32 idx)
+{
+	if (!rs || idx >= rs->nr_purposes)
+		return NULL;
+	return &rs->purposes[idx];
+}
+
+int cw_ruleset_find(const struct cw_ruleset *rs, const char *name)
+{
+	u32 i;
+
+	if (!rs || !name)
+		return -ENOENT;
+	for (i = 0; i < rs->nr_purposes; i++)
+		if (!strncmp(rs->purposes[i].name, name, CW_PURPOSE_NAME_MAX))
+			return i;
+	return -ENOENT;
+}
+
+u32 cw_ruleset_nr_entries(const struct cw_ruleset *rs)
+{
+	return rs ? rs->nr_entries : 0;
+}
+
+bool cw_ruleset_has_domains(const struct cw_ruleset *rs)
+{
+	return rs && rs->nr_doms;
+}
+
+u64 cw_ruleset_memory(const struct cw_ruleset *rs)
+{
+	return rs ? rs->memory : 0;
+}

@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Host tests of kmod/ruleset.c: builder validation (every message), every
+ * prefix length, unions of overlapping prefixes, protocols and ports, uids,
+ * domain suffix semantics, limits, and a seeded randomized differential
+ * test against the naive reference (kmod/ruleset_ref.c). Run under
+ * ASan+UBSan; LeakSanitizer checks at exit that nothing leaked.
+ *
+ * CW_SEED=<n> in the environment replays a differential run.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../tap.h"
+#include "ruleset.h"
+#include "ruleset_ref.h"
+
+static const u8 v4_any[4];
+static const u8 v6_any[16];
+
+static struct cw_builder *new_builder(int npurposes)
+{
+	struct cw_builder *b = cw_builder_new(NULL);
+	const char *why = NULL;
+	char name[16];
+	int i;
+
+	for (i = 0; i < npurposes; i++) {
+		snprintf(name, sizeof(name), "p%d", i);
+		if (cw_builder_purpose(b, name, NULL, &why) != i)
+			tap_ok(0, "purpose %s: %s", name, why);
+	}
+	return b;
+}
+
+static void parse_addr(const char *s, u8 *family, u8 *a)
+{
+	if (inet_pton(AF_INET, s, a) == 1) {
+		*family = AF_INET;
+		return;
+	}
+	*family = AF_INET6;
+	if (inet_pton(AF_INET6, s, a) != 1) {
+		fprintf(stderr, "bad address %s\n", s);
+		abort();
+	}
+}
+
+static int add(struct cw_builder *b, int purpose, const char *addr,
+	       u8 len, u8 proto, u16 pmin, u16 pmax)
+{
+	const char *why = NULL;
+	u8 a[16] = { 0 }, family;
+	int err;
+
+	parse_addr(addr, &family, a);
+	err = cw_builder_add_prefix(b, purpose, family, a, len, proto, pmin,
+				    pmax, &why);
+	if (err)
+		tap_diag("add %s/%u: %s", addr, len, why);
+	return err;
+}
+
+static u64 match(const struct cw_ruleset *rs, const char *addr, u8 proto,
+		 u16 port)
+{
+	struct cw_flow f = { 0 };
+	u8 a[16] = { 0 };
+
+	parse_addr(addr, &f.family, a);
+	f.daddr = a;
+	f.proto = proto;
+	f.dport = port;
+	return cw_ruleset_match(rs, &f);
+}
+
+static u64 match_name(const struct cw_ruleset *rs, const char *name)
+{
+	struct cw_flow f = { 0 };
+	u8 a[4] = { 192, 0, 2, 1 };
+
+	f.family = AF_INET;
+	f.daddr = a;
+	f.proto = IPPROTO_UDP;
+	f.dport = 53;
+	f.name = name;
+	f.name_len = strlen(name);
+	return cw_ruleset_match(rs, &f);
+}
+
+/* Expects err and why from an add; checks both. */
+static void expect(int err, const char *why, int want_err,
+		   const char *want_why, const char *what)
+{
+	tap_ok(err == want_err && why && !strcmp(why, want_why),
+	       "refused: %s (%d \"%s\")", what, err, why ? why : "(null)");
+}
+
+static void test_validation(void)
+{
+	struct cw_limits lim = { 0 };
+	struct cw_builder *b = new_builder(1);
+	const char *why = NULL;
+	u8 a[16] = { 0 };
+	char name[300];
+	int err, i;
+
+	err = cw_builder_add_prefix(b, 0, AF_UNIX, a, 0, 0, 0, 0, &why);
+	expect(err, why, -EAFNOSUPPORT,
+	       "address family must be AF_INET or AF_INET6", "bad family");
+	err = cw_builder_add_prefix(b, 0, AF_INET, a, 33, 0, 0, 0, &why);
+	expect(err, why, -EINVAL, "prefix length out of range", "v4 /33");
+	err = cw_builder_add_prefix(b, 0, AF_INET6, a, 129, 0, 0, 0, &why);
+	expect(err, why, -EINVAL, "prefix length out of range", "v6 /129");
+	a[3] = 1;
+	err = cw_builder_add_prefix(b, 0, AF_INET, a, 31, 0, 0, 0, &why);
+	expect(err, why, -EINVAL,
+	       "address has bits set beyond the prefix length",
+	       "v4 host bit set beyond /31");
+	a[3] = 0;
+	a[15] = 1;
+	err = cw_builder_add_prefix(b, 0, AF_INET6, a, 127, 0, 0, 0, &why);
+	expect(err, why, -EINVAL,
+	       "address has bits set beyond the prefix length",
+	       "v6 host bit set beyond /127");
+	a[15] = 0;
+	err = cw_builder_add_prefix(b, 0, AF_INET, a, 0, 0, 80, 80, &why);
+	expect(err, why, -EINVAL, "ports need protocol tcp or udp",
+	       "ports without a protocol");
+	err = cw_builder_add_prefix(b, 0, AF_INET, a, 0, IPPROTO_ICMP, 80, 80,
+				    &why);
+	expect(err, why, -EINVAL, "ports need protocol tcp or udp",
+	       "ports with icmp");
+	err = cw_builder_add_prefix(b, 0, AF_INET, a, 0, IPPROTO_TCP, 90, 80,
+				    &why);
+	expect(err, why, -EINVAL, "port range is reversed (min > max)",
+	       "port_min > port_max");
+	err = cw_builder_add_prefix(b, 0, AF_INET, a, 0, IPPROTO_UDP, 0, 80,
+				    &why);
+	expect(err, why, -EINVAL, "port 0 is not a valid port", "port 0");
+	err = cw_builder_add_prefix(b, 1, AF_INET, a, 0, 0, 0, 0, &why);
+	expect(err, why, -EINVAL, "purpose index out of range",
+	       "purpose 1 of 1");
+	err = cw_builder_add_prefix(b, -1, AF_INET, a, 0, 0, 0, 0, &why);
+	expect(err, why, -EINVAL, "purpose index out of range",
+	       "purpose -1");
+	err = cw_builder_add_uid(b, 7, 1000, &why);
+	expect(err, why, -EINVAL, "purpose index out of range",
+	       "uid with purpose 7");
+	err = cw_builder_add_domain(b, 3, "a.com", 5, &why);
+	expect(err, why, -EINVAL, "purpose index out of range",
+	       "domain with purpose 3");
+
+	err = cw_builder_purpose(b, NULL, NULL, &why);
+	expect(err, why, -EINVAL, "purpose name missing", "NULL name");
+	err = cw_builder_purpose(b, "", NULL, &why);
+	expect(err, why, -EINVAL, "purpose name empty", "empty name");
+	err = cw_builder_purpose(b, "0123456789abcdef0123456789abcdef", NULL,
+				 &why);
+	expect(err, why, -EINVAL, "purpose name too long", "32-byte name");
+	tap_ok(cw_builder_purpose(b, "0123456789abcdef0123456789abcde", NULL,
+				  &why) == 1, "31-byte name accepted");
+	err = cw_builder_purpose(b, "Analytics", NULL, &why);
+	expect(err, why, -EINVAL,
+	       "purpose name must match [a-z0-9][a-z0-9._-]*", "upper case");
+	err = cw_builder_purpose(b, "-ads", NULL, &why);
+	expect(err, why, -EINVAL,
+	       "purpose name must match [a-z0-9][a-z0-9._-]*", "leading -");
+	err = cw_builder_purpose(b, "crash reports", NULL, &why);
+	expect(err, why, -EINVAL,
+	       "purpose name must match [a-z0-9][a-z0-9._-]*", "space");
+	memset(name, 'x', 300);
+	name[299] = 0;
+	err = cw_builder_purpose(b, "ok", name, &why);
+	expect(err, why, -EINVAL, "purpose description too long",
+	       "299-byte description");
+	tap_ok(cw_builder_purpose(b, "cloud-messaging.v2_x", "d1", &why) == 2,
+	       "name with . _ - accepted");
+	tap_ok(cw_builder_purpose(b, "p0", "new description", &why) == 0,
+	       "existing purpose keeps its index");
+	for (i = 3; i < CW_PURPOSES_MAX; i++) {
+		snprintf(name, sizeof(name), "q%d", i);
+		if (cw_builder_purpose(b, name, NULL, &why) != i)
+			break;
+	}
+	tap_ok(i == CW_PURPOSES_MAX, "64 purposes accepted");
+	err = cw_builder_purpose(b, "one-too-many", NULL, &why);
+	expect(err, why, -E2BIG, "too many purposes", "65th purpose");
+	tap_ok(cw_builder_purpose(b, "q10", NULL, &why) == 10,
+	       "existing purpose still found when full");
+
+	err = cw_builder_add_domain(b, 0, "", 0, &why);
+	expect(err, why, -EINVAL, "domain name empty", "empty domain");
+	err = cw_builder_add_domain(b, 0, ".", 1, &why);
+	expect(err, why, -EINVAL, "domain name empty", "domain \".\"");
+	err = cw_builder_add_domain(b, 0, "a..com", 6, &why);
+	expect(err, why, -EINVAL, "domain name has an empty label",
+	       "a..com");
+	err = cw_builder_add_domain(b, 0, ".a.com", 6, &why);
+	expect(err, why, -EINVAL, "domain name has an empty label",
+	       ".a.com");
+	err = cw_builder_add_domain(b, 0, "a*b.com", 7, &why);
+	expect(err, why, -EINVAL,
+	       "domain name has a character outside [a-z0-9_.-]", "a*b.com");
+	err = cw_builder_add_domain(b, 0, "a\0b.com", 7, &why);
+	expect(err, why, -EINVAL,
+	       "domain name has a character outside [a-z0-9_.-]",
+	       "embedded NUL");
+	memset(name, 'a', 64);
+	memcpy(name + 64, ".com", 5);
+	err = cw_builder_add_domain(b, 0, name, 68, &why);
+	expect(err, why, -EINVAL,
+	       "domain name has a label longer than 63 bytes", "64-byte label");
+	tap_ok(!cw_builder_add_domain(b, 0, name + 1, 67, &why),
+	       "63-byte label accepted");
+	for (i = 0; i < 255; i++)
+		name[i] = i % 2 ? '.' : 'a';
+	err = cw_builder_add_domain(b, 0, name, 255, &why);
+	expect(err, why, -EINVAL, "domain name longer than 254 bytes",
+	       "255-byte name");
+	name[253] = 'a';
+	tap_ok(!cw_builder_add_domain(b, 0, name, 254, &why),
+	       "254-byte name accepted");
+	name[254] = '.';
+	tap_ok(!cw_builder_add_domain(b, 0, name, 255, &why),
+	       "254-byte name with a trailing dot accepted");
+	tap_ok(!cw_builder_add_prefix(b, 0, AF_INET, v4_any, 0, IPPROTO_TCP,
+				      443, 0, &why),
+	       "port_max 0 means port_min alone");
+	tap_ok(!cw_builder_add_prefix(b, 0, AF_INET, v4_any, 0, IPPROTO_UDP,
+				      1, 65535, &why), "ports 1-65535");
+	cw_builder_free(b);
+
+	/* limits */
+	lim.max_entries = 3;
+	b = cw_builder_new(&lim);
+	cw_builder_purpose(b, "p", NULL, &why);
+	tap_ok(!cw_builder_add_uid(b, 0, 1, &why) &&
+	       !cw_builder_add_prefix(b, 0, AF_INET6, v6_any, 0, 0, 0, 0,
+				      &why) &&
+	       !cw_builder_add_domain(b, 0, "a.com", 5, &why),
+	       "3 entries within max_entries 3");
+	err = cw_builder_add_uid(b, 0, 2, &why);
+	expect(err, why, -E2BIG, "too many entries in the ruleset",
+	       "4th entry");
+	err = cw_builder_add_domain(b, 0, "b.com", 5, &why);
+	expect(err, why, -E2BIG, "too many entries in the ruleset",
+	       "4th entry (domain)");
+	cw_builder_free(b);
+
+	lim.max_entries = 0;
+	lim.max_memory = 64 * 1024;
+	b = cw_builder_new(&lim);
+	cw_builder_purpose(b, "p", NULL, &why);
+	for (i = 0, err = 0; i < 100000 && !err; i++) {
+		u8 k[4] = { 10, i >> 16, i >> 8, i };
+
+		err = cw_builder_add_prefix(b, 0, AF_INET, k, 32, 0, 0, 0,
+					    &why);
+	}
+	expect(err, why, -E2BIG, "ruleset exceeds the memory limit",
+	       "max_memory 64 KiB");
+	tap_ok(i > 100 && i < 3000, "memory limit hit after %d prefixes", i);
+	{
+		struct cw_ruleset *rs = cw_builder_finish(b);
+
+		tap_ok(rs && cw_ruleset_memory(rs) <= lim.max_memory,
+		       "what fitted still freezes within the limit (%llu)",
+		       rs ? (unsigned long long)cw_ruleset_memory(rs) : 0ULL);
+		tap_ok(match(rs, "10.0.0.5", 6, 1) == 1 &&
+		       !match(rs, "10.0.100.0", 6, 1), "and matches");
+		cw_ruleset_free(rs);
+	}
+}
+
+static void test_meta(void)
+{
+	struct cw_builder *b = cw_builder_new(NULL);
+	struct cw_ruleset *rs;
+	const struct cw_purpose *p;
+	const char *why;
+	struct cw_flow f = { 0 };
+
+	cw_builder_purpose(b, "analytics", "usage stats", &why);
+	cw_builder_purpose(b, "ads", NULL, &why);
+	cw_builder_purpose(b, "analytics", "", &why);
+	add(b, 0, "192.0.2.0", 24, 0, 0, 0);
+	add(b, 0, "192.0.2.0", 24, 0, 0, 0);
+	cw_builder_add_uid(b, 1, 10001, &why);
+	rs = cw_builder_finish(b);
+	tap_ok(rs != NULL, "finish");
+	tap_ok(cw_ruleset_nr_purposes(rs) == 2, "2 purposes");
+	p = cw_ruleset_purpose(rs, 0);
+	tap_ok(p && !strcmp(p->name, "analytics") &&
+	       !strcmp(p->desc, "usage stats") && p->nr_entries == 2,
+	       "purpose 0: name, description kept, 2 entries");
+	p = cw_ruleset_purpose(rs, 1);
+	tap_ok(p && !strcmp(p->name, "ads") && !p->desc[0] &&
+	       p->nr_entries == 1, "purpose 1: name, no description");
+	tap_ok(!cw_ruleset_purpose(rs, 2), "purpose 2 is NULL");
+	tap_ok(cw_ruleset_find(rs, "ads") == 1 &&
+	       cw_ruleset_find(rs, "nope") == -ENOENT, "find");
+	tap_ok(cw_ruleset_nr_entries(rs) == 3, "3 entries (duplicates count)");
+	tap_ok(!cw_ruleset_has_domains(rs), "no domains");
+	tap_ok(cw_ruleset_memory(rs) > 0, "memory %llu bytes",
+	       (unsigned long long)cw_ruleset_memory(rs));
+	tap_ok(match(rs, "192.0.2.77", 6, 80) == 1, "duplicate is harmless");
+	f.family = AF_INET6;
+	f.daddr = v6_any;
+	tap_ok(cw_ruleset_match(rs, &f) == 0, "v6 with no v6 prefixes");
+	f.family = AF_UNIX;
+	tap_ok(cw_ruleset_match(rs, &f) == 0, "unknown family: no match");
+	f.family = AF_INET;
+	f.has_uid = true;
+	f.uid = 10001;
+	tap_ok(cw_ruleset_match(rs, &f) == 2, "uid without an address match");
+	tap_ok(cw_ruleset_match(NULL, &f) == 0, "NULL ruleset matches nothing");
+	cw_ruleset_free(rs);
+
+	rs = cw_builder_finish(cw_builder_new(NULL));
+	tap_ok(rs && !cw_ruleset_nr_purposes(rs) &&
+	       !match(rs, "1.2.3.4", 6, 1) && !match(rs, "::1", 6, 1),
+	       "empty ruleset matches nothing");
+	cw_ruleset_free(rs);
+	tap_ok(cw_builder_finish(NULL) == NULL, "finish(NULL)");
+	cw_builder_free(NULL);
+	cw_ruleset_free(NULL);
+}
+
+/* One prefix of each length at a random address: inside, edges, misses. */
+static void test_every_length(u8 family, u64 *seed)
+{
+	u32 abits = family == AF_INET ? 32 : 128, klen = abits / 8, len, i;
+	int bad = 0;
+
+	for (len = 0; len <= abits; len++) {
+		struct cw_builder *b = new_builder(1);
+		struct cw_ruleset *rs;
+		struct cw_flow f = { .family = family, .proto = 6, .dport = 1 };
+		u8 k[16], a[16];
+		const char *why;
+
+		for (i = 0; i < 16; i++)
+			k[i] = cw_rand(seed);
+		for (i = len; i < abits; i++)
+			k[i / 8] &= ~(0x80 >> (i % 8));
+		if (cw_builder_add_prefix(b, 0, family, k, len, 0, 0, 0,
+					  &why)) {
+			bad++;
+			cw_builder_free(b);
+			continue;
+		}
+		rs = cw_builder_finish(b);
+		f.daddr = a;
+		memcpy(a, k, klen);
+		if (cw_ruleset_match(rs, &f) != 1)
+			bad++, tap_diag("/%u: first address", len);
+		for (i = len; i < abits; i++)
+			a[i / 8] |= 0x80 >> (i % 8);
+		if (cw_ruleset_match(rs, &f) != 1)
+			bad++, tap_diag("/%u: last address", len);
+		for (i = 0; i < len; i++) {
+			memcpy(a, k, klen);
+			a[i / 8] ^= 0x80 >> (i % 8);
+			if (cw_ruleset_match(rs, &f) != 0)
+				bad++, tap_diag("/%u: bit %u flipped", len, i);
+		}
+		if (len < abits) {
+			memcpy(a, k, klen);
+			a[len / 8] ^= 0x80 >> (len % 8);
+			if (cw_ruleset_match(rs, &f) != 1)
+				bad++, tap_diag("/%u: first host bit", len);
+		}
+		cw_ruleset_free(rs);
+	}
+	tap_ok(!bad, "IPv%d: every prefix length /0../%u, edges and every "
+	       "one-bit near miss", family == AF_INET ? 4 : 6, abits);
+}
+
+static void test_overlap(void)
+{
+	struct cw_builder *b = new_builder(5);
+	struct cw_ruleset *rs;
+
+	add(b, 0, "10.0.0.0", 8, 0, 0, 0);
+	add(b, 1, "10.1.0.0", 16, 0, 0, 0);
+	add(b, 2, "10.1.2.3", 32, 0, 0, 0);
+	add(b, 3, "10.1.2.0", 24, IPPROTO_TCP, 443, 443);
+	add(b, 4, "0.0.0.0", 0, IPPROTO_UDP, 53, 53);
+	add(b, 1, "2001:db8::", 32, 0, 0, 0);
+	add(b, 2, "2001:db8:1::", 48, 0, 0, 0);
+	add(b, 3, "2001:db8:1::42", 128, IPPROTO_TCP, 5222, 5222);
+	add(b, 0, "2001:db8:1:0:8000::", 65, 0, 0, 0);
+	rs = cw_builder_finish(b);
+	tap_ok(match(rs, "10.200.0.1", 6, 80) == 0x1, "/8 alone");
+	tap_ok(match(rs, "10.1.9.9", 6, 80) == 0x3, "/8 + /16 union");
+	tap_ok(match(rs, "10.1.2.4", 6, 80) == 0x3, "/24 port entry: wrong port");
+	tap_ok(match(rs, "10.1.2.4", 6, 443) == 0xb, "/8 + /16 + /24 tcp 443");
+	tap_ok(match(rs, "10.1.2.4", 17, 443) == 0x3, "udp 443 is not tcp 443");
+	tap_ok(match(rs, "10.1.2.3", 6, 443) == 0xf, "/8 /16 /24 /32 union");
+	tap_ok(match(rs, "10.1.2.3", 17, 53) == 0x17, "/0 udp 53 joins too");
+	tap_ok(match(rs, "11.1.2.3", 17, 53) == 0x10, "/0 udp 53 alone");
+	tap_ok(match(rs, "11.1.2.3", 6, 53) == 0, "tcp 53 matches nothing");
+	tap_ok(match(rs, "2001:db8:2::1", 6, 1) == 0x2, "v6 /32");
+	tap_ok(match(rs, "2001:db8:1::1", 6, 1) == 0x6, "v6 /32 + /48");
+	tap_ok(match(rs, "2001:db8:1::42", 6, 5222) == 0xe,
+	       "v6 /32 + /48 + /128 tcp 5222");
+	tap_ok(match(rs, "2001:db8:1::42", 6, 5223) == 0x6, "port 5223 misses");
+	tap_ok(match(rs, "2001:db8:1:0:8000::1", 6, 1) == 0x7,
+	       "v6 /65 nested");
+	tap_ok(match(rs, "2001:db8:1:0:7fff::1", 6, 1) == 0x6,
+	       "v6 /65 near miss");
+	tap_ok(match(rs, "2001:db9::", 6, 1) == 0, "v6 outside");
+	cw_ruleset_free(rs);
+}
+
+static void test_ports(void)
+{
+	struct cw_builder *b = new_builder(4);
+	struct cw_ruleset *rs;
+
+	add(b, 0, "192.0.2.0", 24, IPPROTO_TCP, 5000, 5100);
+	add(b, 1, "192.0.2.0", 24, IPPROTO_UDP, 53, 0);
+	add(b, 2, "192.0.2.7", 32, IPPROTO_TCP, 0, 0);
+	add(b, 3, "192.0.2.7", 32, IPPROTO_ICMP, 0, 0);
+	add(b, 0, "192.0.2.0", 24, IPPROTO_TCP, 6000, 6000);
+	rs = cw_builder_finish(b);
+	tap_ok(match(rs, "192.0.2.1", 6, 4999) == 0, "tcp 4999 below range");
+	tap_ok(match(rs, "192.0.2.1", 6, 5000) == 1, "tcp 5000 range start");
+	tap_ok(match(rs, "192.0.2.1", 6, 5100) == 1, "tcp 5100 range end");
+	tap_ok(match(rs, "192.0.2.1", 6, 5101) == 0, "tcp 5101 above range");
+	tap_ok(match(rs, "192.0.2.1", 6, 6000) == 1, "second range same prefix");
+	tap_ok(match(rs, "192.0.2.1", 17, 5050) == 0, "udp in a tcp range");
+	tap_ok(match(rs, "192.0.2.1", 17, 53) == 2, "udp 53 single port");
+	tap_ok(match(rs, "192.0.2.1", 17, 54) == 0, "udp 54");
+	tap_ok(match(rs, "192.0.2.7", 6, 1) == 4, "tcp any port");
+	tap_ok(match(rs, "192.0.2.7", 6, 5050) == 5, "tcp any port + range");
+	tap_ok(match(rs, "192.0.2.7", 1, 0) == 8, "icmp entry");
+	tap_ok(match(rs, "192.0.2.7", 6, 0) == 4, "port 0 flow: no range hit");
+	cw_ruleset_free(rs);
+}
+
+static void test_uids(void)
+{
+	struct cw_builder *b = new_builder(3);
+	struct cw_ruleset *rs;
+	struct cw_flow f = { 0 };
+	const char *why;
+	u32 i;
+	int bad = 0;
+
+	for (i = 0; i < 1000; i++)
+		cw_builder_add_uid(b, i % 2, 10000 + 3 * i, &why);
+	cw_builder_add_uid(b, 2, 10003, &why);
+	cw_builder_add_uid(b, 2, 0, &why);
+	cw_builder_add_uid(b, 2, 0xffffffff, &why);
+	cw_builder_add_uid(b, 2, 0xffffffff, &why);
+	rs = cw_builder_finish(b);
+	f.family = AF_INET;
+	f.daddr = v4_any;
+	f.has_uid = true;
+	for (i = 0; i < 3000; i++) {
+		u64 want = 0;
+
+		f.uid = 10000 + i;
+		if (i % 3 == 0)
+			want = BIT_ULL((i / 3) % 2);
+		if (f.uid == 10003)
+			want |= 4;
+		if (cw_ruleset_match(rs, &f) != want)
+			bad++;
+	}
+	tap_ok(!bad, "1000 uids: members and non-members");
+	f.uid = 10003;
+	tap_ok(cw_ruleset_match(rs, &f) == 6, "uid in two purposes: union");
+	f.uid = 0;
+	tap_ok(cw_ruleset_match(rs, &f) == 4, "uid 0");
+	f.uid = 0xffffffff;
+	tap_ok(cw_ruleset_match(rs, &f) == 4, "uid 2^32-1");
+	f.has_uid = false;
+	tap_ok(cw_ruleset_match(rs, &f) == 0, "flow without uid");
+	f.uid = 10003;
+	tap_ok(cw_ruleset_match(rs, &f) == 0, "has_uid false ignores uid");
+	cw_ruleset_free(rs);
+}
+
+static void test_domains(void)
+{
+	struct cw_builder *b = new_builder(4);
+	struct cw_ruleset *rs;
+	const char *why;
+
+	cw_builder_add_domain(b, 0, "xiaomi.net", 10, &why);
+	cw_builder_add_domain(b, 1, "App.Chat.Xiaomi.NET.", 20, &why);
+	cw_builder_add_domain(b, 2, "com", 3, &why);
+	cw_builder_add_domain(b, 3, "a_b-c.example", 13, &why);
+	cw_builder_add_domain(b, 3, "xiaomi.net", 10, &why);
+	rs = cw_builder_finish(b);
+	tap_ok(cw_ruleset_has_domains(rs), "has domains");
+	tap_ok(match_name(rs, "xiaomi.net") == 0x9, "exact name, two purposes");
+	tap_ok(match_name(rs, "a.b.xiaomi.net") == 0x9, "deep subdomain");
+	tap_ok(match_name(rs, "notxiaomi.net") == 0, "look-alike");
+	tap_ok(match_name(rs, "xiaomi.net.evil.org") == 0, "as a prefix");
+	tap_ok(match_name(rs, "xiaomi.ne") == 0, "truncated");
+	tap_ok(match_name(rs, "iaomi.net") == 0, "a shorter suffix");
+	tap_ok(match_name(rs, "net") == 0, "the parent TLD");
+	tap_ok(match_name(rs, "app.chat.xiaomi.net") == 0xb,
+	       "normalized at add: upper case and trailing dot");
+	tap_ok(match_name(rs, "x.app.chat.xiaomi.net") == 0xb,
+	       "under two listed names");
+	tap_ok(match_name(rs, "chat.xiaomi.net") == 0x9, "between the two");
+	tap_ok(match_name(rs, "XiaoMi.Net") == 0x9, "flow name upper case");
+	tap_ok(match_name(rs, "a.xiaomi.net.") == 0x9, "flow trailing dot");
+	tap_ok(match_name(rs, "google.com") == 0x4, "single-label domain");
+	tap_ok(match_name(rs, "com") == 0x4, "the label itself");
+	tap_ok(match_name(rs, "com.") == 0x4, "the label with a dot");
+	tap_ok(match_name(rs, "dotcom") == 0, "label look-alike");
+	tap_ok(match_name(rs, "x.a_b-c.example") == 0x8, "_ and - in names");
+	tap_ok(match_name(rs, ".") == 0, "root name");
+	tap_ok(match_name(rs, "") == 0, "empty name");
+	tap_ok(match_name(rs, "..xiaomi.net") == 0x9,
+	       "empty labels in a flow name still match the suffix");
+	tap_ok(match_name(rs, "xiaomi.net..") == 0, "two trailing dots");
+	{
+		struct cw_flow f = { .family = AF_INET, .daddr = v4_any };
+
+		f.name = "xiaomi.net";
+		f.name_len = 6;
+		tap_ok(cw_ruleset_match(rs, &f) == 0,
+		       "name_len is honoured, not the NUL");
+		f.name = NULL;
+		f.name_len = 10;
+		tap_ok(cw_ruleset_match(rs, &f) == 0, "NULL name");
+	}
+	cw_ruleset_free(rs);
+}
+
+/* 129 nested IPv6 prefixes on one address: deeper than the walk stack. */
+static void test_deep(void)
+{
+	struct cw_builder *b = new_builder(64);
+	struct cw_ruleset *rs;
+	struct cw_ref *ref = cw_ref_new();
+	struct cw_flow f = { .family = AF_INET6, .proto = 6, .dport = 7 };
+	u8 k[16], a[16];
+	const char *why;
+	u64 seed = 7;
+	u32 len, i;
+	int bad = 0;
+
+	for (i = 0; i < 16; i++)
+		a[i] = cw_rand(&seed);
+	for (len = 0; len <= 128; len++) {
+		memcpy(k, a, 16);
+		for (i = len; i < 128; i++)
+			k[i / 8] &= ~(0x80 >> (i % 8));
+		cw_builder_add_prefix(b, len % 64, AF_INET6, k, len, 0, 0, 0,
+				      &why);
+		cw_ref_add_prefix(ref, len % 64, AF_INET6, k, len, 0, 0, 0);
+	}
+	rs = cw_builder_finish(b);
+	f.daddr = k;
+	for (i = 0; i <= 128; i++) {
+		memcpy(k, a, 16);
+		if (i < 128)
+			k[i / 8] ^= 0x80 >> (i % 8);
+		if (cw_ruleset_match(rs, &f) != cw_ref_match(ref, &f))
+			bad++;
+	}
+	tap_ok(!bad, "129 nested v6 prefixes: every divergence point");
+	memcpy(k, a, 16);
+	tap_ok(cw_ruleset_match(rs, &f) == ~0ULL, "all 64 purposes at once");
+	cw_ruleset_free(rs);
+	cw_ref_free(ref);
+}
+
+static void test_differential(u64 seed0)
+{
+	static const struct cw_ref_gen gens[] = {
+		{ 1, 0, 0, 1, 0, 0 },
+		{ 8, 2, 2, 3, 50, 30 },
+		{ 40, 5, 10, 8, 50, 20 },
+		{ 300, 20, 40, 64, 50, 10 },
+		{ 2000, 50, 200, 16, 30, 5 },
+	};
+	u32 round, i, j, rounds = 0, lookups = 0;
+	u64 seed = seed0;
+	int bad = 0;
+
+	for (round = 0; round < 400 && !bad; round++) {
+		const struct cw_ref_gen *g = &gens[round % ARRAY_SIZE(gens)];
+		struct cw_builder *b = cw_builder_new(NULL);
+		struct cw_ref *ref = cw_ref_new();
+		struct cw_ref_flowbuf buf;
+		struct cw_ruleset *rs;
+		const char *why = NULL;
+		u32 n = g->nr_prefixes > 300 ? 2000 : 500;
+
+		if (cw_ref_generate(b, ref, &seed, g, &why)) {
+			tap_diag("generate: %s", why);
+			bad++;
+		}
+		rs = cw_builder_finish(b);
+		for (i = 0; rs && i < n; i++) {
+			struct cw_flow f;
+			u64 got, want;
+
+			cw_ref_random_flow(ref, &seed, &f, &buf);
+			got = cw_ruleset_match(rs, &f);
+			want = cw_ref_match(ref, &f);
+			lookups++;
+			if (got == want)
+				continue;
+			bad++;
+			tap_diag("round %u lookup %u: got %llx want %llx, "
+				 "family %u proto %u port %u name %.*s", round,
+				 i, (unsigned long long)got,
+				 (unsigned long long)want, f.family, f.proto,
+				 f.dport, (int)f.name_len,
+				 f.name ? f.name : "");
+			for (j = 0; j < (f.family == AF_INET ? 4u : 16u); j++)
+				tap_diag("  addr[%u] = %u", j, f.daddr[j]);
+			break;
+		}
+		if (!rs)
+			bad++;
+		cw_ruleset_free(rs);
+		cw_ref_free(ref);
+		rounds++;
+	}
+	tap_ok(!bad, "differential vs naive reference: %u rulesets, %u "
+	       "lookups, seed %llu", rounds, lookups,
+	       (unsigned long long)seed0);
+}
+
+int main(void)
+{
+	const char *env = getenv("CW_SEED");
+	u64 seed = env ? strtoull(env, NULL, 0) : (u64)time(NULL);
+	u64 s2 = seed;
+
+	tap_diag("seed %llu (replay with CW_SEED=%llu)",
+		 (unsigned long long)seed, (unsigned long long)seed);
+	test_validation();
+	test_meta();
+	test_every_length(AF_INET, &s2);
+	test_every_length(AF_INET6, &s2);
+	test_overlap();
+	test_ports();
+	test_uids();
+	test_domains();
+	test_deep();
+	test_differential(seed);
+	return tap_done();
+}
