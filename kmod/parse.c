@@ -26,6 +26,8 @@ const char *cw_parse_result_str(enum cw_parse_result r)
 		return "not this protocol";
 	case CW_PARSE_INCOMPLETE:
 		return "incomplete";
+	case CW_PARSE_MALFORMED:
+		return "malformed";
 	case CW_PARSE_OVER_BUDGET:
 		return "over budget";
 	}
@@ -110,10 +112,10 @@ static enum cw_parse_result cw_dns_msg(const u8 *p, u32 len, char *name,
 			break;
 		/* Compression pointers (0xc0) and the reserved 0x40/0x80. */
 		if (l & 0xc0)
-			return CW_PARSE_NO_NAME;
+			return CW_PARSE_MALFORMED;
 		wire += 1 + l;
 		if (wire > CW_DNS_WIRE_MAX)
-			return CW_PARSE_NO_NAME;
+			return CW_PARSE_MALFORMED;
 		if (l >= len - off)
 			return CW_PARSE_INCOMPLETE;
 		if (out)
@@ -155,7 +157,7 @@ enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
 	if (mlen <= len) {
 		/* The whole message is here: running out means malformed. */
 		r = cw_dns_msg(buf + 2, mlen, name, name_len);
-		return r == CW_PARSE_INCOMPLETE ? CW_PARSE_NO_NAME : r;
+		return r == CW_PARSE_INCOMPLETE ? CW_PARSE_MALFORMED : r;
 	}
 	return cw_dns_msg(buf + 2, len, name, name_len);
 }
@@ -229,12 +231,54 @@ static enum cw_parse_result cw_http_host(const u8 *v, u32 n, char *name,
 			cw_name_normalize((const char *)v, host, name));
 }
 
+static bool cw_prefix_ci(const u8 *p, u32 n, const char *s)
+{
+	u32 i;
+
+	for (i = 0; s[i]; i++)
+		if (i >= n || cw_lower(p[i]) != s[i])
+			return false;
+	return true;
+}
+
+/*
+ * The authority in a request target [t, t + n): after "http://" or
+ * "https://" (any case), or the whole target for CONNECT (authority-form),
+ * up to '/', '?' or '#', past any "userinfo@". Returns its offset + 1 and
+ * its length in *alen, or 0 if the target names no host (origin-form
+ * "/path", asterisk-form "*").
+ */
+static u32 cw_http_authority(const u8 *t, u32 n, bool connect, u32 *alen)
+{
+	u32 start, end, i;
+
+	if (connect)
+		start = 0;
+	else if (cw_prefix_ci(t, n, "http://"))
+		start = 7;
+	else if (cw_prefix_ci(t, n, "https://"))
+		start = 8;
+	else
+		return 0;
+	for (end = start; end < n; end++)
+		if (t[end] == '/' || t[end] == '?' || t[end] == '#')
+			break;
+	for (i = end; i > start; i--) {
+		if (t[i - 1] == '@') {
+			start = i;
+			break;
+		}
+	}
+	*alen = end - start;
+	return start + 1;
+}
+
 enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
 				   u32 *name_len)
 {
 	static const char ver[] = " HTTP/1.";
 	const u32 vlen = sizeof(ver) - 1;
-	u32 off, eol, end, i, mlen;
+	u32 off, eol, end, i, mlen, alen;
 	int m;
 
 	len = cw_min(len, CW_HTTP_WANT);
@@ -254,6 +298,15 @@ enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
 	    memcmp(buf + end - vlen - 1, ver, vlen) ||
 	    (buf[end - 1] != '0' && buf[end - 1] != '1'))
 		return CW_PARSE_NOT_PROTO;
+	/*
+	 * A target that names a host wins over Host: a server must use the
+	 * authority of an absolute-form target (RFC 9112 3.2.2), and a
+	 * proxy connects to a CONNECT target, whatever Host says.
+	 */
+	i = cw_http_authority(buf + mlen, end - vlen - 1 - mlen,
+			      buf[0] == 'C', &alen);
+	if (i)
+		return cw_http_host(buf + mlen + i - 1, alen, name, name_len);
 
 	for (off = eol + 1;; off = eol + 1) {
 		eol = cw_eol(buf, off, len);
@@ -331,7 +384,7 @@ static bool cw_tls_field(struct cw_tls_state *st, u8 step, u32 n, u32 end)
 
 #define CW_TLS_FIELD(st, step, n, end)				\
 	(cw_tls_field(st, step, n, end) ? CW_PARSE_INCOMPLETE :	\
-	 CW_PARSE_NO_NAME)
+	 CW_PARSE_MALFORMED)
 
 /* The current field is complete: check it and start the next one. */
 static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
@@ -354,19 +407,19 @@ static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
 		return CW_TLS_FIELD(st, CW_TLS_SID_LEN, 1, st->msg_end);
 	case CW_TLS_SID_LEN:
 		if (v > 32)
-			return CW_PARSE_NO_NAME;
+			return CW_PARSE_MALFORMED;
 		return CW_TLS_FIELD(st, CW_TLS_SID, v, st->msg_end);
 	case CW_TLS_SID:
 		return CW_TLS_FIELD(st, CW_TLS_CS_LEN, 2, st->msg_end);
 	case CW_TLS_CS_LEN:
 		if (v < 2 || v & 1)
-			return CW_PARSE_NO_NAME;
+			return CW_PARSE_MALFORMED;
 		return CW_TLS_FIELD(st, CW_TLS_CS, v, st->msg_end);
 	case CW_TLS_CS:
 		return CW_TLS_FIELD(st, CW_TLS_COMP_LEN, 1, st->msg_end);
 	case CW_TLS_COMP_LEN:
 		if (!v)
-			return CW_PARSE_NO_NAME;
+			return CW_PARSE_MALFORMED;
 		return CW_TLS_FIELD(st, CW_TLS_COMP, v, st->msg_end);
 	case CW_TLS_COMP:
 		/* No extensions at all: no SNI. */
@@ -375,13 +428,15 @@ static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
 		return CW_TLS_FIELD(st, CW_TLS_EXTS_LEN, 2, st->msg_end);
 	case CW_TLS_EXTS_LEN:
 		st->exts_end = st->pos + v;
-		if (!v || st->exts_end > st->msg_end)
+		if (st->exts_end > st->msg_end)
+			return CW_PARSE_MALFORMED;
+		if (!v)
 			return CW_PARSE_NO_NAME;
 		return CW_TLS_FIELD(st, CW_TLS_EXT_HDR, 4, st->exts_end);
 	case CW_TLS_EXT_HDR:
 		n = v & 0xffff;
 		if (n > st->exts_end - st->pos)
-			return CW_PARSE_NO_NAME;
+			return CW_PARSE_MALFORMED;
 		st->ext_end = st->pos + n;
 		/* The first SNI extension counts: servers refuse a second. */
 		if (v >> 16 == CW_TLS_EXT_SNI)
@@ -394,13 +449,19 @@ static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
 		return CW_TLS_FIELD(st, CW_TLS_EXT_HDR, 4, st->exts_end);
 	case CW_TLS_SNI_LIST_LEN:
 		if (v > st->ext_end - st->pos)
-			return CW_PARSE_NO_NAME;
+			return CW_PARSE_MALFORMED;
 		st->list_end = st->pos + v;
 		return CW_TLS_FIELD(st, CW_TLS_SNI_ENTRY, 3, st->list_end);
 	case CW_TLS_SNI_ENTRY:
 		n = v & 0xffff;
-		/* Only host_name (0) is defined; a name must fit CW_NAME_MAX. */
-		if (v >> 16 || !n || n > CW_NAME_MAX + 1)
+		/* HostName<1..2^16-1>, inside the list. */
+		if (!n || n > st->list_end - st->pos)
+			return CW_PARSE_MALFORMED;
+		/*
+		 * Only host_name (0) is defined. A name longer than any host
+		 * name is no name, and not worth keeping.
+		 */
+		if (v >> 16 || n > CW_NAME_MAX + 1)
 			return CW_PARSE_NO_NAME;
 		st->name_len = 0;
 		return CW_TLS_FIELD(st, CW_TLS_SNI_NAME, n, st->list_end);
@@ -409,7 +470,7 @@ static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
 						 st->name);
 		return st->name_len ? CW_PARSE_NAME : CW_PARSE_NO_NAME;
 	}
-	return CW_PARSE_NO_NAME;
+	return CW_PARSE_MALFORMED;
 }
 
 /*
@@ -418,7 +479,7 @@ static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
  */
 static enum cw_parse_result cw_tls_rec_byte(struct cw_tls_state *st, u8 b)
 {
-	enum cw_parse_result bad = st->pos ? CW_PARSE_NO_NAME :
+	enum cw_parse_result bad = st->pos ? CW_PARSE_MALFORMED :
 					     CW_PARSE_NOT_PROTO;
 	u32 rlen;
 

@@ -24,17 +24,25 @@ enum cw_parse_result {
 	/* A valid name was found and written to the output buffer. */
 	CW_PARSE_NAME,
 	/*
-	 * The bytes are this protocol but carry no usable name: a ClientHello
-	 * without SNI, a request without Host, a DNS message without a
-	 * question, a name with characters a host name cannot have, an IP
-	 * literal, or a message that turned out malformed after its first
-	 * bytes identified the protocol.
+	 * Well-formed, but no usable name: a ClientHello without SNI, a
+	 * request without Host, a DNS query without question or for the
+	 * root, an IP literal, or a name that is not a valid host name
+	 * (characters, label or name length).
 	 */
 	CW_PARSE_NO_NAME,
 	/* The first bytes are not this protocol. */
 	CW_PARSE_NOT_PROTO,
 	/* Truncated so far: the name (if any) lies in bytes not yet seen. */
 	CW_PARSE_INCOMPLETE,
+	/*
+	 * The first bytes identified the protocol, then its structure broke:
+	 * a length that overruns its container, a compression pointer in a
+	 * query name, a non-handshake record inside a ClientHello. No real
+	 * client sends this and no server can act on it; the hook should
+	 * fail closed (drop) when the ruleset has domains, as a name may
+	 * hide behind the bytes the parser could not make sense of.
+	 */
+	CW_PARSE_MALFORMED,
 	/*
 	 * Resumable TLS parser only: CW_TLS_BUDGET stream bytes went by
 	 * without reaching the SNI or the end of the ClientHello.
@@ -45,17 +53,24 @@ enum cw_parse_result {
 const char *cw_parse_result_str(enum cw_parse_result r);
 
 /*
- * DNS. Only a query (QR = 0) is parsed, and only its first question: a
- * resolver refuses a query with several questions (FORMERR), so the first
- * one is the only one that can be answered. A compression pointer cannot
- * legitimately appear in a query's first QNAME (there is nothing before it
- * to point at); a QNAME with one, or longer than 255 bytes on the wire, is
- * CW_PARSE_NO_NAME. So is the root name and a query without question.
- * The question must be whole (QNAME, QTYPE, QCLASS) to count.
+ * DNS. Only a query (QR = 0) is parsed, any opcode, and only its first
+ * question: a resolver refuses a query with several questions (FORMERR),
+ * so the first one is the only one that can be answered. A compression
+ * pointer cannot legitimately appear in a query's first QNAME (there is
+ * nothing before it to point at): a QNAME with one (or with the reserved
+ * 0x40/0x80 label types), or longer than 255 bytes on the wire, is
+ * CW_PARSE_MALFORMED, never followed. The root name and a query without
+ * question are CW_PARSE_NO_NAME. The question must be whole (QNAME, QTYPE,
+ * QCLASS) to count; a datagram that ends first is CW_PARSE_INCOMPLETE.
  *
  * cw_parse_dns_udp() takes the UDP payload; cw_parse_dns_tcp() the start of
- * the TCP stream (the 2-byte length prefix, then the message). Neither needs
- * more than CW_DNS_WANT bytes: the hook copies min(payload, CW_DNS_WANT).
+ * the TCP stream (the 2-byte length prefix, then the message; a message
+ * whose own length ends inside the question is CW_PARSE_MALFORMED). Neither
+ * needs more than CW_DNS_WANT bytes: the hook copies min(payload,
+ * CW_DNS_WANT). Over TCP the first segment nearly always holds the whole
+ * query (glibc, bionic, musl and dig write prefix and message at once); if
+ * it does not, the hook can keep up to CW_DNS_WANT bytes in the flow's slot
+ * (smaller than struct cw_tls_state) and parse again as segments come.
  */
 #define CW_DNS_WANT	(2 + 12 + 255 + 4)
 
@@ -67,10 +82,13 @@ enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
 /*
  * HTTP/1.x. The buffer starts at the first byte of the request: a known
  * method (GET, POST, HEAD, PUT, DELETE, OPTIONS, PATCH, CONNECT, TRACE), a
- * space, a target, " HTTP/1.0" or " HTTP/1.1", then header lines. The first
- * Host header (any case) gives the name, port suffix stripped; it is
- * returned as soon as its line is whole, so headers after it may lie in
- * later segments. A bracketed IPv6 literal is CW_PARSE_NO_NAME (addresses
+ * space, a target, " HTTP/1.0" or " HTTP/1.1", then header lines. A target
+ * that names a host (absolute-form "http://host:port/...", as sent to
+ * proxies, or CONNECT's "host:port") gives the name: a server must prefer
+ * it to Host, a proxy connects to it. Otherwise the first Host header (any
+ * case) gives the name. The port suffix is stripped. The name is returned
+ * as soon as its line is whole, so headers after it may lie in later
+ * segments. A bracketed IPv6 literal is CW_PARSE_NO_NAME (addresses
  * are matched by address). No Host before the empty line ending the headers
  * is CW_PARSE_NO_NAME; the buffer ending first is CW_PARSE_INCOMPLETE, for
  * the hook to decide (it keeps no state for HTTP). Work and reads stop at
@@ -97,7 +115,9 @@ enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
  * The state is small and fixed (sizeof(struct cw_tls_state), about 300
  * bytes), so the hook can keep it in a bounded per-netns table. It is done
  * when a feed returns anything but CW_PARSE_INCOMPLETE; later feeds return
- * the same result (and name) again.
+ * the same result (and name) again. The state holds no pointer: the hook
+ * may parse a flow's first segment with a per-CPU state and copy it into
+ * its table only when the answer is CW_PARSE_INCOMPLETE.
  *
  * Budget: after CW_TLS_BUDGET stream bytes without an answer the parser
  * returns CW_PARSE_OVER_BUDGET. Real ClientHellos, even with hybrid
@@ -106,9 +126,9 @@ enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
  * The decision for the hook: while the result is CW_PARSE_INCOMPLETE, let
  * the segments through (a ClientHello without its end carries no data and
  * completes no handshake); when the name is found and denied, drop that
- * segment and reset the flow. On CW_PARSE_OVER_BUDGET (and on a table that
- * is full) fail closed when the ruleset has domains: drop and reset, since
- * the name may be a denied one.
+ * segment and reset the flow. On CW_PARSE_OVER_BUDGET, CW_PARSE_MALFORMED
+ * (and on a table that is full) fail closed when the ruleset has domains:
+ * drop and reset, since the name may be a denied one.
  */
 #define CW_TLS_BUDGET	16384
 

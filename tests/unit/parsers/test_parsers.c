@@ -425,6 +425,19 @@ static void test_tls(void)
 	n = build_ch(&ff, 0, 0, 1, 1, big, sizeof(big));
 	check(tls_oneshot, big, n, CW_PARSE_NAME, "example.xiaomi.net",
 	      "ClientHello fragmented into 1-byte records");
+	n = build_ch(&ff, 0, 0, 1, 100, big, sizeof(big));
+	big[105] = 23;
+	check(tls_oneshot, big, n, CW_PARSE_MALFORMED, NULL,
+	      "application data record inside a ClientHello");
+	n = build_ch(&ff, 0, 0, 1, 100, big, sizeof(big));
+	big[108] = 0;
+	big[109] = 0;
+	check(tls_oneshot, big, n, CW_PARSE_MALFORMED, NULL,
+	      "empty record inside a ClientHello");
+	n = build_ch(&ff, 0, 0, 1, 100, big, sizeof(big));
+	big[106] = 2;
+	check(tls_oneshot, big, n, CW_PARSE_MALFORMED, NULL,
+	      "record of version 2.x inside a ClientHello");
 
 	/* Budget: SNI after 20000 bytes of padding is given up on. */
 	n = build_ch(&ff, 10000, 2, 1, 16384, big, sizeof(big));
@@ -501,7 +514,7 @@ static void test_tls(void)
 	check(tls_oneshot, buf, n, CW_PARSE_NO_NAME, NULL,
 	      "SNI of 256 bytes refused");
 	n = tiny_ch(buf, "", 0);
-	check(tls_oneshot, buf, n, CW_PARSE_NO_NAME, NULL, "empty SNI");
+	check(tls_oneshot, buf, n, CW_PARSE_MALFORMED, NULL, "empty SNI");
 
 	n = tiny_ch(buf, "xiaomi.net", 10);
 	buf[5] = 2;
@@ -527,11 +540,11 @@ static void test_tls(void)
 	      "SNI inside a ClientHello whose end is not here yet");
 	n = tiny_ch(buf, "xiaomi.net", 10);
 	buf[8] = 60;		/* handshake length: ends inside the SNI */
-	check(tls_oneshot, buf, n, CW_PARSE_NO_NAME, NULL,
+	check(tls_oneshot, buf, n, CW_PARSE_MALFORMED, NULL,
 	      "SNI running past the ClientHello's length");
 	n = tiny_ch(buf, "xiaomi.net", 10);
 	buf[50] = 0x80;		/* extensions length beyond the message */
-	check(tls_oneshot, buf, n, CW_PARSE_NO_NAME, NULL,
+	check(tls_oneshot, buf, n, CW_PARSE_MALFORMED, NULL,
 	      "extensions running past the message");
 	n = tiny_ch(buf, "xiaomi.net", 10);
 	buf[n - 13] = 1;	/* name type: not host_name */
@@ -539,7 +552,7 @@ static void test_tls(void)
 	      "server name of an unknown type");
 	n = tiny_ch(buf, "xiaomi.net", 10);
 	buf[n - 11] = 0x7f;	/* name length beyond the list */
-	check(tls_oneshot, buf, n, CW_PARSE_NO_NAME, NULL,
+	check(tls_oneshot, buf, n, CW_PARSE_MALFORMED, NULL,
 	      "name length beyond the server name list");
 	check(tls_oneshot, (const u8 *)"GET / HTTP/1.1\r\n", 16,
 	      CW_PARSE_NOT_PROTO, NULL, "HTTP is not TLS");
@@ -628,7 +641,7 @@ static void test_dns(void)
 		/* Length prefix shorter than the question: malformed. */
 		memcpy(t, b.p, b.n);
 		t[1] = 20;
-		check(cw_parse_dns_tcp, t, b.n, CW_PARSE_NO_NAME, NULL,
+		check(cw_parse_dns_tcp, t, b.n, CW_PARSE_MALFORMED, NULL,
 		      "TCP length prefix ending inside the QNAME");
 		t[1] = 11;
 		check(cw_parse_dns_tcp, t, b.n, CW_PARSE_NOT_PROTO, NULL,
@@ -646,13 +659,13 @@ static void test_dns(void)
 	q[5] = 0;
 	check(cw_parse_dns_udp, q, n, CW_PARSE_NO_NAME, NULL, "no question");
 	n = dns_query(q, (const u8 *)"\xc0\x0c", 2);
-	check(cw_parse_dns_udp, q, n, CW_PARSE_NO_NAME, NULL,
+	check(cw_parse_dns_udp, q, n, CW_PARSE_MALFORMED, NULL,
 	      "compression pointer as QNAME refused");
 	n = dns_query(q, (const u8 *)"\x03""api\xc0\x0c", 6);
-	check(cw_parse_dns_udp, q, n, CW_PARSE_NO_NAME, NULL,
+	check(cw_parse_dns_udp, q, n, CW_PARSE_MALFORMED, NULL,
 	      "compression pointer after a label refused");
 	n = dns_query(q, (const u8 *)"\x46xiaomi", 7);
-	check(cw_parse_dns_udp, q, n, CW_PARSE_NO_NAME, NULL,
+	check(cw_parse_dns_udp, q, n, CW_PARSE_MALFORMED, NULL,
 	      "label length 0x46 (reserved 01 bits) refused");
 	n = dns_query(q, (const u8 *)"", 1);
 	check(cw_parse_dns_udp, q, n, CW_PARSE_NO_NAME, NULL, "root name");
@@ -687,7 +700,7 @@ static void test_dns(void)
 	memset(wire + 3 * 64 + 1, 'd', 62);
 	wire[3 * 64 + 63] = 0;
 	n = dns_query(q, wire, w + 1);
-	check(cw_parse_dns_udp, q, n, CW_PARSE_NO_NAME, NULL,
+	check(cw_parse_dns_udp, q, n, CW_PARSE_MALFORMED, NULL,
 	      "QNAME of 256 wire bytes refused");
 	n = dns_query(q, (const u8 *)"\x06xiaomi\x03net", 12);
 	check(cw_parse_dns_udp, q, n - 4, CW_PARSE_INCOMPLETE, NULL,
@@ -788,6 +801,23 @@ static void test_http(void)
 	http("SSH-2.0-OpenSSH_9.2\r\n", CW_PARSE_NOT_PROTO, NULL, "SSH");
 	http("CONNECT push.xiaomi.net:443 HTTP/1.1\r\nHost: push.xiaomi.net:443\r\n\r\n",
 	     CW_PARSE_NAME, "push.xiaomi.net", "CONNECT");
+	http("CONNECT push.xiaomi.net:443 HTTP/1.1\r\nHost: ok.com\r\n\r\n",
+	     CW_PARSE_NAME, "push.xiaomi.net", "CONNECT target wins over Host");
+	http("CONNECT push.xiaomi.net:443 HTTP/1.1\r\n", CW_PARSE_NAME,
+	     "push.xiaomi.net", "CONNECT: the request line is enough");
+	http("GET HTTP://Push.Xiaomi.NET:8080/a?b HTTP/1.1\r\nHost: ok.com\r\n\r\n",
+	     CW_PARSE_NAME, "push.xiaomi.net",
+	     "absolute-form target wins over Host");
+	http("GET https://push.xiaomi.net HTTP/1.1\r\n\r\n", CW_PARSE_NAME,
+	     "push.xiaomi.net", "absolute-form target without path");
+	http("GET http://u:p@ok.com@push.xiaomi.net/ HTTP/1.1\r\nHost: ok.com\r\n\r\n",
+	     CW_PARSE_NAME, "push.xiaomi.net", "userinfo skipped (last @)");
+	http("GET http://[2001:db8::1]/ HTTP/1.1\r\nHost: ok.com\r\n\r\n",
+	     CW_PARSE_NO_NAME, NULL, "absolute-form IPv6 literal");
+	http("GET http:/push.xiaomi.net/ HTTP/1.1\r\nHost: ok.com\r\n\r\n",
+	     CW_PARSE_NAME, "ok.com", "not an absolute-form target: Host");
+	http("OPTIONS * HTTP/1.1\r\nHost: push.xiaomi.net\r\n\r\n",
+	     CW_PARSE_NAME, "push.xiaomi.net", "asterisk-form: Host");
 
 	/* Host beyond CW_HTTP_WANT bytes: not read, incomplete. */
 	strcpy(bigreq, "GET / HTTP/1.1\r\nCookie: ");
