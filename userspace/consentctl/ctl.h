@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * consentctl: one file per subcommand, like wireguard-tools. Each
+ * subcommand parses its own arguments, sends one request to consentd and
+ * formats the reply, as text or, with --json, as JSON.
+ */
+#ifndef CW_CTL_H
+#define CW_CTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../lib/json.h"
+#include "../lib/proto.h"
+
+#define DEFAULT_SOCKET "/run/consentwall/consentd.sock"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct ctl {
+	const char *sock;
+	bool json;
+	const char *prog;	/* "consentctl" */
+	const char *cmd;	/* the subcommand */
+	int fd;
+};
+
+struct reply {
+	struct record *rec;
+	char **lines;		/* storage behind rec */
+	int n;
+	int err;		/* -1 OK, else enum proto_err */
+	char *errmsg;
+};
+
+struct subcommand {
+	const char *name;
+	int (*fn)(struct ctl *c, int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+extern const struct subcommand subcommands[];
+
+int cmd_status(struct ctl *c, int argc, char **argv);
+int cmd_purposes(struct ctl *c, int argc, char **argv);
+int cmd_allow(struct ctl *c, int argc, char **argv);
+int cmd_deny(struct ctl *c, int argc, char **argv);
+int cmd_log(struct ctl *c, int argc, char **argv);
+int cmd_stats(struct ctl *c, int argc, char **argv);
+int cmd_explain(struct ctl *c, int argc, char **argv);
+int cmd_reload(struct ctl *c, int argc, char **argv);
+
+/* client.c */
+int ctl_connect(struct ctl *c);
+int ctl_send(struct ctl *c, const char *verb, int argc, char **argv);
+/* Reads one record line; 1 record, 0 end (OK/ERR in rep), -1 error. */
+int ctl_read_line(struct ctl *c, char **line);
+/* Sends a request and collects the reply; returns an exit status. */
+int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
+		struct reply *rep);
+void reply_free(struct reply *rep);
+/* Prints the daemon's error (text or JSON); returns the exit status. */
+int ctl_report_error(struct ctl *c, const struct reply *rep);
+__attribute__((format(printf, 3, 4)))
+int ctl_fail(struct ctl *c, int status, const char *fmt, ...);
+/* Handles "--help"/"-h" and a stray --json; true if help was printed. */
+bool ctl_common_args(struct ctl *c, int *argc, char **argv, int *status);
+int ctl_usage_error(struct ctl *c, const char *fmt, ...);
+
+/* Records of a reply to JSON: types as keys, repeated types as arrays. */
+void json_records(struct json *j, const struct reply *rep,
+		  const char *const *ensure);
+void json_record(struct json *j, const struct record *r);
+void json_print(struct json *j);
+
+#endif

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include "ctl.h"
+#include "consent.h"
+
+int cmd_deny(struct ctl *c, int argc, char **argv)
+{
+	return ctl_consent(c, argc, argv, false);
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctl.h"
+
+static void print_event(struct ctl *c, const struct record *r)
+{
+	const char *v;
+	char ts[32];
+	time_t t;
+	struct tm tm;
+
+	if (c->json) {
+		struct json j;
+
+		json_init(&j);
+		json_record(&j, r);
+		json_print(&j);
+		json_free(&j);
+		return;
+	}
+	v = record_get(r, "time");
+	t = v ? (time_t)strtoll(v, NULL, 10) : 0;
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+	v = record_get(r, "addr");
+	printf("%s blocked %-16s %s %s%s%s:%s", ts,
+	       record_get(r, "purposes") ? record_get(r, "purposes") : "?",
+	       record_get(r, "proto") ? record_get(r, "proto") : "?",
+	       v && strchr(v, ':') ? "[" : "", v ? v : "?",
+	       v && strchr(v, ':') ? "]" : "",
+	       record_get(r, "port") ? record_get(r, "port") : "0");
+	if ((v = record_get(r, "uid")))
+		printf(" uid %s", v);
+	if ((v = record_get(r, "name")))
+		printf(" %s", v);
+	putchar('\n');
+	fflush(stdout);
+}
+
+int cmd_log(struct ctl *c, int argc, char **argv)
+{
+	static const char *const ensure[] = { "event", NULL };
+	char *args[1], nbuf[24];
+	struct reply rep;
+	bool follow = false;
+	long n = -1;
+	int i, ret, st;
+
+	if (ctl_common_args(c, &argc, argv, &st))
+		return st;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--follow") || !strcmp(argv[i], "-f")) {
+			follow = true;
+		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			char *end;
+
+			n = strtol(argv[++i], &end, 10);
+			if (*end || n < 0 || n > 1000000 || !*argv[i])
+				return ctl_usage_error(c, "-n needs a count of 0-1000000, not '%s'",
+						       argv[i]);
+		} else {
+			return ctl_usage_error(c, "unexpected argument '%s'",
+					       argv[i]);
+		}
+	}
+	if (n >= 0) {
+		snprintf(nbuf, sizeof(nbuf), "%ld", n);
+		args[0] = nbuf;
+	}
+	ret = ctl_request(c, "LOG", n >= 0, args, &rep);
+	if (ret)
+		return ret;
+	if (c->json && !follow) {
+		struct json j;
+
+		json_init(&j);
+		json_records(&j, &rep, ensure);
+		json_print(&j);
+		json_free(&j);
+	} else {
+		for (i = 0; i < rep.n; i++)
+			print_event(c, &rep.rec[i]);
+	}
+	reply_free(&rep);
+	if (!follow)
+		return EXIT_OK;
+	ret = ctl_send(c, "FOLLOW", 0, NULL);
+	if (ret)
+		return ret;
+	for (;;) {
+		struct record r;
+		char *line;
+
+		ret = ctl_read_line(c, &line);
+		if (ret <= 0)
+			return ctl_fail(c, EXIT_FAIL,
+					"consentd went away: every purpose is blocked until it is back");
+		if (!strncmp(line, "ERR ", 4)) {
+			ret = ctl_fail(c, EXIT_FAIL, "%s", line + 4);
+			free(line);
+			return ret;
+		}
+		if (!record_parse(line, &r) && !strcmp(r.type, "event"))
+			print_event(c, &r);
+		free(line);
+	}
+}

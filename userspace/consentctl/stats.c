@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <string.h>
+
+#include "ctl.h"
+
+int cmd_stats(struct ctl *c, int argc, char **argv)
+{
+	static const char *const ensure[] = { "purpose", NULL };
+	struct reply rep;
+	int ret, i, st;
+
+	if (ctl_common_args(c, &argc, argv, &st))
+		return st;
+	if (argc != 1)
+		return ctl_usage_error(c, "stats takes no arguments");
+	ret = ctl_request(c, "STATS", 0, NULL, &rep);
+	if (ret)
+		return ret;
+	if (c->json) {
+		struct json j;
+
+		json_init(&j);
+		json_records(&j, &rep, ensure);
+		json_print(&j);
+		json_free(&j);
+		reply_free(&rep);
+		return EXIT_OK;
+	}
+	for (i = 0; i < rep.n; i++) {
+		const struct record *r = &rep.rec[i];
+
+		if (!strcmp(r->type, "counters")) {
+			printf("ruleset generation %s: %s entries, %s bytes; %s commits\n",
+			       record_get(r, "generation"),
+			       record_get(r, "entries"), record_get(r, "memory"),
+			       record_get(r, "commits"));
+			printf("events: %s sent, %s dropped by the rate limit; owner releases: %s; blocked while unconfigured: %s\n\n",
+			       record_get(r, "events_sent"),
+			       record_get(r, "events_dropped"),
+			       record_get(r, "owner_releases"),
+			       record_get(r, "unconfigured_blocked"));
+			printf("%-20s %12s %14s %12s %14s\n", "PURPOSE",
+			       "BLOCKED PKTS", "BLOCKED BYTES", "ALLOWED PKTS",
+			       "ALLOWED BYTES");
+		} else if (!strcmp(r->type, "purpose")) {
+			printf("%-20s %12s %14s %12s %14s\n",
+			       record_get(r, "name"),
+			       record_get(r, "blocked_packets"),
+			       record_get(r, "blocked_bytes"),
+			       record_get(r, "allowed_packets"),
+			       record_get(r, "allowed_bytes"));
+		}
+	}
+	reply_free(&rep);
+	return EXIT_OK;
+}

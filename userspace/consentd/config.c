@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->packages_list = xstrdup(RULES_DEFAULT_PACKAGES);
+	c->control_group = xstrdup("consentwall");
+	c->event_ring = 1000;
+	c->event_log = xstrdup(DEFAULT_EVENT_LOG);
+	c->event_log_max = 1024 * 1024;
+	c->event_log_keep = 3;
+}
+
+void config_free(struct config *c)
+{
+	free(c->packages_list);
+	free(c->control_group);
+	free(c->event_log);
+	memset(c, 0, sizeof(*c));
+}
+
+static void resolve_group(struct config *c)
+{
+	struct group *g;
+
+	c->has_gid = false;
+	if (!c->control_group[0])
+		return;
+	g = getgrnam(c->control_group);
+	if (g) {
+		c->control_gid = g->gr_gid;
+		c->has_gid = true;
+	}
+}
+
+int config_load(struct config *c, const char *path, bool required,
+		char *err, size_t errlen)
+{
+	char *buf, *line, *next;
+	unsigned int ln = 0;
+	size_t len;
+	int ret;
+
+	ret = read_file(path, &buf, &len);
+	if (ret == -ENOENT && !required) {
+		resolve_group(c);
+		return 0;
+	}
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	for (line = buf; line; line = next) {
+		char *k, *v, *e, *hash;
+		uint32_t n;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		ln++;
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		for (k = line; isspace((unsigned char)*k); k++)
+			;
+		if (!*k)
+			continue;
+		for (e = k; *e && (isalnum((unsigned char)*e) || *e == '_'); e++)
+			;
+		v = e;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (*v != '=') {
+			snprintf(err, errlen, "%s:%u:%d: expected 'key = value'",
+				 path, ln, (int)(v - line) + 1);
+			ret = -EINVAL;
+			break;
+		}
+		*e = '\0';
+		for (v++; isspace((unsigned char)*v); v++)
+			;
+		for (e = v + strlen(v); e > v && isspace((unsigned char)e[-1]); e--)
+			;
+		*e = '\0';
+		if (!strcmp(k, "packages_list")) {
+			free(c->packages_list);
+			c->packages_list = xstrdup(v);
+		} else if (!strcmp(k, "control_group")) {
+			free(c->control_group);
+			c->control_group = xstrdup(v);
+		} else if (!strcmp(k, "event_log")) {
+			free(c->event_log);
+			c->event_log = xstrdup(v);
+		} else if (!strcmp(k, "event_ring") && parse_u32(v, 1000000, &n) && n) {
+			c->event_ring = n;
+		} else if (!strcmp(k, "event_log_max_bytes") &&
+			   parse_u32(v, UINT32_MAX, &n) && n >= 4096) {
+			c->event_log_max = n;
+		} else if (!strcmp(k, "event_log_keep") && parse_u32(v, 100, &n)) {
+			c->event_log_keep = n;
+		} else {
+			snprintf(err, errlen,
+				 "%s:%u:%d: expected packages_list, control_group, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096) or event_log_keep (0-100)",
+				 path, ln, (int)(k - line) + 1);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(buf);
+	resolve_group(c);
+	return ret;
+}

@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The control socket: unix stream, one line per request (lib/proto.h).
+ * Anyone who can connect may read; changes need uid 0 or the configured
+ * group, judged from the kernel's SO_PEERCRED/SO_PEERGROUPS, never from
+ * anything the client says.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "../lib/proto.h"
+#include "daemon.h"
+
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS 59
+#endif
+
+#define FOLLOW_BACKLOG_MAX (1024 * 1024)
+
+int control_listen(struct daemon *d, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[sizeof(sa.sun_path)], *slash;
+	int fd;
+
+	if (strlen(d->sock_path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "socket path too long: %s", d->sock_path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, d->sock_path);
+	strcpy(dir, d->sock_path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) == 0)
+			chmod(dir, 0755);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A socket file that accepts belongs to a live daemon: leave it. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		snprintf(err, errlen, "another consentd is listening on %s",
+			 d->sock_path);
+		return -EADDRINUSE;
+	}
+	close(fd);
+	unlink(d->sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(d->sock_path, 0666) < 0 || listen(fd, 16) < 0) {
+		snprintf(err, errlen, "%s: %s", d->sock_path, strerror(errno));
+		close(fd);
+		return -EIO;
+	}
+	d->listen_fd = fd;
+	return 0;
+}
+
+void control_close(struct daemon *d)
+{
+	while (d->clients)
+		control_drop(d, d->clients);
+	if (d->listen_fd >= 0) {
+		close(d->listen_fd);
+		unlink(d->sock_path);
+	}
+	d->listen_fd = -1;
+}
+
+struct client *control_add(struct daemon *d, int fd, uid_t uid, gid_t gid,
+			   pid_t pid, const gid_t *groups, int ngroups)
+{
+	struct client *c = xcalloc(1, sizeof(*c));
+	int i;
+
+	c->fd = fd;
+	c->uid = uid;
+	c->gid = gid;
+	c->pid = pid;
+	c->may_change = uid == 0 || (d->cfg.has_gid && gid == d->cfg.control_gid);
+	for (i = 0; i < ngroups && !c->may_change; i++)
+		if (d->cfg.has_gid && groups[i] == d->cfg.control_gid)
+			c->may_change = true;
+	sbuf_init(&c->in);
+	sbuf_init(&c->out);
+	c->next = d->clients;
+	d->clients = c;
+	return c;
+}
+
+void control_accept(struct daemon *d)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	gid_t groups[256];
+	socklen_t glen = sizeof(groups);
+	int fd, ng;
+
+	fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
+		close(fd);
+		return;
+	}
+	ng = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) < 0 ?
+	     0 : (int)(glen / sizeof(gid_t));
+	control_add(d, fd, cr.uid, cr.gid, cr.pid, groups, ng);
+}
+
+void control_drop(struct daemon *d, struct client *c)
+{
+	struct client **pp;
+
+	for (pp = &d->clients; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	close(c->fd);
+	sbuf_free(&c->in);
+	sbuf_free(&c->out);
+	free(c);
+}
+
+bool control_write(struct client *c)
+{
+	while (c->out.len) {
+		ssize_t n = send(c->fd, c->out.s, c->out.len,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN;
+		}
+		memmove(c->out.s, c->out.s + n, c->out.len - (size_t)n);
+		c->out.len -= (size_t)n;
+		c->out.s[c->out.len] = '\0';
+	}
+	return !c->closing;
+}
+
+void control_broadcast_event(struct daemon *d, const struct event *e)
+{
+	struct client *c, *next;
+
+	for (c = d->clients; c; c = next) {
+		next = c->next;
+		if (!c->follow)
+			continue;
+		/* A follower that stopped reading must not grow us forever. */
+		if (c->out.len > FOLLOW_BACKLOG_MAX) {
+			control_drop(d, c);
+			continue;
+		}
+		event_record(&c->out, e);
+		if (!control_write(c))
+			control_drop(d, c);
+	}
+}
+
+static void purpose_record(struct daemon *d, struct sbuf *b,
+			   const struct rule_purpose *p,
+			   const struct kstatus *ks)
+{
+	const struct receipt *r = state_find(&d->st, p->name);
+	const char *why;
+	bool on = daemon_effective(d, p, &why);
+	int i;
+
+	rec_begin(b, "purpose");
+	rec_str(b, "name", p->name);
+	rec_str(b, "description", p->desc);
+	rec_u64(b, "entries", p->n);
+	rec_str(b, "consent", on ? "allowed" : "denied");
+	rec_str(b, "reason", why);
+	rec_str(b, "digest", p->digest);
+	rec_str(b, "defined", p->where);
+	if (r) {
+		rec_str(b, "decision", r->granted ? "allow" : "deny");
+		rec_u64(b, "decided_at", (uint64_t)r->time);
+		rec_u64(b, "decided_by", r->uid);
+	}
+	for (i = 0; ks && i < ks->np; i++) {
+		if (!strcmp(ks->p[i].name, p->name)) {
+			rec_str(b, "kernel_consent",
+				ks->p[i].consent ? "allowed" : "denied");
+			rec_u64(b, "kernel_entries", ks->p[i].nr_entries);
+		}
+	}
+	rec_end(b);
+}
+
+static void do_status(struct daemon *d, struct client *c, bool full)
+{
+	struct sbuf *b = &c->out;
+	struct kstatus ks;
+	char err[512];
+	bool have_ks = false;
+	size_t i;
+	int j;
+
+	if (d->k && d->synced)
+		have_ks = !kernel_status(d->k, &ks, err, sizeof(err));
+	if (full) {
+		rec_begin(b, "daemon");
+		rec_u64(b, "pid", (uint64_t)getpid());
+		rec_u64(b, "uptime", (uint64_t)(time(NULL) - d->started));
+		rec_str(b, "kernel", d->synced ? "connected" : "disconnected");
+		if (!d->synced)
+			rec_str(b, "kernel_error", d->kernel_err[0] ?
+				d->kernel_err : "not connected");
+		rec_u64(b, "generation", d->generation);
+		rec_str(b, "rules_dir", d->rules_dir);
+		rec_str(b, "state_file", d->state_path);
+		rec_u64(b, "purposes", d->rules.n);
+		rec_u64(b, "entries", rules_nr_entries(&d->rules));
+		rec_u64(b, "skipped_files", (uint64_t)d->nerrors);
+		rec_u64(b, "events", d->events_total);
+		rec_str(b, "you_may_change", c->may_change ? "yes" : "no");
+		rec_end(b);
+		if (have_ks) {
+			rec_begin(b, "kernel");
+			rec_u64(b, "policed", ks.policed);
+			rec_u64(b, "configured", ks.configured);
+			rec_u64(b, "owner", ks.owner);
+			rec_u64(b, "generation", ks.generation);
+			rec_u64(b, "entries", ks.nr_entries);
+			rec_u64(b, "memory", ks.memory);
+			rec_u64(b, "owner_releases", ks.owner_releases);
+			rec_u64(b, "events_sent", ks.events_sent);
+			rec_u64(b, "events_dropped", ks.events_dropped);
+			rec_u64(b, "unconfigured_blocked",
+				ks.unconfigured_blocked);
+			rec_u64(b, "commits", ks.commits);
+			rec_end(b);
+		}
+		for (j = 0; j < d->nerrors; j++) {
+			struct sbuf names;
+			int k;
+
+			sbuf_init(&names);
+			for (k = 0; k < d->errors[j].np; k++)
+				sbuf_printf(&names, "%s%s", k ? "," : "",
+					    d->errors[j].purposes[k]);
+			rec_begin(b, "skipped");
+			rec_str(b, "error", d->errors[j].msg);
+			rec_str(b, "purposes", names.s ? names.s : "");
+			rec_end(b);
+			sbuf_free(&names);
+		}
+	}
+	for (i = 0; i < d->rules.n; i++)
+		purpose_record(d, b, d->rules.p[i], have_ks ? &ks : NULL);
+	proto_ok(b);
+}
+
+static void do_stats(struct daemon *d, struct client *c)
+{
+	struct sbuf *b = &c->out;
+	struct kstatus ks, st;
+	char err[512];
+	int i;
+
+	if (!d->k || !d->synced) {
+		proto_err(b, PE_KERNEL,
+			  "no statistics: consentd is not connected to the kernel module (%s)",
+			  d->kernel_err[0] ? d->kernel_err : "not connected");
+		return;
+	}
+	if (kernel_status(d->k, &ks, err, sizeof(err)) ||
+	    kernel_stats(d->k, &st, err, sizeof(err))) {
+		proto_err(b, PE_KERNEL, "%s", err);
+		return;
+	}
+	rec_begin(b, "counters");
+	rec_u64(b, "generation", ks.generation);
+	rec_u64(b, "entries", ks.nr_entries);
+	rec_u64(b, "memory", ks.memory);
+	rec_u64(b, "owner_releases", ks.owner_releases);
+	rec_u64(b, "events_sent", ks.events_sent);
+	rec_u64(b, "events_dropped", ks.events_dropped);
+	rec_u64(b, "unconfigured_blocked", ks.unconfigured_blocked);
+	rec_u64(b, "commits", ks.commits);
+	rec_u64(b, "events_received", d->events_total);
+	rec_end(b);
+	for (i = 0; i < st.np; i++) {
+		rec_begin(b, "purpose");
+		rec_str(b, "name", st.p[i].name);
+		rec_u64(b, "blocked_packets", st.p[i].blocked_packets);
+		rec_u64(b, "blocked_bytes", st.p[i].blocked_bytes);
+		rec_u64(b, "allowed_packets", st.p[i].allowed_packets);
+		rec_u64(b, "allowed_bytes", st.p[i].allowed_bytes);
+		rec_end(b);
+	}
+	proto_ok(b);
+}
+
+static int parse_proto(const char *s, uint32_t *out)
+{
+	if (!strcmp(s, "tcp"))
+		*out = IPPROTO_TCP;
+	else if (!strcmp(s, "udp"))
+		*out = IPPROTO_UDP;
+	else if (!strcmp(s, "icmp"))
+		*out = IPPROTO_ICMP;
+	else if (!strcmp(s, "icmpv6"))
+		*out = IPPROTO_ICMPV6;
+	else if (!parse_u32(s, 255, out))
+		return -1;
+	return 0;
+}
+
+static void do_explain(struct daemon *d, struct client *c, int argc,
+		       char **argv)
+{
+	struct sbuf *b = &c->out;
+	uint32_t proto, port, uid, family;
+	uint8_t addr[16];
+	const char *name = NULL;
+	bool has_uid = false;
+	struct kexplain ex;
+	char err[512];
+	int i;
+
+	if (argc < 4 || parse_proto(argv[1], &proto)) {
+		proto_err(b, PE_USAGE,
+			  "EXPLAIN needs PROTO (tcp, udp, icmp, icmpv6 or a number) ADDR PORT");
+		return;
+	}
+	if (inet_pton(AF_INET, argv[2], addr) == 1) {
+		family = AF_INET;
+	} else if (inet_pton(AF_INET6, argv[2], addr) == 1) {
+		family = AF_INET6;
+	} else {
+		proto_err(b, PE_USAGE, "not an IPv4 or IPv6 address: %s",
+			  argv[2]);
+		return;
+	}
+	if (!parse_u32(argv[3], 65535, &port)) {
+		proto_err(b, PE_USAGE, "not a port (0-65535): %s", argv[3]);
+		return;
+	}
+	for (i = 4; i < argc; i++) {
+		if (!strncmp(argv[i], "uid=", 4) &&
+		    parse_u32(argv[i] + 4, 4294967294u, &uid)) {
+			has_uid = true;
+		} else if (!strncmp(argv[i], "name=", 5) && argv[i][5] &&
+			   strlen(argv[i] + 5) < CW_NAME_MAX) {
+			name = argv[i] + 5;
+		} else {
+			proto_err(b, PE_USAGE, "expected uid=UID or name=HOST, not %s",
+				  argv[i]);
+			return;
+		}
+	}
+	if (!d->k || !d->synced) {
+		proto_err(b, PE_KERNEL,
+			  "cannot explain: consentd is not connected to the kernel module (%s)",
+			  d->kernel_err[0] ? d->kernel_err : "not connected");
+		return;
+	}
+	if (kernel_explain(d->k, family, proto, addr, port,
+			   has_uid ? &uid : NULL, name, &ex, err,
+			   sizeof(err))) {
+		proto_err(b, PE_KERNEL, "%s", err);
+		return;
+	}
+	rec_begin(b, "verdict");
+	rec_str(b, "verdict", ex.verdict == CW_VERDICT_BLOCK ? "block" : "accept");
+	rec_u64(b, "generation", ex.generation);
+	rec_end(b);
+	for (i = 0; i < ex.np; i++) {
+		rec_begin(b, "match");
+		rec_str(b, "name", ex.p[i].name);
+		rec_str(b, "consent", ex.p[i].consent ? "allowed" : "denied");
+		rec_end(b);
+	}
+	proto_ok(b);
+}
+
+static void do_log(struct daemon *d, struct client *c, int argc, char **argv)
+{
+	uint32_t n = UINT32_MAX;
+	unsigned int i, start;
+	const struct event *e;
+
+	if (argc > 2 || (argc == 2 && !parse_u32(argv[1], UINT32_MAX, &n))) {
+		proto_err(&c->out, PE_USAGE, "LOG takes at most one count");
+		return;
+	}
+	start = d->ring_len > n ? d->ring_len - n : 0;
+	for (i = start; (e = events_get(d, i)); i++)
+		event_record(&c->out, e);
+	proto_ok(&c->out);
+}
+
+static bool need_change(struct daemon *d, struct client *c)
+{
+	if (c->may_change)
+		return true;
+	proto_err(&c->out, PE_PERM,
+		  "permission denied: changing consent needs root or membership of group '%s' (you are uid %u)",
+		  d->cfg.control_group, (unsigned int)c->uid);
+	return false;
+}
+
+void control_handle(struct daemon *d, struct client *c, char *line)
+{
+	char *argv[PROTO_ARGS_MAX];
+	char err[1024];
+	int argc, ret;
+
+	argc = proto_split(line, argv, PROTO_ARGS_MAX);
+	if (argc <= 0) {
+		proto_err(&c->out, PE_USAGE, "malformed request");
+		return;
+	}
+	if (!strcmp(argv[0], "STATUS") && argc == 1) {
+		do_status(d, c, true);
+	} else if (!strcmp(argv[0], "PURPOSES") && argc == 1) {
+		do_status(d, c, false);
+	} else if ((!strcmp(argv[0], "ALLOW") || !strcmp(argv[0], "DENY")) &&
+		   argc >= 2) {
+		bool grant = argv[0][0] == 'A';
+		int i;
+
+		if (!need_change(d, c))
+			return;
+		ret = daemon_set(d, argv + 1, argc - 1, grant, c->uid, err,
+				 sizeof(err));
+		if (ret) {
+			proto_err(&c->out, (enum proto_err)ret, "%s", err);
+			return;
+		}
+		for (i = 1; i < argc; i++) {
+			rec_begin(&c->out, "purpose");
+			rec_str(&c->out, "name", argv[i]);
+			rec_str(&c->out, "consent", grant ? "allowed" : "denied");
+			rec_str(&c->out, "kernel", d->synced ? "applied" :
+				"not connected");
+			rec_end(&c->out);
+		}
+		proto_ok(&c->out);
+	} else if (!strcmp(argv[0], "LOG")) {
+		do_log(d, c, argc, argv);
+	} else if (!strcmp(argv[0], "FOLLOW") && argc == 1) {
+		c->follow = true;
+	} else if (!strcmp(argv[0], "STATS") && argc == 1) {
+		do_stats(d, c);
+	} else if (!strcmp(argv[0], "EXPLAIN")) {
+		do_explain(d, c, argc, argv);
+	} else if (!strcmp(argv[0], "RELOAD") && argc == 1) {
+		if (!need_change(d, c))
+			return;
+		ret = daemon_reload(d, err, sizeof(err));
+		if (ret) {
+			proto_err(&c->out, (enum proto_err)ret, "%s", err);
+			return;
+		}
+		rec_begin(&c->out, "reload");
+		rec_u64(&c->out, "generation", d->generation);
+		rec_u64(&c->out, "purposes", d->rules.n);
+		rec_u64(&c->out, "entries", rules_nr_entries(&d->rules));
+		rec_str(&c->out, "kernel", d->synced ? "committed" :
+			"not connected");
+		rec_end(&c->out);
+		proto_ok(&c->out);
+	} else {
+		proto_err(&c->out, PE_USAGE, "unknown request or wrong arguments: %s",
+			  argv[0]);
+	}
+}
+
+bool control_read(struct daemon *d, struct client *c)
+{
+	char buf[4096];
+	ssize_t n;
+	char *nl;
+
+	n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n == 0)
+		return false;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	sbuf_add(&c->in, buf, (size_t)n);
+	while (c->in.len && (nl = memchr(c->in.s, '\n', c->in.len))) {
+		size_t l = (size_t)(nl - c->in.s);
+		char *line = xstrndup(c->in.s, l);
+
+		memmove(c->in.s, nl + 1, c->in.len - l - 1);
+		c->in.len -= l + 1;
+		c->in.s[c->in.len] = '\0';
+		if (l && line[l - 1] == '\r')
+			line[l - 1] = '\0';
+		control_handle(d, c, line);
+		free(line);
+	}
+	if (c->in.len > PROTO_LINE_MAX) {
+		proto_err(&c->out, PE_USAGE, "request line too long");
+		c->closing = true;
+	}
+	return control_write(c);
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * consentd's state. The daemon is one thread around one poll() loop: the
+ * kernel socket, the control socket, its clients and a signalfd. Requests
+ * that touch the kernel run to completion (the kernel answers in
+ * microseconds), which keeps every change ordered and the code simple.
+ */
+#ifndef CW_DAEMON_H
+#define CW_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "../lib/rules.h"
+#include "../lib/state.h"
+#include "../lib/util.h"
+#include "kernel.h"
+
+#define DEFAULT_CONFIG		"/etc/consentwall/consentd.conf"
+#define DEFAULT_RULES_DIR	"/etc/consentwall/rules.d"
+#define DEFAULT_STATE_DIR	"/var/lib/consentwall"
+#define DEFAULT_SOCKET		"/run/consentwall/consentd.sock"
+#define DEFAULT_EVENT_LOG	"/var/log/consentwall/events.log"
+
+struct config {
+	char *packages_list;
+	char *control_group;	/* may change consent besides root */
+	gid_t control_gid;
+	bool has_gid;
+	unsigned int event_ring;	/* events kept in memory */
+	char *event_log;		/* "" = none */
+	unsigned long event_log_max;	/* bytes before rotation */
+	unsigned int event_log_keep;	/* rotated files kept */
+};
+
+struct event {
+	time_t time;
+	struct kev k;
+};
+
+struct client {
+	int fd;
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	bool may_change;
+	bool follow;
+	bool closing;
+	struct sbuf in, out;
+	struct client *next;
+};
+
+struct load_error {
+	char *msg;		/* file:line:col: expected ... */
+	char **purposes;	/* sections of the skipped file */
+	int np;
+};
+
+struct daemon {
+	const char *config_path, *rules_dir, *state_dir, *sock_path;
+	bool foreground;
+	struct config cfg;
+
+	struct rules rules;		/* what the kernel has (or will get) */
+	struct load_error *errors;	/* files skipped at the last load */
+	int nerrors;
+
+	char state_path[4096];
+	struct state st;
+
+	struct kernel *k;
+	bool synced;		/* kernel owns our ruleset and consent */
+	uint32_t generation;
+	time_t last_check;
+	char kernel_err[512];
+
+	struct event *ring;
+	unsigned int ring_head, ring_len;
+	uint64_t events_total;
+	int log_fd;
+	off_t log_size;
+
+	int listen_fd;
+	struct client *clients;
+	bool stop;
+	time_t started;
+};
+
+/* log.c */
+void log_init(bool foreground);
+__attribute__((format(printf, 2, 3)))
+void logmsg(int prio, const char *fmt, ...);
+
+/* config.c */
+void config_defaults(struct config *c);
+void config_free(struct config *c);
+/* Missing file is fine unless required; errors are file:line:col. */
+int config_load(struct config *c, const char *path, bool required,
+		char *err, size_t errlen);
+
+/* policy.c */
+int daemon_init(struct daemon *d, char *err, size_t errlen);
+void daemon_fini(struct daemon *d);
+/* Startup load: bad files skipped and remembered. */
+void daemon_load_rules(struct daemon *d);
+/* Reload: all or nothing. 0, or a proto_err with err filled. */
+int daemon_reload(struct daemon *d, char *err, size_t errlen);
+bool daemon_tainted(const struct daemon *d, const char *purpose,
+		    const char **why);
+/* Consent the daemon puts in force for p (receipt, digest, taint). */
+bool daemon_effective(const struct daemon *d, const struct rule_purpose *p,
+		      const char **why);
+/* Connect, claim, commit, restore consent. */
+int daemon_sync(struct daemon *d);
+/* Applies grant/deny to names; 0 or a proto_err with err filled. */
+int daemon_set(struct daemon *d, char **names, int n, bool granted,
+	       uid_t uid, char *err, size_t errlen);
+void daemon_on_event(void *arg, const struct kev *ev);
+void daemon_check_kernel(struct daemon *d);
+
+/* events.c */
+void events_init(struct daemon *d);
+void events_fini(struct daemon *d);
+void events_add(struct daemon *d, const struct event *e);
+const struct event *events_get(const struct daemon *d, unsigned int i);
+void event_record(struct sbuf *b, const struct event *e);
+
+/* control.c */
+int control_listen(struct daemon *d, char *err, size_t errlen);
+void control_close(struct daemon *d);
+struct client *control_add(struct daemon *d, int fd, uid_t uid, gid_t gid,
+			   pid_t pid, const gid_t *groups, int ngroups);
+void control_accept(struct daemon *d);
+/* Reads and answers what the client sent; false if it must be dropped. */
+bool control_read(struct daemon *d, struct client *c);
+bool control_write(struct client *c);
+void control_drop(struct daemon *d, struct client *c);
+void control_handle(struct daemon *d, struct client *c, char *line);
+void control_broadcast_event(struct daemon *d, const struct event *e);
+
+#endif

@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * libnl builds and sends the messages; the receive side is a plain recv()
+ * loop over one socket, because replies, ACKs and unsolicited events are
+ * interleaved on it and libnl's receive loop would block waiting for the
+ * end of a multipart reply that an event does not belong to.
+ */
+#include "kernel.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/util.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/*
+ * The inner nest type of each entry inside CW_A_ENTRIES. The uapi header
+ * names it CW_A_ENTRY without giving it a number; like other nested arrays
+ * (e.g. nl80211's) the kernel walks the nest and ignores the inner type.
+ */
+#ifndef CW_A_ENTRY
+#define CW_A_ENTRY 1
+#endif
+
+#define REQ_TIMEOUT_MS	5000
+#define ADD_MSG_MAX	(48 * 1024)	/* well under the default sndbuf */
+#define RECV_BUF	(256 * 1024)
+
+typedef void (*reply_fn)(struct kernel *k, struct nlmsghdr *h, void *arg);
+
+struct kernel {
+	struct nl_sock *sk;
+	int family;
+	kernel_event_fn fn;
+	void *arg;
+	uint8_t *buf;
+	bool changed;
+	/* The request in flight. */
+	uint32_t seq;
+	bool done;
+	int error;
+	char msg[256];
+	reply_fn reply;
+	void *rarg;
+};
+
+int kernel_fd(const struct kernel *k)
+{
+	return nl_socket_get_fd(k->sk);
+}
+
+uint32_t kernel_portid(const struct kernel *k)
+{
+	return nl_socket_get_local_port(k->sk);
+}
+
+bool kernel_connected(const struct kernel *k)
+{
+	return k->family > 0;
+}
+
+void kernel_disconnect(struct kernel *k)
+{
+	k->family = 0;
+}
+
+static int resolve(const char *family, const char *grp)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int ret;
+
+	if (!sk)
+		return -ENOMEM;
+	/* A private socket: resolving must not eat our events. */
+	ret = genl_connect(sk);
+	if (!ret)
+		ret = grp ? genl_ctrl_resolve_grp(sk, family, grp) :
+			    genl_ctrl_resolve(sk, family);
+	nl_socket_free(sk);
+	return ret < 0 ? -ENOENT : ret;
+}
+
+int kernel_open(struct kernel **out, kernel_event_fn fn, void *arg,
+		char *err, size_t errlen)
+{
+	struct kernel *k = xcalloc(1, sizeof(*k));
+	int one = 1, grp, ret;
+
+	k->fn = fn;
+	k->arg = arg;
+	k->buf = xmalloc(RECV_BUF);
+	k->sk = nl_socket_alloc();
+	if (!k->sk) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	nl_socket_disable_seq_check(k->sk);
+	ret = genl_connect(k->sk);
+	if (ret) {
+		snprintf(err, errlen, "generic netlink socket: %s",
+			 nl_geterror(ret));
+		ret = -EIO;
+		goto fail;
+	}
+	/* Extack messages, and ACKs that do not echo our 48 KB batches. */
+	setsockopt(kernel_fd(k), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+		   sizeof(one));
+	setsockopt(kernel_fd(k), SOL_NETLINK, NETLINK_CAP_ACK, &one,
+		   sizeof(one));
+	nl_socket_set_buffer_size(k->sk, 1 << 20, 1 << 20);
+	nl_socket_set_nonblocking(k->sk);
+	/* Hear when the module is loaded or unloaded. */
+	grp = resolve("nlctrl", "notify");
+	if (grp > 0)
+		nl_socket_add_membership(k->sk, grp);
+	*out = k;
+	return 0;
+fail:
+	if (k->sk)
+		nl_socket_free(k->sk);
+	free(k->buf);
+	free(k);
+	if (!err[0])
+		snprintf(err, errlen, "netlink: %s", strerror(-ret));
+	return ret;
+}
+
+void kernel_close(struct kernel *k)
+{
+	if (!k)
+		return;
+	nl_socket_free(k->sk);
+	free(k->buf);
+	free(k);
+}
+
+int kernel_connect(struct kernel *k, char *err, size_t errlen)
+{
+	int id = resolve(CW_GENL_NAME, NULL);
+
+	if (id < 0) {
+		snprintf(err, errlen,
+			 "generic netlink family '%s' not found: is consentwall.ko loaded?",
+			 CW_GENL_NAME);
+		return id;
+	}
+	k->family = id;
+	return 0;
+}
+
+static void parse_extack(struct kernel *k, struct nlattr *attrs, int len)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL))
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(k->msg, sizeof(k->msg), "%.*s",
+			 nla_len(tb[NLMSGERR_ATTR_MSG]),
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+}
+
+static void handle_error(struct kernel *k, struct nlmsghdr *h)
+{
+	struct nlmsgerr *e = NLMSG_DATA(h);
+	size_t off;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) || !k->seq ||
+	    e->msg.nlmsg_seq != k->seq)
+		return;
+	k->error = e->error;
+	k->done = true;
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	off = sizeof(*e);
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	off = NLMSG_ALIGN(off);
+	if (NLMSG_LENGTH(off) >= h->nlmsg_len)
+		return;
+	parse_extack(k, (struct nlattr *)((char *)e + off),
+		     (int)(h->nlmsg_len - NLMSG_LENGTH(off)));
+}
+
+static void handle_done(struct kernel *k, struct nlmsghdr *h)
+{
+	if (!k->seq || h->nlmsg_seq != k->seq)
+		return;
+	k->done = true;
+	if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+		k->error = *(int *)NLMSG_DATA(h);
+	if ((h->nlmsg_flags & NLM_F_ACK_TLVS) &&
+	    h->nlmsg_len > NLMSG_LENGTH(NLMSG_ALIGN(sizeof(int))))
+		parse_extack(k, (struct nlattr *)((char *)NLMSG_DATA(h) +
+						  NLMSG_ALIGN(sizeof(int))),
+			     (int)(h->nlmsg_len -
+				   NLMSG_LENGTH(NLMSG_ALIGN(sizeof(int)))));
+}
+
+static void handle_ctrl(struct kernel *k, struct nlmsghdr *h)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct genlmsghdr *g = nlmsg_data(h);
+
+	if (g->cmd != CTRL_CMD_NEWFAMILY && g->cmd != CTRL_CMD_DELFAMILY)
+		return;
+	if (genlmsg_parse(h, 0, tb, CTRL_ATTR_MAX, NULL) ||
+	    !tb[CTRL_ATTR_FAMILY_NAME])
+		return;
+	if (!strcmp(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]), CW_GENL_NAME))
+		k->changed = true;
+}
+
+static void get_str(char *dst, size_t len, struct nlattr *a)
+{
+	if (!a) {
+		dst[0] = '\0';
+		return;
+	}
+	snprintf(dst, len, "%.*s", nla_len(a), (char *)nla_data(a));
+	dst[strnlen(dst, len)] = '\0';
+}
+
+static uint32_t get_u32(struct nlattr *a)
+{
+	return a && nla_len(a) >= 4 ? nla_get_u32(a) : 0;
+}
+
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a && nla_len(a) >= 8 ? nla_get_u64(a) : 0;
+}
+
+static void parse_purpose(struct nlattr *nest, struct kpurpose *p)
+{
+	struct nlattr *tb[CW_PURPOSE_A_MAX + 1];
+
+	memset(p, 0, sizeof(*p));
+	if (nla_parse_nested(tb, CW_PURPOSE_A_MAX, nest, NULL))
+		return;
+	get_str(p->name, sizeof(p->name), tb[CW_PURPOSE_A_NAME]);
+	get_str(p->desc, sizeof(p->desc), tb[CW_PURPOSE_A_DESC]);
+	p->consent = get_u32(tb[CW_PURPOSE_A_CONSENT]);
+	p->nr_entries = get_u32(tb[CW_PURPOSE_A_NR_ENTRIES]);
+	p->blocked_packets = get_u64(tb[CW_PURPOSE_A_BLOCKED_PACKETS]);
+	p->blocked_bytes = get_u64(tb[CW_PURPOSE_A_BLOCKED_BYTES]);
+	p->allowed_packets = get_u64(tb[CW_PURPOSE_A_ALLOWED_PACKETS]);
+	p->allowed_bytes = get_u64(tb[CW_PURPOSE_A_ALLOWED_BYTES]);
+}
+
+static int parse_purposes(struct nlattr *nest, struct kpurpose *p, int max)
+{
+	struct nlattr *a;
+	int rem, n = 0;
+
+	if (!nest)
+		return 0;
+	nla_for_each_nested(a, nest, rem) {
+		if (n == max)
+			break;
+		parse_purpose(a, &p[n++]);
+	}
+	return n;
+}
+
+static void handle_event(struct kernel *k, struct nlattr **tb)
+{
+	struct kpurpose p[CW_PURPOSES_MAX];
+	struct kev ev;
+	int i, n;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.generation = get_u32(tb[CW_A_GENERATION]);
+	n = parse_purposes(tb[CW_A_PURPOSES], p, CW_PURPOSES_MAX);
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(ev.purposes);
+
+		snprintf(ev.purposes + l, sizeof(ev.purposes) - l, "%s%s",
+			 i ? "," : "", p[i].name);
+	}
+	ev.family = get_u32(tb[CW_A_FAMILY]);
+	ev.proto = get_u32(tb[CW_A_PROTO]);
+	ev.port = get_u32(tb[CW_A_PORT]);
+	if (tb[CW_A_ADDR] && ((ev.family == AF_INET && nla_len(tb[CW_A_ADDR]) == 4) ||
+			      (ev.family == AF_INET6 && nla_len(tb[CW_A_ADDR]) == 16)))
+		inet_ntop((int)ev.family, nla_data(tb[CW_A_ADDR]), ev.addr,
+			  sizeof(ev.addr));
+	if (tb[CW_A_UID]) {
+		ev.has_uid = true;
+		ev.uid = get_u32(tb[CW_A_UID]);
+	}
+	get_str(ev.name, sizeof(ev.name), tb[CW_A_NAME]);
+	if (k->fn)
+		k->fn(k->arg, &ev);
+}
+
+static void handle(struct kernel *k, struct nlmsghdr *h)
+{
+	struct nlattr *tb[CW_A_MAX + 1];
+	struct genlmsghdr *g;
+
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		handle_error(k, h);
+		return;
+	}
+	if (h->nlmsg_type == NLMSG_DONE) {
+		handle_done(k, h);
+		return;
+	}
+	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return;
+	if (h->nlmsg_type == GENL_ID_CTRL) {
+		handle_ctrl(k, h);
+		return;
+	}
+	if (!k->family || h->nlmsg_type != k->family)
+		return;
+	g = nlmsg_data(h);
+	if (g->cmd == CW_CMD_EVENT) {
+		if (!genlmsg_parse(h, 0, tb, CW_A_MAX, NULL))
+			handle_event(k, tb);
+		return;
+	}
+	if (k->seq && h->nlmsg_seq == k->seq && k->reply)
+		k->reply(k, h, k->rarg);
+}
+
+/* Reads one datagram if there is one within ms. 0 on timeout. */
+static int recv_some(struct kernel *k, int ms)
+{
+	struct pollfd pfd = { .fd = kernel_fd(k), .events = POLLIN };
+	struct nlmsghdr *h;
+	ssize_t n;
+	int len;
+
+	if (ms) {
+		int r = poll(&pfd, 1, ms);
+
+		if (r < 0)
+			return errno == EINTR ? 0 : -errno;
+		if (!r)
+			return 0;
+	}
+	n = recv(kernel_fd(k), k->buf, RECV_BUF, MSG_DONTWAIT | MSG_TRUNC);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		/* ENOBUFS: events overran the buffer; the kernel counts them. */
+		return errno == ENOBUFS ? 1 : -errno;
+	}
+	if (n > RECV_BUF)
+		return 1;
+	len = (int)n;
+	for (h = (struct nlmsghdr *)k->buf; nlmsg_ok(h, len);
+	     h = nlmsg_next(h, &len))
+		handle(k, h);
+	return 1;
+}
+
+int kernel_poll(struct kernel *k)
+{
+	int ret;
+
+	while ((ret = recv_some(k, 0)) > 0)
+		;
+	if (ret < 0)
+		return ret;
+	if (k->changed) {
+		k->changed = false;
+		return 1;
+	}
+	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sends msg (consumed), waits for its ACK or the end of its dump. */
+static int request(struct kernel *k, struct nl_msg *msg, reply_fn fn,
+		   void *arg, char *err, size_t errlen)
+{
+	long deadline;
+	int ret;
+
+	k->seq = 0;
+	ret = nl_send_auto(k->sk, msg);
+	if (ret < 0) {
+		nlmsg_free(msg);
+		snprintf(err, errlen, "kernel: send: %s", nl_geterror(ret));
+		return -EIO;
+	}
+	k->seq = nlmsg_hdr(msg)->nlmsg_seq;
+	nlmsg_free(msg);
+	k->done = false;
+	k->error = 0;
+	k->msg[0] = '\0';
+	k->reply = fn;
+	k->rarg = arg;
+	deadline = now_ms() + REQ_TIMEOUT_MS;
+	while (!k->done) {
+		long left = deadline - now_ms();
+
+		if (left <= 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		ret = recv_some(k, (int)left);
+		if (ret < 0)
+			break;
+		ret = 0;
+	}
+	k->seq = 0;
+	k->reply = NULL;
+	if (!ret)
+		ret = k->error;
+	if (ret) {
+		if (k->msg[0])
+			snprintf(err, errlen, "kernel: %s (%s)", k->msg,
+				 strerror(-ret));
+		else
+			snprintf(err, errlen, "kernel: %s", strerror(-ret));
+		/* The family went away under us: resolve it again later. */
+		if (ret == -ENOENT || ret == -EOPNOTSUPP)
+			k->family = 0;
+	}
+	return ret;
+}
+
+static struct nl_msg *new_msg(struct kernel *k, uint8_t cmd, int flags,
+			      size_t size)
+{
+	struct nl_msg *msg = size ? nlmsg_alloc_size(size) : nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0, flags,
+			 cmd, CW_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int simple(struct kernel *k, uint8_t cmd, char *err, size_t errlen)
+{
+	struct nl_msg *msg;
+
+	if (!k->family) {
+		snprintf(err, errlen, "kernel: consentwall module not loaded");
+		return -ENOENT;
+	}
+	msg = new_msg(k, cmd, NLM_F_ACK, 0);
+	if (!msg)
+		return -ENOMEM;
+	return request(k, msg, NULL, NULL, err, errlen);
+}
+
+int kernel_claim(struct kernel *k, char *err, size_t errlen)
+{
+	return simple(k, CW_CMD_CLAIM, err, errlen);
+}
+
+static void commit_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
+{
+	struct nlattr *tb[CW_A_MAX + 1];
+
+	(void)k;
+	if (!genlmsg_parse(h, 0, tb, CW_A_MAX, NULL))
+		*(uint32_t *)arg = get_u32(tb[CW_A_GENERATION]);
+}
+
+static int put_entry(struct nl_msg *msg, const struct rule_entry *e)
+{
+	struct nlattr *n = nla_nest_start(msg, CW_A_ENTRY);
+	int ret = 0;
+
+	if (!n)
+		return -ENOMEM;
+	switch (e->type) {
+	case RULE_DOMAIN:
+		ret = nla_put_string(msg, CW_ENTRY_A_DOMAIN, e->domain);
+		break;
+	case RULE_UID:
+		ret = nla_put_u32(msg, CW_ENTRY_A_UID, e->uid);
+		break;
+	default:
+		ret = nla_put_u32(msg, CW_ENTRY_A_FAMILY, e->family) ||
+		      nla_put(msg, CW_ENTRY_A_ADDR,
+			      e->family == AF_INET ? 4 : 16, e->addr) ||
+		      nla_put_u32(msg, CW_ENTRY_A_PREFIXLEN, e->prefixlen);
+		if (!ret && e->proto)
+			ret = nla_put_u32(msg, CW_ENTRY_A_PROTO, e->proto);
+		if (!ret && e->port_min)
+			ret = nla_put_u32(msg, CW_ENTRY_A_PORT_MIN,
+					  e->port_min) ||
+			      nla_put_u32(msg, CW_ENTRY_A_PORT_MAX,
+					  e->port_max);
+	}
+	if (ret)
+		return -ENOMEM;
+	nla_nest_end(msg, n);
+	return 0;
+}
+
+/* One purpose, in as many ADD messages as its entries need. */
+static int add_purpose(struct kernel *k, const struct rule_purpose *p,
+		       char *err, size_t errlen)
+{
+	size_t i = 0;
+	bool first = true;
+
+	do {
+		struct nl_msg *msg = new_msg(k, CW_CMD_ADD, NLM_F_ACK,
+					     ADD_MSG_MAX + 4096);
+		struct nlattr *nest;
+		int ret;
+
+		if (!msg)
+			return -ENOMEM;
+		if (nla_put_string(msg, CW_A_PURPOSE_NAME, p->name) ||
+		    (first && p->desc[0] &&
+		     nla_put_string(msg, CW_A_PURPOSE_DESC, p->desc)) ||
+		    !(nest = nla_nest_start(msg, CW_A_ENTRIES))) {
+			nlmsg_free(msg);
+			return -ENOMEM;
+		}
+		for (; i < p->n; i++) {
+			if (nlmsg_hdr(msg)->nlmsg_len > ADD_MSG_MAX)
+				break;
+			if (put_entry(msg, &p->e[i])) {
+				nlmsg_free(msg);
+				return -ENOMEM;
+			}
+		}
+		nla_nest_end(msg, nest);
+		first = false;
+		ret = request(k, msg, NULL, NULL, err, errlen);
+		if (ret) {
+			size_t l = strlen(err);
+
+			snprintf(err + l, errlen - l, " adding [%s] (%s)",
+				 p->name, p->where);
+			return ret;
+		}
+	} while (i < p->n);
+	return 0;
+}
+
+int kernel_commit(struct kernel *k, const struct rules *r, uint32_t *gen,
+		  char *err, size_t errlen)
+{
+	char ignore[64];
+	size_t i;
+	int ret;
+
+	ret = simple(k, CW_CMD_BEGIN, err, errlen);
+	if (ret)
+		return ret;
+	for (i = 0; i < r->n; i++) {
+		ret = add_purpose(k, r->p[i], err, errlen);
+		if (ret)
+			goto abort;
+	}
+	*gen = 0;
+	{
+		struct nl_msg *msg = new_msg(k, CW_CMD_COMMIT, NLM_F_ACK, 0);
+
+		if (!msg) {
+			ret = -ENOMEM;
+			goto abort;
+		}
+		ret = request(k, msg, commit_reply, gen, err, errlen);
+	}
+	if (!ret)
+		return 0;
+abort:
+	if (k->family)
+		simple(k, CW_CMD_ABORT, ignore, sizeof(ignore));
+	return ret;
+}
+
+int kernel_set_consent(struct kernel *k, const char *purpose, bool granted,
+		       char *err, size_t errlen)
+{
+	struct nl_msg *msg;
+
+	if (!k->family) {
+		snprintf(err, errlen, "kernel: consentwall module not loaded");
+		return -ENOENT;
+	}
+	msg = new_msg(k, CW_CMD_SET_CONSENT, NLM_F_ACK, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, CW_A_PURPOSE_NAME, purpose) ||
+	    nla_put_u32(msg, CW_A_CONSENT, granted)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return request(k, msg, NULL, NULL, err, errlen);
+}
+
+static void status_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
+{
+	struct nlattr *tb[CW_A_MAX + 1], *ct[CW_COUNTER_A_MAX + 1];
+	struct kstatus *st = arg;
+
+	(void)k;
+	if (genlmsg_parse(h, 0, tb, CW_A_MAX, NULL))
+		return;
+	st->policed = get_u32(tb[CW_A_POLICED]);
+	st->configured = get_u32(tb[CW_A_CONFIGURED]);
+	st->owner = get_u32(tb[CW_A_OWNER]);
+	st->generation = get_u32(tb[CW_A_GENERATION]);
+	st->nr_entries = get_u32(tb[CW_A_NR_ENTRIES]);
+	st->memory = get_u64(tb[CW_A_MEMORY]);
+	if (tb[CW_A_COUNTERS] &&
+	    !nla_parse_nested(ct, CW_COUNTER_A_MAX, tb[CW_A_COUNTERS], NULL)) {
+		st->owner_releases = get_u64(ct[CW_COUNTER_A_OWNER_RELEASES]);
+		st->events_sent = get_u64(ct[CW_COUNTER_A_EVENTS_SENT]);
+		st->events_dropped = get_u64(ct[CW_COUNTER_A_EVENTS_DROPPED]);
+		st->unconfigured_blocked =
+			get_u64(ct[CW_COUNTER_A_UNCONFIGURED_BLOCKED]);
+		st->commits = get_u64(ct[CW_COUNTER_A_COMMITS]);
+	}
+	st->np = parse_purposes(tb[CW_A_PURPOSES], st->p, CW_PURPOSES_MAX);
+}
+
+int kernel_status(struct kernel *k, struct kstatus *st, char *err,
+		  size_t errlen)
+{
+	struct nl_msg *msg;
+
+	memset(st, 0, sizeof(*st));
+	if (!k->family) {
+		snprintf(err, errlen, "kernel: consentwall module not loaded");
+		return -ENOENT;
+	}
+	msg = new_msg(k, CW_CMD_GET_STATUS, NLM_F_ACK, 0);
+	if (!msg)
+		return -ENOMEM;
+	return request(k, msg, status_reply, st, err, errlen);
+}
+
+static void stats_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
+{
+	struct nlattr *tb[CW_A_MAX + 1];
+	struct kstatus *st = arg;
+
+	(void)k;
+	if (genlmsg_parse(h, 0, tb, CW_A_MAX, NULL))
+		return;
+	st->generation = get_u32(tb[CW_A_GENERATION]);
+	if (tb[CW_A_PURPOSE] && st->np < CW_PURPOSES_MAX)
+		parse_purpose(tb[CW_A_PURPOSE], &st->p[st->np++]);
+}
+
+int kernel_stats(struct kernel *k, struct kstatus *st, char *err,
+		 size_t errlen)
+{
+	struct nl_msg *msg;
+
+	memset(st, 0, sizeof(*st));
+	if (!k->family) {
+		snprintf(err, errlen, "kernel: consentwall module not loaded");
+		return -ENOENT;
+	}
+	/* A dump ends with NLMSG_DONE, no ACK needed. */
+	msg = new_msg(k, CW_CMD_GET_STATS, NLM_F_DUMP, 0);
+	if (!msg)
+		return -ENOMEM;
+	return request(k, msg, stats_reply, st, err, errlen);
+}
+
+static void explain_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
+{
+	struct nlattr *tb[CW_A_MAX + 1];
+	struct kexplain *ex = arg;
+
+	(void)k;
+	if (genlmsg_parse(h, 0, tb, CW_A_MAX, NULL))
+		return;
+	ex->verdict = get_u32(tb[CW_A_VERDICT]);
+	ex->generation = get_u32(tb[CW_A_GENERATION]);
+	ex->np = parse_purposes(tb[CW_A_PURPOSES], ex->p, CW_PURPOSES_MAX);
+}
+
+int kernel_explain(struct kernel *k, uint32_t family, uint32_t proto,
+		   const uint8_t *addr, uint32_t port, const uint32_t *uid,
+		   const char *name, struct kexplain *out, char *err,
+		   size_t errlen)
+{
+	struct nl_msg *msg;
+
+	memset(out, 0, sizeof(*out));
+	if (!k->family) {
+		snprintf(err, errlen, "kernel: consentwall module not loaded");
+		return -ENOENT;
+	}
+	msg = new_msg(k, CW_CMD_EXPLAIN, NLM_F_ACK, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, CW_A_FAMILY, family) ||
+	    nla_put_u32(msg, CW_A_PROTO, proto) ||
+	    nla_put(msg, CW_A_ADDR, family == AF_INET ? 4 : 16, addr) ||
+	    nla_put_u32(msg, CW_A_PORT, port) ||
+	    (uid && nla_put_u32(msg, CW_A_UID, *uid)) ||
+	    (name && nla_put_string(msg, CW_A_NAME, name))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return request(k, msg, explain_reply, out, err, errlen);
+}

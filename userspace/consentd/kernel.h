@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The thin layer between consentd and consentwall.ko: generic netlink via
+ * libnl-genl-3, nothing else in consentd includes a netlink header. Every
+ * call is synchronous (request, then replies and the ACK by sequence
+ * number); blocked-attempt events that arrive in between, on the same
+ * socket, are handed to the event callback as they come.
+ *
+ * Errors are negative errnos with a one-line message in err: the kernel's
+ * extack message when it sent one, else strerror.
+ */
+#ifndef CW_KERNEL_H
+#define CW_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/rules.h"
+
+struct kernel;
+
+struct kev {
+	uint32_t generation;
+	char purposes[CW_PURPOSES_MAX * CW_PURPOSE_NAME_MAX];	/* a,b */
+	uint32_t family, proto, port;
+	char addr[48];
+	bool has_uid;
+	uint32_t uid;
+	char name[CW_NAME_MAX + 1];
+};
+
+struct kpurpose {
+	char name[CW_PURPOSE_NAME_MAX];
+	char desc[CW_PURPOSE_DESC_MAX];
+	uint32_t consent, nr_entries;
+	uint64_t blocked_packets, blocked_bytes;
+	uint64_t allowed_packets, allowed_bytes;
+};
+
+struct kstatus {
+	uint32_t policed, configured, owner, generation, nr_entries;
+	uint64_t memory;
+	uint64_t owner_releases, events_sent, events_dropped;
+	uint64_t unconfigured_blocked, commits;
+	int np;
+	struct kpurpose p[CW_PURPOSES_MAX];
+};
+
+struct kexplain {
+	uint32_t verdict, generation;
+	int np;
+	struct kpurpose p[CW_PURPOSES_MAX];
+};
+
+typedef void (*kernel_event_fn)(void *arg, const struct kev *ev);
+
+/* Opens the socket; the module need not be there yet. */
+int kernel_open(struct kernel **out, kernel_event_fn fn, void *arg,
+		char *err, size_t errlen);
+void kernel_close(struct kernel *k);
+int kernel_fd(const struct kernel *k);
+uint32_t kernel_portid(const struct kernel *k);
+
+/* Resolves the family; -ENOENT while the module is not loaded. */
+int kernel_connect(struct kernel *k, char *err, size_t errlen);
+bool kernel_connected(const struct kernel *k);
+/* Forgets the family (after it vanished); the socket stays. */
+void kernel_disconnect(struct kernel *k);
+/*
+ * Reads whatever is pending without blocking: events, and family
+ * notifications. Returns 1 if the consentwall family appeared or vanished
+ * since the last call (the caller then resynchronizes), 0, or -errno.
+ */
+int kernel_poll(struct kernel *k);
+
+int kernel_claim(struct kernel *k, char *err, size_t errlen);
+/* BEGIN, ADD (batched), COMMIT; ABORT on any error. */
+int kernel_commit(struct kernel *k, const struct rules *r, uint32_t *gen,
+		  char *err, size_t errlen);
+int kernel_set_consent(struct kernel *k, const char *purpose, bool granted,
+		       char *err, size_t errlen);
+int kernel_status(struct kernel *k, struct kstatus *st, char *err,
+		  size_t errlen);
+/* Fills st->p[] with the per-purpose counters (GET_STATS dump). */
+int kernel_stats(struct kernel *k, struct kstatus *st, char *err,
+		 size_t errlen);
+int kernel_explain(struct kernel *k, uint32_t family, uint32_t proto,
+		   const uint8_t *addr, uint32_t port, const uint32_t *uid,
+		   const char *name, struct kexplain *out, char *err,
+		   size_t errlen);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The control protocol between consentctl and consentd, on a unix stream
+ * socket. One request line, then reply lines:
+ *
+ *   request:  VERB [ARG...]\n            tokens separated by one space
+ *   record:   TYPE key=value key=value\n zero or more
+ *   end:      OK\n   or   ERR KIND message\n
+ *
+ * Argument tokens and values are percent-encoded (bytes <= 0x20, '%',
+ * 0x7f and >= 0x80), so a line is always one line and splits on spaces.
+ * KIND is one of the enum proto_err names; the client maps it to its exit
+ * status and prints the message. FOLLOW never ends: it streams records.
+ *
+ * Verbs: STATUS, PURPOSES, ALLOW name..., DENY name..., LOG [n], FOLLOW,
+ * STATS, EXPLAIN proto addr port [uid=N] [name=H], RELOAD.
+ */
+#ifndef CW_PROTO_H
+#define CW_PROTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define PROTO_LINE_MAX 4096
+#define PROTO_ARGS_MAX 72	/* ALLOW can name every purpose */
+#define PROTO_KV_MAX 40
+
+enum proto_err {
+	PE_USAGE,		/* malformed request */
+	PE_PERM,		/* peer may not change consent */
+	PE_PURPOSE,		/* unknown purpose */
+	PE_RULES,		/* rules file error (reload) */
+	PE_KERNEL,		/* the kernel refused or is absent */
+	PE_STATE,		/* receipts could not be written */
+	PE_INTERNAL,
+	PE__MAX
+};
+
+const char *proto_err_name(enum proto_err e);
+int proto_err_parse(const char *s);
+
+void proto_escape(struct sbuf *b, const char *s);
+/* Decodes in place; false on a bad %XX. */
+bool proto_unescape(char *s);
+
+/* Splits a request line in place; returns argc or -1 (bad encoding/too many). */
+int proto_split(char *line, char **argv, int max);
+
+/* Record building. */
+void rec_begin(struct sbuf *b, const char *type);
+void rec_str(struct sbuf *b, const char *key, const char *val);
+void rec_u64(struct sbuf *b, const char *key, uint64_t val);
+void rec_end(struct sbuf *b);
+void proto_ok(struct sbuf *b);
+__attribute__((format(printf, 3, 4)))
+void proto_err(struct sbuf *b, enum proto_err e, const char *fmt, ...);
+
+struct record {
+	char *type;
+	int n;
+	char *key[PROTO_KV_MAX];
+	char *val[PROTO_KV_MAX];
+};
+
+/* Parses a reply line in place (no newline). */
+int record_parse(char *line, struct record *r);
+const char *record_get(const struct record *r, const char *key);
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The one rules parser: consentwall.rules(5) files, the domain lists they
+ * include, and Android's packages.list for `app = package.name`. Pure
+ * userspace code with no daemon state, so the host tests drive it directly.
+ *
+ * Every error is one line "file:line:column: expected ...", column counted
+ * in bytes from 1, naming what would have been valid at that spot.
+ */
+#ifndef CW_RULES_H
+#define CW_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../kmod/uapi/consentwall.h"
+
+#define RULES_ERR_MAX 512
+#define RULES_DEFAULT_PACKAGES "/data/system/packages.list"
+
+enum rule_type {
+	RULE_ADDR,
+	RULE_UID,
+	RULE_DOMAIN,
+};
+
+struct rule_entry {
+	uint8_t type;		/* enum rule_type */
+	uint8_t family;		/* AF_INET or AF_INET6 (RULE_ADDR) */
+	uint8_t prefixlen;
+	uint8_t proto;		/* 0 any, IPPROTO_TCP, IPPROTO_UDP */
+	uint16_t port_min;	/* 0 = every port */
+	uint16_t port_max;
+	uint32_t uid;		/* RULE_UID */
+	uint8_t addr[16];	/* network order, host bits zero */
+	char *domain;		/* RULE_DOMAIN: lower case, no trailing dot */
+};
+
+struct rule_purpose {
+	char name[CW_PURPOSE_NAME_MAX];
+	char desc[CW_PURPOSE_DESC_MAX];
+	char where[256];	/* file:line of the first [name] */
+	struct rule_entry *e;
+	size_t n, cap;
+	char digest[65];	/* set by rules_finalize() */
+};
+
+struct rules {
+	struct rule_purpose *p[CW_PURPOSES_MAX];
+	size_t n;
+};
+
+struct pkgdb {
+	char *path;
+	bool loaded;
+	int err;		/* -errno of the load, 0 if fine */
+	struct pkg { char *name; uint32_t uid; } *pkgs;
+	size_t n;
+};
+
+struct rules_ctx {
+	const char *packages_list;	/* NULL: RULES_DEFAULT_PACKAGES */
+	struct pkgdb db;		/* loaded on first `app = name` */
+};
+
+void rules_init(struct rules *r);
+void rules_free(struct rules *r);
+void rules_ctx_free(struct rules_ctx *c);
+
+/* Parses a rules file's text into r, merging purposes by name. */
+int rules_parse(struct rules *r, struct rules_ctx *c, const char *path,
+		const char *buf, size_t len, char *err, size_t errlen);
+int rules_parse_file(struct rules *r, struct rules_ctx *c, const char *path,
+		     char *err, size_t errlen);
+/* Parses a domain list (hosts format or one name per line) into p. */
+int rules_parse_list(struct rule_purpose *p, const char *path,
+		     const char *buf, size_t len, char *err, size_t errlen);
+/* Moves every purpose of src into dst (merging); src is emptied. */
+int rules_merge(struct rules *dst, struct rules *src, char *err,
+		size_t errlen);
+
+/*
+ * Lists the *.rules files of a directory in name order. Returns the count
+ * or -errno; *names is an array of full paths to free with free_names().
+ */
+int rules_dir_list(const char *dir, char ***names);
+void free_names(char **names, int n);
+
+/* Sorts and deduplicates the entries, computes each purpose's digest. */
+void rules_finalize(struct rules *r);
+struct rule_purpose *rules_find(const struct rules *r, const char *name);
+size_t rules_nr_entries(const struct rules *r);
+
+/* Purpose name syntax shared with the kernel: [a-z0-9._-], 1..31 bytes. */
+bool rules_valid_purpose(const char *name);
+/* Section names of a file, even a broken one: what it meant to define. */
+int rules_scan_sections(const char *buf, size_t len, char ***names);
+
+int pkgdb_load(struct pkgdb *db, const char *path);
+int pkgdb_lookup(const struct pkgdb *db, const char *name, uint32_t *uid);
+void pkgdb_free(struct pkgdb *db);
+
+/* Canonical text of one entry, the unit of the digest; buf >= 300. */
+void rule_entry_format(const struct rule_entry *e, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * consentd's own request handler, driven through real unix sockets
+ * (socketpair), with real rules files and receipts on disk. There is no
+ * kernel here and none is faked: the daemon runs disconnected, the state it
+ * is in whenever consentwall.ko is not loaded, which is itself a behaviour
+ * to check (nothing can be allowed; denials are recorded).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../consentd/daemon.h"
+#include "../lib/proto.h"
+#include "../../tests/tap.h"
+
+static char tmp[] = "/tmp/cw-ctl-XXXXXX";
+static char rules_dir[300], state_dir[300], log_path[300];
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+struct peer {
+	struct client *c;
+	int fd;
+};
+
+static struct peer connect_as(struct daemon *d, uid_t uid, gid_t gid,
+			      const gid_t *groups, int ng)
+{
+	struct peer p;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		abort();
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	p.c = control_add(d, sv[0], uid, gid, 4242, groups, ng);
+	p.fd = sv[1];
+	return p;
+}
+
+static char *drain(int fd)
+{
+	static char buf[65536];
+	size_t len = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	return buf;
+}
+
+static char *ask(struct daemon *d, struct peer *p, const char *req)
+{
+	if (write(p->fd, req, strlen(req)) != (ssize_t)strlen(req))
+		abort();
+	control_read(d, p->c);
+	return drain(p->fd);
+}
+
+static const char *last_line(const char *s)
+{
+	static char line[2048];
+	size_t n = strlen(s);
+	const char *e = s + n, *b;
+
+	if (n && e[-1] == '\n')
+		e--;
+	for (b = e; b > s && b[-1] != '\n'; b--)
+		;
+	snprintf(line, sizeof(line), "%.*s", (int)(e - b), b);
+	return line;
+}
+
+static void setup(struct daemon *d)
+{
+	char err[512];
+
+	memset(d, 0, sizeof(*d));
+	d->rules_dir = rules_dir;
+	d->state_dir = state_dir;
+	d->sock_path = "/nonexistent";
+	d->foreground = true;
+	config_defaults(&d->cfg);
+	free(d->cfg.packages_list);
+	d->cfg.packages_list = xstrdup("data/packages.list");
+	free(d->cfg.event_log);
+	d->cfg.event_log = xstrdup(log_path);
+	d->cfg.event_ring = 4;
+	d->cfg.event_log_max = 4096;
+	d->cfg.event_log_keep = 2;
+	d->cfg.control_gid = 4321;
+	d->cfg.has_gid = true;
+	if (daemon_init(d, err, sizeof(err)))
+		abort();
+}
+
+static void teardown(struct daemon *d)
+{
+	while (d->clients)
+		control_drop(d, d->clients);
+	daemon_fini(d);
+	config_free(&d->cfg);
+}
+
+static struct kev mkev(int i)
+{
+	struct kev k;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.purposes, sizeof(k.purposes), "analytics");
+	k.family = 2;
+	k.proto = 6;
+	snprintf(k.addr, sizeof(k.addr), "192.0.2.%d", i);
+	k.port = 443;
+	k.has_uid = true;
+	k.uid = 10061;
+	snprintf(k.name, sizeof(k.name), "data.mistat.xiaomi.com");
+	return k;
+}
+
+int main(void)
+{
+	struct daemon d;
+	struct peer root, user, member, follower;
+	gid_t grp = 4321;
+	const char *r;
+	struct rule_purpose *p;
+	const char *why;
+	char path[1024];
+	int i;
+
+	log_init(true);
+	if (!mkdtemp(tmp))
+		return 1;
+	snprintf(rules_dir, sizeof(rules_dir), "%s/rules.d", tmp);
+	snprintf(state_dir, sizeof(state_dir), "%s/state", tmp);
+	snprintf(log_path, sizeof(log_path), "%s/log/events.log", tmp);
+	mkdir(rules_dir, 0755);
+	put(rules_dir, "10-push.rules",
+	    "[cloud-messaging]\ndescription = push\ndomain = app.chat.xiaomi.net\n"
+	    "ip = 111.13.141.211\napp = com.xiaomi.xmsf\n");
+	put(rules_dir, "20-analytics.rules",
+	    "[analytics]\ndomain = data.mistat.xiaomi.com\n");
+	put(rules_dir, "30-broken.rules",
+	    "[ads]\ndomain = ad.xiaomi.com\nip = 10.1.0.0/8\n");
+
+	setup(&d);
+	tap_ok(d.rules.n == 2 && d.nerrors == 1,
+	       "startup: broken file skipped, the others loaded");
+	tap_ok(d.nerrors == 1 && !strcmp(d.errors[0].msg,
+	       strcat(strcpy(path, rules_dir), "/30-broken.rules:3:6: expected a network address with no bits past /8 (did you mean 10.0.0.0/8?)")),
+	       "startup error is file:line:col");
+
+	root = connect_as(&d, 0, 0, NULL, 0);
+	user = connect_as(&d, 1000, 1000, NULL, 0);
+	member = connect_as(&d, 1001, 1001, &grp, 1);
+
+	r = ask(&d, &root, "STATUS\n");
+	tap_ok(strstr(r, "daemon pid=") && strstr(r, " kernel=disconnected") &&
+	       strstr(r, "purpose name=cloud-messaging description=push entries=3 consent=denied reason=never%20allowed") &&
+	       strstr(r, "skipped error=") && strstr(r, "purposes=ads") &&
+	       !strcmp(last_line(r), "OK"), "STATUS");
+	r = ask(&d, &user, "PURPOSES\n");
+	tap_ok(strstr(r, "purpose name=analytics") && !strstr(r, "daemon ") &&
+	       !strcmp(last_line(r), "OK"), "PURPOSES from an ordinary user");
+
+	r = ask(&d, &user, "ALLOW analytics\n");
+	tap_ok(!strcmp(last_line(r), "ERR permission permission denied: changing consent needs root or membership of group 'consentwall' (you are uid 1000)"),
+	       "ALLOW from an unauthorized user refused: %s", last_line(r));
+	r = ask(&d, &user, "RELOAD\n");
+	tap_ok(!strncmp(last_line(r), "ERR permission ", 15),
+	       "RELOAD from an unauthorized user refused");
+	r = ask(&d, &root, "ALLOW nope\n");
+	tap_ok(!strcmp(last_line(r), "ERR purpose unknown purpose 'nope'; known purposes: cloud-messaging, analytics"),
+	       "unknown purpose names the known ones: %s", last_line(r));
+	r = ask(&d, &root, "ALLOW analytics\n");
+	tap_ok(!strncmp(last_line(r), "ERR kernel the consentwall kernel module is not under consentd's control", 72),
+	       "ALLOW without the kernel refused: %s", last_line(r));
+	tap_ok(state_find(&d.st, "analytics") == NULL,
+	       "a refused ALLOW leaves no receipt");
+	r = ask(&d, &root, "ALLOW ads\n");
+	tap_ok(!strcmp(last_line(r), "ERR purpose unknown purpose 'ads'; known purposes: cloud-messaging, analytics"),
+	       "a purpose only in the skipped file is unknown");
+	r = ask(&d, &member, "DENY analytics cloud-messaging\n");
+	tap_ok(strstr(r, "purpose name=analytics consent=denied kernel=not%20connected") &&
+	       !strcmp(last_line(r), "OK"),
+	       "DENY from a control-group member is recorded");
+	tap_ok(state_find(&d.st, "analytics") &&
+	       state_find(&d.st, "analytics")->uid == 1001 &&
+	       !state_find(&d.st, "analytics")->granted,
+	       "the receipt names who decided");
+
+	r = ask(&d, &root, "FROB\n");
+	tap_ok(!strcmp(last_line(r), "ERR usage unknown request or wrong arguments: FROB"),
+	       "unknown verb: usage error");
+	r = ask(&d, &root, "STATUS extra\n");
+	tap_ok(!strncmp(last_line(r), "ERR usage ", 10), "STATUS with an argument");
+	r = ask(&d, &root, "ALLOW  x\n");
+	tap_ok(!strcmp(last_line(r), "ERR usage malformed request"), "malformed request");
+	r = ask(&d, &root, "EXPLAIN tcp nothost 443\n");
+	tap_ok(!strcmp(last_line(r), "ERR usage not an IPv4 or IPv6 address: nothost"),
+	       "EXPLAIN checks its address");
+	r = ask(&d, &root, "EXPLAIN tcp 192.0.2.1 443 uid=5\n");
+	tap_ok(!strncmp(last_line(r), "ERR kernel cannot explain: consentd is not connected", 52),
+	       "EXPLAIN without the kernel says why");
+	r = ask(&d, &root, "STATS\n");
+	tap_ok(!strncmp(last_line(r), "ERR kernel no statistics", 24),
+	       "STATS without the kernel says why");
+	r = ask(&d, &root, "STATUS\nPURPOSES\n");
+	tap_ok(strstr(r, "daemon ") && strstr(r, "OK\n") &&
+	       strstr(strstr(r, "OK\n") + 3, "OK"),
+	       "two pipelined requests, two replies");
+
+	/* Reload refused on a broken file, running ruleset kept. */
+	put(rules_dir, "40-new.rules", "[crash-reports]\ndomain = tracking.miui.com\n");
+	r = ask(&d, &root, "RELOAD\n");
+	snprintf(path, sizeof(path),
+		 "ERR rules %s/30-broken.rules:3:6: expected a network address with no bits past /8 (did you mean 10.0.0.0/8?)",
+		 rules_dir);
+	tap_ok(!strcmp(last_line(r), path), "RELOAD with a broken file: %s",
+	       last_line(r));
+	tap_ok(d.rules.n == 2 && !rules_find(&d.rules, "crash-reports"),
+	       "running ruleset untouched by the refused reload");
+	put(rules_dir, "30-broken.rules", "[ads]\ndomain = ad.xiaomi.com\nip = 10.0.0.0/8\n");
+	r = ask(&d, &root, "RELOAD\n");
+	tap_ok(strstr(r, "reload generation=0 purposes=4 entries=7 kernel=not%20connected") &&
+	       !strcmp(last_line(r), "OK"), "RELOAD after the fix: %s", r);
+	tap_ok(d.nerrors == 0, "no skipped files after a clean reload");
+
+	/* Grant bound to the digest (set directly: no kernel to allow). */
+	{
+		struct receipt rc;
+
+		p = rules_find(&d.rules, "ads");
+		memset(&rc, 0, sizeof(rc));
+		strcpy(rc.purpose, "ads");
+		rc.granted = true;
+		memcpy(rc.digest, p->digest, sizeof(rc.digest));
+		state_put(&d.st, &rc);
+		state_save(&d.st, d.state_path);
+	}
+	tap_ok(daemon_effective(&d, rules_find(&d.rules, "ads"), &why),
+	       "grant in force while the rules are unchanged");
+	put(rules_dir, "30-broken.rules",
+	    "[ads]\n# comment changed\ndescription = other words\ndomain = AD.xiaomi.com.\nip = 10.0.0.0/8\n");
+	ask(&d, &root, "RELOAD\n");
+	tap_ok(daemon_effective(&d, rules_find(&d.rules, "ads"), &why),
+	       "editing comments, description, case keeps the grant");
+	put(rules_dir, "30-broken.rules",
+	    "[ads]\ndomain = ad.xiaomi.com\nip = 10.0.0.0/8\nip = 192.0.2.0/24\n");
+	ask(&d, &root, "RELOAD\n");
+	tap_ok(!daemon_effective(&d, rules_find(&d.rules, "ads"), &why) &&
+	       !strcmp(why, "rules changed since it was allowed"),
+	       "adding an endpoint voids the grant: %s", why);
+	r = ask(&d, &root, "PURPOSES\n");
+	tap_ok(strstr(r, "purpose name=ads ") &&
+	       strstr(r, "consent=denied reason=rules%20changed%20since%20it%20was%20allowed"),
+	       "PURPOSES says why the grant is not in force");
+
+	/* Events: bounded ring, LOG n, follow, rotation. */
+	follower = connect_as(&d, 1000, 1000, NULL, 0);
+	r = ask(&d, &follower, "FOLLOW\n");
+	tap_ok(!r[0], "FOLLOW answers nothing until something happens");
+	for (i = 1; i <= 6; i++) {
+		struct kev k = mkev(i);
+
+		daemon_on_event(&d, &k);
+	}
+	r = drain(follower.fd);
+	tap_ok(strstr(r, "event time=") && strstr(r, "addr=192.0.2.1 ") &&
+	       strstr(r, "addr=192.0.2.6 ") &&
+	       strstr(r, "purposes=analytics family=ipv4 proto=tcp") &&
+	       strstr(r, "uid=10061 name=data.mistat.xiaomi.com"),
+	       "the follower got every event live");
+	r = ask(&d, &user, "LOG\n");
+	tap_ok(!strstr(r, "192.0.2.2 ") && strstr(r, "192.0.2.3 ") &&
+	       strstr(r, "192.0.2.6 ") && !strcmp(last_line(r), "OK"),
+	       "the ring keeps the last 4 of 6");
+	r = ask(&d, &user, "LOG 1\n");
+	tap_ok(!strstr(r, "192.0.2.5 ") && strstr(r, "192.0.2.6 "),
+	       "LOG 1: the newest only");
+	for (i = 0; i < 60; i++) {
+		struct kev k = mkev(i);
+
+		daemon_on_event(&d, &k);
+	}
+	drain(follower.fd);
+	{
+		struct stat sb;
+		char p1[400], p2[400], p3[400];
+
+		snprintf(p1, sizeof(p1), "%s.1", log_path);
+		snprintf(p2, sizeof(p2), "%s.2", log_path);
+		snprintf(p3, sizeof(p3), "%s.3", log_path);
+		tap_ok(stat(log_path, &sb) == 0 && sb.st_size <= 4096 &&
+		       access(p1, F_OK) == 0 && access(p2, F_OK) == 0 &&
+		       access(p3, F_OK) != 0,
+		       "event log rotated by size, 2 old files kept");
+	}
+	/* A follower that stops reading is dropped, not buffered forever. */
+	{
+		int before = 0, after = 0;
+		struct client *c;
+
+		for (c = d.clients; c; c = c->next)
+			before++;
+		for (i = 0; i < 40000; i++) {
+			struct kev k = mkev(i % 250);
+
+			daemon_on_event(&d, &k);
+		}
+		for (c = d.clients; c; c = c->next)
+			after++;
+		tap_ok(after == before - 1, "a stalled follower is dropped");
+		close(follower.fd);
+	}
+
+	/* Restart: receipts come back from disk. */
+	close(root.fd);
+	close(user.fd);
+	close(member.fd);
+	teardown(&d);
+	setup(&d);
+	tap_ok(state_find(&d.st, "analytics") &&
+	       !state_find(&d.st, "analytics")->granted &&
+	       state_find(&d.st, "ads") && state_find(&d.st, "ads")->granted,
+	       "restart: receipts restored");
+	teardown(&d);
+
+	/* Restart on a damaged receipts file: set aside, all denied. */
+	snprintf(path, sizeof(path), "%s/receipts", state_dir);
+	{
+		FILE *f = fopen(path, "a");
+
+		fputs("grant analytics 1 0 1111\n", f);
+		fclose(f);
+	}
+	setup(&d);
+	tap_ok(d.st.n == 0 && access(path, F_OK) != 0,
+	       "restart on a damaged file: set aside, nothing granted");
+	for (i = 0; i < (int)d.rules.n; i++)
+		if (daemon_effective(&d, d.rules.p[i], NULL))
+			break;
+	tap_ok(i == (int)d.rules.n, "every purpose denied");
+	teardown(&d);
+
+	snprintf(path, sizeof(path), "rm -rf %s", tmp);
+	if (system(path))
+		tap_diag("cleanup failed");
+	return tap_done();
+}
