@@ -54,15 +54,22 @@ int ctl_fail(struct ctl *c, int status, const char *fmt, ...)
 int ctl_usage_error(struct ctl *c, const char *fmt, ...)
 {
 	const struct subcommand *s;
+	struct sbuf m;
 	va_list ap;
 
+	/* One line: what is wrong, then how the command is used. */
+	sbuf_init(&m);
 	va_start(ap, fmt);
-	vfail(c, EXIT_USAGE, fmt, ap);
+	sbuf_vprintf(&m, fmt, ap);
 	va_end(ap);
 	for (s = subcommands; s->name; s++)
 		if (c->cmd && !strcmp(s->name, c->cmd))
-			fprintf(stderr, "Usage: %s %s %s\n", c->prog, s->name,
-				s->args);
+			sbuf_printf(&m, " (usage: %s %s%s%s)", c->prog, s->name,
+				    s->args[0] ? " " : "", s->args);
+	if (!c->cmd)
+		sbuf_printf(&m, " (see %s --help)", c->prog);
+	ctl_fail(c, EXIT_USAGE, "%s", m.s);
+	sbuf_free(&m);
 	return EXIT_USAGE;
 }
 
@@ -118,7 +125,7 @@ int ctl_connect(struct ctl *c)
 					"consentd is not running (nothing listens on %s): every purpose is blocked, since consentwall fails closed without its daemon; start consentd to restore your choices",
 					c->sock);
 		return ctl_fail(c, EXIT_FAIL,
-				"consentd is not running (nothing listens on %s): every purpose counts as blocked, and the consentwall kernel module does not appear to be loaded on this system",
+				"consentd is not running (nothing listens on %s); without it consentwall blocks every purpose, but the consentwall kernel module is not loaded here, so nothing is filtered at all",
 				c->sock);
 	}
 	if (e == EACCES)

@@ -74,17 +74,14 @@ int main(int argc, char **argv)
 			usage(stdout, c.prog);
 			return EXIT_OK;
 		} else if (argv[i][0] == '-') {
-			ctl_usage_error(&c, "unknown option '%s'", argv[i]);
-			usage(stderr, c.prog);
-			return EXIT_USAGE;
+			return ctl_usage_error(&c, "unknown option '%s'",
+					       argv[i]);
 		} else {
 			break;
 		}
 	}
 	if (i == argc) {
-		ctl_usage_error(&c, "missing COMMAND");
-		usage(stderr, c.prog);
-		return EXIT_USAGE;
+		return ctl_usage_error(&c, "missing COMMAND");
 	}
 	for (s = subcommands; s->name; s++) {
 		if (!strcmp(s->name, argv[i])) {
@@ -92,7 +89,5 @@ int main(int argc, char **argv)
 			return s->fn(&c, argc - i, argv + i);
 		}
 	}
-	ctl_usage_error(&c, "unknown command '%s'", argv[i]);
-	usage(stderr, c.prog);
-	return EXIT_USAGE;
+	return ctl_usage_error(&c, "unknown command '%s'", argv[i]);
 }

@@ -440,9 +440,6 @@ static int request(struct kernel *k, struct nl_msg *msg, reply_fn fn,
 				 strerror(-ret));
 		else
 			snprintf(err, errlen, "kernel: %s", strerror(-ret));
-		/* The family went away under us: resolve it again later. */
-		if (ret == -ENOENT || ret == -EOPNOTSUPP)
-			k->family = 0;
 	}
 	return ret;
 }
