@@ -178,7 +178,7 @@ static int cw_http_method(const u8 *p, u32 len)
 	for (i = 0; i < ARRAY_SIZE(cw_http_methods); i++) {
 		const char *m = cw_http_methods[i];
 
-		for (j = 0; m[j] && j < len && p[j] == (u8)m[j]; j++)
+		for (j = 0; j < len && m[j] && p[j] == (u8)m[j]; j++)
 			;
 		if (!m[j])
 			return j;
