@@ -393,8 +393,69 @@ static void test_scan(void)
 	free_names(names, n);
 }
 
+static bool suffix_of(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	return la <= lb && !strcmp(b + lb - la, a) &&
+	       (la == lb || b[lb - la - 1] == '.');
+}
+
+/* The shipped MIUI rules load, and push never depends on analytics. */
+static void test_shipped(void)
+{
+	struct rules_ctx c = { .packages_list = "../conf/demo-packages.list" };
+	struct rule_purpose *push, *ana;
+	char **files, err[RULES_ERR_MAX];
+	struct rules r, tmp;
+	int n, i, bad = 0;
+	size_t a, b;
+
+	rules_init(&r);
+	n = rules_dir_list("../rules", &files);
+	for (i = 0; i < n; i++) {
+		rules_init(&tmp);
+		if (rules_parse_file(&tmp, &c, files[i], err, sizeof(err)) ||
+		    rules_merge(&r, &tmp, err, sizeof(err))) {
+			tap_diag("%s", err);
+			bad++;
+		}
+		rules_free(&tmp);
+	}
+	free_names(files, n);
+	rules_finalize(&r);
+	push = rules_find(&r, "cloud-messaging");
+	ana = rules_find(&r, "analytics");
+	tap_ok(n == 2 && !bad && push && ana && rules_find(&r, "ads") &&
+	       rules_find(&r, "crash-reports") && rules_find(&r, "account"),
+	       "the shipped MIUI rules load");
+	tap_ok(push && has(push, "app 10061") &&
+	       has(push, "ip 123.125.102.48/32 tcp 5222") &&
+	       has(push, "domain resolver.msg.xiaomi.net"),
+	       "cloud-messaging: push app, port 5222, resolver");
+	for (a = 0; push && ana && a < push->n; a++) {
+		for (b = 0; b < ana->n; b++) {
+			if (push->e[a].type != RULE_DOMAIN ||
+			    ana->e[b].type != RULE_DOMAIN)
+				continue;
+			if (suffix_of(push->e[a].domain, ana->e[b].domain) ||
+			    suffix_of(ana->e[b].domain, push->e[a].domain)) {
+				tap_diag("overlap %s %s", push->e[a].domain,
+					 ana->e[b].domain);
+				bad++;
+			}
+		}
+		if (push->e[a].type == RULE_ADDR && push->e[a].prefixlen < 24)
+			bad++;
+	}
+	tap_ok(!bad, "no push name is covered by an analytics name, or the reverse");
+	rules_free(&r);
+	rules_ctx_free(&c);
+}
+
 int main(void)
 {
+	test_shipped();
 	test_valid();
 	test_digest();
 	test_bad();
