@@ -1,0 +1,269 @@
+# Helpers for the guest scenarios (tests/guest/NN-name.sh). Sourced by each
+# scenario; runs inside the QEMU guest under busybox sh, with `set -e`.
+#
+# Topology (net_up): the guest's initial network namespace is the handset,
+# where consentwall filters from load. One "internet" namespace, inet,
+# hangs off a veth pair and answers for whole documentation prefixes:
+#
+#   handset cw0 192.0.2.1/24 2001:db8:1::1/64 --- inet0 192.0.2.254 2001:db8:1::254
+#   inet answers (AnyIP) for 198.51.100.0/24, 203.0.113.0/24,
+#   2001:db8:100::/48, 2001:db8:200::/40
+#
+# Servers run in inet and record what arrived (srv_tcp/srv_udp, then
+# srv_bytes/srv_conns); clients run on the handset and report what their
+# system calls returned (probe). The owner of the namespace is a cwnl -i
+# process fed through a FIFO (owner_start, owner CMD, owner_kill).
+
+CW_KO=${CW_KO:-/cw/consentwall.ko}
+
+# busybox sh runs its own applets before looking at PATH: name the real
+# iproute2 (netns support) explicitly.
+ip() { /usr/bin/ip "$@"; }
+CW_OUT=${CW_OUT:-/tmp/out/manual}
+mkdir -p "$CW_OUT"
+
+log() { echo "# $*"; }
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+pass() { echo "PASS: $*"; }
+
+# assert_eq WHAT EXPECTED ACTUAL
+assert_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+	pass "$1 = '$3'"
+}
+
+# assert_match WHAT PATTERN TEXT   (grep -E pattern, over every line)
+assert_match() {
+	printf '%s\n' "$3" | grep -qE -- "$2" ||
+		fail "$1: no match for /$2/ in: $(printf '%s' "$3" | tr '\n' '|')"
+	pass "$1 =~ /$2/"
+}
+
+assert_nomatch() {
+	! printf '%s\n' "$3" | grep -qE -- "$2" ||
+		fail "$1: unexpected match for /$2/ in: $(printf '%s' "$3" | tr '\n' '|')"
+	pass "$1 !~ /$2/"
+}
+
+# assert_lt WHAT LIMIT VALUE  (integers)
+assert_lt() {
+	[ "$3" -lt "$2" ] || fail "$1: expected < $2, got $3"
+	pass "$1 = $3 < $2"
+}
+
+assert_gt() {
+	[ "$3" -gt "$2" ] || fail "$1: expected > $2, got $3"
+	pass "$1 = $3 > $2"
+}
+
+# ---- module ---------------------------------------------------------------
+
+cw_loaded() { grep -q '^consentwall ' /proc/modules; }
+
+# cw_reload [PARAM=VALUE...]: a fresh module, so a fresh state everywhere.
+cw_reload() {
+	if cw_loaded; then
+		rmmod consentwall || fail "rmmod consentwall"
+	fi
+	insmod "$CW_KO" "$@" || fail "insmod consentwall $*"
+	log "consentwall reloaded $*"
+}
+
+cw_require() {
+	cw_loaded || fail "consentwall is not loaded (insmod failed? see above)"
+}
+
+# ---- topology -------------------------------------------------------------
+
+net_up() {
+	ip netns add inet
+	ip link add cw0 type veth peer name inet0
+	ip link set inet0 netns inet
+	ip addr add 192.0.2.1/24 dev cw0
+	ip -6 addr add 2001:db8:1::1/64 dev cw0 nodad
+	ip link set cw0 up
+	ip route add default via 192.0.2.254
+	ip -6 route add default via 2001:db8:1::254
+
+	ip -n inet link set lo up
+	ip -n inet addr add 192.0.2.254/24 dev inet0
+	ip -n inet -6 addr add 2001:db8:1::254/64 dev inet0 nodad
+	ip -n inet link set inet0 up
+	ip -n inet route add local 198.51.100.0/24 dev lo
+	ip -n inet route add local 203.0.113.0/24 dev lo
+	ip -n inet -6 route add local 2001:db8:100::/48 dev lo
+	ip -n inet -6 route add local 2001:db8:200::/40 dev lo
+	# Neighbour discovery must not race the first probe: resolve now.
+	inet ping -c1 -W2 192.0.2.1 >/dev/null 2>&1 || true
+	inet ping6 -c1 -W2 2001:db8:1::1 >/dev/null 2>&1 || true
+}
+
+# inet CMD...: run CMD in the internet namespace.
+inet() { ip netns exec inet "$@"; }
+
+# A second, independent network namespace ("other", like a container) with
+# its own veth to inet: 192.0.2.65/26 (inet side .126), 2001:db8:2::1/64.
+net_other_up() {
+	ip netns add other
+	ip link add oth0 type veth peer name inet1
+	ip link set oth0 netns other
+	ip link set inet1 netns inet
+	ip -n other link set lo up
+	ip -n other addr add 192.0.2.65/26 dev oth0
+	ip -n other -6 addr add 2001:db8:2::1/64 dev oth0 nodad
+	ip -n other link set oth0 up
+	ip -n other route add default via 192.0.2.126
+	ip -n other -6 route add default via 2001:db8:2::254
+	ip -n inet addr add 192.0.2.126/26 dev inet1
+	ip -n inet -6 addr add 2001:db8:2::254/64 dev inet1 nodad
+	ip -n inet link set inet1 up
+}
+
+# ---- servers and clients --------------------------------------------------
+
+# srv_tcp NAME ADDR PORT / srv_udp NAME ADDR PORT: start a recording server
+# in inet and wait until it listens.
+srv_tcp() { _srv tcp-server "$@"; }
+srv_udp() { _srv udp-server "$@"; }
+
+_srv() {
+	local kind=$1 name=$2 addr=$3 port=$4 i=0
+	rm -f "$CW_OUT/srv-$name"
+	inet cwprobe "$kind" "$addr" "$port" "$CW_OUT/srv-$name" \
+		>>"$CW_OUT/srv-$name.log" 2>&1 &
+	while [ ! -f "$CW_OUT/srv-$name" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "server $name ($addr $port) did not start: $(cat "$CW_OUT/srv-$name.log")"
+		usleep 20000
+	done
+}
+
+# srv_bytes NAME / srv_conns NAME (tcp) / srv_packets NAME (udp)
+srv_bytes() { set -- $(cat "$CW_OUT/srv-$1"); echo "$4"; }
+srv_conns() { set -- $(cat "$CW_OUT/srv-$1"); echo "$2"; }
+srv_packets() { srv_conns "$1"; }
+
+# probe tcp|udp ADDR PORT [opts]: "OK <ms>" or "<ERRNO> <ms>"; never fails.
+probe() { cwprobe "$@" || true; }
+
+# result of a probe, without the time
+probe_result() { set -- $(probe "$@"); echo "$1"; }
+
+# expect_blocked tcp|udp ADDR PORT [opts]: the call fails with the reject
+# errno; expect_allowed: it succeeds and the server got the bytes.
+CW_BLOCK_ERRNO=${CW_BLOCK_ERRNO:-ECONNREFUSED}
+expect_blocked() {
+	local r
+	r=$(probe "$@" -s 100)
+	assert_eq "$* blocked" "$CW_BLOCK_ERRNO" "${r%% *}"
+}
+
+expect_allowed() {
+	local r
+	r=$(probe "$@" -s 100)
+	assert_eq "$* allowed" OK "${r%% *}"
+}
+
+# ---- the namespace owner: cwnl -i behind a FIFO ---------------------------
+
+OWNER_SEQ=0
+owner_start() {
+	local i=0
+	rm -f "$CW_OUT/owner.in" "$CW_OUT/owner.out"
+	mkfifo "$CW_OUT/owner.in"
+	cwnl -i <"$CW_OUT/owner.in" >"$CW_OUT/owner.out" 2>&1 &
+	OWNER_PID=$!
+	exec 9>"$CW_OUT/owner.in"
+	while ! grep -q '^portid ' "$CW_OUT/owner.out" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 250 ] || fail "cwnl -i did not start: $(cat "$CW_OUT/owner.out")"
+		kill -0 "$OWNER_PID" 2>/dev/null || fail "cwnl -i exited: $(cat "$CW_OUT/owner.out")"
+		usleep 20000
+	done
+	OWNER_PORTID=$(sed -n 's/^portid //p' "$CW_OUT/owner.out")
+	OWNER_SEQ=0
+}
+
+# owner CMD...: run one cwnl command on the owner's socket; prints its
+# output (and events that arrived meanwhile); returns non-zero on error.
+owner() {
+	local i=0 prev=$OWNER_SEQ st
+	OWNER_SEQ=$((OWNER_SEQ + 1))
+	echo "$*" >&9
+	while ! grep -q "^\. $OWNER_SEQ " "$CW_OUT/owner.out"; do
+		i=$((i + 1))
+		[ $i -lt 6000 ] || fail "owner command '$*' got no answer in 120s"
+		kill -0 "$OWNER_PID" 2>/dev/null || fail "owner exited during '$*'"
+		usleep 20000
+	done
+	awk -v p="$prev" -v n="$OWNER_SEQ" '
+		$1 == "." && $2 == p { on = 1; next }
+		$1 == "." && $2 == n { exit }
+		on || p == 0 { if ($1 != "portid") print }' "$CW_OUT/owner.out"
+	st=$(sed -n "s/^\. $OWNER_SEQ //p" "$CW_OUT/owner.out")
+	[ "$st" = OK ]
+}
+
+# owner_ok CMD...: like owner, but the command must succeed.
+owner_ok() {
+	owner "$@" >"$CW_OUT/last" || fail "owner: '$*' failed: $(cat "$CW_OUT/last")"
+	cat "$CW_OUT/last"
+}
+
+owner_events() { grep '^event' "$CW_OUT/owner.out" || true; }
+
+owner_kill() {
+	kill -9 "$OWNER_PID"
+	exec 9>&-
+	wait "$OWNER_PID" 2>/dev/null || true
+}
+
+# status_get KEY: a scalar (or "counter NAME") from GET_STATUS, one-shot.
+status_get() {
+	cwnl status | awk -v k="$*" '
+		k ~ / / { split(k, a, " "); if ($1 == a[1] && $2 == a[2]) print $3; next }
+		$1 == k { print $2 }'
+}
+
+# consent_of PURPOSE: from GET_STATUS
+consent_of() {
+	cwnl status | awk -v p="$1" '$1 == "purpose" && $2 == p {
+		for (i = 3; i < NF; i++) if ($i == "consent") print $(i + 1) }'
+}
+
+# ---- the standard ruleset -------------------------------------------------
+#
+# analytics: a v4 host, a v4 prefix, a v6 host, a v6 prefix
+# push:      v4 host tcp ports 5000-5100, v6 host udp ports 5000-5100
+# tracker:   everything sent by uid 1234
+# Everything else (198.51.100.11, 203.0.113.200, 2001:db8:100::11,
+# 2001:db8:201::1, other ports, other uids) matches nothing.
+STD_RULES_ANALYTICS="ip=198.51.100.10 ip=203.0.113.0/25 ip=2001:db8:100::10 ip=2001:db8:200::/48"
+STD_RULES_PUSH="ip=198.51.100.20,tcp,5000-5100 ip=2001:db8:100::20,udp,5000-5100"
+STD_RULES_TRACKER="uid=1234"
+
+# rules_std: claim (via the owner) and commit the standard ruleset.
+rules_std() {
+	owner_ok claim >/dev/null
+	owner_ok begin >/dev/null
+	owner_ok add analytics desc=Analytics $STD_RULES_ANALYTICS >/dev/null
+	owner_ok add push desc=Push $STD_RULES_PUSH >/dev/null
+	owner_ok add tracker desc=Tracker $STD_RULES_TRACKER >/dev/null
+	owner_ok commit
+}
+
+# now_ms: milliseconds since boot
+now_ms() {
+	set -- $(cat /proc/uptime)
+	echo $(( ${1%.*} * 1000 + $(echo "${1#*.}" | sed 's/^0*//;s/^$/0/') * 10 ))
+}
+
+# dmesg_clean: the kernel log holds no warning since boot
+dmesg_clean() {
+	! dmesg | grep -qE 'WARNING:|BUG:|Oops|KASAN|UBSAN|lockdep|kmemleak|Call Trace'
+}

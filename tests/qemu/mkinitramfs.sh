@@ -1,0 +1,123 @@
+#!/bin/bash
+# Build the guest initramfs: busybox-static as the whole base system, the
+# consentwall module, the guest scenarios and test tools, a few real
+# dynamic programs from the host (iproute2, nft, curl, dig, openssl,
+# socat, and consentd/consentctl once they exist) with the shared
+# libraries ldd names, and the kernel modules the scenarios need, taken
+# from the unpacked Debian kernel package (same version as the headers
+# the module was built against).
+#
+# usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz
+# env:   CW_MODULE (default kmod/consentwall.ko), CW_MODE (check|run|demo),
+#        CW_ONLY (comma-separated substrings of scenario names to run),
+#        CW_TOOLS_DIR (built test tools), CW_SCENARIO_TIMEOUT (seconds)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+kdir=$1
+out=$2
+kver=$(basename "$(ls -d "$kdir"/lib/modules/*/ | head -n1)")
+module=${CW_MODULE:-$top/kmod/consentwall.ko}
+tools=${CW_TOOLS_DIR:-$top/build/tools}
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/cw-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root,var,cw/guest,cw/bin,lib/modules}
+ln -s ../run "$root/var/run"
+
+cp /bin/busybox "$root/bin/busybox"
+
+# Copy a dynamic host program and every library it needs, at the same
+# paths: guest and host are the same Debian release.
+copy_prog() {
+	local src=$1 dst=${2:-$1} lib
+	[ -e "$src" ] || return 1
+	mkdir -p "$root$(dirname "$dst")"
+	cp -L "$src" "$root$dst"
+	for lib in $(ldd "$src" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+for p in /usr/bin/ip /usr/sbin/nft /usr/bin/curl /usr/bin/dig \
+	 /usr/bin/openssl /usr/bin/socat; do
+	copy_prog "$p" || echo "mkinitramfs: $p missing, not in the guest" >&2
+done
+# curl and openssl want their config; an empty one is enough.
+mkdir -p "$root/usr/lib/ssl" "$root/etc/ssl"
+[ -f /usr/lib/ssl/openssl.cnf ] && cp -L /usr/lib/ssl/openssl.cnf "$root/usr/lib/ssl/"
+
+# iproute2 reads a few tables from /etc/iproute2 only when present.
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\nuser:x:1000:1000:user:/tmp:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\nuser:x:1000:\n' >"$root/etc/group"
+printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
+printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
+
+# Test tools built on the host.
+if [ -d "$tools" ]; then
+	for t in "$tools"/*; do
+		[ -x "$t" ] && [ -f "$t" ] && copy_prog "$t" "/cw/bin/$(basename "$t")"
+	done
+fi
+
+# Userspace (consentd, consentctl, default rules) once it exists.
+for p in "$top"/userspace/consentd "$top"/userspace/consentctl \
+	 "$top"/build/userspace/consentd "$top"/build/userspace/consentctl; do
+	[ -f "$p" ] && [ -x "$p" ] && copy_prog "$p" "/usr/sbin/$(basename "$p")" || true
+done
+if [ -d "$top/userspace/rules" ]; then
+	mkdir -p "$root/etc/consentwall/rules.d"
+	cp -r "$top"/userspace/rules/. "$root/etc/consentwall/rules.d/"
+fi
+
+# The module under test. Its absence is not an error here: the scenarios
+# then fail loudly, which is what a broken build should look like.
+if [ -f "$module" ]; then
+	cp "$module" "$root/cw/consentwall.ko"
+else
+	echo "mkinitramfs: $module missing: scenarios will fail" >&2
+fi
+
+# Guest scenarios and their library.
+cp "$here/init" "$root/init"
+chmod 755 "$root/init"
+cp "$top"/tests/guest/*.sh "$root/cw/guest/" 2>/dev/null || true
+# Extra scenario files (a developer's scratch tests), by path.
+for f in ${CW_EXTRA_SCENARIOS:-}; do
+	cp "$f" "$root/cw/guest/"
+done
+cat >"$root/cw/config" <<CFG
+CW_MODE=${CW_MODE:-check}
+CW_ONLY=${CW_ONLY:-}
+CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-120}
+CW_KVER=$kver
+CFG
+
+# Kernel modules and their dependencies, resolved on the host with
+# modinfo, indexed with depmod -b so busybox modprobe works in the guest.
+# (depmod only writes files under the given base; nothing is loaded.)
+mdir=$kdir/lib/modules/$kver
+declare -A seen=()
+add_mod() {
+	local name=$1 f dep
+	[ -n "${seen[$name]:-}" ] && return 0
+	seen[$name]=1
+	f=$(find "$mdir/kernel" -name "$name.ko*" -print -quit)
+	[ -n "$f" ] || { echo "mkinitramfs: module $name not found" >&2; return 0; }
+	mkdir -p "$root/lib/modules/$kver/$(dirname "${f#$mdir/}")"
+	cp "$f" "$root/lib/modules/$kver/${f#$mdir/}"
+	for dep in $(/sbin/modinfo -F depends "$f" | tr ',' ' '); do
+		add_mod "$dep"
+	done
+}
+for m in veth dummy nf_tables nft_reject_inet nft_ct \
+	 nf_conntrack nf_reject_ipv4 nf_reject_ipv6; do
+	add_mod "$m"
+done
+cp "$mdir"/modules.order "$mdir"/modules.builtin* "$root/lib/modules/$kver/" 2>/dev/null || true
+/sbin/depmod -b "$root" "$kver"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out"

@@ -1,0 +1,93 @@
+#!/bin/bash
+# Boot the stock Debian kernel in QEMU (software emulation, no network
+# device) with the consentwall module and run the guest scenarios, or the
+# demo. Streams the guest console live; exits 0 only when the guest printed
+# the success token carrying this run's random nonce.
+#
+# usage: tests/qemu/run.sh [check|run|demo]
+# env:   T / CW_ONLY   run only scenarios whose name contains one of these
+#                      comma-separated substrings (e.g. T=12-tcp)
+#        CW_MODULE     module to test (default kmod/consentwall.ko)
+#        CW_KERNEL     kernel image to boot instead of the Debian one; its
+#        CW_KERNEL_DIR modules tree (lib/modules/VER) comes from CW_KERNEL_DIR
+#        CW_TIMEOUT    hard limit for the whole boot, seconds (default 900)
+#        CW_MEM        guest memory (default 1024M)
+#        CW_LOG        where to keep the console log (default build/guest.log)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+mode=${1:-check}
+build=${CW_BUILD:-$top/build}
+mkdir -p "$build"
+
+if [ -n "${CW_KERNEL_DIR:-}" ]; then
+	kdir=$CW_KERNEL_DIR
+else
+	kdir=$("$here/fetch-kernel.sh")
+fi
+kver=$(basename "$(ls -d "$kdir"/lib/modules/*/ | head -n1)")
+kernel=${CW_KERNEL:-$kdir/boot/vmlinuz-$kver}
+
+# Test tools (cwprobe, cwnl) are built here so that `tests/qemu/run.sh`
+# works on its own, not only through make.
+make -s -C "$top/tests/tools" O="$build/tools" >&2
+
+initrd=$build/initramfs-$mode.cpio.gz
+CW_MODE=$mode CW_ONLY=${CW_ONLY:-${T:-}} CW_TOOLS_DIR=$build/tools \
+	"$here/mkinitramfs.sh" "$kdir" "$initrd"
+
+nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+log=${CW_LOG:-$build/guest-$mode.log}
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=5"
+append="$append softlockup_panic=1 cw.nonce=$nonce"
+[ -n "${CW_APPEND:-}" ] && append="$append $CW_APPEND"
+
+qemu=(qemu-system-x86_64 -m "${CW_MEM:-1024M}" -smp 2 -nographic -no-reboot
+      -nic none -kernel "$kernel" -initrd "$initrd" -append "$append")
+# KVM is used when this machine has it; otherwise TCG (slow but the same).
+# (/dev/kvm can exist on a machine without hardware virtualization.)
+if [ -w /dev/kvm ] && grep -qE '^flags.* (vmx|svm)( |$)' /proc/cpuinfo; then
+	qemu+=(-accel kvm -accel tcg -cpu max)
+else
+	qemu+=(-cpu max)
+fi
+
+echo "# booting $kver ($mode) in QEMU, console log: $log" >&2
+if [ "$mode" = run ] && [ -t 0 ] && [ -t 1 ]; then
+	# Interactive: the user's terminal is the guest console.
+	# No tee: QEMU must see the terminal to put it in raw mode.
+	timeout --foreground "${CW_TIMEOUT:-86400}" "${qemu[@]}" || true
+	exit 0
+else
+	set +e
+	timeout -s KILL "${CW_TIMEOUT:-900}" "${qemu[@]}" </dev/null 2>&1 \
+		| sed -u 's/\r$//' | tee "$log"
+	set -e
+fi
+
+tr -d '\r' <"$log" >"$log.clean"
+if grep -qx "CW-SUCCESS $nonce" "$log.clean"; then
+	[ "$mode" = check ] && echo "ok - guest wrote the success token"
+	exit 0
+fi
+
+# Failure: say why, clearly, at the end where a person looks first.
+{
+	echo "not ok - guest wrote the success token"
+	if grep -q 'Kernel panic' "$log.clean"; then
+		echo "# the guest kernel panicked:"
+		grep -n -B2 -A40 -m1 -E 'WARNING:|BUG:|Oops|Kernel panic' "$log.clean" | head -n 60 | sed 's/^/#   /'
+	elif ! grep -q '^1\.\.' "$log.clean"; then
+		echo "# the guest never started the scenarios (boot failure?); console tail:"
+		tail -n 30 "$log.clean" | sed 's/^/#   /'
+	elif ! grep -q '^# guest: ' "$log.clean"; then
+		echo "# the guest stopped before the end (timeout ${CW_TIMEOUT:-900}s or crash); console tail:"
+		tail -n 30 "$log.clean" | sed 's/^/#   /'
+	else
+		echo "# failed in the guest:"
+		grep '^not ok' "$log.clean" | sed 's/^/#   /'
+	fi
+	echo "# full console log: $log"
+} | tee -a "$log"
+exit 1

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cwprobe: the sockets side of the guest scenarios. Clients print exactly
+ * what the system calls returned (an errno name, or OK) and how long it
+ * took, so a scenario can assert "blocked, ECONNREFUSED, within 1 s".
+ * Servers record what actually arrived, so a scenario can assert that not
+ * one byte got through.
+ *
+ *   cwprobe tcp ADDR PORT [-t MS] [-s BYTES] [-u UID]
+ *       connect (then send BYTES and wait for the server to close);
+ *       prints "OK <ms>" or "<ERRNO> <ms>"; exit 0 on OK, 1 otherwise
+ *   cwprobe udp ADDR PORT [-s BYTES] [-u UID]
+ *       one datagram with sendto; same output
+ *   cwprobe flood tcp|udp ADDR PORT -d MS [-i MS] [-s BYTES] [-u UID]
+ *       repeat the above for MS milliseconds;
+ *       prints "attempts A ok O fail F last <ERRNO>"
+ *   cwprobe tcp-server ADDR PORT FILE
+ *       accept forever; FILE holds "conns N bytes M", rewritten atomically
+ *       after each change; created once listening
+ *   cwprobe udp-server ADDR PORT FILE
+ *       FILE holds "packets N bytes M"
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static long timeout_ms = 3000, size, interval_ms = 10, duration_ms;
+static long uid = -1;
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *errname(int e)
+{
+	const char *n = strerrorname_np(e);
+
+	return n ? n : "EUNKNOWN";
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: cwprobe tcp|udp|flood|tcp-server|udp-server ...\n"
+		"  (see the comment at the top of tests/tools/cwprobe.c)\n");
+	exit(2);
+}
+
+static socklen_t parse_addr(const char *a, const char *p,
+			    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	long port = strtol(p, NULL, 10);
+
+	memset(ss, 0, sizeof(*ss));
+	if (port < 0 || port > 65535)
+		usage();
+	if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		return sizeof(*s4);
+	}
+	if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	fprintf(stderr, "cwprobe: bad address %s\n", a);
+	exit(2);
+}
+
+static void drop_privileges(void)
+{
+	if (uid < 0)
+		return;
+	if (setgid(uid) || setuid(uid)) {
+		perror("cwprobe: setuid");
+		exit(2);
+	}
+}
+
+static void parse_opts(int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "t:s:u:d:i:")) != -1) {
+		switch (c) {
+		case 't': timeout_ms = atol(optarg); break;
+		case 's': size = atol(optarg); break;
+		case 'u': uid = atol(optarg); break;
+		case 'd': duration_ms = atol(optarg); break;
+		case 'i': interval_ms = atol(optarg); break;
+		default: usage();
+		}
+	}
+}
+
+/* Waits for fd to become ready; returns 0, or an errno. */
+static int wait_fd(int fd, short events, long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	long left = deadline - now_ms();
+	int r;
+
+	if (left < 0)
+		left = 0;
+	r = poll(&pfd, 1, left);
+	if (r < 0)
+		return errno;
+	if (r == 0)
+		return ETIMEDOUT;
+	return 0;
+}
+
+/* One TCP exchange. Returns 0 or an errno. */
+static int tcp_once(struct sockaddr_storage *ss, socklen_t len)
+{
+	long deadline = now_ms() + timeout_ms;
+	char buf[4096];
+	int fd, err = 0;
+	socklen_t elen = sizeof(err);
+	long sent = 0;
+
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, (struct sockaddr *)ss, len) < 0) {
+		if (errno != EINPROGRESS) {
+			err = errno;
+			goto out;
+		}
+		err = wait_fd(fd, POLLOUT, deadline);
+		if (err)
+			goto out;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+			err = errno;
+		if (err)
+			goto out;
+	}
+	memset(buf, 'x', sizeof(buf));
+	while (sent < size) {
+		long n = size - sent > (long)sizeof(buf) ?
+			 (long)sizeof(buf) : size - sent;
+		ssize_t r = send(fd, buf, n, MSG_NOSIGNAL);
+
+		if (r < 0 && errno == EAGAIN) {
+			err = wait_fd(fd, POLLOUT, deadline);
+			if (err)
+				goto out;
+			continue;
+		}
+		if (r < 0) {
+			err = errno;
+			goto out;
+		}
+		sent += r;
+	}
+	/*
+	 * Wait for the server to close: then it has counted every byte, and a
+	 * scenario reading its record right after us sees the final number.
+	 */
+	shutdown(fd, SHUT_WR);
+	for (;;) {
+		ssize_t r;
+
+		err = wait_fd(fd, POLLIN, deadline);
+		if (err)
+			goto out;
+		r = recv(fd, buf, sizeof(buf), 0);
+		if (r == 0)
+			break;
+		if (r < 0 && errno != EAGAIN) {
+			err = errno;
+			goto out;
+		}
+	}
+out:
+	close(fd);
+	return err;
+}
+
+static int udp_fd = -1;
+
+static int udp_once(struct sockaddr_storage *ss, socklen_t len)
+{
+	char buf[65536];
+	long n = size > 0 ? size : 1;
+
+	if (n > (long)sizeof(buf))
+		n = sizeof(buf);
+	if (udp_fd < 0) {
+		udp_fd = socket(ss->ss_family, SOCK_DGRAM, 0);
+		if (udp_fd < 0)
+			return errno;
+	}
+	memset(buf, 'u', n);
+	if (sendto(udp_fd, buf, n, 0, (struct sockaddr *)ss, len) < 0)
+		return errno;
+	return 0;
+}
+
+static int client(int tcp, int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	long t0;
+	int err;
+
+	if (argc < 3)
+		usage();
+	len = parse_addr(argv[1], argv[2], &ss);
+	parse_opts(argc - 2, argv + 2);
+	drop_privileges();
+	t0 = now_ms();
+	err = tcp ? tcp_once(&ss, len) : udp_once(&ss, len);
+	printf("%s %ld\n", err ? errname(err) : "OK", now_ms() - t0);
+	return err ? 1 : 0;
+}
+
+static int flood(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	long end, attempts = 0, ok = 0, fail = 0;
+	int tcp, err, last = 0;
+	socklen_t len;
+
+	if (argc < 4)
+		usage();
+	tcp = !strcmp(argv[1], "tcp");
+	len = parse_addr(argv[2], argv[3], &ss);
+	parse_opts(argc - 3, argv + 3);
+	drop_privileges();
+	if (timeout_ms > 1000)
+		timeout_ms = 1000;
+	end = now_ms() + duration_ms;
+	while (now_ms() < end) {
+		attempts++;
+		err = tcp ? tcp_once(&ss, len) : udp_once(&ss, len);
+		if (err) {
+			fail++;
+			last = err;
+		} else {
+			ok++;
+		}
+		if (interval_ms)
+			usleep(interval_ms * 1000);
+	}
+	printf("attempts %ld ok %ld fail %ld last %s\n", attempts, ok, fail,
+	       last ? errname(last) : "OK");
+	return 0;
+}
+
+static void record(const char *file, const char *what, long a, long b)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	f = fopen(tmp, "w");
+	if (!f) {
+		perror("cwprobe: record");
+		exit(2);
+	}
+	fprintf(f, "%s %ld bytes %ld\n", what, a, b);
+	fclose(f);
+	rename(tmp, file);
+}
+
+static int bound_socket(int type, int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, one = 1;
+
+	if (argc < 4)
+		usage();
+	len = parse_addr(argv[1], argv[2], &ss);
+	fd = socket(ss.ss_family, type, 0);
+	if (fd < 0) {
+		perror("cwprobe: socket");
+		exit(2);
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	/* Servers may bind test addresses before they are configured. */
+	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		fprintf(stderr, "cwprobe: bind %s %s: %s\n", argv[1], argv[2],
+			errname(errno));
+		exit(2);
+	}
+	return fd;
+}
+
+#define MAX_CONNS 1024
+
+static int tcp_server(int argc, char **argv)
+{
+	struct pollfd pfd[MAX_CONNS + 1];
+	long conns = 0, bytes = 0;
+	int lfd, n = 1, i;
+	char buf[65536];
+
+	lfd = bound_socket(SOCK_STREAM, argc, argv);
+	if (listen(lfd, 128) < 0) {
+		perror("cwprobe: listen");
+		return 2;
+	}
+	record(argv[3], "conns", 0, 0);
+	pfd[0].fd = lfd;
+	pfd[0].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("cwprobe: poll");
+			return 2;
+		}
+		for (i = n - 1; i >= 1; i--) {
+			ssize_t r;
+
+			if (!pfd[i].revents)
+				continue;
+			r = recv(pfd[i].fd, buf, sizeof(buf), 0);
+			if (r > 0) {
+				bytes += r;
+				record(argv[3], "conns", conns, bytes);
+				continue;
+			}
+			if (r < 0 && errno == EINTR)
+				continue;
+			close(pfd[i].fd);
+			pfd[i] = pfd[--n];
+		}
+		if (pfd[0].revents & POLLIN) {
+			int fd = accept(lfd, NULL, NULL);
+
+			if (fd < 0)
+				continue;
+			conns++;
+			record(argv[3], "conns", conns, bytes);
+			if (n > MAX_CONNS) {
+				close(fd);
+				continue;
+			}
+			pfd[n].fd = fd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+	}
+}
+
+static int udp_server(int argc, char **argv)
+{
+	long packets = 0, bytes = 0;
+	char buf[65536];
+	int fd;
+
+	fd = bound_socket(SOCK_DGRAM, argc, argv);
+	record(argv[3], "packets", 0, 0);
+	for (;;) {
+		ssize_t r = recv(fd, buf, sizeof(buf), 0);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("cwprobe: recv");
+			return 2;
+		}
+		packets++;
+		bytes += r;
+		record(argv[3], "packets", packets, bytes);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		usage();
+	if (!strcmp(argv[1], "tcp"))
+		return client(1, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "udp"))
+		return client(0, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "flood"))
+		return flood(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "tcp-server"))
+		return tcp_server(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "udp-server"))
+		return udp_server(argc - 1, argv + 1);
+	usage();
+	return 2;
+}
