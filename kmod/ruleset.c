@@ -58,22 +58,38 @@ struct cw_item {
 	u8 last;
 };
 
-/* info: list index (first item) << 8 | bit position (prefix length). */
-struct cw_node {
+/*
+ * Trie nodes. info: list index (first item) << 8 | bit position (the
+ * prefix length); list 0 means a branch node without a prefix. An IPv4
+ * node holds its key, so the final compare reads no other cache line; an
+ * IPv6 prefix node's key lives in keys8 (prefixes up to /64 need only 8
+ * bytes) or keys16, by node number: see cw_fam_build().
+ */
+struct cw_node6 {
 	u32 child[2];
 	u32 info;
 };
 
+struct cw_node4 {
+	struct cw_node6 n;	/* first: the walk sees both kinds alike */
+	u32 key;		/* host order */
+};
+
+/* A root slot with this bit holds a match list and no trie below. */
+#define CW_ROOT_LIST	0x80000000U
+
 struct cw_fam {
-	u32 *root;		/* 1 << sbits node indexes, 0 = none */
-	struct cw_node *nodes;	/* [0] unused; prefix nodes first */
-	u8 *keys;		/* klen bytes per prefix node, [0] unused */
+	u32 *root;		/* 1 << sbits: node index, tagged list, 0 */
+	struct cw_node4 *n4;	/* [0] unused */
+	struct cw_node6 *n6;	/* [0] unused; prefix nodes first */
+	u8 *keys8;		/* v6 nodes 1..nr_k8 (pos <= 64) */
+	u8 *keys16;		/* v6 nodes nr_k8 + 1.. (pos > 64) */
 	u32 nr_nodes;
-	u32 nr_pnodes;
+	u32 nr_k8;
+	u32 nr_k16;
 	u32 nr_prefixes;	/* distinct prefixes */
 	u8 sbits;
 	u8 abits;
-	u8 klen;
 };
 
 struct cw_dom {
@@ -831,25 +847,154 @@ static void cw_tinsert(struct cw_tbuild *t, struct cw_fin *fin, u32 *p,
 	*p = cw_tnew(t, len, list, kref);
 }
 
-static int cw_pfx_cmp(const void *a, const void *b)
+static inline int cw_pfx_cmp(const void *a, const void *b)
 {
 	const struct cw_bpfx *x = a, *y = b;
-	int r;
+	u32 i, u, v;
 
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
-	r = memcmp(x->key, y->key, sizeof(x->key));
-	if (r)
-		return r;
+	for (i = 0; i < 4; i++) {
+		u = cw_word(x->key, i);
+		v = cw_word(y->key, i);
+		if (u != v)
+			return u < v ? -1 : 1;
+	}
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
 	return 0;
 }
 
-static u32 cw_ilog2(u32 n)
+/*
+ * Sorts the builder's prefixes by family, key, length: a bottom-up merge
+ * sort, several times faster than the heapsort on a million entries (the
+ * commit time of a big ruleset), or the heapsort when there is no memory
+ * for the scratch copy.
+ */
+static void cw_pfx_sort(struct cw_bpfx *a, u32 n)
 {
-	return n ? 31 - __builtin_clz(n) : 0;
+	struct cw_bpfx *tmp, *src, *dst, *t;
+	u32 w, lo, mid, hi, i, j, k;
+
+	if (n < 2)
+		return;
+	tmp = cw_alloc((u64)n * sizeof(*tmp));
+	if (!tmp) {
+		cw_hsort(a, n, sizeof(*a), cw_pfx_cmp);
+		return;
+	}
+	src = a;
+	dst = tmp;
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo = hi) {
+			mid = cw_min(lo + w, n);
+			hi = cw_min(lo + 2 * w, n);
+			i = lo;
+			j = mid;
+			k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = cw_pfx_cmp(&src[j], &src[i]) < 0 ?
+					   src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, (u64)n * sizeof(*a));
+	kvfree(tmp);
 }
+
+/* Smallest s with 1 << s >= n. */
+static u32 cw_clog2(u32 n)
+{
+	return n > 1 ? 32 - __builtin_clz(n - 1) : 0;
+}
+
+/*
+ * Writes the compiled trie t into fam. IPv4 nodes carry their key. IPv6
+ * nodes are renumbered: prefix nodes up to /64 first (an 8-byte key each),
+ * then longer prefix nodes (16 bytes), then branch nodes (no key).
+ */
+static int cw_fam_emit(struct cw_fam *fam, struct cw_tbuild *t, u32 *root,
+		       u32 nslots)
+{
+	u32 *remap = NULL, i, n8 = 0, n16 = 0, i8, i16, ib, r;
+	int err = -ENOMEM;
+
+	remap = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*remap));
+	if (!remap)
+		goto out;
+	for (i = 1; i <= t->nr_tn; i++) {
+		if (t->tn[i].list && t->tn[i].pos <= 64)
+			n8++;
+		else if (t->tn[i].list)
+			n16++;
+	}
+	i8 = 0;
+	i16 = n8;
+	ib = n8 + n16;
+	for (i = 1; i <= t->nr_tn; i++) {
+		if (fam->abits == 32)
+			remap[i] = i;
+		else if (!t->tn[i].list)
+			remap[i] = ++ib;
+		else if (t->tn[i].pos <= 64)
+			remap[i] = ++i8;
+		else
+			remap[i] = ++i16;
+	}
+	if (fam->abits == 32) {
+		fam->n4 = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*fam->n4));
+		if (!fam->n4)
+			goto out;
+	} else {
+		fam->n6 = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*fam->n6));
+		fam->keys8 = cw_alloc(((u64)n8 + 1) * 8);
+		fam->keys16 = cw_alloc(((u64)n16 + 1) * 16);
+		if (!fam->n6 || !fam->keys8 || !fam->keys16)
+			goto out;
+	}
+	for (i = 1; i <= t->nr_tn; i++) {
+		const struct cw_tnode *sn = &t->tn[i];
+		const u8 *k = cw_tkey(t, sn->kref);
+		u32 c0 = sn->child[0] ? remap[sn->child[0]] : 0;
+		u32 c1 = sn->child[1] ? remap[sn->child[1]] : 0;
+		u32 info = sn->list << 8 | sn->pos;
+
+		r = remap[i];
+		if (fam->abits == 32) {
+			fam->n4[r].n.child[0] = c0;
+			fam->n4[r].n.child[1] = c1;
+			fam->n4[r].n.info = info;
+			fam->n4[r].key = cw_word(k, 0);
+			continue;
+		}
+		fam->n6[r].child[0] = c0;
+		fam->n6[r].child[1] = c1;
+		fam->n6[r].info = info;
+		if (sn->list && r <= n8)
+			memcpy(fam->keys8 + (u64)r * 8, k, 8);
+		else if (sn->list)
+			memcpy(fam->keys16 + (u64)(r - n8) * 16, k, 16);
+	}
+	for (i = 0; i < nslots; i++)
+		if (root[i] && !(root[i] & CW_ROOT_LIST))
+			root[i] = remap[root[i]];
+	fam->nr_nodes = t->nr_tn;
+	fam->nr_k8 = n8;
+	fam->nr_k16 = n16;
+	err = 0;
+out:
+	kvfree(remap);
+	return err;
+}
+
+#define CW_ROOT_MARK	0xffffffffU
 
 /*
  * Compiles the prefixes pfx[0..n) (one family, sorted) into fam. Returns 0
@@ -859,14 +1004,13 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 			const struct cw_bpfx *pfx, u32 n, u32 klen)
 {
 	struct cw_tbuild t = { .klen = klen };
-	u32 *slist = NULL, *remap = NULL, *root = NULL;
+	u32 *slist = NULL, *root = NULL;
 	u8 *dlen = NULL;
 	u32 *dlist = NULL;
-	u32 nd = 0, i, j, s, nslots, nv = 0, np, nb, last_in, last_out;
+	u32 nd = 0, i, j, s, nslots, nv = 0, last_in, last_out;
 	int err = -ENOMEM;
 
 	fam->abits = klen * 8;
-	fam->klen = klen;
 	if (!n)
 		return 0;
 
@@ -874,7 +1018,11 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	for (i = 0; i < n; i++)
 		if (!i || cw_pfx_cmp(&pfx[i - 1], &pfx[i]))
 			nd++;
-	s = cw_min(cw_ilog2(nd), CW_ROOT_BITS);
+	/*
+	 * About one prefix per slot or fewer: most slots of random traffic
+	 * are empty, and few slots need a branch node.
+	 */
+	s = cw_min(cw_clog2(nd), CW_ROOT_BITS);
 	nslots = 1U << s;
 	t.keys = cw_alloc(((u64)nd + nslots) * klen);
 	dlen = cw_alloc(nd);
@@ -915,8 +1063,10 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	for (i = 0; i < nd; i++) {
 		u32 first, cnt;
 
-		if (dlen[i] > s)
+		if (dlen[i] > s) {
+			root[cw_top(t.keys + (u64)i * klen, s)] = CW_ROOT_MARK;
 			continue;
+		}
 		first = cw_top(t.keys + (u64)i * klen, s);
 		cnt = 1U << (s - dlen[i]);
 		for (j = first; j < first + cnt; j++) {
@@ -932,11 +1082,23 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		last_in = 0;
 		last_out = 0;
 	}
+	/*
+	 * A slot with short prefixes and nothing longer below is only a
+	 * list; with longer prefixes below, the list becomes a node at
+	 * depth s on top of the slot's trie.
+	 */
 	for (j = 0; j < nslots; j++) {
 		u8 *k;
 
-		if (!slist[j])
+		if (!slist[j]) {
+			if (root[j] == CW_ROOT_MARK)
+				root[j] = 0;
 			continue;
+		}
+		if (root[j] != CW_ROOT_MARK) {
+			root[j] = CW_ROOT_LIST | slist[j];
+			continue;
+		}
 		k = t.keys + ((u64)nd + nv) * klen;
 		memset(k, 0, klen);
 		if (s) {
@@ -950,48 +1112,21 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	for (i = 0; i < nd; i++) {
 		if (dlen[i] <= s)
 			continue;
-		cw_tinsert(&t, fin, &root[cw_top(t.keys + (u64)i * klen, s)],
-			   i, dlen[i], dlist[i]);
+		j = cw_top(t.keys + (u64)i * klen, s);
+		if (root[j] == CW_ROOT_MARK)
+			root[j] = 0;
+		cw_tinsert(&t, fin, &root[j], i, dlen[i], dlist[i]);
 		if (fin->nomem)
 			goto out;
 	}
-
-	/* renumber: prefix nodes first (they own a key), branches after */
-	remap = cw_alloc(((u64)t.nr_tn + 1) * sizeof(*remap));
-	if (!remap)
+	if (cw_fam_emit(fam, &t, root, nslots))
 		goto out;
-	for (i = 1, np = 0; i <= t.nr_tn; i++)
-		if (t.tn[i].list)
-			remap[i] = ++np;
-	for (i = 1, nb = np; i <= t.nr_tn; i++)
-		if (!t.tn[i].list)
-			remap[i] = ++nb;
-	fam->nodes = cw_alloc(((u64)t.nr_tn + 1) * sizeof(*fam->nodes));
-	fam->keys = cw_alloc(((u64)np + 1) * klen);
-	if (!fam->nodes || !fam->keys)
-		goto out;
-	for (i = 1; i <= t.nr_tn; i++) {
-		struct cw_node *d = &fam->nodes[remap[i]];
-		struct cw_tnode *sn = &t.tn[i];
-
-		d->child[0] = sn->child[0] ? remap[sn->child[0]] : 0;
-		d->child[1] = sn->child[1] ? remap[sn->child[1]] : 0;
-		d->info = sn->list << 8 | sn->pos;
-		if (sn->list)
-			memcpy(fam->keys + (u64)remap[i] * klen,
-			       cw_tkey(&t, sn->kref), klen);
-	}
-	for (j = 0; j < nslots; j++)
-		root[j] = root[j] ? remap[root[j]] : 0;
 	fam->root = root;
 	root = NULL;
-	fam->nr_nodes = t.nr_tn;
-	fam->nr_pnodes = np;
 	fam->nr_prefixes = nd;
 	fam->sbits = s;
 	err = 0;
 out:
-	kvfree(remap);
 	kvfree(root);
 	kvfree(slist);
 	kvfree(t.tn);
@@ -1003,11 +1138,15 @@ out:
 
 static u64 cw_fam_memory(const struct cw_fam *fam)
 {
+	u64 m;
+
 	if (!fam->root)
 		return 0;
-	return ((u64)sizeof(u32) << fam->sbits) +
-	       ((u64)fam->nr_nodes + 1) * sizeof(struct cw_node) +
-	       ((u64)fam->nr_pnodes + 1) * fam->klen;
+	m = (u64)sizeof(u32) << fam->sbits;
+	if (fam->n4)
+		return m + ((u64)fam->nr_nodes + 1) * sizeof(*fam->n4);
+	return m + ((u64)fam->nr_nodes + 1) * sizeof(*fam->n6) +
+	       ((u64)fam->nr_k8 + 1) * 8 + ((u64)fam->nr_k16 + 1) * 16;
 }
 
 /* ------------------------------------------------------- uid and domains */
@@ -1133,7 +1272,7 @@ struct cw_ruleset *cw_builder_finish(struct cw_builder *b)
 			 sizeof(*fin.items)))
 		goto fail;
 	fin.nr_items = 1;
-	cw_hsort(b->pfx, b->nr_pfx, sizeof(*b->pfx), cw_pfx_cmp);
+	cw_pfx_sort(b->pfx, b->nr_pfx);
 	for (n4 = 0; n4 < b->nr_pfx && b->pfx[n4].family == AF_INET; n4++)
 		;
 	/* AF_INET (2) sorts before AF_INET6 (10) */
@@ -1176,8 +1315,10 @@ void cw_ruleset_free(struct cw_ruleset *rs)
 		return;
 	for (i = 0; i < ARRAY_SIZE(rs->fam); i++) {
 		kvfree(rs->fam[i].root);
-		kvfree(rs->fam[i].nodes);
-		kvfree(rs->fam[i].keys);
+		kvfree(rs->fam[i].n4);
+		kvfree(rs->fam[i].n6);
+		kvfree(rs->fam[i].keys8);
+		kvfree(rs->fam[i].keys16);
 	}
 	kvfree(rs->items);
 	kvfree(rs->uids);
@@ -1205,55 +1346,118 @@ static inline u64 cw_list_match(const struct cw_item *it,
 	}
 }
 
-static u64 cw_addr_match(const struct cw_ruleset *rs, const struct cw_fam *t,
-			 const struct cw_flow *f)
-{
-	const u8 *a = f->daddr;
-	u32 stack[CW_STACK], top = 0, n, last = 0, pos, info, m, i;
-	const struct cw_node *nd;
-	u64 r = 0;
+/*
+ * The walk, the same for both families: follow the address bits down from
+ * the root slot, remembering the prefix nodes passed. Then one compare with
+ * the key of the last of them tells which of those cover the address (see
+ * the top of this file). The first CW_STACK are remembered; a deeper chain
+ * of nested prefixes walks the same path a second time.
+ */
+struct cw_walk {
+	u32 stack[CW_STACK];	/* info of the prefix nodes passed */
+	u32 top;
+	u32 last;		/* the last prefix node passed, 0 = none */
+};
 
-	n = t->root[cw_top(a, t->sbits)];
+static inline const struct cw_node6 *cw_nd(const void *base, u32 stride,
+					   u32 n)
+{
+	return (const struct cw_node6 *)((const u8 *)base + (size_t)n * stride);
+}
+
+static inline void cw_walk(const void *base, u32 stride, u32 abits,
+			   const u8 *a, u32 n, struct cw_walk *w)
+{
+	const struct cw_node6 *nd;
+	u32 info, pos;
+
+	w->top = 0;
+	w->last = 0;
 	while (n) {
-		nd = &t->nodes[n];
+		nd = cw_nd(base, stride, n);
 		info = nd->info;
 		pos = info & 0xff;
 		if (info >> 8) {
-			last = n;
-			if (top < CW_STACK)
-				stack[top] = n;
-			top++;
+			w->last = n;
+			if (w->top < CW_STACK)
+				w->stack[w->top] = info;
+			w->top++;
 		}
-		if (pos >= t->abits)
+		if (pos >= abits)
 			break;
 		n = nd->child[cw_bit(a, pos)];
 	}
-	if (!last)
-		return 0;
-	m = cw_cpl(a, t->keys + (u64)last * t->klen, t->klen);
-	if (likely(top <= CW_STACK)) {
-		for (i = 0; i < top; i++) {
-			info = t->nodes[stack[i]].info;
-			if ((info & 0xff) > m)
-				break;
-			r |= cw_list_match(&rs->items[info >> 8], f);
-		}
+}
+
+/* Union of the lists of the prefix nodes passed that are at most m long. */
+static inline u64 cw_walk_lists(const struct cw_ruleset *rs,
+				const void *base, u32 stride, u32 abits,
+				u32 n, u32 m, const struct cw_walk *w,
+				const struct cw_flow *f)
+{
+	const struct cw_node6 *nd;
+	u32 i, info, pos;
+	u64 r = 0;
+
+	if (likely(w->top <= CW_STACK)) {
+		for (i = 0; i < w->top && (w->stack[i] & 0xff) <= m; i++)
+			r |= cw_list_match(&rs->items[w->stack[i] >> 8], f);
 		return r;
 	}
-	/* a deep chain of nested prefixes: walk the same path again */
-	n = t->root[cw_top(a, t->sbits)];
 	while (n) {
-		info = t->nodes[n].info;
+		nd = cw_nd(base, stride, n);
+		info = nd->info;
 		pos = info & 0xff;
 		if (pos > m)
 			break;
 		if (info >> 8)
 			r |= cw_list_match(&rs->items[info >> 8], f);
-		if (pos >= t->abits)
+		if (pos >= abits)
 			break;
-		n = t->nodes[n].child[cw_bit(a, pos)];
+		n = nd->child[cw_bit(f->daddr, pos)];
 	}
 	return r;
+}
+
+static u64 cw_match4(const struct cw_ruleset *rs, const struct cw_fam *t,
+		     const struct cw_flow *f)
+{
+	u32 addr = cw_word(f->daddr, 0), n, m, x;
+	struct cw_walk w;
+
+	n = t->root[t->sbits ? addr >> (32 - t->sbits) : 0];
+	if (!n)
+		return 0;
+	if (n & CW_ROOT_LIST)
+		return cw_list_match(&rs->items[n & ~CW_ROOT_LIST], f);
+	cw_walk(t->n4, sizeof(*t->n4), 32, f->daddr, n, &w);
+	if (!w.last)
+		return 0;
+	x = addr ^ t->n4[w.last].key;
+	m = x ? __builtin_clz(x) : 32;
+	return cw_walk_lists(rs, t->n4, sizeof(*t->n4), 32, n, m, &w, f);
+}
+
+static u64 cw_match6(const struct cw_ruleset *rs, const struct cw_fam *t,
+		     const struct cw_flow *f)
+{
+	const u8 *a = f->daddr;
+	struct cw_walk w;
+	u32 n, m;
+
+	n = t->root[cw_top(a, t->sbits)];
+	if (!n)
+		return 0;
+	if (n & CW_ROOT_LIST)
+		return cw_list_match(&rs->items[n & ~CW_ROOT_LIST], f);
+	cw_walk(t->n6, sizeof(*t->n6), 128, a, n, &w);
+	if (!w.last)
+		return 0;
+	if (w.last <= t->nr_k8)
+		m = cw_cpl(a, t->keys8 + (u64)w.last * 8, 8);
+	else
+		m = cw_cpl(a, t->keys16 + (u64)(w.last - t->nr_k8) * 16, 16);
+	return cw_walk_lists(rs, t->n6, sizeof(*t->n6), 128, n, m, &w, f);
 }
 
 static u64 cw_uid_match(const struct cw_ruleset *rs, u32 uid)
@@ -1307,17 +1511,14 @@ static u64 cw_dom_match(const struct cw_ruleset *rs, const char *name,
 
 u64 cw_ruleset_match(const struct cw_ruleset *rs, const struct cw_flow *f)
 {
-	const struct cw_fam *t = NULL;
 	u64 r = 0;
 
 	if (unlikely(!rs))
 		return 0;
-	if (f->family == AF_INET)
-		t = &rs->fam[0];
-	else if (f->family == AF_INET6)
-		t = &rs->fam[1];
-	if (t && t->root && f->daddr)
-		r = cw_addr_match(rs, t, f);
+	if (f->family == AF_INET && rs->fam[0].root && f->daddr)
+		r = cw_match4(rs, &rs->fam[0], f);
+	else if (f->family == AF_INET6 && rs->fam[1].root && f->daddr)
+		r = cw_match6(rs, &rs->fam[1], f);
 	if (f->has_uid && rs->nr_uids)
 		r |= cw_uid_match(rs, f->uid);
 	if (f->name && f->name_len && rs->nr_doms)
