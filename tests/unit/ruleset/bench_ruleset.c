@@ -5,7 +5,8 @@
  * addresses (mostly no match: the common case on a handset) and worst-case
  * addresses (inside a listed prefix: the walk goes to the bottom, the key
  * is compared and the match lists evaluated); bytes per prefix as
- * cw_ruleset_memory() counts them; build (commit) time; the naive linear
+ * cw_ruleset_memory() counts them (and, to cross-check, what the heap
+ * handed out for the frozen ruleset); build (commit) time; the naive linear
  * reference at 1k as a baseline; and the domain set at 10^3..10^5 names
  * against a linear reference. Figures are ratios within one run, not
  * asserted timings: the machine is shared.
@@ -13,6 +14,7 @@
  * Prefix lengths follow what rule files hold: IPv4 mostly /24 and hosts,
  * IPv6 mostly /32../64 and hosts, some of every length.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -71,20 +73,29 @@ struct set {
 	u8 (*keys)[16];			/* the prefixes, for worst-case probes */
 	u8 *lens;
 	double build_ms;
+	u64 heap;			/* what the allocator handed out */
 };
+
+static u64 heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
 
 static struct set build(u32 n, u8 family, u64 seed, bool with_ref)
 {
-	struct cw_builder *b = cw_builder_new(NULL);
 	struct set st = { 0 };
 	const char *why = NULL;
+	struct cw_builder *b;
+	u64 heap0;
 	u32 i, p;
 	double t0;
 
 	st.keys = calloc(n, 16);
 	st.lens = calloc(n, 1);
-	if (with_ref)
-		st.ref = cw_ref_new();
+	heap0 = heap_in_use();
+	b = cw_builder_new(NULL);
 	for (p = 0; p < 8; p++) {
 		char name[8] = "p0";
 
@@ -103,10 +114,13 @@ static struct set build(u32 n, u8 family, u64 seed, bool with_ref)
 	}
 	st.rs = cw_builder_finish(b);
 	st.build_ms = (now() - t0) * 1e3;
+	st.heap = heap_in_use() - heap0;
 	if (!st.rs) {
 		fprintf(stderr, "finish failed\n");
 		exit(1);
 	}
+	if (with_ref)
+		st.ref = cw_ref_new();
 	for (i = 0; with_ref && i < n; i++)
 		cw_ref_add_prefix(st.ref, i % 8, family, st.keys[i],
 				  st.lens[i], 0, 0, 0);
@@ -202,12 +216,13 @@ static void bench_family(u8 family)
 			}
 		}
 	}
-	printf("\n%s prefixes   build ms  bytes/prefix  random ns (hit%%)  "
-	       "worst ns   x1k rand  x1k worst\n", fam);
+	printf("\n%s prefixes   build ms  bytes/prefix (heap)  random ns "
+	       "(hit%%)  worst ns   x1k rand  x1k worst\n", fam);
 	for (i = 0; i < NSIZES; i++) {
-		printf("%-14u %9.1f %13.1f %9.1f (%5.1f) %9.1f %9.2f %10.2f\n",
-		       sizes[i], st[i].build_ms,
+		printf("%-14u %9.1f %13.1f (%4.1f) %9.1f (%5.1f) %9.1f %9.2f "
+		       "%10.2f\n", sizes[i], st[i].build_ms,
 		       (double)cw_ruleset_memory(st[i].rs) / sizes[i],
+		       (double)st[i].heap / sizes[i],
 		       best[i][0], hit[i], best[i][1],
 		       best[i][0] / best[0][0], best[i][1] / best[0][1]);
 	}

@@ -634,6 +634,34 @@ static void test_differential(u64 seed0)
 	       (unsigned long long)seed0);
 }
 
+/* One big ruleset: deep root tables (s = 15), fewer lookups. */
+static void test_differential_big(u64 seed)
+{
+	static const struct cw_ref_gen g = { 30000, 100, 3000, 64, 50, 10 };
+	struct cw_builder *b = cw_builder_new(NULL);
+	struct cw_ref *ref = cw_ref_new();
+	struct cw_ref_flowbuf buf;
+	struct cw_ruleset *rs;
+	const char *why = NULL;
+	u32 i, bad = 0;
+
+	seed ^= 0xb16;
+	if (cw_ref_generate(b, ref, &seed, &g, &why))
+		tap_diag("generate: %s", why);
+	rs = cw_builder_finish(b);
+	for (i = 0; rs && i < 600; i++) {
+		struct cw_flow f;
+
+		cw_ref_random_flow(ref, &seed, &f, &buf);
+		if (cw_ruleset_match(rs, &f) != cw_ref_match(ref, &f))
+			bad++;
+	}
+	tap_ok(rs && !bad, "differential, 30000 prefixes + 100 uids + 3000 "
+	       "names: %u of 600 lookups differ", bad);
+	cw_ruleset_free(rs);
+	cw_ref_free(ref);
+}
+
 int main(void)
 {
 	const char *env = getenv("CW_SEED");
@@ -652,5 +680,6 @@ int main(void)
 	test_domains();
 	test_deep();
 	test_differential(seed);
+	test_differential_big(seed);
 	return tap_done();
 }
