@@ -32,6 +32,10 @@ MODULE_PARM_DESC(max_memory_mb,
 
 static struct genl_family cw_genl_family;
 
+/* Every message of ours names the module, as NL_SET_ERR_MSG_MOD does. */
+#define CW_ERR_ATTR(extack, attr, msg)					\
+	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
+
 /* Points the extack at a static message from the ruleset builder. */
 static void cw_set_err(struct netlink_ext_ack *extack,
 		       const struct nlattr *attr, const char *why)
@@ -42,15 +46,19 @@ static void cw_set_err(struct netlink_ext_ack *extack,
 	extack->bad_attr = attr;
 }
 
-#define CW_REQUIRE(info, type) ({					\
-	bool __miss = !(info)->attrs[type];				\
-	if (__miss) {							\
-		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, type);	\
-		NL_SET_ERR_MSG_MOD((info)->extack,			\
-				   "missing attribute " #type);		\
-	}								\
-	__miss;								\
-})
+static bool cw_missing(struct genl_info *info, int type, const char *msg)
+{
+	if (info->attrs[type])
+		return false;
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+	if (info->extack)
+		info->extack->_msg = msg;
+	return true;
+}
+
+/* True (and the extack says which) if the request lacks the attribute. */
+#define CW_REQUIRE(info, type)						\
+	cw_missing(info, type, KBUILD_MODNAME ": missing attribute " #type)
 
 static int cw_validate_family(const struct nlattr *attr,
 			      struct netlink_ext_ack *extack)
@@ -58,8 +66,8 @@ static int cw_validate_family(const struct nlattr *attr,
 	u32 family = nla_get_u32(attr);
 
 	if (family != AF_INET && family != AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "family must be AF_INET or AF_INET6");
+		CW_ERR_ATTR(extack, attr,
+			    "family must be AF_INET or AF_INET6");
 		return -EINVAL;
 	}
 	return 0;
@@ -69,8 +77,8 @@ static int cw_validate_addr(const struct nlattr *attr,
 			    struct netlink_ext_ack *extack)
 {
 	if (nla_len(attr) != 4 && nla_len(attr) != 16) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "address must be 4 (IPv4) or 16 (IPv6) bytes");
+		CW_ERR_ATTR(extack, attr,
+			    "address must be 4 (IPv4) or 16 (IPv6) bytes");
 		return -EINVAL;
 	}
 	return 0;
@@ -82,8 +90,8 @@ static int cw_validate_entry_proto(const struct nlattr *attr,
 	u32 proto = nla_get_u32(attr);
 
 	if (proto != 0 && proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "entry protocol must be 0 (any), tcp or udp");
+		CW_ERR_ATTR(extack, attr,
+			    "entry protocol must be 0 (any), tcp or udp");
 		return -EINVAL;
 	}
 	return 0;
@@ -229,23 +237,23 @@ static int cw_add_address(struct cw_builder *b, int purpose,
 	if (!tb[CW_ENTRY_A_FAMILY] || !tb[CW_ENTRY_A_ADDR]) {
 		NL_SET_ERR_ATTR_MISS(extack, entry, tb[CW_ENTRY_A_FAMILY] ?
 				     CW_ENTRY_A_ADDR : CW_ENTRY_A_FAMILY);
-		NL_SET_ERR_MSG_ATTR(extack, entry,
-				    "entry needs CW_ENTRY_A_FAMILY and CW_ENTRY_A_ADDR, or CW_ENTRY_A_UID, or CW_ENTRY_A_DOMAIN");
+		CW_ERR_ATTR(extack, entry,
+			    "entry needs CW_ENTRY_A_FAMILY and CW_ENTRY_A_ADDR, or CW_ENTRY_A_UID, or CW_ENTRY_A_DOMAIN");
 		return -EINVAL;
 	}
 	family = nla_get_u32(tb[CW_ENTRY_A_FAMILY]);
 	alen = family == AF_INET ? 4 : 16;
 	if (nla_len(tb[CW_ENTRY_A_ADDR]) != alen) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_ADDR],
-				    "CW_ENTRY_A_ADDR length does not match CW_ENTRY_A_FAMILY");
+		CW_ERR_ATTR(extack, tb[CW_ENTRY_A_ADDR],
+			    "CW_ENTRY_A_ADDR length does not match CW_ENTRY_A_FAMILY");
 		return -EINVAL;
 	}
 	plen = alen * 8;
 	if (tb[CW_ENTRY_A_PREFIXLEN]) {
 		plen = nla_get_u32(tb[CW_ENTRY_A_PREFIXLEN]);
 		if (plen > alen * 8) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_PREFIXLEN],
-					    "prefix length longer than the address");
+			CW_ERR_ATTR(extack, tb[CW_ENTRY_A_PREFIXLEN],
+				    "prefix length longer than the address");
 			return -EINVAL;
 		}
 	}
@@ -253,8 +261,8 @@ static int cw_add_address(struct cw_builder *b, int purpose,
 		proto = nla_get_u32(tb[CW_ENTRY_A_PROTO]);
 	if (tb[CW_ENTRY_A_PORT_MIN]) {
 		if (!proto) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_PORT_MIN],
-					    "ports need CW_ENTRY_A_PROTO tcp or udp");
+			CW_ERR_ATTR(extack, tb[CW_ENTRY_A_PORT_MIN],
+				    "ports need CW_ENTRY_A_PROTO tcp or udp");
 			return -EINVAL;
 		}
 		pmin = nla_get_u32(tb[CW_ENTRY_A_PORT_MIN]);
@@ -262,14 +270,14 @@ static int cw_add_address(struct cw_builder *b, int purpose,
 	}
 	if (tb[CW_ENTRY_A_PORT_MAX]) {
 		if (!tb[CW_ENTRY_A_PORT_MIN]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_PORT_MAX],
-					    "CW_ENTRY_A_PORT_MAX needs CW_ENTRY_A_PORT_MIN");
+			CW_ERR_ATTR(extack, tb[CW_ENTRY_A_PORT_MAX],
+				    "CW_ENTRY_A_PORT_MAX needs CW_ENTRY_A_PORT_MIN");
 			return -EINVAL;
 		}
 		pmax = nla_get_u32(tb[CW_ENTRY_A_PORT_MAX]);
 		if (pmax < pmin) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[CW_ENTRY_A_PORT_MAX],
-					    "CW_ENTRY_A_PORT_MAX below CW_ENTRY_A_PORT_MIN");
+			CW_ERR_ATTR(extack, tb[CW_ENTRY_A_PORT_MAX],
+				    "CW_ENTRY_A_PORT_MAX below CW_ENTRY_A_PORT_MIN");
 			return -EINVAL;
 		}
 	}
@@ -306,8 +314,8 @@ static int cw_add_entry(struct cw_builder *b, int purpose,
 
 	if (tb[CW_ENTRY_A_UID]) {
 		if (!cw_only(tb, CW_ENTRY_A_UID)) {
-			NL_SET_ERR_MSG_ATTR(extack, entry,
-					    "an app entry (CW_ENTRY_A_UID) takes no other attribute");
+			CW_ERR_ATTR(extack, entry,
+				    "an app entry (CW_ENTRY_A_UID) takes no other attribute");
 			return -EINVAL;
 		}
 		ret = cw_builder_add_uid(b, purpose,
@@ -316,8 +324,8 @@ static int cw_add_entry(struct cw_builder *b, int purpose,
 		const char *d = nla_data(tb[CW_ENTRY_A_DOMAIN]);
 
 		if (!cw_only(tb, CW_ENTRY_A_DOMAIN)) {
-			NL_SET_ERR_MSG_ATTR(extack, entry,
-					    "a name entry (CW_ENTRY_A_DOMAIN) takes no other attribute");
+			CW_ERR_ATTR(extack, entry,
+				    "a name entry (CW_ENTRY_A_DOMAIN) takes no other attribute");
 			return -EINVAL;
 		}
 		ret = cw_builder_add_domain(b, purpose, d, strlen(d), &why);
@@ -357,8 +365,8 @@ static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
 		goto drop;
 	name = nla_data(attrs[CW_A_PURPOSE_NAME]);
 	if (!cw_purpose_name_ok(name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
-				    "purpose name must be non-empty [a-z0-9._-]");
+		CW_ERR_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
+			    "purpose name must be non-empty [a-z0-9._-]");
 		goto drop;
 	}
 	if (attrs[CW_A_PURPOSE_DESC])
@@ -497,15 +505,15 @@ static int cw_nl_set_consent(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	t = cw_net_table(cw);
 	if (!t) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
-				    "no ruleset committed yet");
+		CW_ERR_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
+			    "no ruleset committed yet");
 		ret = -ENOENT;
 		goto out;
 	}
 	idx = cw_ruleset_find(t->rs, nla_data(attrs[CW_A_PURPOSE_NAME]));
 	if (idx < 0) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
-				    "no such purpose in the active ruleset");
+		CW_ERR_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
+			    "no such purpose in the active ruleset");
 		ret = -ENOENT;
 		goto out;
 	}
@@ -693,8 +701,8 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	f.family = nla_get_u32(attrs[CW_A_FAMILY]);
 	if (nla_len(attrs[CW_A_ADDR]) != (f.family == AF_INET ? 4 : 16)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CW_A_ADDR],
-				    "CW_A_ADDR length does not match CW_A_FAMILY");
+		CW_ERR_ATTR(info->extack, attrs[CW_A_ADDR],
+			    "CW_A_ADDR length does not match CW_A_FAMILY");
 		return -EINVAL;
 	}
 	f.daddr = nla_data(attrs[CW_A_ADDR]);
