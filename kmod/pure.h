@@ -17,6 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/socket.h>
 #include <linux/in.h>
+#include <linux/sched.h>
 #include <asm/byteorder.h>
 #else
 #include <errno.h>
@@ -48,6 +49,8 @@ typedef uint32_t __be32;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT_ULL(n) (1ULL << (n))
+/* Long builds (a million prefixes) yield the CPU in the kernel. */
+#define cond_resched() do { } while (0)
 #endif
 
 #endif /* _CW_PURE_H */

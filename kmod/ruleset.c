@@ -206,6 +206,17 @@ static inline u32 cw_min(u32 a, u32 b)
 }
 
 /*
+ * Compiling a million prefixes takes a second natively and twenty under
+ * emulation: loops over them yield the CPU every so often (process
+ * context: the netlink commit holds a mutex, no spinlock).
+ */
+static inline void cw_yield(u32 i)
+{
+	if (!(i & 0xfff))
+		cond_resched();
+}
+
+/*
  * In-place heapsort: the kernel's sort() would do, but the same code must
  * run in userspace and its cost is bounded (no recursion, O(n log n)).
  */
@@ -250,11 +261,14 @@ static void cw_hsort(void *base, u32 n, u32 size,
 
 	if (n < 2)
 		return;
-	for (i = n / 2; i-- > 0;)
+	for (i = n / 2; i-- > 0;) {
 		cw_sift(b, i, n, size, cmp);
+		cw_yield(i);
+	}
 	for (i = n - 1; i > 0; i--) {
 		cw_swap(b, b + (u64)i * size, size);
 		cw_sift(b, 0, i, size, cmp);
+		cw_yield(i);
 	}
 }
 
@@ -673,6 +687,7 @@ static bool cw_intern_grow(struct cw_fin *fin)
 	for (i = 0; i < fin->itab_size; i++) {
 		u32 first = fin->itab[i];
 
+		cw_yield(i);
 		if (!first)
 			continue;
 		for (n = 1; !fin->items[first + n - 1].last; n++)
@@ -879,7 +894,7 @@ static inline int cw_pfx_cmp(const void *a, const void *b)
 static void cw_pfx_sort(struct cw_bpfx *a, u32 n)
 {
 	struct cw_bpfx *tmp, *src, *dst, *t;
-	u32 w, lo, mid, hi, i, j, k;
+	u32 w, lo, mid, hi, i, j, k, blocks = 0;
 
 	if (n < 2)
 		return;
@@ -904,6 +919,8 @@ static void cw_pfx_sort(struct cw_bpfx *a, u32 n)
 				dst[k++] = src[i++];
 			while (j < hi)
 				dst[k++] = src[j++];
+			/* every 4096 small blocks, or every big one */
+			cw_yield(w < 4096 ? ++blocks : 0);
 		}
 		t = src;
 		src = dst;
@@ -971,6 +988,7 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_tbuild *t, u32 *root,
 		u32 c1 = sn->child[1] ? remap[sn->child[1]] : 0;
 		u32 info = sn->list << 8 | sn->pos;
 
+		cw_yield(i);
 		r = remap[i];
 		if (fam->abits == 32) {
 			fam->n4[r].n.child[0] = c0;
@@ -1039,6 +1057,7 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 
 		for (j = i; j < n && !cw_pfx_cmp(&pfx[i], &pfx[j]); j++)
 			;
+		cw_yield(nd);
 		if (!cw_fin_room((void **)&fin->tmp, &fin->cap_tmp,
 				 (u64)(j - i) + 1, sizeof(*fin->tmp)))
 			goto out;
@@ -1068,6 +1087,7 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	for (i = 0; i < nd; i++) {
 		u32 first, cnt;
 
+		cw_yield(i);
 		if (dlen[i] > s) {
 			root[cw_top(t.keys + (u64)i * klen, s)] = CW_ROOT_MARK;
 			continue;
@@ -1075,6 +1095,7 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		first = cw_top(t.keys + (u64)i * klen, s);
 		cnt = 1U << (s - dlen[i]);
 		for (j = first; j < first + cnt; j++) {
+			cw_yield(j - first + 1);
 			/* runs of slots share a list: reuse the last union */
 			if (slist[j] != last_in || !last_out) {
 				last_in = slist[j];
@@ -1095,6 +1116,7 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	for (j = 0; j < nslots; j++) {
 		u8 *k;
 
+		cw_yield(j);
 		if (!slist[j]) {
 			if (root[j] == CW_ROOT_MARK)
 				root[j] = 0;
@@ -1115,6 +1137,7 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		nv++;
 	}
 	for (i = 0; i < nd; i++) {
+		cw_yield(i);
 		if (dlen[i] <= s)
 			continue;
 		j = cw_top(t.keys + (u64)i * klen, s);
@@ -1223,6 +1246,7 @@ static int cw_doms_build(struct cw_ruleset *rs, struct cw_builder *b)
 		u32 len = b->dom[i].len;
 		struct cw_dom *d;
 
+		cw_yield(i);
 		h = cw_dom_hash(s, len);
 		for (j = cw_dom_slot(h) & rs->dtab_mask; rs->dtab[j];
 		     j = (j + 1) & rs->dtab_mask) {
