@@ -1,0 +1,69 @@
+# consentctl allow -> traffic passes, deny -> blocked, through consentd and
+# the kernel; the change is in force when consentctl returns; the blocked
+# attempt reaches `consentctl log`; explain agrees with the traffic.
+. /cw/guest/lib.sh
+. /cw/guest/4x-consentd.sh
+
+cw_require
+net_up
+srv_tcp ana 198.51.100.10 80
+srv_tcp other 198.51.100.11 80
+srv_udp push 198.51.100.20 5222
+
+cd_setup <<'RULES'
+[analytics]
+description = Test analytics
+ip = 198.51.100.10
+[push]
+ip = 198.51.100.20 udp 5222
+RULES
+cd_start
+
+out=$(ctl status)
+assert_match "status says connected" '^kernel: +connected' "$out"
+assert_match "status lists analytics denied" '^analytics +denied' "$out"
+
+expect_blocked tcp 198.51.100.10 80
+expect_allowed tcp 198.51.100.11 80
+expect_blocked udp 198.51.100.20 5222
+
+ctl allow analytics >"$CW_OUT/allow" || fail "allow failed: $(cat "$CW_OUT/allow")"
+assert_match "allow reply" '^allowed: analytics \(in force in the kernel\)' "$(cat "$CW_OUT/allow")"
+# No sleep: the reply means the kernel already has it.
+expect_allowed tcp 198.51.100.10 80
+expect_blocked udp 198.51.100.20 5222
+assert_eq "kernel consent after allow" 1 "$(consent_of analytics)"
+
+ctl deny analytics >/dev/null || fail "deny failed"
+expect_blocked tcp 198.51.100.10 80
+assert_eq "kernel consent after deny" 0 "$(consent_of analytics)"
+
+ctl allow push analytics >/dev/null || fail "allow two failed"
+expect_allowed udp 198.51.100.20 5222
+expect_allowed tcp 198.51.100.10 80
+ctl deny push analytics >/dev/null
+
+out=$(ctl explain tcp 198.51.100.10 80)
+assert_eq "explain a denied endpoint" "block: matches analytics (denied)" "$out"
+out=$(ctl explain tcp 198.51.100.11 80)
+assert_eq "explain an unlisted endpoint" "accept: matches no purpose" "$out"
+
+# The blocked attempts came back as events.
+i=0
+while ! ctl log | grep -q '198.51.100.10:80'; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "no event in the log: $(ctl log)"
+	usleep 20000
+done
+pass "blocked attempt in consentctl log"
+out=$(ctl --json log -n 1)
+assert_match "log --json" '^\{"events":\[\{"time":[0-9]+,"purposes":\["' "$out"
+grep -q 'addr=198.51.100.10' "$CD/events.log" || fail "event not in the log file"
+pass "event appended to the log file"
+
+out=$(ctl --json status)
+assert_match "status --json" '"kernel":\{"policed":1,"configured":1' "$out"
+ctl stats >"$CW_OUT/stats" || fail "stats: $(cat "$CW_OUT/stats")"
+assert_match "stats lists analytics" '^analytics +[1-9]' "$(cat "$CW_OUT/stats")"
+grep -q '^grant push\|^deny push' "$CD/state/receipts" || fail "no receipt for push"
+pass "receipts written"
+cd_stop
