@@ -634,6 +634,87 @@ static void test_differential(u64 seed0)
 	       (unsigned long long)seed0);
 }
 
+/*
+ * Random, mostly invalid, calls to the builder: nothing crashes, every
+ * refusal says why, and what was accepted behaves like the reference.
+ */
+static void test_garbage(u64 seed)
+{
+	static const char alphabet[] = "aZ09.-_*. \x01";
+	struct cw_builder *b = cw_builder_new(NULL);
+	struct cw_ref *ref = cw_ref_new();
+	u32 i, j, accepted = 0, refused = 0, nowhy = 0, bad = 0;
+	struct cw_ref_flowbuf buf;
+	struct cw_ruleset *rs;
+	const char *why;
+	char name[300];
+
+	seed ^= 0x9a7;
+	cw_builder_purpose(b, "p0", NULL, &why);
+	cw_builder_purpose(b, "p1", NULL, &why);
+	for (i = 0; i < 20000; i++) {
+		u32 kind = cw_rand_below(&seed, 3), len;
+		int pur = (int)cw_rand_below(&seed, 4) - 1, err;
+		u8 a[16], family, plen, proto;
+		u16 pmin, pmax;
+
+		why = NULL;
+		for (j = 0; j < 16; j++)
+			a[j] = cw_rand_below(&seed, 4) ? 0 : cw_rand(&seed);
+		if (kind == 0) {
+			family = cw_rand_below(&seed, 3) ? (cw_rand_below(&seed, 2) ?
+				 AF_INET : AF_INET6) : cw_rand(&seed);
+			plen = cw_rand_below(&seed, 140);
+			proto = cw_rand_below(&seed, 3) ? (u8[]){ 0, 6, 17 }
+				[cw_rand_below(&seed, 3)] : cw_rand(&seed);
+			pmin = cw_rand_below(&seed, 2) ? 0 : cw_rand(&seed);
+			pmax = cw_rand_below(&seed, 2) ? 0 : cw_rand(&seed);
+			err = cw_builder_add_prefix(b, pur, family, a, plen,
+						    proto, pmin, pmax, &why);
+			if (!err)
+				cw_ref_add_prefix(ref, pur, family, a, plen,
+						  proto, pmin, pmax);
+		} else if (kind == 1) {
+			u32 uid = cw_rand_below(&seed, 50);
+
+			err = cw_builder_add_uid(b, pur, uid, &why);
+			if (!err)
+				cw_ref_add_uid(ref, pur, uid);
+		} else {
+			len = cw_rand_below(&seed, 2) ?
+			      cw_rand_below(&seed, 12) :
+			      cw_rand_below(&seed, 300);
+			for (j = 0; j < len; j++)
+				name[j] = alphabet[cw_rand_below(&seed,
+						   sizeof(alphabet) - 1)];
+			err = cw_builder_add_domain(b, pur, name, len, &why);
+			if (!err)
+				cw_ref_add_domain(ref, pur, name, len);
+		}
+		if (err) {
+			refused++;
+			if (!why || !why[0])
+				nowhy++;
+		} else {
+			accepted++;
+		}
+	}
+	rs = cw_builder_finish(b);
+	for (i = 0; rs && i < 3000; i++) {
+		struct cw_flow f;
+
+		cw_ref_random_flow(ref, &seed, &f, &buf);
+		if (cw_ruleset_match(rs, &f) != cw_ref_match(ref, &f))
+			bad++;
+	}
+	tap_ok(rs && !nowhy && !bad && accepted && refused,
+	       "20000 random builder calls: %u accepted, %u refused (%u "
+	       "without a why), %u of 3000 lookups differ", accepted,
+	       refused, nowhy, bad);
+	cw_ruleset_free(rs);
+	cw_ref_free(ref);
+}
+
 /* One big ruleset: deep root tables (s = 15), fewer lookups. */
 static void test_differential_big(u64 seed)
 {
@@ -681,5 +762,6 @@ int main(void)
 	test_deep();
 	test_differential(seed);
 	test_differential_big(seed);
+	test_garbage(seed);
 	return tap_done();
 }
