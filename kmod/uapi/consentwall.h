@@ -42,6 +42,24 @@
  * Any process may read: CW_CMD_GET_STATUS, CW_CMD_GET_STATS (dump, one
  * message per purpose) and CW_CMD_EXPLAIN. Every other command requires
  * CAP_NET_ADMIN in the initial user namespace (GENL_ADMIN_PERM).
+ *
+ * Errors (each with an extended ack message, naming the attribute at fault):
+ *   EPERM      a mutating command without CAP_NET_ADMIN in the initial
+ *              user namespace
+ *   EBUSY      CLAIM, or any owner-only command, from a socket other than
+ *              the owner's ("namespace already owned by ...")
+ *   ENOTCONN   an owner-only command while nobody owns the namespace
+ *   EINVAL     ADD or COMMIT without an open transaction; a malformed or
+ *              missing attribute (ERANGE for an integer out of bounds)
+ *   E2BIG      a ruleset limit (entries, memory, purposes) exceeded
+ *   ENOENT     SET_CONSENT for a purpose not in the active ruleset, or
+ *              before the first commit
+ * Any error in an ADD drops the whole transaction (BEGIN again); a BEGIN
+ * inside a transaction starts it over; ABORT without one succeeds.
+ * EXPLAIN of an unconfigured namespace answers with the unconfigured
+ * policy and generation 0. An event whose ruleset was replaced before the
+ * event left carries its generation but no purpose names. Loopback traffic
+ * is never filtered.
  */
 #ifndef _UAPI_LINUX_CONSENTWALL_H
 #define _UAPI_LINUX_CONSENTWALL_H
