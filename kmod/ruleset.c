@@ -1306,7 +1306,8 @@ struct cw_ruleset *cw_builder_finish(struct cw_builder *b)
 		;
 	/* AF_INET (2) sorts before AF_INET6 (10) */
 	if (cw_fam_build(&rs->fam[0], &fin, b->pfx, n4, 4) ||
-	    cw_fam_build(&rs->fam[1], &fin, b->pfx + n4, b->nr_pfx - n4, 16))
+	    cw_fam_build(&rs->fam[1], &fin, b->pfx ? b->pfx + n4 : NULL,
+			 b->nr_pfx - n4, 16))
 		goto fail;
 	rs->memory += cw_fam_memory(&rs->fam[0]) + cw_fam_memory(&rs->fam[1]);
 	if (fin.nr_items > 1) {
