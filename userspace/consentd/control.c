@@ -157,22 +157,42 @@ bool control_write(struct client *c)
 	return !c->closing;
 }
 
-void control_broadcast_event(struct daemon *d, const struct event *e)
+void control_sweep(struct daemon *d)
 {
 	struct client *c, *next;
 
 	for (c = d->clients; c; c = next) {
 		next = c->next;
+		if (c->closing && !c->out.len)
+			control_drop(d, c);
+	}
+}
+
+void control_broadcast_event(struct daemon *d, const struct event *e)
+{
+	struct client *c;
+
+	for (c = d->clients; c; c = c->next) {
 		if (!c->follow)
 			continue;
-		/* A follower that stopped reading must not grow us forever. */
+		/*
+		 * A follower that stopped reading must not grow us forever.
+		 * It is only marked here: this may run inside a request of
+		 * that very client (events arrive while we wait for the
+		 * kernel), so freeing it is left to control_sweep().
+		 */
 		if (c->out.len > FOLLOW_BACKLOG_MAX) {
-			control_drop(d, c);
+			sbuf_reset(&c->out);
+			c->follow = false;
+			c->closing = true;
 			continue;
 		}
 		event_record(&c->out, e);
-		if (!control_write(c))
-			control_drop(d, c);
+		if (!control_write(c)) {
+			sbuf_reset(&c->out);
+			c->follow = false;
+			c->closing = true;
+		}
 	}
 }
 

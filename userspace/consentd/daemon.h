@@ -139,5 +139,7 @@ bool control_write(struct client *c);
 void control_drop(struct daemon *d, struct client *c);
 void control_handle(struct daemon *d, struct client *c, char *line);
 void control_broadcast_event(struct daemon *d, const struct event *e);
+/* Frees the clients marked closing whose output is flushed. */
+void control_sweep(struct daemon *d);
 
 #endif

@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 
 	while (!d.stop) {
 		struct pollfd pfd[3 + 256];
-		struct client *cl[256], *c, *next;
+		struct client *cl[256], *c;
 		int n = 0, nc = 0, i;
 		time_t now;
 
@@ -206,11 +206,7 @@ int main(int argc, char **argv)
 			d.last_check = now;
 			daemon_check_kernel(&d);
 		}
-		for (c = d.clients; c; c = next) {
-			next = c->next;
-			if (c->closing && !c->out.len)
-				control_drop(&d, c);
-		}
+		control_sweep(&d);
 	}
 	/*
 	 * Closing the netlink socket makes the kernel revert every consent in

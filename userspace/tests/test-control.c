@@ -325,6 +325,7 @@ int main(void)
 
 			daemon_on_event(&d, &k);
 		}
+		control_sweep(&d);
 		for (c = d.clients; c; c = c->next)
 			after++;
 		tap_ok(after == before - 1, "a stalled follower is dropped");
