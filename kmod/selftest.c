@@ -13,11 +13,15 @@
  *    pair is freed after synchronize_rcu(), so a use after free under the
  *    reader would show with KASAN.
  * The seed is logged; the sizes keep it to a few seconds under QEMU TCG.
+ *
+ * cw_bench() is the in-kernel lookup microbenchmark of issue 7, run only
+ * when asked for.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": selftest: " fmt
 
 #include <linux/atomic.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/printk.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
@@ -254,5 +258,129 @@ out:
 	else
 		pr_info("passed: %u lookups (%u by a concurrent reader), %u ruleset swaps\n",
 			lookups, rd.lookups, CW_ST_ROUNDS);
+	return err;
+}
+
+/* ---------------------------------------------------------- benchmark */
+
+#define CW_BENCH_ADDRS	4096	/* a power of two */
+#define CW_BENCH_LOOKUPS	131072
+
+/* Rule-file-like lengths: IPv4 mostly /24 and hosts, IPv6 /32../64. */
+static u8 cw_bench_len(u64 *s, u8 family)
+{
+	u32 r = cw_rand_below(s, 100);
+
+	if (family == AF_INET)
+		return r < 50 ? 24 : r < 75 ? 32 : 8 + cw_rand_below(s, 25);
+	if (r < 20)
+		return 32;
+	if (r < 45)
+		return 48;
+	if (r < 65)
+		return 64;
+	if (r < 80)
+		return 128;
+	return 16 + cw_rand_below(s, 113);
+}
+
+static u64 cw_bench_time(const struct cw_ruleset *rs, u8 family,
+			 u8 (*addr)[16], u32 *hits)
+{
+	struct cw_flow f = { .family = family, .proto = IPPROTO_TCP,
+			     .dport = 443 };
+	u64 t0, best = U64_MAX, t;
+	u32 i, rep, h = 0;
+
+	for (rep = 0; rep < 3; rep++) {
+		h = 0;
+		t0 = ktime_get_ns();
+		for (i = 0; i < CW_BENCH_LOOKUPS; i++) {
+			f.daddr = addr[i & (CW_BENCH_ADDRS - 1)];
+			h += !!cw_ruleset_match(rs, &f);
+		}
+		t = ktime_get_ns() - t0;
+		best = min(best, t);
+		cond_resched();
+	}
+	*hits = h;
+	return best;
+}
+
+static int cw_bench_one(u8 family, u32 n, u8 (*rnd)[16], u8 (*in)[16])
+{
+	u32 abits = family == AF_INET ? 32 : 128, i, j, hr, hi;
+	struct cw_builder *b = cw_builder_new(NULL);
+	u64 seed = n, t0, build, tr, ti;
+	struct cw_ruleset *rs;
+	const char *why;
+	u8 a[16], len;
+
+	if (!b)
+		return -ENOMEM;
+	cw_builder_purpose(b, "p", NULL, &why);
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < 16; j++)
+			a[j] = cw_rand(&seed);
+		len = cw_bench_len(&seed, family);
+		for (j = len; j < abits; j++)
+			a[j / 8] &= ~(0x80 >> (j % 8));
+		if (i < CW_BENCH_ADDRS) {
+			/* an address inside one of the first prefixes */
+			for (j = 0; j < 16; j++)
+				in[i][j] = cw_rand(&seed);
+			for (j = 0; j < len; j++) {
+				u8 bit = 0x80 >> (j % 8);
+
+				in[i][j / 8] = (in[i][j / 8] & ~bit) |
+					       (a[j / 8] & bit);
+			}
+		}
+		if (cw_builder_add_prefix(b, 0, family, a, len, 0, 0, 0,
+					  &why)) {
+			cw_builder_free(b);
+			return -EINVAL;
+		}
+		if (!(i & 0xfff))
+			cond_resched();
+	}
+	rs = cw_builder_finish(b);
+	build = ktime_get_ns() - t0;
+	if (!rs)
+		return -ENOMEM;
+	for (i = n; i < CW_BENCH_ADDRS; i++)
+		memcpy(in[i], in[i % n], 16);
+	tr = cw_bench_time(rs, family, rnd, &hr);
+	ti = cw_bench_time(rs, family, in, &hi);
+	pr_info("bench: IPv%c %7u prefixes: commit %llu ms, %llu bytes/prefix, random %llu ns/lookup (%u%% hit), inside %llu ns/lookup\n",
+		family == AF_INET ? '4' : '6', n, build / 1000000,
+		cw_ruleset_memory(rs) / n, tr / CW_BENCH_LOOKUPS,
+		(u32)((u64)hr * 100 / CW_BENCH_LOOKUPS),
+		ti / CW_BENCH_LOOKUPS);
+	cw_ruleset_free(rs);
+	return 0;
+}
+
+int cw_bench(void)
+{
+	static const u32 sizes[] = { 1000, 10000, 100000, 1000000 };
+	u8 (*rnd)[16], (*in)[16];
+	u64 seed = 42;
+	int err = 0;
+	u32 i, j, k;
+
+	rnd = kvzalloc(2 * CW_BENCH_ADDRS * 16, GFP_KERNEL);
+	if (!rnd)
+		return -ENOMEM;
+	in = rnd + CW_BENCH_ADDRS;
+	for (i = 0; i < CW_BENCH_ADDRS; i++)
+		for (j = 0; j < 16; j++)
+			rnd[i][j] = cw_rand(&seed);
+	for (k = 0; k < 2 && !err; k++)
+		for (i = 0; i < ARRAY_SIZE(sizes) && !err; i++)
+			err = cw_bench_one(k ? AF_INET6 : AF_INET, sizes[i],
+					   rnd, in);
+	kvfree(rnd);
 	return err;
 }
