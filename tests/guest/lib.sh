@@ -19,6 +19,13 @@ CW_KO=${CW_KO:-/cw/consentwall.ko}
 # busybox sh runs its own applets before looking at PATH: name the real
 # iproute2 (netns support) explicitly.
 ip() { /usr/bin/ip "$@"; }
+# util-linux versions: busybox's setpriv has no --reuid, its unshare differs.
+setpriv() { /usr/bin/setpriv "$@"; }
+unshare() { /usr/bin/unshare "$@"; }
+
+# A scenario that stops on a failed command (set -e) says so; the trace
+# (sh -x) above this line in its log shows which command it was.
+trap '_rc=$?; [ $_rc = 0 ] || echo "FAIL: $CW_SCENARIO stopped with status $_rc (see the trace above)"' EXIT
 CW_OUT=${CW_OUT:-/tmp/out/manual}
 mkdir -p "$CW_OUT"
 
@@ -127,15 +134,21 @@ net_other_up() {
 # ---- servers and clients --------------------------------------------------
 
 # srv_tcp NAME ADDR PORT / srv_udp NAME ADDR PORT: start a recording server
-# in inet and wait until it listens.
+# in inet (or in netns $SRV_NS; SRV_NS= for the handset itself) and wait
+# until it listens.
 srv_tcp() { _srv tcp-server "$@"; }
 srv_udp() { _srv udp-server "$@"; }
 
 _srv() {
-	local kind=$1 name=$2 addr=$3 port=$4 i=0
+	local kind=$1 name=$2 addr=$3 port=$4 i=0 ns=${SRV_NS-inet}
 	rm -f "$CW_OUT/srv-$name"
-	inet cwprobe "$kind" "$addr" "$port" "$CW_OUT/srv-$name" \
-		>>"$CW_OUT/srv-$name.log" 2>&1 &
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" cwprobe "$kind" "$addr" "$port" \
+			"$CW_OUT/srv-$name" >>"$CW_OUT/srv-$name.log" 2>&1 &
+	else
+		cwprobe "$kind" "$addr" "$port" "$CW_OUT/srv-$name" \
+			>>"$CW_OUT/srv-$name.log" 2>&1 &
+	fi
 	while [ ! -f "$CW_OUT/srv-$name" ]; do
 		i=$((i + 1))
 		[ $i -lt 200 ] || fail "server $name ($addr $port) did not start: $(cat "$CW_OUT/srv-$name.log")"
@@ -171,7 +184,6 @@ expect_allowed() {
 
 # ---- the namespace owner: cwnl -i behind a FIFO ---------------------------
 
-OWNER_SEQ=0
 owner_start() {
 	local i=0
 	rm -f "$CW_OUT/owner.in" "$CW_OUT/owner.out"
@@ -186,26 +198,28 @@ owner_start() {
 		usleep 20000
 	done
 	OWNER_PORTID=$(sed -n 's/^portid //p' "$CW_OUT/owner.out")
-	OWNER_SEQ=0
 }
 
 # owner CMD...: run one cwnl command on the owner's socket; prints its
 # output (and events that arrived meanwhile); returns non-zero on error.
+# Works in a subshell too ($(owner ...)): the sequence number comes from
+# the answers already in the owner's output, not from a shell variable.
 owner() {
-	local i=0 prev=$OWNER_SEQ st
-	OWNER_SEQ=$((OWNER_SEQ + 1))
+	local i=0 prev seq st
+	prev=$(grep -c '^\. ' "$CW_OUT/owner.out" || true)
+	seq=$((prev + 1))
 	echo "$*" >&9
-	while ! grep -q "^\. $OWNER_SEQ " "$CW_OUT/owner.out"; do
+	while ! grep -q "^\. $seq " "$CW_OUT/owner.out"; do
 		i=$((i + 1))
 		[ $i -lt 6000 ] || fail "owner command '$*' got no answer in 120s"
 		kill -0 "$OWNER_PID" 2>/dev/null || fail "owner exited during '$*'"
 		usleep 20000
 	done
-	awk -v p="$prev" -v n="$OWNER_SEQ" '
+	awk -v p="$prev" -v n="$seq" '
 		$1 == "." && $2 == p { on = 1; next }
 		$1 == "." && $2 == n { exit }
 		on || p == 0 { if ($1 != "portid") print }' "$CW_OUT/owner.out"
-	st=$(sed -n "s/^\. $OWNER_SEQ //p" "$CW_OUT/owner.out")
+	st=$(sed -n "s/^\. $seq //p" "$CW_OUT/owner.out")
 	[ "$st" = OK ]
 }
 

@@ -23,6 +23,7 @@ tools=${CW_TOOLS_DIR:-$top/build/tools}
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/cw-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+chmod 755 "$root"	# the guest's /: mktemp made it 0700
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root,var,cw/guest,cw/bin,lib/modules}
 ln -s ../run "$root/var/run"
 
@@ -43,7 +44,7 @@ copy_prog() {
 }
 
 for p in /usr/bin/ip /usr/sbin/nft /usr/bin/curl /usr/bin/dig \
-	 /usr/bin/openssl /usr/bin/socat; do
+	 /usr/bin/openssl /usr/bin/socat /usr/bin/setpriv /usr/bin/unshare; do
 	copy_prog "$p" || echo "mkinitramfs: $p missing, not in the guest" >&2
 done
 # curl and openssl want their config; an empty one is enough.

@@ -11,8 +11,8 @@
  *       prints "OK <ms>" or "<ERRNO> <ms>"; exit 0 on OK, 1 otherwise
  *   cwprobe udp ADDR PORT [-s BYTES] [-u UID]
  *       one datagram with sendto; same output
- *   cwprobe flood tcp|udp ADDR PORT -d MS [-i MS] [-s BYTES] [-u UID]
- *       repeat the above for MS milliseconds;
+ *   cwprobe flood tcp|udp ADDR PORT -d MS [-i MS] [-s BYTES] [-u UID] [-f STOP]
+ *       repeat the above every -i MS for -d MS, or until file STOP exists;
  *       prints "attempts A ok O fail F last <ERRNO>"
  *   cwprobe tcp-server ADDR PORT FILE
  *       accept forever; FILE holds "conns N bytes M", rewritten atomically
@@ -35,6 +35,7 @@
 
 static long timeout_ms = 3000, size, interval_ms = 10, duration_ms;
 static long uid = -1;
+static const char *stop_file;
 
 static long now_ms(void)
 {
@@ -96,13 +97,14 @@ static void parse_opts(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:s:u:d:i:")) != -1) {
+	while ((c = getopt(argc, argv, "t:s:u:d:i:f:")) != -1) {
 		switch (c) {
 		case 't': timeout_ms = atol(optarg); break;
 		case 's': size = atol(optarg); break;
 		case 'u': uid = atol(optarg); break;
 		case 'd': duration_ms = atol(optarg); break;
 		case 'i': interval_ms = atol(optarg); break;
+		case 'f': stop_file = optarg; break;
 		default: usage();
 		}
 	}
@@ -247,6 +249,8 @@ static int flood(int argc, char **argv)
 		timeout_ms = 1000;
 	end = now_ms() + duration_ms;
 	while (now_ms() < end) {
+		if (stop_file && !access(stop_file, F_OK))
+			break;
 		attempts++;
 		err = tcp ? tcp_once(&ss, len) : udp_once(&ss, len);
 		if (err) {

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# consentwall top level.
+#   make              the module (kmod/consentwall.ko), consentd, consentctl
+#   make check        everything tested: deps, unit tests, module build (W=1,
+#                     sparse), the QEMU guest suite; ends "N passed, N failed"
+#   make run          boot a QEMU handset with the module and consentd
+#   make module       the module only; KDIR, ARCH, CROSS_COMPILE as usual
+#   make unit         host unit tests only
+#   make guest        the QEMU guest suite only (T=substr for a subset)
+#   make fuzz         the parser fuzzers (tests/fuzz)
+#   make clean
+#
+# The module is built against the newest /usr/src/linux-headers-*-amd64
+# unless KDIR says otherwise: make module KDIR=/path/to/your/kernel/build
+
+KVER ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
+KDIR ?= /usr/src/linux-headers-$(KVER)
+B := $(CURDIR)/build
+KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) $(if $(ARCH),ARCH=$(ARCH)) \
+	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) $(if $(W),W=$(W))
+
+all: module userspace
+
+module:
+	$(MAKE) $(KBUILD_ARGS) modules
+
+# sparse over every file of the module (forces a full rebuild)
+sparse:
+	$(MAKE) $(KBUILD_ARGS) C=2 modules
+
+userspace:
+	@if [ -f userspace/Makefile ]; then \
+		$(MAKE) -C userspace B=$(B)/userspace; \
+	else echo "userspace/ not there yet"; fi
+
+tools:
+	$(MAKE) -C tests/tools O=$(B)/tools
+
+deps:
+	@tests/deps.sh
+
+check:
+	@tests/run-tap deps unit module guest
+
+unit:
+	@tests/run-tap unit
+
+guest: module tools userspace
+	@tests/run-tap guest
+
+# On a terminal: a shell on the QEMU handset. Without one: the demo.
+run: module tools userspace
+	@if [ -t 0 ] && [ -t 1 ]; then tests/qemu/run.sh run; \
+	else tests/qemu/run.sh demo; fi
+
+fuzz:
+	@if [ -d tests/fuzz ]; then $(MAKE) -C tests/fuzz run; \
+	else echo "tests/fuzz not there yet"; fi
+
+kdir:
+	@echo $(KDIR)
+
+clean:
+	-$(MAKE) $(KBUILD_ARGS) clean
+	rm -rf $(B)
+	-@for d in tests/unit/*/ tests/fuzz userspace; do \
+		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
+	-$(MAKE) -s -C tests/tools clean
+
+.PHONY: all module sparse userspace tools deps check unit guest run fuzz kdir clean

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Installs every Debian package consentwall needs to build and test: as
+# root it runs apt-get for whatever is missing; otherwise it prints the
+# exact command. Quiet and fast (dpkg-query only) when all is there.
+#
+#   tests/deps.sh           install what is missing (root) or say how
+#   tests/deps.sh --check   only report; exit 1 if something is missing
+set -euo pipefail
+
+pkgs=(
+	# toolchain, out-of-tree module build, sparse (make C=2)
+	build-essential make gcc pkg-config sparse
+	# kernel headers of the current Debian ABI; the guest kernel of the
+	# same version is fetched with apt-get download (tests/qemu)
+	linux-headers-amd64
+	# kernel source: checkpatch.pl, the debug kernel build
+	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils
+	# QEMU rig and initramfs
+	qemu-system-x86 busybox-static cpio gzip kmod util-linux
+	# programs copied into the guest: namespaces, nftables, real clients
+	iproute2 nftables socat dnsutils curl openssl
+	# libraries: libnl for consentd, libmnl for the test tools
+	libmnl-dev libnl-3-dev libnl-genl-3-dev
+	# fuzzing (make fuzz): libFuzzer comes with clang's runtime
+	clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	case $p in \#*) continue ;; esac
+	if [ "$p" = linux-headers-amd64 ]; then
+		# Any installed amd64 headers will do (the rig follows them).
+		ls -d /usr/src/linux-headers-*-amd64 >/dev/null 2>&1 && continue
+	fi
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $st in *" installed") ;; *) missing+=("$p") ;; esac
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "ok - build and test dependencies installed"
+	exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "${1:-}" = --check ]; then
+	echo "not ok - missing packages: ${missing[*]}"
+	echo "# as root: apt-get update && $cmd"
+	exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "not ok - missing packages: ${missing[*]}"
+	echo "# run as root: apt-get update && $cmd"
+	exit 1
+fi
+echo "# installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "ok - build and test dependencies installed (${#missing[@]} added)"

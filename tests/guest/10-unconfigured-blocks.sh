@@ -1,0 +1,38 @@
+# Fail closed: from load until the first commit, the handset's namespace
+# sends nothing but loopback; unconfigured=accept turns that off.
+. /cw/guest/lib.sh
+cw_require
+net_up
+srv_tcp web 198.51.100.11 80
+srv_udp dns 198.51.100.11 53
+srv_tcp web6 2001:db8:100::11 80
+SRV_NS= srv_tcp lo4 127.0.0.1 7000
+SRV_NS= srv_tcp lo6 ::1 7000
+
+assert_eq "status policed" 1 "$(status_get policed)"
+assert_eq "status configured" 0 "$(status_get configured)"
+expect_blocked tcp 198.51.100.11 80
+expect_blocked udp 198.51.100.11 53
+expect_blocked tcp 2001:db8:100::11 80
+assert_eq "bytes that reached the tcp server" 0 "$(srv_bytes web)"
+assert_eq "connections that reached the tcp server" 0 "$(srv_conns web)"
+assert_eq "datagrams that reached the udp server" 0 "$(srv_packets dns)"
+assert_eq "bytes that reached the v6 server" 0 "$(srv_bytes web6)"
+assert_gt "unconfigured_blocked counter" 0 "$(status_get counter unconfigured_blocked)"
+
+# Loopback is never policed.
+expect_allowed tcp 127.0.0.1 7000
+expect_allowed tcp ::1 7000
+assert_eq "loopback v4 bytes" 100 "$(srv_bytes lo4)"
+assert_eq "loopback v6 bytes" 100 "$(srv_bytes lo6)"
+
+# unconfigured=accept: the same traffic flows before any commit.
+cw_reload unconfigured=accept
+expect_allowed tcp 198.51.100.11 80
+expect_allowed udp 198.51.100.11 53
+expect_allowed tcp 2001:db8:100::11 80
+sleep 0.2
+assert_eq "tcp bytes with unconfigured=accept" 100 "$(srv_bytes web)"
+assert_eq "udp bytes with unconfigured=accept" 100 "$(srv_bytes dns)"
+assert_eq "v6 bytes with unconfigured=accept" 100 "$(srv_bytes web6)"
+assert_eq "status configured" 0 "$(status_get configured)"
