@@ -3,9 +3,11 @@
  * The resumable TLS parser on arbitrary streams, fed three ways that must
  * agree: in one piece, in random chunks (as TCP segments arrive), and the
  * way the hook does it (stepping over skippable bytes with cw_tls_skip(),
- * copying the rest through a small scratch buffer).
+ * copying the rest through a small scratch buffer). And against the naive
+ * reference extractor: the same name, or no name, in both.
  */
 #include "fuzz_common.h"
+#include "../unit/parsers/ref_sni.h"
 
 static enum cw_parse_result chunked(const u8 *p, u32 n, u32 *seed,
 				    char *name, u32 *len)
@@ -89,6 +91,17 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	FUZZ_CHECK(c == r);
 	if (r == CW_PARSE_NAME)
 		FUZZ_CHECK(clen == len && !strcmp(cname, name));
+
+	{
+		char rname[CW_NAME_MAX + 1];
+		size_t rlen = ref_sni(p, size, rname);
+
+		if (rlen)
+			FUZZ_CHECK(r == CW_PARSE_NAME && rlen == len &&
+				   !strcmp(rname, name));
+		else
+			FUZZ_CHECK(r != CW_PARSE_NAME);
+	}
 
 	h = hooked(p, size, &seed, hname, &hlen);
 	FUZZ_CHECK(h == r);

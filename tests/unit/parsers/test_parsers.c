@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "ref_sni.h"
 #include "../../tap.h"
 
 #ifndef CAPDIR
@@ -295,6 +296,71 @@ static void tls_bytewise(const u8 *p, u32 n, enum cw_parse_result want,
 	       name ? name : "");
 }
 
+/*
+ * Randomized differential test against the naive reference (ref_sni.h):
+ * mutated ClientHellos (bytes flipped, lengths nudged, records cut, cut
+ * short) must give the same name, or no name, in both.
+ */
+static u32 rnd_state = 2463534242u;
+
+static u32 rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+static void tls_differential(const u8 *p, u32 n, u32 rounds,
+			     const char *what)
+{
+	static u8 m[CW_TLS_BUDGET + 100];
+	u32 i, k, bad = 0, names = 0, len;
+
+	if (n > sizeof(m))
+		return;
+	for (i = 0; i < rounds; i++) {
+		char a[CW_NAME_MAX + 1], b[CW_NAME_MAX + 1];
+		enum cw_parse_result r;
+		u32 mn = n, flips = 1 + rnd() % 4;
+		size_t rl;
+
+		memcpy(m, p, n);
+		for (k = 0; k < flips; k++) {
+			u32 at = rnd() % n;
+
+			switch (rnd() % 4) {
+			case 0:
+				m[at] = rnd();
+				break;
+			case 1:
+				m[at]++;
+				break;
+			case 2:
+				m[at]--;
+				break;
+			default:
+				m[at] ^= 1u << (rnd() % 8);
+			}
+		}
+		if (rnd() % 4 == 0)
+			mn = rnd() % (n + 1);
+		rl = ref_sni(m, mn, b);
+		r = cw_parse_tls(m, mn, a, &len);
+		if (rl)
+			names++;
+		if ((rl && (r != CW_PARSE_NAME || strcmp(a, b))) ||
+		    (!rl && r == CW_PARSE_NAME)) {
+			if (!bad++)
+				tap_diag("round %u: parser %s '%s', reference '%s'",
+					 i, rs(r), r == CW_PARSE_NAME ? a : "",
+					 rl ? b : "");
+		}
+	}
+	tap_ok(!bad, "%s: %u mutated ClientHellos agree with the naive reference (%u with a name)",
+	       what, rounds, names);
+}
+
 /* Writes a minimal ClientHello with the given raw SNI bytes. */
 static u32 tiny_ch(u8 *out, const char *sni, u32 snilen)
 {
@@ -373,6 +439,7 @@ static void test_tls(void)
 				   caps[i].file);
 		tls_split_all(b.p, b.n, k, want, caps[i].name, caps[i].file);
 		tls_bytewise(b.p, b.n, want, caps[i].name, caps[i].file);
+		tls_differential(b.p, b.n, 20000, caps[i].file);
 		/* The other parsers must not claim it. */
 		check(cw_parse_http, b.p, b.n, CW_PARSE_NOT_PROTO, NULL,
 		      "TLS bytes given to the HTTP parser");
@@ -414,8 +481,11 @@ static void test_tls(void)
 		       copied, n);
 	}
 
+	tls_differential(big, n, 5000, "large ClientHello");
+
 	/* The same message fragmented into many small TLS records. */
 	n = build_ch(&ff, 1400, 1, 1, 100, big, sizeof(big));
+	tls_differential(big, n, 5000, "100-byte records");
 	check(tls_oneshot, big, n, CW_PARSE_NAME, "example.xiaomi.net",
 	      "ClientHello fragmented into 100-byte records");
 	k = check_prefixes(tls_oneshot, big, n, CW_PARSE_NAME,
