@@ -19,6 +19,15 @@ module_param_named(pin, cw_pin, bool, 0444);
 MODULE_PARM_DESC(pin,
 		 "Take a reference on the module at load so that it can never be unloaded (ROM builds)");
 
+#if IS_ENABLED(CONFIG_CONSENTWALL_DEBUG)
+static bool cw_bench_at_load;
+module_param_named(bench, cw_bench_at_load, bool, 0444);
+MODULE_PARM_DESC(bench,
+		 "Debug builds: run the lookup microbenchmark at load (about a minute, ~200 MB)");
+#else
+#define cw_bench_at_load false
+#endif
+
 static int __init cw_mod_init(void)
 {
 	int ret;
@@ -28,6 +37,12 @@ static int __init cw_mod_init(void)
 		if (ret) {
 			pr_err("self-test failed (%d): refusing to load\n", ret);
 			return ret;
+		}
+		/* A benchmark that cannot run is no reason to refuse loading. */
+		if (cw_bench_at_load) {
+			ret = cw_bench();
+			if (ret)
+				pr_warn("benchmark failed (%d)\n", ret);
 		}
 	}
 
