@@ -31,7 +31,7 @@ sparse:
 
 userspace:
 	@if [ -f userspace/Makefile ]; then \
-		$(MAKE) -C userspace B=$(B)/userspace; \
+		$(MAKE) -C userspace; \
 	else echo "userspace/ not there yet"; fi
 
 tools:

@@ -53,7 +53,7 @@ mkdir -p "$root/usr/lib/ssl" "$root/etc/ssl"
 
 # iproute2 reads a few tables from /etc/iproute2 only when present.
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\nuser:x:1000:1000:user:/tmp:/bin/sh\n' >"$root/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\nuser:x:1000:\n' >"$root/etc/group"
+printf 'root:x:0:\nnogroup:x:65534:\nuser:x:1000:\nconsentwall:x:900:\n' >"$root/etc/group"
 printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 
@@ -65,13 +65,24 @@ if [ -d "$tools" ]; then
 fi
 
 # Userspace (consentd, consentctl, default rules) once it exists.
-for p in "$top"/userspace/consentd "$top"/userspace/consentctl \
-	 "$top"/build/userspace/consentd "$top"/build/userspace/consentctl; do
-	[ -f "$p" ] && [ -x "$p" ] && copy_prog "$p" "/usr/sbin/$(basename "$p")" || true
+for prog in consentd consentctl; do
+	for p in "$top/userspace/build/$prog"; do
+		if [ -f "$p" ] && [ -x "$p" ]; then
+			copy_prog "$p" "/usr/sbin/$prog"
+			break
+		fi
+	done
 done
 if [ -d "$top/userspace/rules" ]; then
 	mkdir -p "$root/etc/consentwall/rules.d"
 	cp -r "$top"/userspace/rules/. "$root/etc/consentwall/rules.d/"
+fi
+if [ -f "$top/userspace/conf/consentd.conf" ]; then
+	cp "$top/userspace/conf/consentd.conf" "$root/etc/consentwall/"
+fi
+if [ -f "$top/userspace/conf/demo-packages.list" ]; then
+	mkdir -p "$root/data/system"
+	cp "$top/userspace/conf/demo-packages.list" "$root/data/system/packages.list"
 fi
 
 # The module under test. Its absence is not an error here: the scenarios
