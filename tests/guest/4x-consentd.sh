@@ -30,11 +30,15 @@ cd_start() {
 		usleep 20000
 	done
 	log "consentd $CD_PID connected"
+	# Whatever happens next, this consentd ends with the scenario.
+	trap '_rc=$?; cd_stop; [ $_rc = 0 ] || echo "FAIL: $CW_SCENARIO stopped with status $_rc"' EXIT
 }
 
 cd_stop() {
+	[ -n "${CD_PID:-}" ] || return 0
 	kill -TERM "$CD_PID" 2>/dev/null || true
 	wait "$CD_PID" 2>/dev/null || true
+	CD_PID=
 }
 
 ctl() { consentctl --socket "$CD/sock" "$@"; }

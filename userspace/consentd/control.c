@@ -436,9 +436,14 @@ static bool need_change(struct daemon *d, struct client *c)
 {
 	if (c->may_change)
 		return true;
-	proto_err(&c->out, PE_PERM,
-		  "permission denied: changing consent needs root or membership of group '%s' (you are uid %u)",
-		  d->cfg.control_group, (unsigned int)c->uid);
+	if (d->cfg.has_gid)
+		proto_err(&c->out, PE_PERM,
+			  "permission denied: changing consent needs root or membership of group '%s' (you are uid %u)",
+			  d->cfg.control_group, (unsigned int)c->uid);
+	else
+		proto_err(&c->out, PE_PERM,
+			  "permission denied: changing consent needs root (you are uid %u)",
+			  (unsigned int)c->uid);
 	return false;
 }
 

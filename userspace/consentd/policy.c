@@ -211,6 +211,17 @@ int daemon_sync(struct daemon *d)
 			goto out;
 	}
 	ret = kernel_claim(d->k, err, sizeof(err));
+	if (ret == -EBUSY) {
+		struct kstatus ks;
+		char e2[128];
+		size_t l = strlen(err);
+
+		/* Name the culprit: another consentd, or a test tool. */
+		if (!kernel_status(d->k, &ks, e2, sizeof(e2)))
+			snprintf(err + l, sizeof(err) - l,
+				 "; owner is netlink port %u, consentd is %u",
+				 ks.owner, kernel_portid(d->k));
+	}
 	if (!ret)
 		ret = kernel_commit(d->k, &d->rules, &d->generation, err,
 				    sizeof(err));
