@@ -9,7 +9,7 @@
 trap - EXIT
 mode=${1:-demo}
 
-step() { printf '\n\033[1m>>> %s\033[0m\n' "$*"; }
+step() { printf '\n>>> %s\n' "$*"; }
 say() { printf '    %s\n' "$*"; }
 
 insmod "$CW_KO" 2>/dev/null || cw_loaded || { echo "consentwall.ko did not load"; exit 1; }
@@ -73,6 +73,14 @@ out=$(curl -sS -m 5 http://cn.app.chat.xiaomi.net/ 2>&1) && rc=0 || rc=$?
 say "curl: $out"
 [ $rc != 0 ] || { echo "DEMO FAILED: the request went through without consent"; exit 1; }
 say "=> blocked at once, nothing left the handset"
+if [ $CTL = consentctl ]; then
+	step "What the user can read: consentctl log -n 1"
+	i=0
+	until consentctl log -n 1 | grep -q 111.13.141.211 || [ $i -gt 50 ]; do
+		usleep 20000; i=$((i + 1))
+	done
+	consentctl log -n 1 | sed 's/^/    /'
+fi
 step "Other traffic is not affected"
 out=$(curl -sS -m 5 http://www.example.org/ 2>&1) || { echo "DEMO FAILED: $out"; exit 1; }
 say "curl www.example.org: $out"

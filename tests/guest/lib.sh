@@ -23,9 +23,9 @@ ip() { /usr/bin/ip "$@"; }
 setpriv() { /usr/bin/setpriv "$@"; }
 unshare() { /usr/bin/unshare "$@"; }
 
-# A scenario that stops on a failed command (set -e) says so; the trace
-# (sh -x) above this line in its log shows which command it was.
-trap '_rc=$?; [ $_rc = 0 ] || echo "FAIL: $CW_SCENARIO stopped with status $_rc (see the trace above)"' EXIT
+# A scenario that stops on a failed command (set -e) says so; rerun with
+# CW_TRACE=1 (make guest T=NN CW_TRACE=1) to see which command it was.
+trap '_rc=$?; [ $_rc = 0 ] || echo "FAIL: $CW_SCENARIO stopped with status $_rc after: $(grep "^PASS" "$CW_OUT/../$CW_SCENARIO.log" 2>/dev/null | tail -n1) (CW_TRACE=1 shows the failing command)"' EXIT
 CW_OUT=${CW_OUT:-/tmp/out/manual}
 mkdir -p "$CW_OUT"
 

@@ -27,11 +27,19 @@ chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 # The signed package holds the real image on Debian 12; the -unsigned one
 # is the same kernel. Try both so a mirror lacking one still works.
-(
-	cd "$tmp"
-	apt-get download "linux-image-$KVER" >&2 ||
-		apt-get download "linux-image-$KVER-unsigned" >&2
-) || { echo "fetch-kernel: apt-get download linux-image-$KVER failed (apt-get update?)" >&2; exit 1; }
+download() {
+	(
+		cd "$tmp"
+		apt-get download "linux-image-$KVER" >&2 ||
+			apt-get download "linux-image-$KVER-unsigned" >&2
+	)
+}
+# A machine whose package lists were never fetched knows no such package:
+# fetch them once (as root) and try again.
+if ! download; then
+	[ "$(id -u)" = 0 ] && apt-get update -qq >&2 && download ||
+		{ echo "fetch-kernel: apt-get download linux-image-$KVER failed (run apt-get update as root)" >&2; exit 1; }
+fi
 mkdir -p "$tmp/root"
 dpkg-deb -x "$tmp"/linux-image-*.deb "$tmp/root"
 [ -f "$tmp/root/boot/vmlinuz-$KVER" ] || { echo "fetch-kernel: no vmlinuz-$KVER in package" >&2; exit 1; }

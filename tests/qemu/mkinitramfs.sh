@@ -9,8 +9,10 @@
 #
 # usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz
 # env:   CW_MODULE (default kmod/consentwall.ko), CW_MODE (check|run|demo),
-#        CW_ONLY (comma-separated substrings of scenario names to run),
-#        CW_TOOLS_DIR (built test tools), CW_SCENARIO_TIMEOUT (seconds)
+#        CW_ONLY (comma-separated: a number matches the start of a scenario
+#        name, anything else a substring),
+#        CW_TOOLS_DIR (built test tools), CW_SCENARIO_TIMEOUT (seconds),
+#        CW_TRACE=1 (run scenarios under sh -x, the trace shown on failure)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -105,6 +107,7 @@ cat >"$root/cw/config" <<CFG
 CW_MODE=${CW_MODE:-check}
 CW_ONLY=${CW_ONLY:-}
 CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-120}
+CW_TRACE=${CW_TRACE:-}
 CW_KVER=$kver
 CFG
 

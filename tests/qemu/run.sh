@@ -5,8 +5,9 @@
 # the success token carrying this run's random nonce.
 #
 # usage: tests/qemu/run.sh [check|run|demo]
-# env:   T / CW_ONLY   run only scenarios whose name contains one of these
-#                      comma-separated substrings (e.g. T=12-tcp)
+# env:   T / CW_ONLY   run a subset, comma-separated: a number matches the
+#                      start of a scenario's name (T=2 is 2x-*, T=12 is
+#                      12-*), anything else a substring (T=udp,owner)
 #        CW_MODULE     module to test (default kmod/consentwall.ko)
 #        CW_KERNEL     kernel image to boot instead of the Debian one; its
 #        CW_KERNEL_DIR modules tree (lib/modules/VER) comes from CW_KERNEL_DIR
