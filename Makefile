@@ -6,6 +6,7 @@
 #                     sparse), the QEMU guest suite; ends "N passed, N failed"
 #   make run          boot a QEMU handset with the module and consentd
 #   make module       the module only; KDIR, ARCH, CROSS_COMPILE as usual
+#   make module-debug the module with its self-test, into build/kmod-debug
 #   make unit         host unit tests only
 #   make guest        the QEMU guest suite only (T=substr for a subset)
 #   make fuzz         the parser fuzzers (tests/fuzz)
@@ -24,6 +25,18 @@ all: module userspace
 
 module:
 	$(MAKE) $(KBUILD_ARGS) modules
+
+# The module with CONFIG_CONSENTWALL_DEBUG (self-test at load), built from a
+# copy of the sources so that it never mixes objects with the normal build.
+module-debug:
+	rm -rf $(B)/kmod-debug
+	mkdir -p $(B)/kmod-debug/kmod/uapi
+	cp Kbuild $(B)/kmod-debug/
+	cp kmod/*.c kmod/*.h kmod/Makefile kmod/Kconfig $(B)/kmod-debug/kmod/
+	cp kmod/uapi/*.h $(B)/kmod-debug/kmod/uapi/
+	$(MAKE) -C $(KDIR) M=$(B)/kmod-debug $(if $(ARCH),ARCH=$(ARCH)) \
+		$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
+		CONFIG_CONSENTWALL_DEBUG=y modules
 
 # sparse over every file of the module (forces a full rebuild)
 sparse:
@@ -46,7 +59,7 @@ check:
 unit:
 	@tests/run-tap unit
 
-guest: module tools userspace
+guest: module module-debug tools userspace
 	@tests/run-tap guest
 
 # On a terminal: a shell on the QEMU handset. Without one: the demo.
@@ -68,4 +81,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module sparse userspace tools deps check unit guest run fuzz kdir clean
+.PHONY: all module module-debug sparse userspace tools deps check unit guest run fuzz kdir clean

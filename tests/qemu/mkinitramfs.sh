@@ -95,6 +95,10 @@ else
 	echo "mkinitramfs: $module missing: scenarios will fail" >&2
 fi
 
+# The debug build (CONFIG_CONSENTWALL_DEBUG: self-test at load), if built.
+debug_module=${CW_MODULE_DEBUG:-$top/build/kmod-debug/kmod/consentwall.ko}
+[ -f "$debug_module" ] && cp "$debug_module" "$root/cw/consentwall-debug.ko"
+
 # Guest scenarios and their library.
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
