@@ -13,6 +13,7 @@
 #include <net/netns/generic.h>
 
 #include "events.h"
+#include "flows.h"
 #include "ruleset.h"
 
 /* Per-cpu counters of one purpose, summed on read. */
@@ -66,6 +67,7 @@ struct cw_net {
 	u64 commits;			/* under lock */
 	struct cw_net_pcpu __percpu *stats;
 	struct cw_events events;
+	struct cw_flows *flows;		/* hooks.c: flows in mid-ClientHello */
 };
 
 extern unsigned int cw_net_id;
