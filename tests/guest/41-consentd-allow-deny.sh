@@ -60,6 +60,20 @@ assert_match "log --json" '^\{"events":\[\{"time":[0-9]+,"purposes":\["' "$out"
 grep -q 'addr=198.51.100.10' "$CD/events.log" || fail "event not in the log file"
 pass "event appended to the log file"
 
+# consentctl log --follow streams new blocked attempts as they happen.
+ctl log -n 0 --follow >"$CW_OUT/follow" 2>&1 &
+fpid=$!
+usleep 200000
+expect_blocked udp 198.51.100.20 5222
+i=0
+until grep -q 'blocked push .*udp 198.51.100.20:5222' "$CW_OUT/follow"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "log --follow saw nothing: $(cat "$CW_OUT/follow")"
+	usleep 20000
+done
+pass "log --follow streamed the event"
+kill "$fpid"
+
 out=$(ctl --json status)
 assert_match "status --json" '"kernel":\{"policed":1,"configured":1' "$out"
 ctl stats >"$CW_OUT/stats" || fail "stats: $(cat "$CW_OUT/stats")"
