@@ -1,0 +1,87 @@
+# Helpers of the name scenarios (5x-*.sh), sourced after lib.sh: a ruleset
+# of domains, a DNS server in inet, TLS and HTTP clients that report their
+# exit status and how long they took.
+#
+# push:      domain=xiaomi.net (the name and every subdomain)
+# analytics: domain=tracking.example.com
+# Nothing else matches: notxiaomi.net, example.org, the addresses used.
+DNS_ADDR=198.51.100.53
+# An address no rule lists: only the name can get a flow blocked there.
+UNLISTED=198.51.100.11
+
+rules_names() {
+	owner_ok claim >/dev/null
+	owner_ok begin >/dev/null
+	owner_ok add push desc=Push domain=xiaomi.net >/dev/null
+	owner_ok add analytics desc=Analytics domain=tracking.example.com >/dev/null
+	owner_ok commit
+}
+
+# dns_start: cwdns in inet, and the handset's resolver pointed at it.
+dns_start() {
+	local i=0
+	rm -f "$CW_OUT/dns.log"
+	inet cwdns "$DNS_ADDR" 53 "$CW_OUT/dns.log" "$UNLISTED" \
+		>"$CW_OUT/dns.err" 2>&1 &
+	while [ ! -f "$CW_OUT/dns.log" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "cwdns did not start: $(cat "$CW_OUT/dns.err")"
+		usleep 20000
+	done
+	printf 'nameserver %s\noptions timeout:2 attempts:1\n' "$DNS_ADDR" \
+		>/etc/resolv.conf
+}
+
+# dns_asked NAME: how many queries for NAME reached the server
+dns_asked() { grep -c " $1\$" "$CW_OUT/dns.log" || true; }
+
+# timed CMD...: runs CMD (output to $CW_OUT/timed.out), prints
+# "<exit status> <ms>"
+timed() {
+	local t0 rc=0
+	t0=$(now_ms)
+	"$@" >"$CW_OUT/timed.out" 2>&1 || rc=$?
+	echo "$rc $(($(now_ms) - t0))"
+}
+
+# https NAME PORT [ADDR]: curl to ADDR (default UNLISTED) with NAME as SNI.
+# The servers are byte counters, not TLS: a ClientHello that gets through
+# waits for an answer until --max-time (exit 28).
+https() {
+	timed curl -sk --max-time 2 --resolve "$1:$2:${3:-$UNLISTED}" \
+		"https://$1:$2/"
+}
+
+# http NAME: a plain request to UNLISTED port 80 with Host: NAME
+http() {
+	timed curl -s --max-time 2 -H "Host: $1" "http://$UNLISTED:80/"
+}
+
+# expect_flow_blocked WHAT "<rc> <ms>" SERVER BYTES_BEFORE: the client
+# failed fast and the server got no byte.
+expect_flow_blocked() {
+	set -- "$1" $2 "$3" "$4"
+	[ "$2" != 0 ] && [ "$2" != 28 ] ||
+		fail "$1: client exit $2, expected a fast failure ($(tr '\n' ' ' <"$CW_OUT/timed.out"))"
+	assert_lt "$1: client failed in ms" 1500 "$3"
+	assert_eq "$1: bytes at $4" "$5" "$(srv_bytes "$4")"
+}
+
+# expect_flow_allowed WHAT "<rc> <ms>" SERVER BYTES_BEFORE: the request
+# reached the server (which never answers: the client times out).
+expect_flow_allowed() {
+	set -- "$1" $2 "$3" "$4"
+	assert_eq "$1: client ran into its timeout" 28 "$2"
+	assert_gt "$1: bytes at $4" "$5" "$(srv_bytes "$4")"
+}
+
+# wait_event PATTERN: an owner event matching PATTERN arrives within 2 s
+wait_event() {
+	local i=0
+	while ! owner_events | grep -qE -- "$1"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "no event matching /$1/: $(owner_events | tr '\n' '|')"
+		usleep 20000
+	done
+	pass "event /$1/"
+}
