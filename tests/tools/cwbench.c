@@ -12,8 +12,9 @@
  *       attempt. Prints:
  *         pps N attempts N sent N failed N errno NAME
  *   cwbench time CMD [ARG...]
- *       Run CMD, print "ms N rc N" (wall time; rc is 128+signal for a
- *       killed child). Commit times of consentd and nft are measured so.
+ *       Run CMD with its stdout sent to stderr, print "ms N rc N" (wall
+ *       time; rc is 128+signal for a killed child) and exit 0. Commit times of consentd and nft are
+ *       measured so.
  *   cwbench rss PID
  *       Print the resident memory of PID in kB ("rss_kb N").
  */
@@ -132,6 +133,8 @@ static int cmd_time(char **argv)
 		return 1;
 	}
 	if (!pid) {
+		/* Our stdout is the one result line: the child's goes to stderr. */
+		dup2(2, 1);
 		execvp(argv[0], argv);
 		perror(argv[0]);
 		_exit(127);
@@ -142,7 +145,8 @@ static int cmd_time(char **argv)
 	}
 	rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	printf("ms %.1f rc %d\n", (now_ns() - t0) / 1e6, rc);
-	return rc;
+	/* The child's status is in the output: "set -- $(cwbench time ...)" */
+	return 0;
 }
 
 static int cmd_rss(const char *pid)

@@ -1,0 +1,271 @@
+# The benchmark of issue 7, run inside the QEMU guest by bench/run.sh (never
+# by the normal suite: it lives outside tests/guest and is copied in with
+# CW_EXTRA_SCENARIOS). Prints "BENCH ..." lines on the console; the host
+# turns them into the table and the plot.
+#
+# Three network namespaces with the same topology (a dummy device that
+# swallows every datagram for 198.51.100.0/24 and 2001:db8:100::/48):
+#   base  never claimed: the module's hook returns at its first test
+#   cw    claimed by a consentd that holds the ruleset under test
+#   nft   an nftables output chain with the same prefixes in interval sets
+# so every repetition measures the three side by side, interleaved, without
+# reloading anything. "No module at all" is measured against "base" in a
+# separate interleaved phase (rmmod/insmod between repetitions).
+#
+# Traffic classes (UDP, sendmmsg, 16-byte datagrams):
+#   miss4 198.51.100.11   matches nothing (IPv4)
+#   miss6 2001:db8:100::11 matches nothing (IPv6)
+#   ok4   198.51.100.20   matches "consented", which is allowed
+#   blk4  198.51.100.30   matches "big", which is denied (blocked)
+. /cw/guest/lib.sh
+
+REPS=${BENCH_REPS:-5}
+MS=${BENCH_MS:-400}
+LEVELS=$(echo "${BENCH_LEVELS:-0,1000,10000,100000,100000d}" | tr , ' ')
+W=$CW_OUT/bench
+mkdir -p "$W"
+
+out() { echo "BENCH $*" >/dev/console; echo "BENCH $*"; }
+
+ns_up() {
+	ip netns add "$1"
+	ip -n "$1" link set lo up
+	ip -n "$1" link add d0 type dummy
+	ip -n "$1" link set d0 up
+	ip -n "$1" addr add 10.9.0.1/24 dev d0
+	ip -n "$1" -6 addr add fd00:9::1/64 dev d0 nodad
+	ip -n "$1" route add 198.51.100.0/24 dev d0
+	ip -n "$1" -6 route add 2001:db8:100::/48 dev d0
+}
+
+dst_of() {
+	case $1 in
+	miss4) echo 198.51.100.11 ;;
+	miss6) echo 2001:db8:100::11 ;;
+	ok4) echo 198.51.100.20 ;;
+	blk4) echo 198.51.100.30 ;;
+	esac
+}
+
+# run NS CONFIG CLASS REP: one measurement
+run() {
+	local r
+	r=$(ip netns exec "$1" cwbench udp "$(dst_of "$3")" 9 "$MS") ||
+		fail "cwbench in $1: $r"
+	set -- "$@" $r
+	out "pps $2 $3 $4 $6 errno=${14}"
+}
+
+# kB of Slab+VmallocUsed, and of MemFree
+meminfo() {
+	awk '/^Slab:/ { s = $2 } /^VmallocUsed:/ { v = $2 }
+	     /^MemFree:/ { f = $2 } END { print s + v, f }' /proc/meminfo
+}
+
+settle() { sleep 1; sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; }
+
+modprobe dummy
+# nf_tables needs libcrc32c, which needs a crc32c implementation that the
+# rig does not copy in (yet): bench/run.sh brings crc32c_generic along.
+if [ -f /cw/guest/crc32c_generic.ko ] && ! grep -q '^crc32c_generic ' /proc/modules; then
+	insmod /cw/guest/crc32c_generic.ko
+fi
+modprobe nf_tables || fail "modprobe nf_tables"
+echo "$(cat /proc/loadavg)" >"$W/load0"
+out "guest cpus=$(grep -c ^processor /proc/cpuinfo) mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) kernel=$(uname -r)"
+ns_up base
+ns_up cw
+ns_up nft
+
+# ---- phase 0: no module against module loaded (namespace not policed) ----
+i=0
+while [ $i -lt "$REPS" ]; do
+	i=$((i + 1))
+	rmmod consentwall
+	run base nomod miss4 $i
+	insmod "$CW_KO" || fail "insmod"
+	run base unpoliced miss4 $i
+done
+cw_require
+
+# ---- the rulesets ----------------------------------------------------------
+# N distinct IPv4 /24 (an odd multiplier is a bijection modulo 2^24) outside
+# 0/8, 10/8, 127/8, the documentation ranges and multicast; N distinct
+# IPv6 /48 under 2a00::/16. Same sets for consentwall and nftables.
+gen_v4() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 0; c < n; i++) {
+			x = (i * 2654435761 + 12345) % 16777216
+			a = int(x / 65536); b = int(x / 256) % 256; d = x % 256
+			if (a == 0 || a == 10 || a == 127 || a == 192 || a == 198 ||
+			    a == 203 || a >= 224)
+				continue
+			printf "%d.%d.%d.0/24\n", a, b, d; c++
+		}
+	}'
+}
+gen_v6() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			y = (i * 2654435761 + 7) % 4294967296
+			printf "2a00:%x:%x::/48\n", int(y / 65536), y % 65536
+		}
+	}'
+}
+
+# rules_cw LEVEL: consentd's rules for a level ("100000d": + 10k domains)
+rules_cw() {
+	local n=${1%d}
+	if [ "$n" = 0 ]; then
+		: >"$CD/rules.d/10-bench.rules"
+		return
+	fi
+	{
+		echo "[consented]"
+		echo "ip = 198.51.100.20"
+		echo "[big]"
+		echo "ip = 198.51.100.30"
+		gen_v4 "$n" | sed 's/^/ip = /'
+		gen_v6 "$n" | sed 's/^/ip = /'
+		case $1 in *d)
+			awk 'BEGIN { for (i = 0; i < 10000; i++)
+				printf "domain = d%d.bench.example\n", i }' ;;
+		esac
+	} >"$CD/rules.d/10-bench.rules"
+}
+
+rules_nft() {
+	local n=${1%d}
+	{
+		echo "table inet bench {"
+		if [ "$n" != 0 ]; then
+			echo " set allow4 { type ipv4_addr; flags interval; elements = { 198.51.100.20 } }"
+			echo " set deny4 { type ipv4_addr; flags interval; elements = { 198.51.100.30,"
+			gen_v4 "$n" | sed '$!s/$/,/'
+			echo " } }"
+			echo " set deny6 { type ipv6_addr; flags interval; elements = {"
+			gen_v6 "$n" | sed '$!s/$/,/'
+			echo " } }"
+		fi
+		echo " chain out { type filter hook output priority 0; policy accept;"
+		if [ "$n" != 0 ]; then
+			echo "  ip daddr @allow4 accept"
+			echo "  ip daddr @deny4 drop"
+			echo "  ip6 daddr @deny6 drop"
+		fi
+		echo " }"
+		echo "}"
+	} >"$W/nft.rules"
+}
+
+# consentd in the cw namespace, with its own config, state and socket
+CD=$W/cd
+mkdir -p "$CD/rules.d" "$CD/state"
+: >"$CD/packages.list"
+printf 'packages_list = %s\ncontrol_group =\nevent_log = %s/events.log\n' \
+	"$CD/packages.list" "$CD" >"$CD/consentd.conf"
+ctl() { ip netns exec cw consentctl --socket "$CD/sock" "$@"; }
+
+# cd_up NS RULESDIR SOCK LOG: start a consentd, wait until it committed;
+# sets CD_PID
+cd_up() {
+	local i=0
+	# /usr/bin/ip, not the ip() function: a function in the background
+	# is a subshell, and $! would be the shell's PID, not consentd's.
+	/usr/bin/ip netns exec "$1" consentd --foreground --config "$CD/consentd.conf" \
+		--rules-dir "$2" --state-dir "$CD/state.$1" \
+		--socket "$3" >>"$4" 2>&1 &
+	CD_PID=$!
+	until ip netns exec "$1" consentctl --socket "$3" status 2>/dev/null |
+	      grep -q '^kernel: *connected'; do
+		i=$((i + 1))
+		[ $i -lt 1500 ] || fail "consentd did not connect: $(tail -n 5 "$4")"
+		kill -0 "$CD_PID" 2>/dev/null || fail "consentd exited: $(tail -n 5 "$4")"
+		usleep 20000
+	done
+}
+mkdir -p "$CD/state.cw" "$CD/state.defns"
+
+# ---- consentd with the default rules: its resident memory ------------------
+if [ -d /etc/consentwall/rules.d ]; then
+	ip netns add defns
+	cd_up defns /etc/consentwall/rules.d "$W/def.sock" "$W/def.log"
+	set -- $(cwbench rss "$CD_PID")
+	out "rss default $2 exe=$(basename "$(readlink /proc/$CD_PID/exe)") entries=$(ip netns exec defns cwnl status | awk '$1 == "nr_entries" { print $2 }')"
+	kill -TERM "$CD_PID"; wait "$CD_PID" 2>/dev/null || true
+	ip netns delete defns
+fi
+
+rules_cw 0
+cd_up cw "$CD/rules.d" "$CD/sock" "$CD/consentd.log"
+CW_CD_PID=$CD_PID
+trap '_rc=$?; kill -TERM $CW_CD_PID 2>/dev/null; [ $_rc = 0 ] || echo "FAIL: bench stopped with status $_rc"' EXIT
+
+for lv in $LEVELS; do
+	n=${lv%d}
+	# consentwall: from the empty ruleset to this level, timed, with the
+	# memory it took (own accounting, slab+vmalloc, MemFree minus the
+	# growth of consentd's RSS)
+	rules_cw 0
+	ctl reload >/dev/null || fail "reload to empty"
+	rules_cw "$lv"
+	settle
+	set -- $(meminfo); k0=$1 f0=$2
+	set -- $(cwbench rss "$CW_CD_PID"); r0=$2
+	set -- $(cwbench time ip netns exec cw consentctl --socket "$CD/sock" reload)
+	[ "$4" = 0 ] || fail "consentd reload at level $lv: rc $4 $(tail -n 3 "$CD/consentd.log")"
+	out "commit cw $lv $2"
+	[ "$n" = 0 ] || ctl allow consented >/dev/null 2>&1 || true
+	settle
+	set -- $(meminfo); k1=$1 f1=$2
+	set -- $(cwbench rss "$CW_CD_PID"); r1=$2
+	st=$(ip netns exec cw cwnl status)
+	own=$(echo "$st" | awk '$1 == "memory" { print $2 }')
+	ent=$(echo "$st" | awk '$1 == "nr_entries" { print $2 }')
+	out "mem cw $lv entries=$ent own_bytes=$own slabvm_kb=$((k1 - k0)) free_kb=$((f0 - f1)) rss_kb=$((r1 - r0))"
+	out "rss $lv $r1"
+
+	# nftables: the same prefixes, loaded from scratch, timed
+	rules_nft "$lv"
+	ip netns exec nft nft delete table inet bench 2>/dev/null || true
+	settle
+	set -- $(meminfo); k0=$1 f0=$2
+	set -- $(cwbench time ip netns exec nft nft -f "$W/nft.rules")
+	[ "$4" = 0 ] || fail "nft -f at level $lv: rc $4"
+	out "commit nft $lv $2"
+	settle
+	set -- $(meminfo); k1=$1 f1=$2
+	out "mem nft $lv entries=$((2 * n)) slabvm_kb=$((k1 - k0)) free_kb=$((f0 - f1))"
+
+	# the traffic, interleaved
+	i=0
+	while [ $i -lt "$REPS" ]; do
+		i=$((i + 1))
+		for c in miss4 miss6 ok4 blk4; do
+			for ns in base cw nft; do
+				run $ns "$ns:$lv" $c $i
+			done
+		done
+	done
+done
+
+kill -TERM "$CW_CD_PID"; wait "$CW_CD_PID" 2>/dev/null || true
+ip netns exec nft nft delete table inet bench 2>/dev/null || true
+
+# ---- the in-kernel lookup microbenchmark (debug build, bench=1) ------------
+if [ -f /cw/guest/consentwall-debug.ko ]; then
+	rmmod consentwall
+	dmesg -c >/dev/null
+	t0=$(now_ms)
+	insmod /cw/guest/consentwall-debug.ko bench=1 ||
+		fail "insmod of the debug module: $(dmesg | tail -n 5)"
+	out "kbench_load_ms $(( $(now_ms) - t0 ))"
+	dmesg | grep -E 'bench:|selftest' | sed 's/^\[[^]]*\] //' |
+		while read -r l; do out "kbench $l"; done
+	rmmod consentwall
+	insmod "$CW_KO"
+else
+	out "kbench none (no debug module)"
+fi
+out "guest_load $(cat "$W/load0") -> $(cat /proc/loadavg)"
+out done

@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+"""Turn the guest's "BENCH ..." lines (stdin) into the results table
+(stdout), the data files and the gnuplot script of bench/run.sh.
+
+usage: report.py OUTDIR < raw.txt > OUTDIR/results.txt
+"""
+import os
+import re
+import statistics
+import sys
+
+out = sys.argv[1]
+pps = {}        # (cfg, class) -> [pps]
+commit = {}     # (who, level) -> ms
+mem = {}        # (who, level) -> dict
+rss = {}        # level|"default" -> kB
+kbench = []     # (family, n, commit_ms, bytes, rand_ns, hit, inside_ns)
+misc = {}
+levels = []
+
+for line in sys.stdin:
+    w = line.split()
+    if len(w) < 2 or w[0] != 'BENCH':
+        continue
+    k = w[1]
+    if k == 'pps':
+        cfg, cls, val = w[2], w[3], float(w[5])
+        pps.setdefault((cfg, cls), []).append(val)
+        if ':' in cfg:
+            lv = cfg.split(':')[1]
+            if lv not in levels:
+                levels.append(lv)
+    elif k == 'commit':
+        commit[(w[2], w[3])] = float(w[4])
+    elif k == 'mem':
+        d = dict(x.split('=', 1) for x in w[4:])
+        mem[(w[2], w[3])] = {a: float(b) if b else 0.0 for a, b in d.items()}
+    elif k == 'rss':
+        rss[w[2]] = int(w[3])
+    elif k == 'kbench':
+        m = re.search(r'IPv(\d)\s+(\d+) prefixes: commit (\d+) ms, (\d+) bytes/prefix, '
+                      r'random (\d+) ns/lookup \((\d+)% hit\), inside (\d+) ns', line)
+        if m:
+            kbench.append(tuple(int(x) for x in m.groups()))
+        else:
+            misc.setdefault('kbench_other', []).append(' '.join(w[2:]))
+    else:
+        misc[k] = ' '.join(w[2:])
+
+
+def med(cfg, cls):
+    v = pps.get((cfg, cls))
+    return statistics.median(v) if v else None
+
+
+def ns(p):
+    return 1e9 / p if p else None
+
+
+def f(x, fmt='%.0f'):
+    return fmt % x if x is not None else '-'
+
+
+def label(lv):
+    n = lv.rstrip('d')
+    s = {'0': 'empty'}.get(n, '%dk' % (int(n) // 1000) if int(n) >= 1000 else n)
+    return s + ('+10k dom' if lv.endswith('d') else '')
+
+
+reps = max((len(v) for v in pps.values()), default=0)
+P = print
+P('consentwall benchmarks (make bench): one QEMU guest run, TCG, stock Debian kernel')
+if 'guest' in misc:
+    P('guest: ' + misc['guest'])
+try:
+    with open(os.path.join(out, 'host.txt')) as h:
+        for hl in h:
+            P(hl.rstrip())
+except OSError:
+    pass
+if 'guest_load' in misc:
+    P('guest load average (before -> after): ' + misc['guest_load'])
+P('Figures under software emulation on a shared machine are noisy: read the ratios, not')
+P('the absolute numbers. Each figure is the median of %d interleaved runs.' % reps)
+P()
+
+# ---- 1, 2: per-packet cost -------------------------------------------------
+P('1-2. Per-packet cost: UDP sendmmsg (32 x 16 bytes per call) to a dummy device')
+P('   base = same topology, module loaded, namespace not policed (interleaved with')
+P('   cw and nft in every repetition); blocked calls count as one attempt each.')
+nomod, unpol = med('nomod', 'miss4'), med('unpoliced', 'miss4')
+hook_ns = 0.0
+if nomod and unpol:
+    hook_ns = max(0.0, ns(unpol) - ns(nomod))
+    P('   no module: %s pps; module loaded, namespace not policed: %s pps; ratio %.3f'
+      ' (hook stub +%.0f ns)' % (f(nomod), f(unpol), unpol / nomod, ns(unpol) - ns(nomod)))
+P()
+P('%-16s %-6s %9s %9s %9s %7s %7s %8s %8s %8s' % (
+    'prefixes/family', 'class', 'base pps', 'cw pps', 'nft pps', 'cw/base',
+    'nft/base', 'cw +ns', 'nft +ns', 'cw/nft+'))
+rows = {}
+for lv in levels:
+    for cls in ('miss4', 'miss6', 'ok4', 'blk4'):
+        b, c, n = med('base:' + lv, cls), med('cw:' + lv, cls), med('nft:' + lv, cls)
+        if not b:
+            continue
+        ca = ns(c) - ns(b) if c else None
+        na = ns(n) - ns(b) if n else None
+        rows[(lv, cls)] = (b, c, n, ca, na)
+        rel = ('%.2f' % (ca / na)) if ca is not None and na and na > 0 else '-'
+        P('%-16s %-6s %9s %9s %9s %7s %7s %8s %8s %8s' % (
+            label(lv), cls, f(b), f(c), f(n),
+            f(c / b if c else None, '%.3f'), f(n / b if n else None, '%.3f'),
+            f(ca, '%+.0f'), f(na, '%+.0f'), rel))
+P()
+
+# ---- 4: commit ---------------------------------------------------------------
+P('4. Commit time, from an empty ruleset (consentd: consentctl reload, parse + push +')
+P('   commit; nftables: nft -f of a fresh table with the same prefixes in interval sets)')
+P('%-16s %12s %12s %8s' % ('prefixes/family', 'consentd ms', 'nft -f ms', 'cw/nft'))
+for lv in levels:
+    c, n = commit.get(('cw', lv)), commit.get(('nft', lv))
+    P('%-16s %12s %12s %8s' % (label(lv), f(c), f(n),
+                              f(c / n if c and n else None, '%.2f')))
+P()
+
+# ---- 5, 6: memory -------------------------------------------------------------
+P('5. Kernel memory per prefix (entries = IPv4 + IPv6 prefixes; +2 single hosts)')
+P('   own = the module\'s accounting (GET_STATUS CW_A_MEMORY); slab+vmalloc and')
+P('   MemFree deltas around the commit (consentwall: MemFree minus consentd\'s RSS growth)')
+P('%-16s %8s %9s %12s %12s %12s %12s' % ('prefixes/family', 'entries', 'cw own B',
+                                         'cw slab+vm B', 'cw free B', 'nft slab+vm B',
+                                         'nft free B'))
+for lv in levels:
+    c, n = mem.get(('cw', lv)), mem.get(('nft', lv))
+    if not c or not c.get('entries'):
+        continue
+    e = c['entries']
+    ne = n['entries'] + 2 if n and n.get('entries') else None
+    P('%-16s %8d %9.1f %12.1f %12.1f %12s %12s' % (
+        label(lv), e, c['own_bytes'] / e, c['slabvm_kb'] * 1024 / e,
+        (c['free_kb'] - c['rss_kb']) * 1024 / e,
+        f(n['slabvm_kb'] * 1024 / ne if ne else None, '%.1f'),
+        f(n['free_kb'] * 1024 / ne if ne else None, '%.1f')))
+P()
+P('6. consentd resident memory')
+if 'default' in rss:
+    P('   default rules (/etc/consentwall/rules.d): %d kB' % rss['default'])
+for lv in levels:
+    if lv in rss:
+        P('   %-16s %d kB' % (label(lv) + ':', rss[lv]))
+P()
+
+# ---- 3: lookup scaling ----------------------------------------------------------
+P('3. In-kernel lookup microbenchmark (debug module, bench=1; best of 3 x 131072 lookups)')
+if 'kbench_load_ms' in misc:
+    P('   (self-test + benchmark at load took %s ms)' % misc['kbench_load_ms'])
+P('%-6s %9s %10s %8s %10s %6s %10s %8s %8s' % ('family', 'prefixes', 'build ms', 'B/prefix',
+                                             'random ns', 'hit%', 'inside ns', 'x1k rnd',
+                                             'x1k in'))
+base1k = {}
+for fam, n, cms, bpp, rnd, hit, ins in kbench:
+    if n == 1000:
+        base1k[fam] = (rnd, ins)
+    b = base1k.get(fam)
+    P('IPv%-3d %9d %10d %8d %10d %6d %10d %8s %8s' % (
+        fam, n, cms, bpp, rnd, hit, ins,
+        f(rnd / b[0] if b and b[0] else None, '%.2f'),
+        f(ins / b[1] if b and b[1] else None, '%.2f')))
+for o in misc.get('kbench_other', []):
+    if 'bench' in o:
+        P('   ' + o)
+P()
+
+# ---- targets -------------------------------------------------------------------
+P('Targets')
+big = [lv for lv in levels if lv == '100000'] or [lv for lv in levels if lv != '0'][-1:]
+
+
+def verdict(ok):
+    return 'MET ' if ok else 'MISSED'
+
+
+if big:
+    lv = big[0]
+    for cls in ('miss4', 'miss6'):
+        r = rows.get((lv, cls))
+        if r and r[1]:
+            ratio = r[1] / r[0] * ((unpol / nomod) if nomod and unpol else 1.0)
+            P('  %s non-matching %s with %s prefixes/family: %.3f of no-module throughput (>= 0.95)'
+              % (verdict(ratio >= 0.95), cls, label(lv), ratio))
+    for cls in ('miss4', 'miss6', 'ok4', 'blk4'):
+        r = rows.get((lv, cls))
+        if r and r[3] is not None and r[4] is not None:
+            cw_add = r[3] + hook_ns
+            if r[4] > 0:
+                P('  %s %s added cost at %s: consentwall %+.0f ns (incl. %.0f ns hook stub),'
+                  ' nftables %+.0f ns, ratio %.2f (<= 0.5)'
+                  % (verdict(cw_add <= 0.5 * r[4]), cls, label(lv), cw_add, hook_ns, r[4],
+                     cw_add / r[4]))
+            else:
+                P('  n/a   %s added cost at %s: nftables added no measurable cost (%+.0f ns),'
+                  ' consentwall %+.0f ns' % (cls, label(lv), r[4], cw_add))
+    c, n = commit.get(('cw', lv)), commit.get(('nft', lv))
+    if c and n:
+        P('  %s commit of %s prefixes/family: consentd %.0f ms, nft -f %.0f ms'
+          % (verdict(c < n), label(lv), c, n))
+    m = mem.get(('cw', lv))
+    if m and m.get('entries'):
+        own = m['own_bytes'] / m['entries']
+        P('  %s kernel memory: %.1f bytes/prefix by the module\'s accounting (<= 32);'
+          ' slab+vmalloc delta %.1f' % (verdict(own <= 32), own,
+                                         m['slabvm_kb'] * 1024 / m['entries']))
+for fam in (4, 6):
+    rs = {n: (rnd, ins) for fa, n, _, _, rnd, _, ins in kbench if fa == fam}
+    if 1000 in rs and 1000000 in rs:
+        for i, kind in ((0, 'random'), (1, 'inside')):
+            if rs[1000][i]:
+                x = rs[1000000][i] / rs[1000][i]
+                P('  %s IPv%d lookup at 1M, %s addresses: %.2fx of 1k (%d vs %d ns; <= 2x)'
+                  % (verdict(x <= 2), fam, kind, x, rs[1000000][i], rs[1000][i]))
+
+# ---- plot data -------------------------------------------------------------------
+with open(os.path.join(out, 'cost.dat'), 'w') as d:
+    d.write('# prefixes cw_miss4 nft_miss4 cw_miss6 nft_miss6 cw_ok4 nft_ok4 cw_blk4 nft_blk4'
+            ' (added ns per packet over base)\n')
+    for lv in levels:
+        if lv.endswith('d') or lv == '0':
+            continue
+        vals = []
+        for cls in ('miss4', 'miss6', 'ok4', 'blk4'):
+            r = rows.get((lv, cls))
+            vals += [f(r[3] + hook_ns if r and r[3] is not None else None, '%.1f'),
+                     f(r[4] if r else None, '%.1f')]
+        d.write('%s %s\n' % (lv, ' '.join(v if v != '-' else 'NaN' for v in vals)))
+with open(os.path.join(out, 'lookup.dat'), 'w') as d:
+    d.write('# prefixes v4_random v4_inside v6_random v6_inside (ns per lookup)\n')
+    for n in sorted({k[1] for k in kbench}):
+        g = {fa: (rnd, ins) for fa, nn, _, _, rnd, _, ins in kbench if nn == n}
+        v4, v6 = g.get(4, ('NaN', 'NaN')), g.get(6, ('NaN', 'NaN'))
+        d.write('%d %s %s %s %s\n' % (n, v4[0], v4[1], v6[0], v6[1]))
+with open(os.path.join(out, 'plot.gp'), 'w') as g:
+    g.write('''set terminal pngcairo size 1200,500 noenhanced
+set output '%(o)s/bench.png'
+set multiplot layout 1,2 title 'consentwall vs nftables (QEMU/TCG guest; medians)'
+set logscale x
+set key top left
+set grid
+set xlabel 'prefixes per family (IPv4 + as many IPv6)'
+set ylabel 'added cost per packet, ns (vs no filter)'
+set title 'per-packet cost, UDP sendmmsg'
+plot '%(o)s/cost.dat' u 1:2 w lp lw 2 t 'consentwall, miss v4', \\
+     '' u 1:3 w lp lw 2 dt 2 t 'nftables, miss v4', \\
+     '' u 1:4 w lp lw 2 t 'consentwall, miss v6', \\
+     '' u 1:5 w lp lw 2 dt 2 t 'nftables, miss v6', \\
+     '' u 1:6 w lp t 'consentwall, consented v4', \\
+     '' u 1:7 w lp dt 2 t 'nftables, accepted v4'
+set ylabel 'ns per lookup'
+set title 'in-kernel lookup (debug module, bench=1)'
+plot '%(o)s/lookup.dat' u 1:2 w lp lw 2 t 'IPv4 random', \\
+     '' u 1:3 w lp lw 2 t 'IPv4 inside a prefix', \\
+     '' u 1:4 w lp lw 2 t 'IPv6 random', \\
+     '' u 1:5 w lp lw 2 t 'IPv6 inside a prefix'
+unset multiplot
+''' % {'o': out})
