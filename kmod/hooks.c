@@ -444,7 +444,7 @@ static enum cw_name_res cw_names_dns_tcp(const struct cw_table *t,
 					 struct cw_pkt *p, struct cw_scratch *sc,
 					 u64 denied, u64 *m)
 {
-	u32 off = p->poff, end = p->poff + p->plen, i, len, first = 0;
+	u32 off = p->poff, end = p->poff + p->plen, i, len;
 	bool found = false;
 
 	*m = cw_ruleset_match(t->rs, &p->flow);
@@ -472,8 +472,6 @@ static enum cw_name_res cw_names_dns_tcp(const struct cw_table *t,
 			found = true;
 			goto out;
 		}
-		if (!first)
-			first = len;
 next:
 		off += 2 + ((u32)d[0] << 8 | d[1]);
 		if (off > end)

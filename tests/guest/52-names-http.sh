@@ -15,7 +15,7 @@ expect_flow_blocked "Host xiaomi.net" "$(http xiaomi.net)" web "$b"
 expect_flow_blocked "Host with port, mixed case" "$(http Data.XiaoMi.net:80)" web "$b"
 expect_flow_blocked "Host tracking subdomain" "$(http x.tracking.example.com)" web "$b"
 # A proxy-style absolute-form target names the host too.
-r=$(timed curl -s --max-time 2 --proxy "http://$UNLISTED:80" http://api.xiaomi.net/collect)
+r=$(timed curl -s --max-time "$CW_CLIENT_TIMEOUT" --proxy "http://$UNLISTED:80" http://api.xiaomi.net/collect)
 expect_flow_blocked "absolute-form target through a proxy" "$r" web "$b"
 
 b=$(srv_bytes web)
