@@ -12,7 +12,7 @@
 #                             log of an earlier run
 # env:   KDIR                 kernel headers (default: the newest amd64 ones)
 #        BENCH_REPS, BENCH_MS, BENCH_LEVELS   passed to the guest
-#                             (defaults 5, 400, 0,1000,10000,100000,100000d:
+#                             (defaults 7, 300, 0,1000,10000,100000,100000d:
 #                             prefixes of each family; "d" adds 10k domains)
 #        BENCH_OUT            results folder (default bench/results)
 set -euo pipefail
