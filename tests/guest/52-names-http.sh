@@ -24,7 +24,7 @@ b=$(srv_bytes web)
 expect_flow_allowed "Host example.org" "$(http example.org)" web "$b"
 
 wait_event ' name data\.xiaomi\.net( |$)'
-ev=$(owner_events | grep ' name data\.xiaomi\.net( |$)' | head -n1)
+ev=$(owner_events | grep -E ' name data\.xiaomi\.net( |$)' | head -n1)
 assert_match "http event" " proto 6 addr $UNLISTED port 80 .*purposes push" "$ev"
 
 owner_ok consent push 1 >/dev/null

@@ -55,13 +55,13 @@ FAST_MS=$((CW_CLIENT_TIMEOUT * 1000 - 500))
 # The servers are byte counters, not TLS: a ClientHello that gets through
 # waits for an answer until --max-time (exit 28).
 https() {
-	timed curl -sk --max-time "$CW_CLIENT_TIMEOUT" --resolve "$1:$2:${3:-$UNLISTED}" \
+	timed curl -sSk --max-time "$CW_CLIENT_TIMEOUT" --resolve "$1:$2:${3:-$UNLISTED}" \
 		"https://$1:$2/"
 }
 
 # http NAME: a plain request to UNLISTED port 80 with Host: NAME
 http() {
-	timed curl -s --max-time "$CW_CLIENT_TIMEOUT" -H "Host: $1" "http://$UNLISTED:80/"
+	timed curl -sS --max-time "$CW_CLIENT_TIMEOUT" -H "Host: $1" "http://$UNLISTED:80/"
 }
 
 # expect_flow_blocked WHAT "<rc> <ms>" SERVER BYTES_BEFORE: the client
