@@ -700,7 +700,7 @@ static size_t build_bad_header(struct th *t, const char **what,
 	case 0:
 		*what = "datagram shorter than nlmsghdr";
 		*exp = EXP_NONE;
-		return rn(t, NLMSG_HDRLEN);
+		return 1 + rn(t, NLMSG_HDRLEN - 1);	/* 0: ENODATA at send */
 	case 1:
 		*what = "nlmsg_len past the datagram";
 		*exp = EXP_NONE;
@@ -777,6 +777,27 @@ static size_t build_mutation(struct th *t, const char **what)
 	if (mode == MODE_NOCLAIM && g->cmd == CW_CMD_CLAIM)
 		g->cmd = CW_CMD_GET_STATUS;
 	return len;
+}
+
+/*
+ * Anyone may ask genetlink for the family's policies; writing them out
+ * walks every policy entry of the module (and is what an extack pointing
+ * at a bad attribute does for that attribute's entry).
+ */
+static size_t build_policy_dump(struct th *t)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(t->buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETPOLICY;
+	g->version = 1;
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, family_id);
+	if (rn(t, 2))
+		mnl_attr_put_u32(nlh, CTRL_ATTR_OP, rn(t, CW_CMD_MAX + 2));
+	return nlh->nlmsg_len;
 }
 
 /* ---- hostile but well-formed sequences (full mode) -------------------- */
@@ -906,7 +927,10 @@ static void *worker(void *arg)
 		size_t len;
 		unsigned int k = rn(t, 100);
 
-		if (k < 20) {
+		if (k < 1) {
+			len = build_policy_dump(t);
+			what = "policy dump (CTRL_CMD_GETPOLICY)";
+		} else if (k < 20) {
 			len = build_valid(t, pick_cmd(t))->nlmsg_len;
 		} else if (k < 35) {
 			len = build_bad_attr(t, &what);
