@@ -54,13 +54,13 @@ if [ "$mode" = run ]; then
 
 ======================================================================
  consentwall handset (QEMU guest, stock Debian $(uname -r) kernel)
- Running: consentwall.ko, $( [ $CTL = consentctl ] && echo "consentd with the default MIUI rules" || echo "a cwnl owner holding a demo ruleset") .
+ Running: consentwall.ko, $( [ $CTL = consentctl ] && echo "consentd with the default MIUI rules" || echo "a cwnl owner holding a demo ruleset").
  "The internet" is a network namespace in this guest (no real network).
  Try:
    $( [ $CTL = consentctl ] && echo "consentctl status" || echo "cwnl status")
    curl -m 5 http://cn.app.chat.xiaomi.net/      # blocked: no consent
    $( [ $CTL = consentctl ] && echo "consentctl allow cloud-messaging" || echo "echo 'consent cloud-messaging 1' >&9   # (cwnl owner)") ; then curl again
- Exit the shell to power off.
+ Exit the shell to power off (Ctrl-A X quits QEMU at once).
 ======================================================================
 BANNER
 	exit 0

@@ -105,6 +105,9 @@ net_up() {
 	ip -n inet route add local 203.0.113.0/24 dev lo
 	ip -n inet -6 route add local 2001:db8:100::/48 dev lo
 	ip -n inet -6 route add local 2001:db8:200::/40 dev lo
+	# Servers that cannot ask for IP(V6)_FREEBIND (openssl, httpd) may
+	# bind any of those addresses too.
+	inet sysctl -qw net.ipv4.ip_nonlocal_bind=1 net.ipv6.ip_nonlocal_bind=1
 	# Neighbour discovery must not race the first probe: resolve now.
 	inet ping -c1 -W2 192.0.2.1 >/dev/null 2>&1 || true
 	inet ping6 -c1 -W2 2001:db8:1::1 >/dev/null 2>&1 || true
@@ -154,6 +157,42 @@ _srv() {
 		[ $i -lt 200 ] || fail "server $name ($addr $port) did not start: $(cat "$CW_OUT/srv-$name.log")"
 		usleep 20000
 	done
+}
+
+# _wait_listen ADDR PORT: until a TCP server in inet accepts (asked from
+# inside inet, so the handset's policy does not matter).
+_wait_listen() {
+	local i=0
+	until inet cwprobe tcp "$1" "$2" -t 500 >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "nothing listens on $1 $2 in inet"
+		usleep 50000
+	done
+}
+
+# srv_http NAME ADDR PORT: busybox httpd in inet serving "ok NAME" at /
+# (IPv4). curl http://ADDR:PORT/ on the handset then prints "ok NAME".
+srv_http() {
+	mkdir -p "$CW_OUT/www-$1"
+	echo "ok $1" >"$CW_OUT/www-$1/index.html"
+	inet httpd -p "$2:$3" -h "$CW_OUT/www-$1"
+	_wait_listen "$2" "$3"
+}
+
+# srv_tls NAME ADDR PORT: openssl s_server in inet (v4 or v6) with a
+# fresh self-signed certificate for CN=NAME; it answers an HTTP request
+# with a status page (-www). On the handset: curl -k --resolve, or
+# openssl s_client -servername.
+srv_tls() {
+	local d=$CW_OUT/tls-$1 a=$2
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -subj "/CN=$1" -days 1 -keyout "$d/key.pem" \
+		-out "$d/cert.pem" >/dev/null 2>&1 || fail "openssl req"
+	case $a in *:*) a="[$a]" ;; esac
+	inet openssl s_server -quiet -www -accept "$a:$3" \
+		-cert "$d/cert.pem" -key "$d/key.pem" >"$d/log" 2>&1 &
+	_wait_listen "$2" "$3"
 }
 
 # srv_bytes NAME / srv_conns NAME (tcp) / srv_packets NAME (udp)
