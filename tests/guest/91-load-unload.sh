@@ -1,9 +1,9 @@
-# Unload/load cycles of the module (100 on the debug kernel) with traffic flowing and a daemon
-# attached: each cycle a daemon claims, commits a ruleset and keeps its
-# socket open while rmmod runs (allowed: a genl family may go away under
-# an open socket; the socket then talks to nobody). Blocked traffic stays
-# blocked while the module is loaded and configured; the kernel log stays
-# clean; the last load works.
+# Unload/load cycles of the module (100 on the debug kernel) with traffic
+# flowing and a daemon attached: each cycle a daemon claims, commits a
+# ruleset and keeps its socket open while rmmod runs (allowed: a genl
+# family may go away under an open socket; the socket then talks to
+# nobody). A blocked send fails every tenth cycle; allowed traffic keeps
+# flowing; the kernel log stays clean; a ruleset commits at the end.
 . /cw/guest/lib.sh
 cw_require
 # 100 cycles on the debug kernel; the stock kernel's suite keeps it short
