@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,7 @@ int main(int argc, char **argv)
 	int u, t, one = 1;
 	FILE *f;
 
+	signal(SIGCHLD, SIG_IGN);
 	if (argc < 4) {
 		fprintf(stderr, "usage: cwdns ADDR PORT LOG [ANSWER_V4]\n");
 		return 2;
@@ -181,9 +183,19 @@ int main(int argc, char **argv)
 		if (pfd[1].revents & POLLIN) {
 			int c = accept(t, NULL, NULL);
 
-			/* One connection at a time is all a scenario needs. */
-			if (c >= 0)
+			/*
+			 * A child per connection: a client whose query was
+			 * blocked never closes its side, and must not stall
+			 * the server.
+			 */
+			if (c >= 0 && fork() == 0) {
+				close(u);
+				close(t);
 				serve_tcp(c);
+				_exit(0);
+			}
+			if (c >= 0)
+				close(c);
 		}
 	}
 }
