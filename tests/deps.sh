@@ -25,15 +25,16 @@ pkgs=(
 	clang libclang-rt-14-dev
 )
 
+# One dpkg-query for all: "name status" for each installed package.
+installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null |
+	awk '$NF == "installed" { printf "%s ", $1 }')"
 missing=()
 for p in "${pkgs[@]}"; do
-	case $p in \#*) continue ;; esac
 	if [ "$p" = linux-headers-amd64 ]; then
 		# Any installed amd64 headers will do (the rig follows them).
 		ls -d /usr/src/linux-headers-*-amd64 >/dev/null 2>&1 && continue
 	fi
-	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-	case $st in *" installed") ;; *) missing+=("$p") ;; esac
+	case $installed in *" $p "*) ;; *) missing+=("$p") ;; esac
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
