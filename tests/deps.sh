@@ -26,7 +26,8 @@ pkgs=(
 )
 
 # One dpkg-query for all: "name status" for each installed package.
-installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null |
+# (dpkg-query fails when it knows a name not at all: that is not an error.)
+installed=" $( (dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null || true) |
 	awk '$NF == "installed" { printf "%s ", $1 }')"
 missing=()
 for p in "${pkgs[@]}"; do
