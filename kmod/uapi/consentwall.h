@@ -100,7 +100,7 @@ enum cw_attr {
 	CW_A_UNSPEC,
 	CW_A_PURPOSE_NAME,	/* string, < CW_PURPOSE_NAME_MAX, [a-z0-9._-] */
 	CW_A_PURPOSE_DESC,	/* string, < CW_PURPOSE_DESC_MAX */
-	CW_A_ENTRIES,		/* nest of CW_A_ENTRY */
+	CW_A_ENTRIES,		/* nested array of CW_A_ENTRY */
 	CW_A_CONSENT,		/* u32: 0 denied, 1 granted */
 	CW_A_GENERATION,	/* u32: ruleset generation, 0 = never committed */
 	CW_A_OWNER,		/* u32: netlink port id of the owner, 0 = none */
@@ -122,6 +122,12 @@ enum cw_attr {
 	__CW_A_MAX
 };
 #define CW_A_MAX (__CW_A_MAX - 1)
+
+/*
+ * The type of each nest inside CW_A_ENTRIES. Like every nested array the
+ * kernel does not look at it (NLA_POLICY_NESTED_ARRAY); senders use this.
+ */
+#define CW_A_ENTRY		1
 
 /*
  * One endpoint, inside CW_A_ENTRIES. Exactly one of these forms:

@@ -29,15 +29,6 @@
 #define SOL_NETLINK 270
 #endif
 
-/*
- * The inner nest type of each entry inside CW_A_ENTRIES. The uapi header
- * names it CW_A_ENTRY without giving it a number; like other nested arrays
- * (e.g. nl80211's) the kernel walks the nest and ignores the inner type.
- */
-#ifndef CW_A_ENTRY
-#define CW_A_ENTRY 1
-#endif
-
 #define REQ_TIMEOUT_MS	5000
 #define ADD_MSG_MAX	(48 * 1024)	/* well under the default sndbuf */
 #define RECV_BUF	(256 * 1024)
