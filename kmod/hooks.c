@@ -687,46 +687,70 @@ static bool cw_may_name(const struct cw_pkt *p)
 	return p->flow.proto == IPPROTO_TCP;
 }
 
+/* Which part of a TCP stream a payload segment is, for the name parsers. */
+enum cw_tcp_part {
+	CW_TCP_OTHER,		/* nothing to look at */
+	CW_TCP_START,		/* the start of its stream */
+	CW_TCP_TRACKED,		/* maybe a flow in the table */
+	CW_TCP_NOSOCK,		/* no TCP socket: each segment on its own */
+};
+
+static enum cw_tcp_part cw_tcp_part(const struct cw_net *cw,
+				    const struct sk_buff *skb,
+				    const struct cw_pkt *p,
+				    const struct sock **skp)
+{
+	const struct sock *sk = skb_to_full_sk(skb);
+
+	*skp = NULL;
+	if (!sk || !sk_fullsock(sk) || sk->sk_type != SOCK_STREAM ||
+	    sk->sk_protocol != IPPROTO_TCP)
+		return CW_TCP_NOSOCK;
+	*skp = sk;
+	if (cw_tcp_at_start(sk, p->seq))
+		return CW_TCP_START;
+	return cw_flows_empty(cw->flows) ? CW_TCP_OTHER : CW_TCP_TRACKED;
+}
+
 static unsigned int cw_hook_names(struct cw_net *cw, struct cw_table *t,
 				  struct sk_buff *skb,
 				  const struct nf_hook_state *state,
 				  struct cw_pkt *p, u64 denied)
 {
+	enum cw_tcp_part part = CW_TCP_OTHER;
 	enum cw_name_res res = CW_NAMES_OK;
+	const struct sock *sk = NULL;
 	struct cw_scratch *sc;
 	unsigned int verdict;
 	u64 m = 0;
 
 	/*
+	 * The common case, a segment in the middle of a stream that is not
+	 * tracked, costs a few loads from its socket and no more.
+	 */
+	if (p->flow.proto == IPPROTO_TCP && p->flow.dport != 53) {
+		part = cw_tcp_part(cw, skb, p, &sk);
+		if (part == CW_TCP_OTHER)
+			goto no_name;
+	}
+	/*
 	 * Not expected at LOCAL_OUT, but the per-CPU area could not be
 	 * protected there: classify by address, port and app only.
 	 */
 	if (unlikely(hardirq_count() || irqs_disabled()))
-		return cw_verdict(cw, t, skb, state, p, denied,
-				  cw_ruleset_match(t->rs, &p->flow));
+		goto no_name;
 
 	local_bh_disable();
 	sc = this_cpu_ptr(cw_scratch);
-	if (p->flow.proto == IPPROTO_UDP) {
+	if (p->flow.proto == IPPROTO_UDP)
 		res = cw_names_dns_udp(t, skb, p, sc, &m);
-	} else if (p->flow.dport == 53) {
+	else if (p->flow.dport == 53)
 		res = cw_names_dns_tcp(t, skb, p, sc, denied, &m);
-	} else {
-		const struct sock *sk = skb_to_full_sk(skb);
-
-		if (!sk || !sk_fullsock(sk) || sk->sk_type != SOCK_STREAM ||
-		    sk->sk_protocol != IPPROTO_TCP)
-			res = cw_names_tcp_start(cw->flows, t, skb, NULL, p,
-						 sc, &m);
-		else if (cw_tcp_at_start(sk, p->seq))
-			res = cw_names_tcp_start(cw->flows, t, skb, sk, p,
-						 sc, &m);
-		else if (!cw_flows_empty(cw->flows))
-			res = cw_names_tcp_more(cw->flows, t, skb, sk, p, sc,
-						denied, &m);
-		else
-			m = cw_ruleset_match(t->rs, &p->flow);
-	}
+	else if (part == CW_TCP_TRACKED)
+		res = cw_names_tcp_more(cw->flows, t, skb, sk, p, sc, denied,
+					&m);
+	else
+		res = cw_names_tcp_start(cw->flows, t, skb, sk, p, sc, &m);
 
 	/* The name lives in the per-CPU area: use it before leaving it. */
 	if (res == CW_NAMES_OK)
@@ -737,6 +761,10 @@ static unsigned int cw_hook_names(struct cw_net *cw, struct cw_table *t,
 		verdict = NF_DROP;
 	local_bh_enable();
 	return verdict;
+
+no_name:
+	return cw_verdict(cw, t, skb, state, p, denied,
+			  cw_ruleset_match(t->rs, &p->flow));
 }
 
 static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
