@@ -258,14 +258,17 @@ ip netns exec nft nft delete table inet bench 2>/dev/null || true
 
 # ---- the in-kernel lookup microbenchmark (debug build, bench=1) ------------
 if [ -f /cw/guest/consentwall-debug.ko ]; then
-	rmmod consentwall
-	dmesg -c >/dev/null
-	t0=$(now_ms)
-	insmod /cw/guest/consentwall-debug.ko bench=1 ||
-		fail "insmod of the debug module: $(dmesg | tail -n 5)"
-	out "kbench_load_ms $(( $(now_ms) - t0 ))"
-	dmesg | grep -E 'bench:|selftest' | sed 's/^\[[^]]*\] //' |
-		while read -r l; do out "kbench $l"; done
+	# Twice: the report keeps the best of both per size.
+	for k in 1 2; do
+		rmmod consentwall
+		dmesg -c >/dev/null
+		t0=$(now_ms)
+		insmod /cw/guest/consentwall-debug.ko bench=1 ||
+			fail "insmod of the debug module: $(dmesg | tail -n 5)"
+		out "kbench_load_ms $(( $(now_ms) - t0 ))"
+		dmesg | grep -E 'bench:|selftest' | sed 's/^\[[^]]*\] //' |
+			while read -r l; do out "kbench $l"; done
+	done
 	rmmod consentwall
 	insmod "$CW_KO"
 else
