@@ -372,6 +372,12 @@ static unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
  * segment), or no free slot in the flow table, blocks the packet, as a
  * denied name would. Such a packet matched no purpose, so it is neither
  * counted nor reported as an event.
+ *
+ * Not seen, by design of "the start of the stream only": a second HTTP
+ * request on a kept-alive connection, a ClientHello after STARTTLS, names
+ * inside QUIC (UDP) or behind Encrypted Client Hello, and DNS over TLS or
+ * HTTPS (whose server name is seen as any other SNI). Such traffic is
+ * classified by address, port and app only.
  */
 
 /* How much of a ClientHello is copied out of the skb at a time. */
