@@ -75,15 +75,23 @@ fi
 
 # Failure: say why, clearly, at the end where a person looks first.
 {
-	echo "not ok - guest wrote the success token"
+	# The scenario that was running: the last "# run N - name" line.
+	last_run=$(sed -n 's/^# run [0-9]* - //p' "$log.clean" | tail -n1)
 	if grep -q 'Kernel panic' "$log.clean"; then
-		echo "# the guest kernel panicked:"
+		echo "not ok - guest wrote the success token (kernel panic in ${last_run:-boot})"
+	elif ! grep -q '^# guest: ' "$log.clean"; then
+		echo "not ok - guest wrote the success token (guest stopped in ${last_run:-boot})"
+	else
+		echo "not ok - guest wrote the success token"
+	fi
+	if grep -q 'Kernel panic' "$log.clean"; then
+		echo "# the guest kernel panicked while running ${last_run:-no scenario (boot)}:"
 		grep -n -B2 -A40 -m1 -E 'WARNING:|BUG:|Oops|Kernel panic' "$log.clean" | head -n 60 | sed 's/^/#   /'
 	elif ! grep -q '^1\.\.' "$log.clean"; then
 		echo "# the guest never started the scenarios (boot failure?); console tail:"
 		tail -n 30 "$log.clean" | sed 's/^/#   /'
 	elif ! grep -q '^# guest: ' "$log.clean"; then
-		echo "# the guest stopped before the end (timeout ${CW_TIMEOUT:-900}s or crash); console tail:"
+		echo "# the guest stopped before the end (timeout ${CW_TIMEOUT:-900}s or crash) while running ${last_run:-no scenario}; console tail:"
 		tail -n 30 "$log.clean" | sed 's/^/#   /'
 	else
 		echo "# failed in the guest:"
