@@ -60,41 +60,24 @@ static bool cw_missing(struct genl_info *info, int type, const char *msg)
 #define CW_REQUIRE(info, type)						\
 	cw_missing(info, type, KBUILD_MODNAME ": missing attribute " #type)
 
-static int cw_validate_family(const struct nlattr *attr,
-			      struct netlink_ext_ack *extack)
+/*
+ * No NLA_POLICY_VALIDATE_FN here: when an extended ack reports a bad
+ * attribute, 6.1 dumps its policy and reads the min/max that share storage
+ * with the function pointer, which trips a WARN in nla_get_range_unsigned().
+ * The policies bound integers and lengths with ranges; set membership is
+ * checked by the handlers.
+ */
+static int cw_addr_len(const struct nlattr *family,
+		       struct netlink_ext_ack *extack)
 {
-	u32 family = nla_get_u32(attr);
-
-	if (family != AF_INET && family != AF_INET6) {
-		CW_ERR_ATTR(extack, attr,
-			    "family must be AF_INET or AF_INET6");
-		return -EINVAL;
+	switch (nla_get_u32(family)) {
+	case AF_INET:
+		return 4;
+	case AF_INET6:
+		return 16;
 	}
-	return 0;
-}
-
-static int cw_validate_addr(const struct nlattr *attr,
-			    struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) != 4 && nla_len(attr) != 16) {
-		CW_ERR_ATTR(extack, attr,
-			    "address must be 4 (IPv4) or 16 (IPv6) bytes");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int cw_validate_entry_proto(const struct nlattr *attr,
-				   struct netlink_ext_ack *extack)
-{
-	u32 proto = nla_get_u32(attr);
-
-	if (proto != 0 && proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
-		CW_ERR_ATTR(extack, attr,
-			    "entry protocol must be 0 (any), tcp or udp");
-		return -EINVAL;
-	}
-	return 0;
+	CW_ERR_ATTR(extack, family, "family must be AF_INET or AF_INET6");
+	return -EINVAL;
 }
 
 static struct netlink_range_validation cw_port_range = {
@@ -108,13 +91,10 @@ static struct netlink_range_validation cw_port_any_range = {
 };
 
 static const struct nla_policy cw_entry_policy[CW_ENTRY_A_MAX + 1] = {
-	[CW_ENTRY_A_FAMILY] = NLA_POLICY_VALIDATE_FN(NLA_U32,
-						     cw_validate_family),
-	[CW_ENTRY_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
-						   cw_validate_addr),
+	[CW_ENTRY_A_FAMILY] = NLA_POLICY_RANGE(NLA_U32, AF_INET, AF_INET6),
+	[CW_ENTRY_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[CW_ENTRY_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U32, 128),
-	[CW_ENTRY_A_PROTO] = NLA_POLICY_VALIDATE_FN(NLA_U32,
-						    cw_validate_entry_proto),
+	[CW_ENTRY_A_PROTO] = NLA_POLICY_MAX(NLA_U32, IPPROTO_UDP),
 	[CW_ENTRY_A_PORT_MIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_port_range),
 	[CW_ENTRY_A_PORT_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_port_range),
 	[CW_ENTRY_A_UID] = { .type = NLA_U32 },
@@ -137,9 +117,9 @@ static const struct nla_policy cw_consent_policy[CW_A_MAX + 1] = {
 };
 
 static const struct nla_policy cw_explain_policy[CW_A_MAX + 1] = {
-	[CW_A_FAMILY] = NLA_POLICY_VALIDATE_FN(NLA_U32, cw_validate_family),
+	[CW_A_FAMILY] = NLA_POLICY_RANGE(NLA_U32, AF_INET, AF_INET6),
 	[CW_A_PROTO] = NLA_POLICY_MAX(NLA_U32, 255),
-	[CW_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, cw_validate_addr),
+	[CW_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[CW_A_PORT] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_port_any_range),
 	[CW_A_UID] = { .type = NLA_U32 },
 	[CW_A_NAME] = { .type = NLA_NUL_STRING, .len = CW_NAME_MAX },
@@ -230,9 +210,8 @@ static int cw_add_address(struct cw_builder *b, int purpose,
 			  struct netlink_ext_ack *extack)
 {
 	u32 family, plen, proto = 0, pmin = 0, pmax = 0;
-	unsigned int alen;
 	const char *why = NULL;
-	int ret;
+	int alen, ret;
 
 	if (!tb[CW_ENTRY_A_FAMILY] || !tb[CW_ENTRY_A_ADDR]) {
 		NL_SET_ERR_ATTR_MISS(extack, entry, tb[CW_ENTRY_A_FAMILY] ?
@@ -242,7 +221,9 @@ static int cw_add_address(struct cw_builder *b, int purpose,
 		return -EINVAL;
 	}
 	family = nla_get_u32(tb[CW_ENTRY_A_FAMILY]);
-	alen = family == AF_INET ? 4 : 16;
+	alen = cw_addr_len(tb[CW_ENTRY_A_FAMILY], extack);
+	if (alen < 0)
+		return alen;
 	if (nla_len(tb[CW_ENTRY_A_ADDR]) != alen) {
 		CW_ERR_ATTR(extack, tb[CW_ENTRY_A_ADDR],
 			    "CW_ENTRY_A_ADDR length does not match CW_ENTRY_A_FAMILY");
@@ -257,8 +238,14 @@ static int cw_add_address(struct cw_builder *b, int purpose,
 			return -EINVAL;
 		}
 	}
-	if (tb[CW_ENTRY_A_PROTO])
+	if (tb[CW_ENTRY_A_PROTO]) {
 		proto = nla_get_u32(tb[CW_ENTRY_A_PROTO]);
+		if (proto && proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
+			CW_ERR_ATTR(extack, tb[CW_ENTRY_A_PROTO],
+				    "entry protocol must be 0 (any), tcp or udp");
+			return -EINVAL;
+		}
+	}
 	if (tb[CW_ENTRY_A_PORT_MIN]) {
 		if (!proto) {
 			CW_ERR_ATTR(extack, tb[CW_ENTRY_A_PORT_MIN],
@@ -695,12 +682,16 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	u32 verdict, gen = 0;
 	u64 m = 0, denied = 0, consent = 0;
 	void *hdr;
+	int alen;
 
 	if (CW_REQUIRE(info, CW_A_FAMILY) || CW_REQUIRE(info, CW_A_PROTO) ||
 	    CW_REQUIRE(info, CW_A_ADDR))
 		return -EINVAL;
+	alen = cw_addr_len(attrs[CW_A_FAMILY], info->extack);
+	if (alen < 0)
+		return alen;
 	f.family = nla_get_u32(attrs[CW_A_FAMILY]);
-	if (nla_len(attrs[CW_A_ADDR]) != (f.family == AF_INET ? 4 : 16)) {
+	if (nla_len(attrs[CW_A_ADDR]) != alen) {
 		CW_ERR_ATTR(info->extack, attrs[CW_A_ADDR],
 			    "CW_A_ADDR length does not match CW_A_FAMILY");
 		return -EINVAL;
