@@ -9,7 +9,8 @@
 #
 # env: T (subset of scenarios), CW_DEBUG_CACHE (see build-kernel.sh),
 #      CW_MODULE_SRC (module source tree to build, default: this one; a
-#      scratch copy with a planted bug proves the harness can fail)
+#      scratch copy with a planted bug proves the harness can fail),
+#      CW_RIG (the rig's run.sh, default tests/qemu/run.sh)
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,12 +58,16 @@ CW_KERNEL=$cache/boot/vmlinuz-$kver CW_KERNEL_DIR=$cache \
 CW_MODULE=$mod/kmod/consentwall.ko CW_BUILD=$build CW_LOG=$glog \
 CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-1200} \
 CW_TIMEOUT=${CW_TIMEOUT:-3000} CW_MEM=${CW_MEM:-2048M} \
-	"$top/tests/qemu/run.sh" check
+	"${CW_RIG:-$top/tests/qemu/run.sh}" check
 rc=$?
 echo "# debug guest suite: $(( $(date +%s) - t1 )) s, console log $glog"
 
 # 4. What proves that the debug run was one (92-debug-kernel prints it).
 clean=$glog.clean
+if [ ! -s "$clean" ]; then
+	echo "not ok - the guest suite ran on the debug kernel (no console log)"
+	exit 1
+fi
 if [ -z "${T:-}" ] || grep -q '92-debug-kernel' "$clean"; then
 	if grep -q '^# debug-kernel: module self-test at load' "$clean"; then
 		echo "ok - the module's self-test ran at load: $(sed -n 's/^# debug-kernel: module self-test at load: //p' "$clean" | tail -n1)"

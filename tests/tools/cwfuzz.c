@@ -82,7 +82,7 @@ static unsigned int max_entries = 1000000;
 static atomic_ulong n_sent, n_answered, n_rejected, n_accepted, n_noreply,
 	n_dropped, n_fail, n_replies, n_dumps, n_nomsg, n_ignored_garbage,
 	n_next;
-static atomic_ulong n_errno[160];
+static atomic_ulong n_errno[160], n_nomsg_errno[160];
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void failure(const char *fmt, ...)
@@ -354,8 +354,11 @@ static int xmit(struct th *t, struct mnl_socket *nl, size_t len,
 		atomic_fetch_add(&n_rejected, 1);
 		if (ans.err > 0 && ans.err < 160)
 			atomic_fetch_add(&n_errno[ans.err], 1);
-		if (!ans.extack_msg)
+		if (!ans.extack_msg) {
 			atomic_fetch_add(&n_nomsg, 1);
+			if (ans.err > 0 && ans.err < 160)
+				atomic_fetch_add(&n_nomsg_errno[ans.err], 1);
+		}
 	} else {
 		atomic_fetch_add(&n_accepted, 1);
 		if (exp == EXP_ERR) {
@@ -1059,8 +1062,13 @@ int main(int argc, char **argv)
 		if (atomic_load(&n_errno[e]))
 			printf(" %s %lu", strerrorname_np(e) ?: "?",
 			       atomic_load(&n_errno[e]));
-	printf("; without an extack message %lu; garbage ignored by commands without a policy %lu\n",
-	       atomic_load(&n_nomsg), atomic_load(&n_ignored_garbage));
+	printf("; without an extack message %lu:", atomic_load(&n_nomsg));
+	for (int e = 1; e < 160; e++)
+		if (atomic_load(&n_nomsg_errno[e]))
+			printf(" %s %lu", strerrorname_np(e) ?: "?",
+			       atomic_load(&n_nomsg_errno[e]));
+	printf("; garbage ignored by commands without a policy %lu\n",
+	       atomic_load(&n_ignored_garbage));
 	if (atomic_load(&n_fail)) {
 		printf("cwfuzz: %lu failures\n", atomic_load(&n_fail));
 		return 1;
