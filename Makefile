@@ -10,6 +10,7 @@
 #   make unit         host unit tests only
 #   make guest        the QEMU guest suite only (T=substr for a subset)
 #   make fuzz         the parser fuzzers (tests/fuzz)
+#   make bench        benchmarks in the guest against nftables (bench/)
 #   make clean
 #
 # The module is built against the newest /usr/src/linux-headers-*-amd64
@@ -71,6 +72,9 @@ fuzz:
 	@if [ -d tests/fuzz ]; then $(MAKE) -C tests/fuzz run; \
 	else echo "tests/fuzz not there yet"; fi
 
+bench:
+	@KDIR=$(KDIR) bench/run.sh
+
 kdir:
 	@echo $(KDIR)
 
@@ -81,4 +85,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug sparse userspace tools deps check unit guest run fuzz kdir clean
+.PHONY: all module module-debug sparse userspace tools deps check unit guest run fuzz bench kdir clean

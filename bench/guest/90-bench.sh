@@ -65,11 +65,8 @@ meminfo() {
 settle() { sleep 1; sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; }
 
 modprobe dummy
-# nf_tables needs libcrc32c, which needs a crc32c implementation that the
-# rig does not copy in (yet): bench/run.sh brings crc32c_generic along.
-if [ -f /cw/guest/crc32c_generic.ko ] && ! grep -q '^crc32c_generic ' /proc/modules; then
-	insmod /cw/guest/crc32c_generic.ko
-fi
+# libcrc32c (nf_tables) asks the crypto API for crc32c when it loads.
+modprobe crc32c_generic || fail "modprobe crc32c_generic"
 modprobe nf_tables || fail "modprobe nf_tables"
 echo "$(cat /proc/loadavg)" >"$W/load0"
 out "guest cpus=$(grep -c ^processor /proc/cpuinfo) mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) kernel=$(uname -r)"

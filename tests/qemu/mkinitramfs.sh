@@ -132,7 +132,8 @@ add_mod() {
 		add_mod "$dep"
 	done
 }
-for m in veth dummy nf_tables nft_reject_inet nft_ct \
+# crc32c_generic: libcrc32c (nf_tables) asks the crypto API for crc32c at load
+for m in veth dummy crc32c_generic nf_tables nft_reject_inet nft_ct \
 	 nf_conntrack nf_reject_ipv4 nf_reject_ipv6; do
 	add_mod "$m"
 done
