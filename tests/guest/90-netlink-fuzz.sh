@@ -72,6 +72,10 @@ touch "$stop"
 wait $bg $daemon 2>/dev/null || true
 for f in fz noclaim unpriv; do
 	sed "s/^/# $f: /" "$CW_OUT/$f"
+	# The counts on the console too: the rig shows a passing
+	# scenario's output nowhere else.
+	grep '^cwfuzz: \(sent\|rejected\)' "$CW_OUT/$f" |
+		sed "s/^/# fuzz $f: /" >/dev/console || true
 done
 log "traffic: blocked udp: $(cat "$CW_OUT/f1"); blocked tcp6: $(cat "$CW_OUT/f2"); allowed tcp: $(cat "$CW_OUT/f3")"
 log "daemon restarts: $(wc -l <"$CW_OUT/daemon")"
