@@ -30,6 +30,11 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+/*
+ * The kernel's own type names for userspace builds (checkpatch's
+ * PREFER_KERNEL_TYPES checks on these lines are expected: defining the
+ * kernel types is what they do).
+ */
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;

@@ -61,6 +61,10 @@
  * event left carries its generation but no purpose names. Loopback traffic
  * is never filtered.
  */
+/*
+ * Each *_MAX define follows its enum directly, as in the other generic
+ * netlink uapi headers; checkpatch's LINE_SPACING check on them is expected.
+ */
 #ifndef _UAPI_LINUX_CONSENTWALL_H
 #define _UAPI_LINUX_CONSENTWALL_H
 
