@@ -9,6 +9,9 @@
 #   make module-debug the module with its self-test, into build/kmod-debug
 #   make unit         host unit tests only
 #   make guest        the QEMU guest suite only (T=substr for a subset)
+#   make check-debug  the whole guest suite on a KASAN/UBSAN/lockdep/kmemleak
+#                     kernel built from linux-source (cached); `make check`
+#                     runs the scenarios CW_DEBUG_T names on it
 #   make fuzz         the parser fuzzers (tests/fuzz)
 #   make bench        benchmarks in the guest against nftables (bench/)
 #   make clean
@@ -54,8 +57,15 @@ tools:
 deps:
 	@tests/deps.sh
 
+# Scenarios of the debug-kernel pass inside `make check`: the core paths,
+# bounded so that CI stays well under 30 minutes once the kernel is cached.
+CW_DEBUG_T ?= 11,13,15,21,27,50,92
+
 check:
-	@tests/run-tap deps unit module guest
+	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module guest debug
+
+check-debug: module tools userspace
+	@CW_DEBUG_T= tests/run-tap debug
 
 unit:
 	@tests/run-tap unit
@@ -85,4 +95,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug sparse userspace tools deps check unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean

@@ -55,7 +55,8 @@ fi
 t1=$(date +%s)
 glog=$top/build/guest-debug.log
 CW_KERNEL=$cache/boot/vmlinuz-$kver CW_KERNEL_DIR=$cache \
-CW_MODULE=$mod/kmod/consentwall.ko CW_BUILD=$build CW_LOG=$glog \
+CW_MODULE=$mod/kmod/consentwall.ko CW_MODULE_DEBUG=$mod/kmod/consentwall.ko \
+CW_BUILD=$build CW_LOG=$glog \
 CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-1200} \
 CW_TIMEOUT=${CW_TIMEOUT:-3000} CW_MEM=${CW_MEM:-2048M} \
 	"${CW_RIG:-$top/tests/qemu/run.sh}" check

@@ -137,6 +137,8 @@ for m in veth dummy crc32c_generic nf_tables nft_reject_inet nft_ct \
 	 nf_conntrack nf_reject_ipv4 nf_reject_ipv6; do
 	add_mod "$m"
 done
+# A kernel with everything built in (the debug one) has no modules dir.
+mkdir -p "$root/lib/modules/$kver"
 cp "$mdir"/modules.order "$mdir"/modules.builtin* "$root/lib/modules/$kver/" 2>/dev/null || true
 /sbin/depmod -b "$root" "$kver"
 
