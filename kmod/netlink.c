@@ -102,6 +102,12 @@ static const struct nla_policy cw_entry_policy[CW_ENTRY_A_MAX + 1] = {
 };
 
 /* One policy per command: an attribute another command uses is refused. */
+/*
+ * For the commands that take no attribute: strict validation refuses
+ * every NLA_UNSPEC entry, so stray attributes are an error, not ignored.
+ */
+static const struct nla_policy cw_no_attrs_policy[CW_A_MAX + 1] = {};
+
 static const struct nla_policy cw_add_policy[CW_A_MAX + 1] = {
 	[CW_A_PURPOSE_NAME] = { .type = NLA_NUL_STRING,
 				.len = CW_PURPOSE_NAME_MAX - 1 },
@@ -832,11 +838,15 @@ static const struct genl_ops cw_genl_ops[] = {
 	{
 		.cmd = CW_CMD_CLAIM,
 		.doit = cw_nl_claim,
+		.policy = cw_no_attrs_policy,
+		.maxattr = CW_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = CW_CMD_BEGIN,
 		.doit = cw_nl_begin,
+		.policy = cw_no_attrs_policy,
+		.maxattr = CW_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
@@ -849,11 +859,15 @@ static const struct genl_ops cw_genl_ops[] = {
 	{
 		.cmd = CW_CMD_COMMIT,
 		.doit = cw_nl_commit,
+		.policy = cw_no_attrs_policy,
+		.maxattr = CW_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = CW_CMD_ABORT,
 		.doit = cw_nl_abort,
+		.policy = cw_no_attrs_policy,
+		.maxattr = CW_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
@@ -866,10 +880,14 @@ static const struct genl_ops cw_genl_ops[] = {
 	{
 		.cmd = CW_CMD_GET_STATUS,
 		.doit = cw_nl_get_status,
+		.policy = cw_no_attrs_policy,
+		.maxattr = CW_A_MAX,
 	},
 	{
 		.cmd = CW_CMD_GET_STATS,
 		.dumpit = cw_nl_get_stats,
+		.policy = cw_no_attrs_policy,
+		.maxattr = CW_A_MAX,
 	},
 	{
 		.cmd = CW_CMD_EXPLAIN,
