@@ -634,8 +634,9 @@ static void status_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
 	st->np = parse_purposes(tb[CW_A_PURPOSES], st->p, CW_PURPOSES_MAX);
 }
 
-int kernel_status(struct kernel *k, struct kstatus *st, char *err,
-		  size_t errlen)
+/* Status and stats: one attribute-less request, replies parsed into st. */
+static int kernel_read(struct kernel *k, uint8_t cmd, int flags, reply_fn fn,
+		       struct kstatus *st, char *err, size_t errlen)
 {
 	struct nl_msg *msg;
 
@@ -644,10 +645,17 @@ int kernel_status(struct kernel *k, struct kstatus *st, char *err,
 		snprintf(err, errlen, "kernel: consentwall module not loaded");
 		return -ENOENT;
 	}
-	msg = new_msg(k, CW_CMD_GET_STATUS, NLM_F_ACK, 0);
+	msg = new_msg(k, cmd, flags, 0);
 	if (!msg)
 		return -ENOMEM;
-	return request(k, msg, status_reply, st, err, errlen);
+	return request(k, msg, fn, st, err, errlen);
+}
+
+int kernel_status(struct kernel *k, struct kstatus *st, char *err,
+		  size_t errlen)
+{
+	return kernel_read(k, CW_CMD_GET_STATUS, NLM_F_ACK, status_reply, st,
+			   err, errlen);
 }
 
 static void stats_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
@@ -666,18 +674,9 @@ static void stats_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
 int kernel_stats(struct kernel *k, struct kstatus *st, char *err,
 		 size_t errlen)
 {
-	struct nl_msg *msg;
-
-	memset(st, 0, sizeof(*st));
-	if (!k->family) {
-		snprintf(err, errlen, "kernel: consentwall module not loaded");
-		return -ENOENT;
-	}
 	/* A dump ends with NLMSG_DONE, no ACK needed. */
-	msg = new_msg(k, CW_CMD_GET_STATS, NLM_F_DUMP, 0);
-	if (!msg)
-		return -ENOMEM;
-	return request(k, msg, stats_reply, st, err, errlen);
+	return kernel_read(k, CW_CMD_GET_STATS, NLM_F_DUMP, stats_reply, st,
+			   err, errlen);
 }
 
 static void explain_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
