@@ -316,6 +316,16 @@ void json_record(struct json *j, const struct record *r)
 	json_obj_end(j);
 }
 
+void json_print_records(const struct reply *rep, const char *const *ensure)
+{
+	struct json j;
+
+	json_init(&j);
+	json_records(&j, rep, ensure);
+	json_print(&j);
+	json_free(&j);
+}
+
 void json_records(struct json *j, const struct reply *rep,
 		  const char *const *ensure)
 {

@@ -25,12 +25,7 @@ int ctl_consent(struct ctl *c, int argc, char **argv, bool grant)
 	if (ret)
 		return ret;
 	if (c->json) {
-		struct json j;
-
-		json_init(&j);
-		json_records(&j, &rep, ensure);
-		json_print(&j);
-		json_free(&j);
+		json_print_records(&rep, ensure);
 	} else {
 		for (i = 0; i < rep.n; i++) {
 			const char *k = record_get(&rep.rec[i], "kernel");

@@ -73,5 +73,7 @@ void json_records(struct json *j, const struct reply *rep,
 		  const char *const *ensure);
 void json_record(struct json *j, const struct record *r);
 void json_print(struct json *j);
+/* json_records() of the whole reply, printed: what --json shows. */
+void json_print_records(const struct reply *rep, const char *const *ensure);
 
 #endif

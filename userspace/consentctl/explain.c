@@ -57,12 +57,7 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (c->json) {
-		struct json j;
-
-		json_init(&j);
-		json_records(&j, &rep, ensure);
-		json_print(&j);
-		json_free(&j);
+		json_print_records(&rep, ensure);
 	} else {
 		const char *verdict = "?";
 		int m = 0;

@@ -74,12 +74,7 @@ int cmd_log(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (c->json && !follow) {
-		struct json j;
-
-		json_init(&j);
-		json_records(&j, &rep, ensure);
-		json_print(&j);
-		json_free(&j);
+		json_print_records(&rep, ensure);
 	} else {
 		for (i = 0; i < rep.n; i++)
 			print_event(c, &rep.rec[i]);

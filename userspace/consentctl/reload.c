@@ -16,12 +16,7 @@ int cmd_reload(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (c->json) {
-		struct json j;
-
-		json_init(&j);
-		json_records(&j, &rep, NULL);
-		json_print(&j);
-		json_free(&j);
+		json_print_records(&rep, NULL);
 	} else {
 		for (i = 0; i < rep.n; i++) {
 			const struct record *r = &rep.rec[i];

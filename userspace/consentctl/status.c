@@ -53,12 +53,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (c->json) {
-		struct json j;
-
-		json_init(&j);
-		json_records(&j, &rep, ensure);
-		json_print(&j);
-		json_free(&j);
+		json_print_records(&rep, ensure);
 		reply_free(&rep);
 		return EXIT_OK;
 	}
@@ -112,12 +107,7 @@ int cmd_purposes(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (c->json) {
-		struct json j;
-
-		json_init(&j);
-		json_records(&j, &rep, ensure);
-		json_print(&j);
-		json_free(&j);
+		json_print_records(&rep, ensure);
 	} else {
 		print_purposes(&rep, true);
 	}
