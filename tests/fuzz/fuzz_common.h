@@ -77,4 +77,36 @@ static inline u32 fuzz_rand(u32 *s)
 	return *s;
 }
 
+typedef enum cw_parse_result (*fuzz_parse_fn)(const u8 *buf, u32 len,
+					      char *name, u32 *name_len);
+
+/*
+ * One-shot parsers (DNS over TCP, HTTP) on arbitrary input: a valid name
+ * or none, never OVER_BUDGET, and a prefix of the input never yields an
+ * answer other than "incomplete" or the whole input's answer.
+ */
+static inline void fuzz_prefix_consistent(fuzz_parse_fn parse, const u8 *data,
+					  size_t size)
+{
+	char name[CW_NAME_MAX + 1], pname[CW_NAME_MAX + 1];
+	u32 len = 0, plen = 0, cut;
+	enum cw_parse_result r, pr;
+	u8 *p = fuzz_dup(data, size);
+
+	r = parse(p, size, name, &len);
+	fuzz_check_name(r, name, len);
+	FUZZ_CHECK(r != CW_PARSE_OVER_BUDGET);
+	if (size) {
+		u32 s = fuzz_seed(data, size);
+
+		cut = fuzz_rand(&s) % size;
+		pr = parse(p, cut, pname, &plen);
+		fuzz_check_name(pr, pname, plen);
+		FUZZ_CHECK(pr == CW_PARSE_INCOMPLETE || pr == r);
+		if (pr == CW_PARSE_NAME)
+			FUZZ_CHECK(!strcmp(pname, name));
+	}
+	free(p);
+}
+
 #endif /* _CW_FUZZ_COMMON_H */

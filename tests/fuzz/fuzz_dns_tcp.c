@@ -7,24 +7,6 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	char name[CW_NAME_MAX + 1], pname[CW_NAME_MAX + 1];
-	u32 len = 0, plen = 0, cut;
-	enum cw_parse_result r, pr;
-	u8 *p = fuzz_dup(data, size);
-
-	r = cw_parse_dns_tcp(p, size, name, &len);
-	fuzz_check_name(r, name, len);
-	FUZZ_CHECK(r != CW_PARSE_OVER_BUDGET);
-	if (size) {
-		u32 s = fuzz_seed(data, size);
-
-		cut = fuzz_rand(&s) % size;
-		pr = cw_parse_dns_tcp(p, cut, pname, &plen);
-		fuzz_check_name(pr, pname, plen);
-		FUZZ_CHECK(pr == CW_PARSE_INCOMPLETE || pr == r);
-		if (pr == CW_PARSE_NAME)
-			FUZZ_CHECK(!strcmp(pname, name));
-	}
-	free(p);
+	fuzz_prefix_consistent(cw_parse_dns_tcp, data, size);
 	return 0;
 }
