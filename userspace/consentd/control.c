@@ -228,6 +228,19 @@ static void purpose_record(struct daemon *d, struct sbuf *b,
 	rec_end(b);
 }
 
+/* The module's ruleset figures and namespace counters (status, stats). */
+static void rec_kernel_counters(struct sbuf *b, const struct kstatus *ks)
+{
+	rec_u64(b, "generation", ks->generation);
+	rec_u64(b, "entries", ks->nr_entries);
+	rec_u64(b, "memory", ks->memory);
+	rec_u64(b, "owner_releases", ks->owner_releases);
+	rec_u64(b, "events_sent", ks->events_sent);
+	rec_u64(b, "events_dropped", ks->events_dropped);
+	rec_u64(b, "unconfigured_blocked", ks->unconfigured_blocked);
+	rec_u64(b, "commits", ks->commits);
+}
+
 static void do_status(struct daemon *d, struct client *c, bool full)
 {
 	struct sbuf *b = &c->out;
@@ -261,15 +274,7 @@ static void do_status(struct daemon *d, struct client *c, bool full)
 			rec_u64(b, "policed", ks.policed);
 			rec_u64(b, "configured", ks.configured);
 			rec_u64(b, "owner", ks.owner);
-			rec_u64(b, "generation", ks.generation);
-			rec_u64(b, "entries", ks.nr_entries);
-			rec_u64(b, "memory", ks.memory);
-			rec_u64(b, "owner_releases", ks.owner_releases);
-			rec_u64(b, "events_sent", ks.events_sent);
-			rec_u64(b, "events_dropped", ks.events_dropped);
-			rec_u64(b, "unconfigured_blocked",
-				ks.unconfigured_blocked);
-			rec_u64(b, "commits", ks.commits);
+			rec_kernel_counters(b, &ks);
 			rec_end(b);
 		}
 		for (j = 0; j < d->nerrors; j++) {
@@ -311,14 +316,7 @@ static void do_stats(struct daemon *d, struct client *c)
 		return;
 	}
 	rec_begin(b, "counters");
-	rec_u64(b, "generation", ks.generation);
-	rec_u64(b, "entries", ks.nr_entries);
-	rec_u64(b, "memory", ks.memory);
-	rec_u64(b, "owner_releases", ks.owner_releases);
-	rec_u64(b, "events_sent", ks.events_sent);
-	rec_u64(b, "events_dropped", ks.events_dropped);
-	rec_u64(b, "unconfigured_blocked", ks.unconfigured_blocked);
-	rec_u64(b, "commits", ks.commits);
+	rec_kernel_counters(b, &ks);
 	rec_u64(b, "events_received", d->events_total);
 	rec_end(b);
 	for (i = 0; i < st.np; i++) {
