@@ -145,6 +145,21 @@ static int cw_check_owner(struct cw_net *cw, struct genl_info *info)
 	return 0;
 }
 
+/* ADD and COMMIT: the owner, inside its transaction. */
+static int cw_check_txn(struct cw_net *cw, struct genl_info *info)
+{
+	int ret = cw_check_owner(cw, info);
+
+	if (ret)
+		return ret;
+	if (!cw->txn) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no open transaction: send CW_CMD_BEGIN first");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int cw_nl_claim(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cw_net *cw = cw_net(genl_info_net(info));
@@ -339,15 +354,9 @@ static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
 	int ret, purpose, rem;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_txn(cw, info);
 	if (ret)
 		goto out;
-	if (!cw->txn) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "no open transaction: send CW_CMD_BEGIN first");
-		ret = -EINVAL;
-		goto out;
-	}
 
 	/*
 	 * From here on any error drops the whole transaction: a half-added
@@ -408,15 +417,9 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_txn(cw, info);
 	if (ret)
 		goto out;
-	if (!cw->txn) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "no open transaction: send CW_CMD_BEGIN first");
-		ret = -EINVAL;
-		goto out;
-	}
 
 	/* The reply is allocated first so that nothing fails after the swap. */
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
