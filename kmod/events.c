@@ -4,8 +4,10 @@
  * never wait: it takes the ring lock with a trylock, and a token bucket
  * (event_rate per second, burst of one ring) bounds the work it causes.
  * Anything that does not fit is counted in events_dropped, never queued.
- * A work item drains the ring in process context and unicasts each event
- * to the namespace's owner only (events name apps and hosts: private).
+ * An attempt identical to the newest event still in the ring only adds to
+ * that event's count. A work item drains the ring CW_EVENTS_DELAY after
+ * the first event, in process context, and unicasts each event to the
+ * namespace's owner only (events name apps and hosts: private).
  */
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
@@ -23,7 +25,8 @@ MODULE_PARM_DESC(event_rate,
 
 static void cw_events_work(struct work_struct *work)
 {
-	struct cw_events *ev = container_of(work, struct cw_events, work);
+	struct cw_events *ev = container_of(to_delayed_work(work),
+					    struct cw_events, work);
 	struct cw_net *cw = container_of(ev, struct cw_net, events);
 	unsigned long flags;
 	bool more;
@@ -48,11 +51,25 @@ static void cw_events_work(struct work_struct *work)
 		err = owner ? cw_netlink_send_event(cw, &ev->scratch, owner) :
 			      -ENOTCONN;
 		if (err)
-			this_cpu_inc(cw->stats->events_dropped);
+			this_cpu_add(cw->stats->events_dropped,
+				     ev->scratch.count);
 		else
 			this_cpu_inc(cw->stats->events_sent);
 		cond_resched();
 	} while (more);
+}
+
+static bool cw_event_same(const struct cw_event *e, const struct cw_flow *f,
+			  u32 generation, u64 denied)
+{
+	u32 name_len = f->name ? min_t(u32, f->name_len, CW_NAME_MAX) : 0;
+
+	return e->denied == denied && e->generation == generation &&
+	       e->has_uid == f->has_uid && (!f->has_uid || e->uid == f->uid) &&
+	       e->family == f->family && e->proto == f->proto &&
+	       e->dport == f->dport &&
+	       !memcmp(e->daddr, f->daddr, f->family == AF_INET ? 4 : 16) &&
+	       e->name_len == name_len && !memcmp(e->name, f->name, name_len);
 }
 
 void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
@@ -65,6 +82,16 @@ void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 
 	if (!spin_trylock_irqsave(&ev->lock, flags))
 		goto dropped;
+
+	if (ev->len) {
+		e = &ev->ring[(ev->head + ev->len - 1) % CW_EVENTS_RING];
+		if (e->count < U32_MAX &&
+		    cw_event_same(e, f, generation, denied)) {
+			e->count++;
+			spin_unlock_irqrestore(&ev->lock, flags);
+			return;
+		}
+	}
 
 	/* Tokens are counted in 1/HZ of an event: one event costs HZ. */
 	elapsed = min_t(unsigned long, now - ev->last_refill,
@@ -81,6 +108,7 @@ void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 	e = &ev->ring[(ev->head + ev->len) % CW_EVENTS_RING];
 	ev->len++;
 	e->denied = denied;
+	e->count = 1;
 	e->generation = generation;
 	e->uid = f->uid;
 	e->has_uid = f->has_uid;
@@ -96,7 +124,8 @@ void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 	e->name[e->name_len] = '\0';
 	spin_unlock_irqrestore(&ev->lock, flags);
 
-	schedule_work(&ev->work);
+	/* A no-op while pending: the first event of a batch sets the time. */
+	schedule_delayed_work(&ev->work, CW_EVENTS_DELAY);
 	return;
 
 dropped:
@@ -108,7 +137,7 @@ int cw_events_init(struct cw_net *cw)
 	struct cw_events *ev = &cw->events;
 
 	spin_lock_init(&ev->lock);
-	INIT_WORK(&ev->work, cw_events_work);
+	INIT_DELAYED_WORK(&ev->work, cw_events_work);
 	ev->head = 0;
 	ev->len = 0;
 	ev->last_refill = jiffies;
@@ -119,7 +148,7 @@ int cw_events_init(struct cw_net *cw)
 
 void cw_events_uninit(struct cw_net *cw)
 {
-	cancel_work_sync(&cw->events.work);
+	cancel_delayed_work_sync(&cw->events.work);
 	kvfree(cw->events.ring);
 	cw->events.ring = NULL;
 }

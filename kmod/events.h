@@ -13,9 +13,17 @@
 #include "ruleset.h"
 
 #define CW_EVENTS_RING	128	/* also the token bucket's burst */
+/*
+ * How long an event waits in the ring before it is sent. Meanwhile the
+ * same attempt again (an app retrying, a datagram flood) is folded into it
+ * and only counted: a flow that keeps failing wakes the daemon at most
+ * HZ / CW_EVENTS_DELAY times a second, whatever its packet rate.
+ */
+#define CW_EVENTS_DELAY	(HZ / 10)
 
 struct cw_event {
 	u64 denied;		/* denied purposes that matched */
+	u32 count;		/* attempts folded into this event */
 	u32 generation;
 	u32 uid;
 	bool has_uid;
@@ -34,7 +42,7 @@ struct cw_events {
 	u64 tokens;			/* scaled by HZ, see events.c */
 	struct cw_event *ring;
 	struct cw_event scratch;	/* the drain work's copy */
-	struct work_struct work;
+	struct delayed_work work;
 };
 
 struct cw_net;

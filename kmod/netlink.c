@@ -799,6 +799,7 @@ int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
 	    nla_put_u32(msg, CW_A_PROTO, e->proto) ||
 	    nla_put(msg, CW_A_ADDR, e->family == AF_INET ? 4 : 16, e->daddr) ||
 	    nla_put_u32(msg, CW_A_PORT, e->dport) ||
+	    nla_put_u32(msg, CW_A_COUNT, e->count) ||
 	    (e->has_uid && nla_put_u32(msg, CW_A_UID, e->uid)) ||
 	    (e->name_len && nla_put_string(msg, CW_A_NAME, e->name)))
 		goto err;

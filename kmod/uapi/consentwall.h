@@ -26,7 +26,10 @@
  * Blocked attempts are unicast to the owner only, as CW_CMD_EVENT messages
  * carrying CW_A_GENERATION, CW_A_PURPOSES (the denied purposes that matched,
  * names only), CW_A_FAMILY, CW_A_PROTO, CW_A_ADDR, CW_A_PORT, CW_A_UID (when
- * the packet had a full socket) and CW_A_NAME (when known).
+ * the packet had a full socket), CW_A_NAME (when known) and CW_A_COUNT: an
+ * event waits about 100 ms before it is sent, and the same attempt again
+ * meanwhile (same app, destination, protocol, port, name and purposes) is
+ * folded into it, so CW_A_COUNT attempts are reported by one message.
  *
  * CW_CMD_EXPLAIN runs the classifier on a described packet: CW_A_FAMILY,
  * CW_A_PROTO, CW_A_ADDR, CW_A_PORT, [CW_A_UID], [CW_A_NAME]. The reply holds
@@ -123,6 +126,7 @@ enum cw_attr {
 	CW_A_NR_ENTRIES,	/* u32: entries in the ruleset */
 	CW_A_MEMORY,		/* u64: bytes the ruleset uses */
 	CW_A_PAD,
+	CW_A_COUNT,		/* u32: attempts one event stands for (>= 1) */
 	__CW_A_MAX
 };
 #define CW_A_MAX (__CW_A_MAX - 1)
@@ -177,7 +181,7 @@ enum cw_counter_attr {
 	CW_COUNTER_A_UNSPEC,
 	CW_COUNTER_A_OWNER_RELEASES,	/* owner sockets that went away */
 	CW_COUNTER_A_EVENTS_SENT,	/* events delivered to the owner */
-	CW_COUNTER_A_EVENTS_DROPPED,	/* events lost to the rate limit */
+	CW_COUNTER_A_EVENTS_DROPPED,	/* attempts not reported (rate limit) */
 	CW_COUNTER_A_UNCONFIGURED_BLOCKED, /* packets blocked before config */
 	CW_COUNTER_A_COMMITS,		/* rulesets committed */
 	CW_COUNTER_A_PAD,

@@ -28,3 +28,40 @@ assert_match "udp v6 event: purpose" ' purposes push( |$)' "$udp"
 assert_match "udp v6 event: family, protocol, port" ' family 10 proto 17 .*port 5050( |$)' "$udp"
 assert_nomatch "events at a non-owner socket" '^event' "$(cat "$CW_OUT/spy.out")"
 assert_gt "events_sent counter" 1 "$(status_get counter events_sent)"
+
+# A flood of one blocked flow: its attempts are folded into a few events
+# that carry their count, and every attempt is accounted for, either in an
+# event's count or in events_dropped.
+blocked_of() {
+	cwnl stats | awk -v p="$1" '$1 == "stats" && $2 == p {
+		for (i = 3; i < NF; i++) if ($i == "blocked_packets") print $(i + 1) }'
+}
+b0=$(blocked_of analytics)
+d0=$(status_get counter events_dropped)
+set -- $(cwbench udp 198.51.100.10 9 500)
+assert_eq "flood: nothing sent" 0 "$6"
+assert_eq "flood: every call failed" "$4" "$8"
+calls=$8
+assert_gt "flood: attempts" 100 "$calls"
+flood_events() { owner_events | grep ' addr 198\.51\.100\.10 port 9 ' || true; }
+flood_sum() {
+	flood_events | awk '{ for (i = 1; i < NF; i++) if ($i == "count") s += $(i + 1) } END { print s + 0 }'
+}
+# The last event leaves the ring 100 ms after it was queued.
+i=0
+while [ $(( $(flood_sum) + $(status_get counter events_dropped) - d0 )) -lt "$calls" ] &&
+      [ $i -lt 150 ]; do
+	usleep 20000
+	i=$((i + 1))
+done
+assert_eq "flood: blocked packets counted" "$calls" "$(( $(blocked_of analytics) - b0 ))"
+fl=$(flood_events)
+n=$(echo "$fl" | grep -c .)
+sum=$(flood_sum)
+d1=$(status_get counter events_dropped)
+log "flood: $calls attempts, $n events, counts sum $sum, dropped $((d1 - d0))"
+assert_eq "flood: counts + dropped = attempts" "$calls" "$((sum + d1 - d0))"
+assert_gt "flood: events" 0 "$n"
+# 500 ms of flood, one event per 100 ms at most (and slack for a slow guest)
+assert_lt "flood: folded into few events" 15 "$n"
+assert_match "flood: events carry a count above 1" ' count ([2-9]|[1-9][0-9]+)( |$)' "$fl"

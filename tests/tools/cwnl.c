@@ -148,6 +148,7 @@ static const char *const top_keys[] = {
 	[CW_A_UID] = "uid",
 	[CW_A_NR_ENTRIES] = "nr_entries",
 	[CW_A_MEMORY] = "memory",
+	[CW_A_COUNT] = "count",
 };
 
 /*
@@ -219,7 +220,8 @@ static void print_genl(const struct nlmsghdr *nlh)
 			}
 			break;
 		default:
-			if (t > 0 && t <= CW_A_MEMORY && top_keys[t])
+			if (t > 0 && t < (int)(sizeof(top_keys) / sizeof(*top_keys)) &&
+			    top_keys[t])
 				printf(event ? " %s %llu" : "%s %llu\n",
 				       top_keys[t], attr_uint(a));
 			else if (t != CW_A_PAD)

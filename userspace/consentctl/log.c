@@ -36,6 +36,8 @@ static void print_event(struct ctl *c, const struct record *r)
 		printf(" uid %s", v);
 	if ((v = record_get(r, "name")))
 		printf(" %s", v);
+	if ((v = record_get(r, "count")) && strcmp(v, "1"))
+		printf(" (%s attempts)", v);
 	putchar('\n');
 	fflush(stdout);
 }

@@ -113,6 +113,7 @@ void event_record(struct sbuf *b, const struct event *e)
 	if (e->k.name[0])
 		rec_str(b, "name", e->k.name);
 	rec_u64(b, "generation", e->k.generation);
+	rec_u64(b, "count", e->k.count);
 	rec_end(b);
 }
 

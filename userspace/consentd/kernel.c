@@ -297,6 +297,9 @@ static void handle_event(struct kernel *k, struct nlattr **tb)
 		ev.uid = get_u32(tb[CW_A_UID]);
 	}
 	get_str(ev.name, sizeof(ev.name), tb[CW_A_NAME]);
+	ev.count = tb[CW_A_COUNT] ? get_u32(tb[CW_A_COUNT]) : 1;
+	if (!ev.count)
+		ev.count = 1;
 	if (k->fn)
 		k->fn(k->arg, &ev);
 }

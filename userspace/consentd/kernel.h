@@ -28,6 +28,7 @@ struct kev {
 	bool has_uid;
 	uint32_t uid;
 	char name[CW_NAME_MAX + 1];
+	uint32_t count;		/* attempts folded into this event, >= 1 */
 };
 
 struct kpurpose {

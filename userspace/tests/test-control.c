@@ -131,6 +131,7 @@ static struct kev mkev(int i)
 	k.has_uid = true;
 	k.uid = 10061;
 	snprintf(k.name, sizeof(k.name), "data.mistat.xiaomi.com");
+	k.count = 1;
 	return k;
 }
 
@@ -280,14 +281,17 @@ int main(void)
 	for (i = 1; i <= 6; i++) {
 		struct kev k = mkev(i);
 
+		if (i == 6)
+			k.count = 40;
 		daemon_on_event(&d, &k);
 	}
 	r = drain(follower.fd);
 	tap_ok(strstr(r, "event time=") && strstr(r, "addr=192.0.2.1 ") &&
 	       strstr(r, "addr=192.0.2.6 ") &&
 	       strstr(r, "purposes=analytics family=ipv4 proto=tcp") &&
-	       strstr(r, "uid=10061 name=data.mistat.xiaomi.com"),
-	       "the follower got every event live");
+	       strstr(r, "uid=10061 name=data.mistat.xiaomi.com generation=0 count=1\n") &&
+	       strstr(r, "generation=0 count=40\n"),
+	       "the follower got every event live, with its count");
 	r = ask(&d, &user, "LOG\n");
 	tap_ok(!strstr(r, "192.0.2.2 ") && strstr(r, "192.0.2.3 ") &&
 	       strstr(r, "192.0.2.6 ") && !strcmp(last_line(r), "OK"),
