@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The per-namespace table of TCP flows whose ClientHello is being parsed
- * across segments (see hooks.c for when a flow enters and leaves it).
+ * across segments (see names.c for when a flow enters and leaves it).
  *
  * Open addressing over a fixed array: a flow hashes to a slot and may use
  * the CW_FLOWS_PROBE slots from there. One spinlock guards the table: it is

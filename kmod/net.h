@@ -67,7 +67,7 @@ struct cw_net {
 	u64 commits;			/* under lock */
 	struct cw_net_pcpu __percpu *stats;
 	struct cw_events events;
-	struct cw_flows *flows;		/* hooks.c: flows in mid-ClientHello */
+	struct cw_flows *flows;		/* names.c: flows in mid-ClientHello */
 };
 
 extern unsigned int cw_net_id;

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Destination names.
+ *
+ * Only when the ruleset has domain entries and some purpose is denied does
+ * the hook look at payloads, and then only at:
+ *  - UDP to port 53: the query name of the datagram;
+ *  - TCP to port 53: the query names of the messages the segment starts
+ *    with (resolvers write each query, length prefix included, at once;
+ *    glibc writes its A and AAAA queries together);
+ *  - any other TCP payload at the start of its stream: a TLS ClientHello's
+ *    SNI, or else an HTTP/1.x request's host. A ClientHello whose SNI is
+ *    not in that first payload puts the flow in the namespace's flow table
+ *    (flows.c), and its next segments are fed to the same parser state
+ *    until the answer. Nothing else is ever looked at again.
+ *
+ * "Start of the stream" needs no per-flow memory: the segment begins at the
+ * oldest unacknowledged byte (tp->snd_una) and no payload was acknowledged
+ * yet (tp->bytes_acked counts only the SYN on the connecting side, 1, and
+ * nothing on the accepting side, 0). That holds for the first
+ * transmission, for every retransmission of it (so a blocked first segment
+ * stays blocked when block=drop lets the socket retransmit it) and for a
+ * SYN carrying data (TCP Fast Open). The socket is owned by its sender
+ * while it transmits, so these fields are stable here.
+ *
+ * At LOCAL_OUT a TCP skb is usually a GSO super-packet: its payload is many
+ * segments of the stream, in order, and is parsed as such. Everything is
+ * read with skb_header_pointer(), into a per-CPU scratch area because an
+ * HTTP request head (CW_HTTP_WANT) does not belong on the stack. The area
+ * is used with bottom halves disabled, so a softirq transmission on the
+ * same CPU (a TCP timer, an ACK clocking out data) cannot reuse it
+ * meanwhile.
+ *
+ * Failing closed: a parser answer that may hide a name (MALFORMED, a TLS
+ * parse OVER_BUDGET, an HTTP head or DNS message cut by the end of the
+ * segment), or no free slot in the flow table, blocks the packet, as a
+ * denied name would. Such a packet matched no purpose, so it is neither
+ * counted nor reported as an event.
+ *
+ * Not seen, by design of "the start of the stream only": a second HTTP
+ * request on a kept-alive connection, a ClientHello after STARTTLS, names
+ * inside QUIC (UDP) or behind Encrypted Client Hello, and DNS over TLS or
+ * HTTPS (whose server name is seen as any other SNI). Such traffic is
+ * classified by address, port and app only.
+ */
+#include <linux/minmax.h>
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/percpu.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "flows.h"
+#include "hooks.h"
+#include "names.h"
+#include "net.h"
+#include "parse.h"
+
+/* How much of a ClientHello is copied out of the skb at a time. */
+#define CW_TLS_CHUNK	256
+/* DNS messages looked at in one TCP segment. */
+#define CW_DNS_TCP_MSGS	16
+/*
+ * A segment that starts this far at most beyond the bytes the TLS parser
+ * has seen is of the flow, sent after a segment that never reached us: it
+ * is dropped so that TCP sends it again in order. Farther, the slot is of
+ * an older flow that had the same socket address and ports.
+ */
+#define CW_FLOWS_WINDOW	BIT(20)
+
+struct cw_scratch {
+	struct cw_tls_state tls;
+	char name[CW_NAME_MAX + 1];
+	u8 buf[CW_HTTP_WANT];
+};
+
+/* Shared by every namespace; allocated with the first one's hooks. */
+static struct cw_scratch __percpu *cw_scratch;
+static unsigned int cw_scratch_users;
+static DEFINE_MUTEX(cw_scratch_lock);
+
+enum cw_name_res {
+	CW_NAMES_OK,		/* classified: the match is in *m */
+	CW_NAMES_FAIL,		/* fail closed */
+	CW_NAMES_HOLD,		/* drop silently, TCP will send it again */
+};
+
+static u64 cw_match_name(const struct cw_table *t, struct cw_pkt *p,
+			 const char *name, u32 len)
+{
+	p->flow.name = name;
+	p->flow.name_len = len;
+	return cw_ruleset_match(t->rs, &p->flow);
+}
+
+static enum cw_name_res cw_names_dns_udp(const struct cw_table *t,
+					 const struct sk_buff *skb,
+					 struct cw_pkt *p, struct cw_scratch *sc,
+					 u64 *m)
+{
+	u32 n = min_t(u32, p->plen, CW_DNS_WANT), len = 0;
+	const u8 *d = skb_header_pointer(skb, p->poff, n, sc->buf);
+
+	if (!d)
+		return CW_NAMES_FAIL;
+	switch (cw_parse_dns_udp(d, n, sc->name, &len)) {
+	case CW_PARSE_NAME:
+		*m = cw_match_name(t, p, sc->name, len);
+		return CW_NAMES_OK;
+	case CW_PARSE_MALFORMED:
+	case CW_PARSE_INCOMPLETE:
+		return CW_NAMES_FAIL;
+	default:
+		*m = cw_ruleset_match(t->rs, &p->flow);
+		return CW_NAMES_OK;
+	}
+}
+
+/*
+ * Every query the segment starts with counts; the event names the first
+ * one that is denied. A segment that does not start at a message (the
+ * rest of a message written in pieces) is not a query and ends the walk.
+ */
+static enum cw_name_res cw_names_dns_tcp(const struct cw_table *t,
+					 const struct sk_buff *skb,
+					 struct cw_pkt *p, struct cw_scratch *sc,
+					 u64 denied, u64 *m)
+{
+	u32 off = p->poff, end = p->poff + p->plen, i, len;
+	bool found = false;
+
+	*m = cw_ruleset_match(t->rs, &p->flow);
+	for (i = 0; i < CW_DNS_TCP_MSGS && end - off >= 2; i++) {
+		u32 n = min_t(u32, end - off, CW_DNS_WANT);
+		const u8 *d = skb_header_pointer(skb, off, n, sc->buf);
+		u64 mm;
+
+		if (!d)
+			return CW_NAMES_FAIL;
+		switch (cw_parse_dns_tcp(d, n, sc->name, &len)) {
+		case CW_PARSE_NAME:
+			break;
+		case CW_PARSE_NO_NAME:
+			goto next;
+		case CW_PARSE_MALFORMED:
+		case CW_PARSE_INCOMPLETE:
+			return CW_NAMES_FAIL;
+		default:
+			goto out;
+		}
+		mm = cw_match_name(t, p, sc->name, len);
+		*m |= mm;
+		if (mm & denied) {
+			found = true;
+			goto out;
+		}
+next:
+		off += 2 + ((u32)d[0] << 8 | d[1]);
+		if (off > end)
+			break;
+	}
+out:
+	/* Every later message overwrote sc->name: keep the name denied. */
+	if (!found) {
+		p->flow.name = NULL;
+		p->flow.name_len = 0;
+	}
+	return CW_NAMES_OK;
+}
+
+/* Feeds @len payload bytes at @off to @st, stepping over what it skips. */
+static enum cw_parse_result cw_tls_feed_skb(struct cw_tls_state *st,
+					    const struct sk_buff *skb,
+					    u32 off, u32 len, u8 *buf)
+{
+	enum cw_parse_result r = cw_tls_feed(st, NULL, 0, NULL, NULL);
+
+	while (len && r == CW_PARSE_INCOMPLETE) {
+		u32 n = min(cw_tls_skippable(st), len);
+		const u8 *d;
+
+		if (n) {
+			/* Key shares, cipher suites...: never copied. */
+			n = cw_tls_skip(st, n);
+			off += n;
+			len -= n;
+			if (n)
+				continue;
+		}
+		n = min_t(u32, len, CW_TLS_CHUNK);
+		d = skb_header_pointer(skb, off, n, buf);
+		if (!d)
+			return CW_PARSE_MALFORMED;
+		r = cw_tls_feed(st, d, n, NULL, NULL);
+		off += n;
+		len -= n;
+	}
+	return cw_tls_feed(st, NULL, 0, NULL, NULL);
+}
+
+static bool cw_tcp_at_start(const struct sock *sk, u32 seq)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	return seq == READ_ONCE(tp->snd_una) &&
+	       READ_ONCE(tp->bytes_acked) <= 1;
+}
+
+static enum cw_name_res cw_names_http(const struct cw_table *t,
+				      const struct sk_buff *skb,
+				      struct cw_pkt *p, struct cw_scratch *sc,
+				      u64 *m)
+{
+	u32 n = min_t(u32, p->plen, CW_HTTP_WANT), len = 0;
+	const u8 *d = skb_header_pointer(skb, p->poff, n, sc->buf);
+
+	if (!d)
+		return CW_NAMES_FAIL;
+	switch (cw_parse_http(d, n, sc->name, &len)) {
+	case CW_PARSE_NAME:
+		*m = cw_match_name(t, p, sc->name, len);
+		return CW_NAMES_OK;
+	case CW_PARSE_NO_NAME:
+	case CW_PARSE_NOT_PROTO:
+		*m = cw_ruleset_match(t->rs, &p->flow);
+		return CW_NAMES_OK;
+	default:
+		/*
+		 * The request line or the headers before Host go on in a
+		 * later segment: no state is kept for HTTP, so refuse it.
+		 * Real clients write the request head at once.
+		 */
+		return CW_NAMES_FAIL;
+	}
+}
+
+/* The first payload of a TCP stream. @sk is NULL for a socketless one. */
+static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
+					   const struct cw_table *t,
+					   const struct sk_buff *skb,
+					   const struct sock *sk,
+					   struct cw_pkt *p,
+					   struct cw_scratch *sc, u64 *m)
+{
+	struct cw_flow_slot *s;
+	enum cw_parse_result r;
+
+	cw_tls_init(&sc->tls);
+	r = cw_tls_feed_skb(&sc->tls, skb, p->poff, p->plen, sc->buf);
+
+	/* A new stream: a slot left by an earlier one is stale. */
+	if (sk && r != CW_PARSE_INCOMPLETE && !cw_flows_empty(ft)) {
+		cw_flows_lock(ft);
+		s = cw_flows_find(ft, sk, p->sport, p->flow.dport);
+		if (s)
+			cw_flows_release(ft, s);
+		cw_flows_unlock(ft);
+	}
+
+	switch (r) {
+	case CW_PARSE_NAME:
+		*m = cw_match_name(t, p, sc->tls.name, sc->tls.name_len);
+		return CW_NAMES_OK;
+	case CW_PARSE_NO_NAME:
+		break;
+	case CW_PARSE_NOT_PROTO:
+		return cw_names_http(t, skb, p, sc, m);
+	case CW_PARSE_INCOMPLETE:
+		/*
+		 * A socketless sender (a raw socket, CAP_NET_RAW) has no
+		 * stream we could follow: only its segments' starts count.
+		 */
+		if (!sk)
+			break;
+		cw_flows_lock(ft);
+		s = cw_flows_add(ft, sk, p->sport, p->flow.dport);
+		if (s) {
+			s->tls = sc->tls;
+			s->next_seq = p->seq + p->plen +
+				      !!(p->tcp_flags & TCPHDR_SYN);
+		}
+		cw_flows_unlock(ft);
+		if (!s)
+			return CW_NAMES_FAIL;
+		/* Let it through: a partial ClientHello completes nothing. */
+		break;
+	default:
+		return CW_NAMES_FAIL;
+	}
+	*m = cw_ruleset_match(t->rs, &p->flow);
+	return CW_NAMES_OK;
+}
+
+/* A later payload segment of a flow that may be in the table. */
+static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
+					  const struct cw_table *t,
+					  const struct sk_buff *skb,
+					  const struct sock *sk,
+					  struct cw_pkt *p,
+					  struct cw_scratch *sc, u64 denied,
+					  u64 *m)
+{
+	enum cw_name_res res = CW_NAMES_OK;
+	struct cw_flow_slot *s;
+	enum cw_parse_result r;
+	u32 ahead, skip;
+
+	*m = cw_ruleset_match(t->rs, &p->flow);
+	cw_flows_lock(ft);
+	s = cw_flows_find(ft, sk, p->sport, p->flow.dport);
+	if (!s)
+		goto out;
+
+	ahead = p->seq - s->next_seq;
+	if (ahead && ahead < CW_FLOWS_WINDOW) {
+		res = CW_NAMES_HOLD;
+		goto out;
+	}
+	skip = -ahead;
+	if (ahead && skip >= CW_FLOWS_WINDOW) {
+		cw_flows_release(ft, s);
+		goto out;
+	}
+	s->expires = jiffies + CW_FLOWS_TIMEOUT;
+	/* Bytes the parser saw already (a retransmission) are not fed again. */
+	if (skip < p->plen) {
+		r = cw_tls_feed_skb(&s->tls, skb, p->poff + skip,
+				    p->plen - skip, sc->buf);
+		s->next_seq = p->seq + p->plen;
+	} else {
+		r = cw_tls_feed(&s->tls, NULL, 0, NULL, NULL);
+	}
+
+	switch (r) {
+	case CW_PARSE_INCOMPLETE:
+		break;
+	case CW_PARSE_NAME:
+		memcpy(sc->name, s->tls.name, s->tls.name_len + 1);
+		*m = cw_match_name(t, p, sc->name, s->tls.name_len);
+		/*
+		 * A blocked flow keeps its slot, so that its segments are
+		 * blocked again if they are sent again (block=drop, or a
+		 * reset that could not be sent).
+		 */
+		if (*m & denied)
+			s->blocked = true;
+		else
+			cw_flows_release(ft, s);
+		break;
+	case CW_PARSE_NO_NAME:
+		cw_flows_release(ft, s);
+		break;
+	default:
+		s->blocked = true;
+		res = CW_NAMES_FAIL;
+		break;
+	}
+out:
+	cw_flows_unlock(ft);
+	return res;
+}
+
+bool cw_may_name(const struct cw_pkt *p)
+{
+	if (!p->plen)
+		return false;
+	if (p->flow.proto == IPPROTO_UDP)
+		return p->flow.dport == 53;
+	return p->flow.proto == IPPROTO_TCP;
+}
+
+/* Which part of a TCP stream a payload segment is, for the name parsers. */
+enum cw_tcp_part {
+	CW_TCP_OTHER,		/* nothing to look at */
+	CW_TCP_START,		/* the start of its stream */
+	CW_TCP_TRACKED,		/* maybe a flow in the table */
+	CW_TCP_NOSOCK,		/* no TCP socket: each segment on its own */
+};
+
+static enum cw_tcp_part cw_tcp_part(const struct cw_net *cw,
+				    const struct sk_buff *skb,
+				    const struct cw_pkt *p,
+				    const struct sock **skp)
+{
+	const struct sock *sk = skb_to_full_sk(skb);
+
+	*skp = NULL;
+	if (!sk || !sk_fullsock(sk) || sk->sk_type != SOCK_STREAM ||
+	    sk->sk_protocol != IPPROTO_TCP)
+		return CW_TCP_NOSOCK;
+	*skp = sk;
+	if (cw_tcp_at_start(sk, p->seq))
+		return CW_TCP_START;
+	return cw_flows_empty(cw->flows) ? CW_TCP_OTHER : CW_TCP_TRACKED;
+}
+
+unsigned int cw_hook_names(struct cw_net *cw, struct cw_table *t,
+			   struct sk_buff *skb, const struct nf_hook_state *state,
+			   struct cw_pkt *p, u64 denied)
+{
+	enum cw_tcp_part part = CW_TCP_OTHER;
+	enum cw_name_res res = CW_NAMES_OK;
+	const struct sock *sk = NULL;
+	struct cw_scratch *sc;
+	unsigned int verdict;
+	u64 m = 0;
+
+	/*
+	 * The common case, a segment in the middle of a stream that is not
+	 * tracked, costs a few loads from its socket and no more.
+	 */
+	if (p->flow.proto == IPPROTO_TCP && p->flow.dport != 53) {
+		part = cw_tcp_part(cw, skb, p, &sk);
+		if (part == CW_TCP_OTHER)
+			goto no_name;
+	}
+	/*
+	 * Not expected at LOCAL_OUT, but the per-CPU area could not be
+	 * protected there: classify by address, port and app only.
+	 */
+	if (unlikely(hardirq_count() || irqs_disabled()))
+		goto no_name;
+
+	local_bh_disable();
+	sc = this_cpu_ptr(cw_scratch);
+	if (p->flow.proto == IPPROTO_UDP)
+		res = cw_names_dns_udp(t, skb, p, sc, &m);
+	else if (p->flow.dport == 53)
+		res = cw_names_dns_tcp(t, skb, p, sc, denied, &m);
+	else if (part == CW_TCP_TRACKED)
+		res = cw_names_tcp_more(cw->flows, t, skb, sk, p, sc, denied,
+					&m);
+	else
+		res = cw_names_tcp_start(cw->flows, t, skb, sk, p, sc, &m);
+
+	/* The name lives in the per-CPU area: use it before leaving it. */
+	if (res == CW_NAMES_OK)
+		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
+	else if (res == CW_NAMES_FAIL)
+		verdict = cw_block(skb, state, p);
+	else
+		verdict = NF_DROP;
+	local_bh_enable();
+	return verdict;
+
+no_name:
+	return cw_verdict(cw, t, skb, state, p, denied,
+			  cw_ruleset_match(t->rs, &p->flow));
+}
+
+int cw_names_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&cw_scratch_lock);
+	if (!cw_scratch_users) {
+		cw_scratch = alloc_percpu(struct cw_scratch);
+		if (!cw_scratch)
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		cw_scratch_users++;
+	mutex_unlock(&cw_scratch_lock);
+	return ret;
+}
+
+void cw_names_put(void)
+{
+	mutex_lock(&cw_scratch_lock);
+	if (!--cw_scratch_users) {
+		free_percpu(cw_scratch);
+		cw_scratch = NULL;
+	}
+	mutex_unlock(&cw_scratch_lock);
+}
