@@ -4,32 +4,38 @@
  * under RCU by the packet path. Pure code (see pure.h).
  *
  * Addresses. Each family has its own structure:
- *  - a root table indexed by the first s address bits, 1 << s the number
- *    of distinct prefixes rounded up to a power of two (at most
- *    CW_ROOT_BITS bits), so that on random data a slot holds about one
- *    prefix or none, and non-matching traffic mostly stops at an empty
- *    slot or after one node;
- *  - below each slot a path-compressed binary trie (PATRICIA). A node is a
- *    bit position and two children; a node that carries a prefix also
- *    carries its match list. Prefixes of s bits or fewer are expanded into
- *    the slots they cover (their match lists merged per slot): a slot with
- *    nothing longer below holds that list itself (CW_ROOT_LIST), otherwise
- *    the list sits in a node at depth s on top of the slot's trie; or,
- *    when that would cost more than a second word per slot, every slot
- *    holds a list index next to its node index ("wide" root).
+ *  - a root table of 8-byte slots indexed by the first s address bits,
+ *    1 << s about the number of distinct prefixes (half, the same rounded
+ *    up or twice: the most slots an estimate of the memory allows, at
+ *    most CW_ROOT_BITS bits, see cw_sbits()). Prefixes of s bits or fewer
+ *    are expanded into the slots they cover: every slot holds the merged
+ *    match list of those (or none);
+ *  - a slot whose longer prefixes are just one holds it inline: its
+ *    length, list and the key bits after the slot index (when they fit in
+ *    the slot: 55 - 2 * list index width, e.g. 39 bits). With one slot per
+ *    prefix a third of the slots are like that and most of the others are
+ *    empty, so most lookups read one root slot and the (small, shared)
+ *    list items, nothing else: one cache line outside the cache at 1M;
+ *  - below any other slot, a path-compressed binary trie (PATRICIA). A
+ *    node is a bit position and two children; a node that carries a
+ *    prefix also carries its match list. The slot holds the index of the
+ *    top node and, when the key bits that all prefixes below share reach
+ *    far enough past the slot index (a single /64 or /128 that did not fit
+ *    inline), those bits: an address that differs there stops at the slot.
  * Branch nodes hold no key: the walk follows the address bits to the
  * bottom, remembering the prefix nodes it passed, then compares the address
  * once with the key of the last prefix node passed. Every prefix node on
  * the path is an ancestor of that key, so it covers the address exactly
  * when its length is at most the common prefix length of the address and
  * that key. A lookup reads one root slot, at most one node per address bit
- * (in practice about log2 of the slot's population, i.e. one or two) and
- * one key: the cost grows with the address length, never with the number
- * of prefixes. Memory: an IPv4 node is 16 bytes with its key inline (the
- * final compare reads no other cache line); an IPv6 node is 12 bytes, and
- * only prefix nodes have a key, 8 bytes up to /64, 16 beyond. Measured
- * (tests/unit/ruleset bench): 26..31 bytes per random prefix at 10k..1M,
- * root table included; the fixed part adds about 2 more at 1k.
+ * (in practice one to three) and one key: the cost grows with the address
+ * length, never with the number of prefixes. Nodes keep their creation
+ * order, so a slot's nodes are adjacent and share cache lines, and every
+ * prefix node holds its key (the final compare reads no other line): an
+ * IPv4 node is 16 bytes, an IPv6 branch node 12, an IPv6 prefix node 20
+ * (up to /64) or 28. Measured (tests/unit/ruleset bench): IPv4 22..24
+ * bytes per random prefix at 10k..1M, IPv6 about 31, root table included;
+ * the fixed part adds about 4 more at 1k.
  *
  * Match lists are runs of items (purpose mask, protocol, port range) in one
  * array, interned so that the many prefixes of one purpose share one list.
@@ -51,7 +57,8 @@
  */
 #include "ruleset.h"
 
-#define CW_ROOT_BITS	20	/* root table of at most 4 MiB per family */
+#define CW_ROOT_BITS	21	/* root table of at most 16 MiB per family */
+#define CW_ROOT_BUDGET	27	/* bytes per prefix that buy a bigger root */
 #define CW_STACK	8	/* prefix nodes remembered during a walk */
 #define CW_LIST_MAX	((1U << 24) - 1) /* list index fits in 24 bits */
 #define CW_ALLOC_MAX	0x7fff0000ULL	/* kvmalloc refuses more than INT_MAX */
@@ -68,9 +75,10 @@ struct cw_item {
 /*
  * Trie nodes. info: list index (first item) << 8 | bit position (the
  * prefix length); list 0 means a branch node without a prefix. An IPv4
- * node holds its key, so the final compare reads no other cache line; an
- * IPv6 prefix node's key lives in keys8 (prefixes up to /64 need only 8
- * bytes) or keys16, by node number: see cw_fam_build().
+ * node holds its key, so the final compare reads no other cache line. So
+ * does an IPv6 prefix node, in n6: its key (8 bytes up to /64, 16 beyond)
+ * follows it, and a node's number is its offset in n6, in 4-byte words;
+ * a branch node has no key (see cw_fam_emit()).
  */
 struct cw_node6 {
 	u32 child[2];
@@ -82,23 +90,37 @@ struct cw_node4 {
 	u32 key;		/* host order */
 };
 
-/* A root slot with this bit holds a match list and no trie below. */
-#define CW_ROOT_LIST	0x80000000U
+/*
+ * Root slots, 8 bytes: tag in bits 0-1, the slot's list (the merged lists
+ * of the prefixes of sbits bits or fewer that cover it, 0 = none) in the
+ * lbits bits above it, then by tag:
+ *  - CW_SLOT_LIST: nothing else (a slot with no longer prefix below);
+ *  - CW_SLOT_PFX: one longer prefix inline: its list (lbits), its length
+ *    minus sbits (7 bits), and in the top bits the key bits that follow
+ *    the slot index (as many as it needs, at most 55 - 2 * lbits);
+ *  - CW_SLOT_TRIE: the index of the node the slot's trie starts from
+ *    (nbits); with CW_SLOT_FRAG also set, the top fbits hold the key bits
+ *    after the slot index that every prefix below shares: an address that
+ *    differs there matches nothing below, and the walk is skipped.
+ */
+#define CW_SLOT_LIST	0U
+#define CW_SLOT_TRIE	1U
+#define CW_SLOT_PFX	2U
+#define CW_SLOT_FRAG	3U
 
 struct cw_fam {
-	/* 1 << sbits slots: node index, tagged list or 0; if wide, pairs */
-	u32 *root;
+	u64 *root;		/* 1 << sbits slots, see CW_SLOT_* */
 	struct cw_node4 *n4;	/* [0] unused */
-	struct cw_node6 *n6;	/* [0] unused; prefix nodes first */
-	u8 *keys8;		/* v6 nodes 1..nr_k8 (pos <= 64) */
-	u8 *keys16;		/* v6 nodes nr_k8 + 1.. (pos > 64) */
+	u32 *n6;		/* v6 nodes and their keys, see cw_fam_emit() */
 	u32 nr_nodes;
-	u32 nr_k8;
-	u32 nr_k16;
+	u32 nr_n6;		/* words of n6 */
 	u32 nr_prefixes;	/* distinct prefixes */
+	u32 nr_inline;		/* slots of type CW_SLOT_PFX */
 	u8 sbits;
 	u8 abits;
-	u8 wide;
+	u8 lbits;		/* list index width in a slot */
+	u8 nbits;		/* node index width in a slot */
+	u8 fbits;		/* key fragment width of a CW_SLOT_FRAG slot */
 };
 
 struct cw_dom {
@@ -189,6 +211,20 @@ static inline u32 cw_bit(const u8 *k, u32 pos)
 static inline u32 cw_top(const u8 *k, u32 s)
 {
 	return s ? cw_word(k, 0) >> (32 - s) : 0;
+}
+
+/*
+ * The 64 key bits after the first s (0..24), left-aligned; an IPv4 key
+ * is padded with zeros.
+ */
+static inline u64 cw_rest(const u8 *k, u32 klen, u32 s)
+{
+	u64 hi;
+
+	if (klen == 4)
+		return (u64)(cw_word(k, 0) << s) << 32;
+	hi = (u64)cw_word(k, 0) << 32 | cw_word(k, 1);
+	return s ? hi << s | cw_word(k, 2) >> (32 - s) : hi;
 }
 
 /* Length of the common prefix of two keys of klen bytes, in bits. */
@@ -942,58 +978,83 @@ static u32 cw_clog2(u32 n)
 }
 
 /*
- * Writes the compiled trie t into fam. IPv4 nodes carry their key. IPv6
- * nodes are renumbered: prefix nodes up to /64 first (an 8-byte key each),
- * then longer prefix nodes (16 bytes), then branch nodes (no key).
+ * Words of an IPv6 node in n6: children and info, then for a prefix node
+ * its key, 8 bytes up to /64, 16 beyond.
  */
-static int cw_fam_emit(struct cw_fam *fam, struct cw_tbuild *t, u32 *root,
-		       u32 nslots)
+static inline u32 cw_n6_words(const struct cw_tnode *tn)
 {
-	u32 *remap = NULL, i, n8 = 0, n16 = 0, i8, i16, ib, r;
+	return 3 + (!tn->list ? 0 : tn->pos <= 64 ? 2 : 4);
+}
+
+/* A slot's trie that is one prefix of at most kb bits after the slot's. */
+static inline bool cw_inlinable(const struct cw_tnode *tn, u32 s, u32 kb)
+{
+	return !tn->child[0] && !tn->child[1] && tn->pos - s <= kb;
+}
+
+/*
+ * Writes the compiled tries t (troot[j]: the top node of slot j's, 0 =
+ * none) and the slot lists into fam (see CW_SLOT_*). The trie of a slot
+ * that is a single prefix short enough goes into the slot, and its node is
+ * dropped. The other nodes keep their order: a slot's nodes were made one
+ * after the other, so that they share cache lines. IPv4 nodes carry their
+ * key. IPv6 nodes are renumbered: prefix nodes up to /64 first (an 8-byte
+ * key each), then longer prefix nodes (16 bytes), then branch nodes (no
+ * key).
+ */
+static int cw_fam_emit(struct cw_fam *fam, struct cw_tbuild *t,
+		       const u32 *troot, const u32 *slist, u32 nr_items)
+{
+	u32 s = fam->sbits, nslots = 1U << s, lb, kb, fb, nn;
+	u32 *remap, i, j, w;
+	u64 *root;
 	int err = -ENOMEM;
 
 	remap = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*remap));
-	if (!remap)
+	root = cw_alloc((u64)nslots * sizeof(*root));
+	if (!remap || !root)
 		goto out;
+	/* list indexes are below nr_items: every list of this family is in */
+	lb = cw_clog2(nr_items) ? cw_clog2(nr_items) : 1;
+	kb = 64 - 9 - 2 * lb;
+	/* remap[] first marks the nodes that go inline */
+	for (j = 0; j < nslots; j++)
+		if (troot[j] && cw_inlinable(&t->tn[troot[j]], s, kb))
+			remap[troot[j]] = 1;
+	/* IPv4: node numbers; IPv6: offsets in n6, in words (0 unused) */
+	nn = 0;
+	w = 1;
 	for (i = 1; i <= t->nr_tn; i++) {
-		if (t->tn[i].list && t->tn[i].pos <= 64)
-			n8++;
-		else if (t->tn[i].list)
-			n16++;
-	}
-	i8 = 0;
-	i16 = n8;
-	ib = n8 + n16;
-	for (i = 1; i <= t->nr_tn; i++) {
-		if (fam->abits == 32)
-			remap[i] = i;
-		else if (!t->tn[i].list)
-			remap[i] = ++ib;
-		else if (t->tn[i].pos <= 64)
-			remap[i] = ++i8;
-		else
-			remap[i] = ++i16;
+		if (remap[i]) {
+			remap[i] = 0;
+		} else if (fam->abits == 32) {
+			remap[i] = ++nn;
+		} else {
+			remap[i] = w;
+			w += cw_n6_words(&t->tn[i]);
+			nn++;
+		}
 	}
 	if (fam->abits == 32) {
-		fam->n4 = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*fam->n4));
+		fam->n4 = cw_alloc(((u64)nn + 1) * sizeof(*fam->n4));
 		if (!fam->n4)
 			goto out;
 	} else {
-		fam->n6 = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*fam->n6));
-		fam->keys8 = cw_alloc(((u64)n8 + 1) * 8);
-		fam->keys16 = cw_alloc(((u64)n16 + 1) * 16);
-		if (!fam->n6 || !fam->keys8 || !fam->keys16)
+		fam->n6 = cw_alloc((u64)w * sizeof(*fam->n6));
+		if (!fam->n6)
 			goto out;
+		fam->nr_n6 = w;
 	}
 	for (i = 1; i <= t->nr_tn; i++) {
 		const struct cw_tnode *sn = &t->tn[i];
 		const u8 *k = cw_tkey(t, sn->kref);
 		u32 c0 = sn->child[0] ? remap[sn->child[0]] : 0;
 		u32 c1 = sn->child[1] ? remap[sn->child[1]] : 0;
-		u32 info = sn->list << 8 | sn->pos;
+		u32 info = sn->list << 8 | sn->pos, r = remap[i];
 
 		cw_yield(i);
-		r = remap[i];
+		if (!r)
+			continue;
 		if (fam->abits == 32) {
 			fam->n4[r].n.child[0] = c0;
 			fam->n4[r].n.child[1] = c1;
@@ -1001,30 +1062,101 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_tbuild *t, u32 *root,
 			fam->n4[r].key = cw_word(k, 0);
 			continue;
 		}
-		fam->n6[r].child[0] = c0;
-		fam->n6[r].child[1] = c1;
-		fam->n6[r].info = info;
-		if (sn->list && r <= n8)
-			memcpy(fam->keys8 + (u64)r * 8, k, 8);
-		else if (sn->list)
-			memcpy(fam->keys16 + (u64)(r - n8) * 16, k, 16);
+		fam->n6[r] = c0;
+		fam->n6[r + 1] = c1;
+		fam->n6[r + 2] = info;
+		memcpy(&fam->n6[r + 3], k, 4 * (cw_n6_words(sn) - 3));
 	}
-	for (i = 0; i < nslots; i++) {
-		u32 *e = &root[i << fam->wide];
+	fam->nr_nodes = nn;
+	fam->lbits = lb;
+	/* the widest node index: nn, or the last offset in n6 */
+	fam->nbits = cw_clog2(fam->abits == 32 ? nn + 1 : w);
+	fb = 62 - lb - fam->nbits;
+	fam->fbits = fb;
+	for (j = 0; j < nslots; j++) {
+		const struct cw_tnode *sn = &t->tn[troot[j]];
+		u64 e = (u64)slist[j] << 2, key;
 
-		if (*e && (fam->wide || !(*e & CW_ROOT_LIST)))
-			*e = remap[*e];
+		cw_yield(j);
+		if (!troot[j]) {
+			root[j] = e | CW_SLOT_LIST;
+			continue;
+		}
+		key = cw_rest(cw_tkey(t, sn->kref), t->klen, s);
+		if (!remap[troot[j]]) {
+			root[j] = e | CW_SLOT_PFX | (u64)sn->list << (2 + lb) |
+				  (u64)(sn->pos - s) << (2 + 2 * lb) |
+				  (key & ~(~0ULL >> kb));
+			fam->nr_inline++;
+			continue;
+		}
+		e |= CW_SLOT_TRIE | (u64)remap[troot[j]] << (2 + lb);
+		if (sn->pos >= s + fb)
+			e |= CW_SLOT_FRAG | (key & ~(~0ULL >> fb));
+		root[j] = e;
 	}
-	fam->nr_nodes = t->nr_tn;
-	fam->nr_k8 = n8;
-	fam->nr_k16 = n16;
+	fam->root = root;
+	root = NULL;
 	err = 0;
 out:
+	kvfree(root);
 	kvfree(remap);
 	return err;
 }
 
-#define CW_ROOT_MARK	0xffffffffU
+/*
+ * Estimated bytes of the address structure with a root of 1 << s slots
+ * (keys sorted, so a slot's prefixes are adjacent): the root, and a node
+ * (plus a key for IPv6) per prefix and per branch in the slots that hold
+ * two or more longer prefixes; a slot with one holds it inline (IPv6:
+ * when it is at most 32 bits longer than the slot index, roughly).
+ */
+static u64 cw_fam_estimate(const struct cw_tbuild *t, const u8 *dlen,
+			   u32 nd, u32 s)
+{
+	u32 i, j, k, slot, node = t->klen == 4 ? 16 : 12;
+	u64 m = (u64)8 << s, leaf;
+
+	for (i = 0; i < nd; i = j) {
+		slot = cw_top(cw_tkey(t, i), s);
+		leaf = 0;
+		for (j = i, k = 0; j < nd && cw_top(cw_tkey(t, j), s) == slot;
+		     j++) {
+			if (dlen[j] <= s)
+				continue;
+			k++;
+			leaf += node + (t->klen == 4 ? 0 : dlen[j] <= 64 ? 8 :
+					16);
+		}
+		if (k > 1)
+			m += leaf + (u64)(k - 1) * node;
+		else if (k && t->klen == 16 && dlen[i] > s + 32)
+			m += leaf;
+	}
+	return m;
+}
+
+/*
+ * Root table size, 1 << s slots with s around log2 of the number of
+ * distinct prefixes (one less, the same rounded up, or one more): the
+ * biggest whose estimate stays within CW_ROOT_BUDGET bytes per prefix
+ * (more slots: fewer with two prefixes or more, fewer lookups that go
+ * past the root), else the smallest estimate.
+ */
+static u32 cw_sbits(const struct cw_tbuild *t, const u8 *dlen, u32 nd)
+{
+	u32 s0 = cw_min(cw_clog2(nd), CW_ROOT_BITS), s, best = s0;
+	u64 m, min = ~0ULL;
+
+	for (s = s0 ? s0 - 1 : 0; s <= cw_min(s0 + 1, CW_ROOT_BITS); s++) {
+		m = cw_fam_estimate(t, dlen, nd, s);
+		if (m <= (u64)nd * CW_ROOT_BUDGET)
+			min = 0, best = s;
+		else if (m < min)
+			min = m, best = s;
+	}
+	return best;
+}
 
 /*
  * Compiles the prefixes pfx[0..n) (one family, sorted) into fam. Returns 0
@@ -1034,27 +1166,21 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 			const struct cw_bpfx *pfx, u32 n, u32 klen)
 {
 	struct cw_tbuild t = { .klen = klen };
-	u32 *slist = NULL, *root = NULL;
+	u32 *slist = NULL, *troot = NULL;
 	u8 *dlen = NULL;
 	u32 *dlist = NULL;
-	u32 nd = 0, i, j, s, nslots, nv = 0, last_in, last_out;
+	u32 nd = 0, i, j, s, nslots, last_in, last_out;
 	int err = -ENOMEM;
 
 	fam->abits = klen * 8;
 	if (!n)
 		return 0;
 
-	/* distinct prefixes and their lists; keys sized for slot prefixes */
+	/* distinct prefixes and their lists */
 	for (i = 0; i < n; i++)
 		if (!i || cw_pfx_cmp(&pfx[i - 1], &pfx[i]))
 			nd++;
-	/*
-	 * About one prefix per slot or fewer: most slots of random traffic
-	 * are empty, and few slots need a branch node.
-	 */
-	s = cw_min(cw_clog2(nd), CW_ROOT_BITS);
-	nslots = 1U << s;
-	t.keys = cw_alloc(((u64)nd + nslots) * klen);
+	t.keys = cw_alloc((u64)nd * klen);
 	dlen = cw_alloc(nd);
 	dlist = cw_alloc((u64)nd * sizeof(*dlist));
 	if (!t.keys || !dlen || !dlist)
@@ -1082,12 +1208,14 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 			goto out;
 		nd++;
 	}
+	s = cw_sbits(&t, dlen, nd);
+	nslots = 1U << s;
 
 	/* prefixes of s bits or fewer: merged into the slots they cover */
 	slist = cw_alloc((u64)nslots * sizeof(*slist));
-	root = cw_alloc((u64)nslots * sizeof(*root));
-	t.tn = cw_alloc(((u64)2 * nd + nslots + 1) * sizeof(*t.tn));
-	if (!slist || !root || !t.tn)
+	troot = cw_alloc((u64)nslots * sizeof(*troot));
+	t.tn = cw_alloc(((u64)2 * nd + 1) * sizeof(*t.tn));
+	if (!slist || !troot || !t.tn)
 		goto out;
 	last_in = 0;
 	last_out = 0;
@@ -1095,10 +1223,8 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		u32 first, cnt;
 
 		cw_yield(i);
-		if (dlen[i] > s) {
-			root[cw_top(t.keys + (u64)i * klen, s)] = CW_ROOT_MARK;
+		if (dlen[i] > s)
 			continue;
-		}
 		first = cw_top(t.keys + (u64)i * klen, s);
 		cnt = 1U << (s - dlen[i]);
 		for (j = first; j < first + cnt; j++) {
@@ -1115,74 +1241,23 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		last_in = 0;
 		last_out = 0;
 	}
-	/*
-	 * Where short prefixes cover many slots that also have longer ones
-	 * below (a /8 over the whole table of a big ruleset), every slot
-	 * holds a list next to its node index: cheaper than a node per slot,
-	 * and one cache miss less on the way down. Otherwise a slot with
-	 * short prefixes and nothing longer below is only a list, and one
-	 * with longer prefixes below gets a node at depth s on top of its
-	 * trie, holding the list.
-	 */
-	for (j = 0; j < nslots; j++)
-		nv += slist[j] && root[j] == CW_ROOT_MARK;
-	if ((u64)nv * (klen == 4 ? sizeof(struct cw_node4) :
-		       sizeof(struct cw_node6) + 8) >
-	    (u64)nslots * sizeof(*root)) {
-		u32 *wide = cw_alloc((u64)nslots * 2 * sizeof(*wide));
-
-		if (!wide)
-			goto out;
-		for (j = 0; j < nslots; j++)
-			wide[2 * j + 1] = slist[j];
-		kvfree(root);
-		root = wide;
-		fam->wide = 1;
-	}
-	nv = 0;
-	for (j = 0; j < nslots && !fam->wide; j++) {
-		u8 *k;
-
-		cw_yield(j);
-		if (!slist[j]) {
-			if (root[j] == CW_ROOT_MARK)
-				root[j] = 0;
-			continue;
-		}
-		if (root[j] != CW_ROOT_MARK) {
-			root[j] = CW_ROOT_LIST | slist[j];
-			continue;
-		}
-		k = t.keys + ((u64)nd + nv) * klen;
-		memset(k, 0, klen);
-		if (s) {
-			__be32 w = cpu_to_be32(j << (32 - s));
-
-			memcpy(k, &w, sizeof(w));
-		}
-		root[j] = cw_tnew(&t, s, slist[j], nd + nv);
-		nv++;
-	}
+	/* longer ones: a trie per slot, in key order */
 	for (i = 0; i < nd; i++) {
 		cw_yield(i);
 		if (dlen[i] <= s)
 			continue;
-		j = cw_top(t.keys + (u64)i * klen, s) << fam->wide;
-		if (root[j] == CW_ROOT_MARK)
-			root[j] = 0;
-		cw_tinsert(&t, fin, &root[j], i, dlen[i], dlist[i]);
+		cw_tinsert(&t, fin, &troot[cw_top(t.keys + (u64)i * klen, s)],
+			   i, dlen[i], dlist[i]);
 		if (fin->nomem)
 			goto out;
 	}
-	if (cw_fam_emit(fam, &t, root, nslots))
-		goto out;
-	fam->root = root;
-	root = NULL;
-	fam->nr_prefixes = nd;
 	fam->sbits = s;
+	if (cw_fam_emit(fam, &t, troot, slist, fin->nr_items))
+		goto out;
+	fam->nr_prefixes = nd;
 	err = 0;
 out:
-	kvfree(root);
+	kvfree(troot);
 	kvfree(slist);
 	kvfree(t.tn);
 	kvfree(t.keys);
@@ -1197,11 +1272,10 @@ static u64 cw_fam_memory(const struct cw_fam *fam)
 
 	if (!fam->root)
 		return 0;
-	m = (u64)sizeof(u32) << (fam->sbits + fam->wide);
+	m = (u64)sizeof(*fam->root) << fam->sbits;
 	if (fam->n4)
 		return m + ((u64)fam->nr_nodes + 1) * sizeof(*fam->n4);
-	return m + ((u64)fam->nr_nodes + 1) * sizeof(*fam->n6) +
-	       ((u64)fam->nr_k8 + 1) * 8 + ((u64)fam->nr_k16 + 1) * 16;
+	return m + (u64)fam->nr_n6 * sizeof(*fam->n6);
 }
 
 /* ------------------------------------------------------- uid and domains */
@@ -1374,8 +1448,6 @@ void cw_ruleset_free(struct cw_ruleset *rs)
 		kvfree(rs->fam[i].root);
 		kvfree(rs->fam[i].n4);
 		kvfree(rs->fam[i].n6);
-		kvfree(rs->fam[i].keys8);
-		kvfree(rs->fam[i].keys16);
 	}
 	kvfree(rs->items);
 	kvfree(rs->uids);
@@ -1477,28 +1549,30 @@ static inline u64 cw_walk_lists(const struct cw_ruleset *rs,
 }
 
 /*
- * Root slot j: returns the node to walk from (0 = none) and sets *r to
- * the purposes of the slot's short prefixes.
+ * Root slot j, the address's bits after the slot index in rest: returns
+ * the node to walk from (0 = none) and sets *r to the purposes the slot
+ * itself decides (its list, and its inline prefix if it covers the
+ * address). See CW_SLOT_*.
  */
 static inline u32 cw_root(const struct cw_ruleset *rs, const struct cw_fam *t,
-			  u32 j, const struct cw_flow *f, u64 *r)
+			  u32 j, u64 rest, const struct cw_flow *f, u64 *r)
 {
-	u32 n, l;
+	u64 e = t->root[j], x = rest ^ e;
+	u32 lb = t->lbits, lmask = (1U << lb) - 1, l = (e >> 2) & lmask;
 
-	*r = 0;
-	if (t->wide) {
-		n = t->root[2 * j];
-		l = t->root[2 * j + 1];
-		if (l)
-			*r = cw_list_match(&rs->items[l], f);
-		return n;
-	}
-	n = t->root[j];
-	if (n & CW_ROOT_LIST) {
-		*r = cw_list_match(&rs->items[n & ~CW_ROOT_LIST], f);
+	*r = l ? cw_list_match(&rs->items[l], f) : 0;
+	if ((e & 3) == CW_SLOT_LIST)
+		return 0;
+	if ((e & 3) == CW_SLOT_PFX) {
+		/* covered: the first (length - sbits) bits agree */
+		if (!(x >> (64 - ((e >> (2 + 2 * lb)) & 0x7f))))
+			*r |= cw_list_match(&rs->items[(e >> (2 + lb)) &
+							lmask], f);
 		return 0;
 	}
-	return n;
+	if ((e & 3) == CW_SLOT_FRAG && x >> (64 - t->fbits))
+		return 0;
+	return (e >> (2 + lb)) & ((1ULL << t->nbits) - 1);
 }
 
 static u64 cw_match4(const struct cw_ruleset *rs, const struct cw_fam *t,
@@ -1508,7 +1582,8 @@ static u64 cw_match4(const struct cw_ruleset *rs, const struct cw_fam *t,
 	struct cw_walk w;
 	u64 r;
 
-	n = cw_root(rs, t, t->sbits ? addr >> (32 - t->sbits) : 0, f, &r);
+	n = cw_root(rs, t, t->sbits ? addr >> (32 - t->sbits) : 0,
+		    (u64)(addr << t->sbits) << 32, f, &r);
 	if (!n)
 		return r;
 	cw_walk(t->n4, sizeof(*t->n4), 32, f->daddr, n, &w);
@@ -1527,16 +1602,16 @@ static u64 cw_match6(const struct cw_ruleset *rs, const struct cw_fam *t,
 	u32 n, m;
 	u64 r;
 
-	n = cw_root(rs, t, cw_top(a, t->sbits), f, &r);
+	n = cw_root(rs, t, cw_top(a, t->sbits), cw_rest(a, 16, t->sbits), f,
+		    &r);
 	if (!n)
 		return r;
 	cw_walk(t->n6, sizeof(*t->n6), 128, a, n, &w);
 	if (!w.last)
 		return r;
-	if (w.last <= t->nr_k8)
-		m = cw_cpl(a, t->keys8 + (u64)w.last * 8, 8);
-	else
-		m = cw_cpl(a, t->keys16 + (u64)(w.last - t->nr_k8) * 16, 16);
+	/* the key follows the node: 8 bytes up to /64, else 16 */
+	m = cw_cpl(a, (const u8 *)&t->n6[w.last + 3],
+		   (t->n6[w.last + 2] & 0xff) <= 64 ? 8 : 16);
 	return r | cw_walk_lists(rs, t->n6, sizeof(*t->n6), 128, n, m, &w,
 				 f);
 }
