@@ -743,6 +743,160 @@ static void test_differential_big(u64 seed)
 	cw_ref_free(ref);
 }
 
+/*
+ * The root layout (see the top of kmod/ruleset.c): slots that hold one
+ * prefix inline, slots whose trie is guarded by a key fragment, slots with
+ * short covering prefixes as well, nested chains. Each case is probed at
+ * every listed prefix (first address, random host bits, every one-bit
+ * near miss) against the reference.
+ */
+struct lay {
+	struct cw_builder *b;
+	struct cw_ref *ref;
+	u8 (*keys)[16];
+	u8 *lens;
+	u32 n, cap;
+};
+
+static void lay_add(struct lay *l, int purpose, u8 family, const u8 *k,
+		    u8 len, u8 proto, u16 pmin, u16 pmax)
+{
+	const char *why;
+
+	if (cw_builder_add_prefix(l->b, purpose, family, k, len, proto, pmin,
+				  pmax, &why))
+		return;
+	cw_ref_add_prefix(l->ref, purpose, family, k, len, proto, pmin, pmax);
+	if (l->n < l->cap) {
+		memcpy(l->keys[l->n], k, 16);
+		l->lens[l->n++] = len;
+	}
+}
+
+static void rand_key(u64 *seed, u8 *k, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < 16; i++)
+		k[i] = cw_rand(seed);
+	for (i = len; i < 128; i++)
+		k[i / 8] &= ~(0x80 >> (i % 8));
+}
+
+static u32 lay_probe(struct lay *l, const struct cw_ruleset *rs, u8 family,
+		     u64 *seed, u32 *lookups)
+{
+	u32 abits = family == AF_INET ? 32 : 128, i, j, v, bad = 0;
+	struct cw_flow f = { .family = family };
+	u8 a[16];
+
+	f.daddr = a;
+	/* about 200 of the first prefixes, and every chain prefix (last) */
+	for (i = 0; i < l->n; i++) {
+		if (l->n > 600 && i % (l->n / 200) && i + 260 < l->n)
+			continue;
+		for (v = 0; v < abits + 2; v++) {
+			memcpy(a, l->keys[i], 16);
+			if (v == abits + 1) {
+				for (j = l->lens[i]; j < abits; j++)
+					if (cw_rand(seed) & 1)
+						a[j / 8] |= 0x80 >> (j % 8);
+			} else if (v < abits) {
+				a[v / 8] ^= 0x80 >> (v % 8);
+			}
+			f.proto = cw_rand_below(seed, 2) ? 6 : 17;
+			f.dport = 1 + cw_rand_below(seed, 40);
+			(*lookups)++;
+			if (cw_ruleset_match(rs, &f) != cw_ref_match(l->ref, &f))
+				bad++;
+		}
+	}
+	return bad;
+}
+
+static void test_layout(u64 seed)
+{
+	static const struct {
+		u32 nlong, nshort, lmin, lmax, chain, ports;
+		const char *what;
+	} cases[] = {
+		{ 1, 0, 1, 32, 0, 0, "one prefix" },
+		{ 60, 0, 24, 32, 0, 0, "one prefix per slot, inline" },
+		{ 4000, 0, 12, 128, 0, 0, "inline and fragment slots" },
+		{ 4000, 40, 8, 128, 0, 0, "short covering prefixes as well" },
+		{ 3000, 400, 8, 128, 0, 1, "many distinct lists: wide list fields" },
+		{ 2000, 30, 16, 128, 1, 1, "nested chains in a populated table" },
+		{ 0, 0, 0, 0, 1, 0, "nested chain alone" },
+	};
+	u32 c, fi, i, len, lookups = 0, bad = 0, total = 0;
+
+	seed ^= 0x1a7;
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		for (fi = 0; fi < 2; fi++) {
+			u8 family = fi ? AF_INET6 : AF_INET, k[16], base[16];
+			u32 abits = fi ? 128 : 32, lmax, cnt;
+			struct lay l = { .cap = 6000 };
+			struct cw_ruleset *rs;
+
+			l.b = new_builder(40);
+			l.ref = cw_ref_new();
+			l.keys = calloc(l.cap, 16);
+			l.lens = calloc(l.cap, 1);
+			lmax = cases[c].lmax < abits ? cases[c].lmax : abits;
+			for (i = 0; i < cases[c].nlong; i++) {
+				len = cases[c].lmin > lmax ? lmax :
+				      cases[c].lmin +
+				      cw_rand_below(&seed,
+						    lmax - cases[c].lmin + 1);
+				rand_key(&seed, k, len);
+				lay_add(&l, i % 40, family, k, len, 0, 0, 0);
+			}
+			for (i = 0; i < cases[c].nshort; i++) {
+				u16 p = cases[c].ports ?
+					cw_rand_below(&seed, 40) : 0;
+
+				len = cw_rand_below(&seed, 15);
+				rand_key(&seed, k, len);
+				lay_add(&l, i % 40, family, k, len, p ? 6 : 0,
+					p, p ? p + cw_rand_below(&seed, 3) : 0);
+			}
+			/* chains /0../abits on one address, or on two */
+			for (cnt = 0; cnt < 2 * cases[c].chain; cnt++) {
+				rand_key(&seed, base, abits);
+				for (len = 0; len <= abits; len++) {
+					memcpy(k, base, 16);
+					for (i = len; i < 128; i++)
+						k[i / 8] &= ~(0x80 >> (i % 8));
+					lay_add(&l, len % 40, family, k, len,
+						cases[c].ports && len % 3 ?
+						17 : 0, 0, 0);
+				}
+			}
+			rs = cw_builder_finish(l.b);
+			if (!rs) {
+				bad++;
+			} else {
+				u32 b = lay_probe(&l, rs, family, &seed,
+						  &lookups);
+
+				if (b)
+					tap_diag("layout: %s, IPv%d: %u lookups "
+						 "differ", cases[c].what,
+						 fi ? 6 : 4, b);
+				bad += b;
+			}
+			total++;
+			cw_ruleset_free(rs);
+			cw_ref_free(l.ref);
+			free(l.keys);
+			free(l.lens);
+		}
+	}
+	tap_ok(!bad, "root layout: %u rulesets (inline prefixes, fragment "
+	       "slots, short covering prefixes, nested chains), %u lookups",
+	       total, lookups);
+}
+
 int main(void)
 {
 	const char *env = getenv("CW_SEED");
@@ -762,6 +916,7 @@ int main(void)
 	test_deep();
 	test_differential(seed);
 	test_differential_big(seed);
+	test_layout(seed);
 	test_garbage(seed);
 	return tap_done();
 }
