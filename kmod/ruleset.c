@@ -998,9 +998,9 @@ static inline bool cw_inlinable(const struct cw_tnode *tn, u32 s, u32 kb)
  * that is a single prefix short enough goes into the slot, and its node is
  * dropped. The other nodes keep their order: a slot's nodes were made one
  * after the other, so that they share cache lines. IPv4 nodes carry their
- * key. IPv6 nodes are renumbered: prefix nodes up to /64 first (an 8-byte
- * key each), then longer prefix nodes (16 bytes), then branch nodes (no
- * key).
+ * key. An IPv6 node is numbered by its offset in n6, in 4-byte words: a
+ * prefix node is followed by its key (8 bytes up to /64, 16 beyond), a
+ * branch node has none.
  */
 static int cw_fam_emit(struct cw_fam *fam, struct cw_tbuild *t,
 		       const u32 *troot, const u32 *slist, u32 nr_items)
