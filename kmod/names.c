@@ -34,8 +34,8 @@
  * Failing closed: a parser answer that may hide a name (MALFORMED, a TLS
  * parse OVER_BUDGET, an HTTP head or DNS message cut by the end of the
  * segment), or no free slot in the flow table, blocks the packet, as a
- * denied name would. Such a packet matched no purpose, so it is neither
- * counted nor reported as an event.
+ * denied name would. Such a packet matched no purpose: it is not in the
+ * purposes' counters nor in an event, but in the names_failed counter.
  *
  * Not seen, by design of "the start of the stream only": a second HTTP
  * request on a kept-alive connection, a ClientHello after STARTTLS, names
@@ -396,6 +396,18 @@ static enum cw_tcp_part cw_tcp_part(const struct cw_net *cw,
 	return cw_flows_empty(cw->flows) ? CW_TCP_OTHER : CW_TCP_TRACKED;
 }
 
+/*
+ * Fail closed: no purpose matched, so neither the purpose counters nor an
+ * event see it; the namespace counts it (names_failed).
+ */
+static unsigned int cw_names_fail(struct cw_net *cw, struct sk_buff *skb,
+				  const struct nf_hook_state *state,
+				  const struct cw_pkt *p)
+{
+	this_cpu_inc(cw->stats->names_failed);
+	return cw_block(skb, state, p);
+}
+
 unsigned int cw_hook_names(struct cw_net *cw, struct cw_table *t,
 			   struct sk_buff *skb, const struct nf_hook_state *state,
 			   struct cw_pkt *p, u64 denied)
@@ -439,7 +451,7 @@ unsigned int cw_hook_names(struct cw_net *cw, struct cw_table *t,
 	if (res == CW_NAMES_OK)
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 	else if (res == CW_NAMES_FAIL)
-		verdict = cw_block(skb, state, p);
+		verdict = cw_names_fail(cw, skb, state, p);
 	else
 		verdict = NF_DROP;
 	local_bh_enable();

@@ -48,6 +48,7 @@ struct cw_net_pcpu {
 	u64 unconfigured_blocked;
 	u64 events_sent;
 	u64 events_dropped;
+	u64 names_failed;
 };
 
 struct cw_net {

@@ -543,7 +543,9 @@ static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_UNCONFIGURED_BLOCKED,
 			      sum.unconfigured_blocked, CW_COUNTER_A_PAD) ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_COMMITS, cw->commits,
-			      CW_COUNTER_A_PAD))
+			      CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_NAMES_FAILED,
+			      sum.names_failed, CW_COUNTER_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -134,6 +134,7 @@ static const char *const counter_keys[] = {
 	[CW_COUNTER_A_EVENTS_DROPPED] = "events_dropped",
 	[CW_COUNTER_A_UNCONFIGURED_BLOCKED] = "unconfigured_blocked",
 	[CW_COUNTER_A_COMMITS] = "commits",
+	[CW_COUNTER_A_NAMES_FAILED] = "names_failed",
 };
 
 static const char *const top_keys[] = {
@@ -213,7 +214,7 @@ static void print_genl(const struct nlmsghdr *nlh)
 			mnl_attr_for_each_nested(b, a) {
 				int c = mnl_attr_get_type(b);
 
-				if (c > 0 && c <= CW_COUNTER_A_COMMITS &&
+				if (c > 0 && c <= CW_COUNTER_A_MAX &&
 				    counter_keys[c])
 					printf("counter %s %llu\n",
 					       counter_keys[c], attr_uint(b));

@@ -29,11 +29,13 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 			       record_get(r, "generation"),
 			       record_get(r, "entries"), record_get(r, "memory"),
 			       record_get(r, "commits"));
-			printf("events: %s sent, %s dropped by the rate limit; owner releases: %s; blocked while unconfigured: %s\n\n",
+			printf("events: %s sent, %s dropped by the rate limit; owner releases: %s\n",
 			       record_get(r, "events_sent"),
 			       record_get(r, "events_dropped"),
-			       record_get(r, "owner_releases"),
-			       record_get(r, "unconfigured_blocked"));
+			       record_get(r, "owner_releases"));
+			printf("blocked while unconfigured: %s; blocked because a name could not be read: %s\n\n",
+			       record_get(r, "unconfigured_blocked"),
+			       record_get(r, "names_failed"));
 			printf("%-20s %12s %14s %12s %14s\n", "PURPOSE",
 			       "BLOCKED PKTS", "BLOCKED BYTES", "ALLOWED PKTS",
 			       "ALLOWED BYTES");
