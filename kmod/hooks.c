@@ -385,8 +385,8 @@ static const struct nf_hook_ops cw_nf_ops[] = {
 
 /*
  * Everything the hooks of @net use is allocated before they are registered
- * and freed after they are gone (unregistering waits for packets in
- * flight), so the packet path never allocates and never finds it missing.
+ * and freed only once no packet can be inside one (cw_hooks_free()), so the
+ * packet path never allocates and never finds it missing.
  */
 int cw_hooks_register(struct net *net)
 {
@@ -414,11 +414,23 @@ err_scratch:
 	return ret;
 }
 
+/*
+ * nf_unregister_net_hooks() does not wait for the packets already inside a
+ * hook: the hook blob is freed with call_rcu(), and a CPU that loaded our
+ * hook from it before it was replaced still calls it. Hence two steps: the
+ * hooks go in the pernet pre_exit, and what they use (this namespace's
+ * state included) goes in exit, after the RCU grace period that the netns
+ * core puts between the two.
+ */
 void cw_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, cw_nf_ops, ARRAY_SIZE(cw_nf_ops));
+}
+
+void cw_hooks_free(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);
 
-	nf_unregister_net_hooks(net, cw_nf_ops, ARRAY_SIZE(cw_nf_ops));
 	cw_flows_free(cw->flows);
 	cw->flows = NULL;
 	cw_names_put();

@@ -25,7 +25,9 @@ enum cw_block_mode {
 };
 
 int cw_hooks_register(struct net *net);
+/* pre_exit: the hooks go; exit, after an RCU grace period: what they use. */
 void cw_hooks_unregister(struct net *net);
+void cw_hooks_free(struct net *net);
 
 /* What an unconfigured, policed namespace does with non-exempt traffic. */
 bool cw_hooks_unconfigured_blocks(void);

@@ -146,14 +146,25 @@ err_stats:
 	return ret;
 }
 
+static void __net_exit cw_net_pre_exit(struct net *net)
+{
+	struct cw_net *cw = cw_net(net);
+
+	if (cw->hooks_registered)
+		cw_hooks_unregister(net);
+}
+
+/*
+ * The netns core runs synchronize_rcu() between every pre_exit and exit:
+ * the hooks (called under rcu_read_lock()) are done with this namespace.
+ */
 static void __net_exit cw_net_exit_one(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);
 	struct cw_table *t;
 
-	/* Unregistering waits for packets in flight (synchronize_net). */
 	if (cw->hooks_registered)
-		cw_hooks_unregister(net);
+		cw_hooks_free(net);
 	/* No packet can queue an event any more: stop the drain for good. */
 	cw_events_uninit(cw);
 
@@ -172,6 +183,7 @@ static void __net_exit cw_net_exit_one(struct net *net)
 
 static struct pernet_operations cw_net_ops = {
 	.init = cw_net_init_one,
+	.pre_exit = cw_net_pre_exit,
 	.exit = cw_net_exit_one,
 	.id = &cw_net_id,
 	.size = sizeof(struct cw_net),
