@@ -20,11 +20,17 @@ MODULE_PARM_DESC(pin,
 		 "Take a reference on the module at load so that it can never be unloaded (ROM builds)");
 
 #if IS_ENABLED(CONFIG_CONSENTWALL_DEBUG)
+static bool cw_selftest_at_load = true;
+module_param_named(selftest, cw_selftest_at_load, bool, 0444);
+MODULE_PARM_DESC(selftest,
+		 "Debug builds: run the differential self-test at load (default on; refuses to load on a mismatch)");
+
 static bool cw_bench_at_load;
 module_param_named(bench, cw_bench_at_load, bool, 0444);
 MODULE_PARM_DESC(bench,
 		 "Debug builds: run the lookup microbenchmark at load (about a minute, ~200 MB)");
 #else
+#define cw_selftest_at_load false
 #define cw_bench_at_load false
 #endif
 
@@ -32,18 +38,18 @@ static int __init cw_mod_init(void)
 {
 	int ret;
 
-	if (IS_ENABLED(CONFIG_CONSENTWALL_DEBUG)) {
+	if (cw_selftest_at_load) {
 		ret = cw_selftest();
 		if (ret) {
 			pr_err("self-test failed (%d): refusing to load\n", ret);
 			return ret;
 		}
-		/* A benchmark that cannot run is no reason to refuse loading. */
-		if (cw_bench_at_load) {
-			ret = cw_bench();
-			if (ret)
-				pr_warn("benchmark failed (%d)\n", ret);
-		}
+	}
+	/* A benchmark that cannot run is no reason to refuse loading. */
+	if (cw_bench_at_load) {
+		ret = cw_bench();
+		if (ret)
+			pr_warn("benchmark failed (%d)\n", ret);
 	}
 
 	/*
