@@ -12,16 +12,6 @@ srv_tcp tls5222 "$UNLISTED" 5222
 owner_start
 rules_names
 
-# A ClientHello as openssl sends it, captured on loopback (not policed).
-capture_hello() {
-	rm -f "$CW_OUT/$2"
-	socat -u TCP-LISTEN:4433,bind=127.0.0.1,reuseaddr OPEN:"$CW_OUT/$2",creat &
-	usleep 200000
-	timeout 2 openssl s_client -connect 127.0.0.1:4433 -servername "$1" \
-		</dev/null >/dev/null 2>&1 || true
-	wait $! 2>/dev/null || true
-	[ -s "$CW_OUT/$2" ] || fail "no ClientHello captured for $1"
-}
 capture_hello app.chat.xiaomi.net hello-denied
 capture_hello www.example.org hello-other
 total=$(wc -c <"$CW_OUT/hello-denied")

@@ -17,12 +17,7 @@ assert_eq "drop mode: bytes at the server after retransmissions" "$b" "$(srv_byt
 
 # Split: the first pieces pass, the piece with the SNI and every
 # retransmission of it are dropped.
-rm -f "$CW_OUT/hello"
-socat -u TCP-LISTEN:4433,bind=127.0.0.1,reuseaddr OPEN:"$CW_OUT/hello",creat &
-usleep 200000
-timeout 2 openssl s_client -connect 127.0.0.1:4433 -servername app.chat.xiaomi.net \
-	</dev/null >/dev/null 2>&1 || true
-wait $! 2>/dev/null || true
+capture_hello app.chat.xiaomi.net hello
 total=$(wc -c <"$CW_OUT/hello")
 b=$(srv_bytes tls443)
 (

@@ -92,3 +92,23 @@ wait_event() {
 	done
 	pass "event /$1/"
 }
+
+# capture_hello NAME FILE: a ClientHello as openssl sends it for NAME,
+# captured on loopback (not policed) into $CW_OUT/FILE. The listener may
+# start late on a slow guest (debug kernel): openssl retries until it has
+# taken one connection, and the listener gives up after a minute.
+capture_hello() {
+	local i=0 lst
+	rm -f "$CW_OUT/$2"
+	timeout 60 socat -u TCP-LISTEN:4433,bind=127.0.0.1,reuseaddr \
+		OPEN:"$CW_OUT/$2",creat &
+	lst=$!
+	while [ ! -s "$CW_OUT/$2" ] && [ $i -lt 20 ]; do
+		usleep 200000
+		timeout 2 openssl s_client -connect 127.0.0.1:4433 -servername "$1" \
+			</dev/null >/dev/null 2>&1 || true
+		i=$((i + 1))
+	done
+	wait $lst 2>/dev/null || true
+	[ -s "$CW_OUT/$2" ] || fail "no ClientHello captured for $1"
+}
