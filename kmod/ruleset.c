@@ -4,24 +4,31 @@
  * under RCU by the packet path. Pure code (see pure.h).
  *
  * Addresses. Each family has its own structure:
- *  - a root table of 8-byte slots indexed by the first s address bits,
+ *  - the c leading bits that every prefix of the family shares (at most
+ *    CW_SKIP_MAX, and no more than the shortest prefix): compared once,
+ *    then skipped. Real lists cluster (IPv6 under 2000::/3 and a few
+ *    registry blocks), and a root indexed by the first address bits would
+ *    put them all in one slot;
+ *  - a root table of 8-byte slots indexed by the s bits after those,
  *    1 << s about the number of distinct prefixes (half, the same rounded
  *    up or twice: the most slots an estimate of the memory allows, at
- *    most CW_ROOT_BITS bits, see cw_sbits()). Prefixes of s bits or fewer
- *    are expanded into the slots they cover: every slot holds the merged
- *    match list of those (or none);
+ *    most CW_ROOT_BITS bits, see cw_sbits()). Prefixes of c + s bits or
+ *    fewer are expanded into the slots they cover: every slot holds the
+ *    merged match list of those (or none);
  *  - a slot whose longer prefixes are just one holds it inline: its
  *    length, list and the key bits after the slot index (when they fit in
  *    the slot: 55 - 2 * list index width, e.g. 39 bits). With one slot per
  *    prefix a third of the slots are like that and most of the others are
  *    empty, so most lookups read one root slot and the (small, shared)
  *    list items, nothing else: one cache line outside the cache at 1M;
- *  - below any other slot, a path-compressed binary trie (PATRICIA). A
+ *  - a slot with up to CW_RUN longer prefixes (or one that did not fit
+ *    inline) points to a run of them: each its list and length and its
+ *    key (IPv4 4 bytes, IPv6 8 up to /64, else 16), compared in turn. A
+ *    run costs 8 bytes per IPv4 prefix and 12 per IPv6 /64 or shorter,
+ *    against 24-32 for the trie below;
+ *  - below a slot with more, a path-compressed binary trie (PATRICIA). A
  *    node is a bit position and two children; a node that carries a
- *    prefix also carries its match list. The slot holds the index of the
- *    top node and, when the key bits that all prefixes below share reach
- *    far enough past the slot index (a single /64 or /128 that did not fit
- *    inline), those bits: an address that differs there stops at the slot.
+ *    prefix also carries its match list.
  * Branch nodes hold no key: the walk follows the address bits to the
  * bottom, remembering the prefix nodes it passed, then compares the address
  * once with the key of the last prefix node passed. Every prefix node on
@@ -33,9 +40,10 @@
  * order, so a slot's nodes are adjacent and share cache lines, and every
  * prefix node holds its key (the final compare reads no other line): an
  * IPv4 node is 16 bytes, an IPv6 branch node 12, an IPv6 prefix node 20
- * (up to /64) or 28. Measured (tests/unit/ruleset bench): IPv4 22..24
- * bytes per random prefix at 10k..1M, IPv6 about 31, root table included;
- * the fixed part adds about 4 more at 1k.
+ * (up to /64) or 28. Measured (tests/unit/ruleset bench, bytes per prefix,
+ * root table included, 1k..1M): random prefixes of every length, IPv4
+ * 17..23, IPv6 21..29; make bench's sets (IPv4 /24s, IPv6 /48s under
+ * 2a00::/16) 17..21 and 17..26. CW_ROOT_BUDGET caps the estimate.
  *
  * Match lists are runs of items (purpose mask, protocol, port range) in one
  * array, interned so that the many prefixes of one purpose share one list.
@@ -58,6 +66,8 @@
 #include "ruleset.h"
 
 #define CW_ROOT_BITS	21	/* root table of at most 16 MiB per family */
+#define CW_SKIP_MAX	32	/* shared leading bits skipped: c + s < 64 */
+#define CW_RUN		8	/* most prefixes in a slot's run */
 #define CW_ROOT_BUDGET	27	/* bytes per prefix that buy a bigger root */
 #define CW_STACK	8	/* prefix nodes remembered during a walk */
 #define CW_LIST_MAX	((1U << 24) - 1) /* list index fits in 24 bits */
@@ -92,35 +102,41 @@ struct cw_node4 {
 
 /*
  * Root slots, 8 bytes: tag in bits 0-1, the slot's list (the merged lists
- * of the prefixes of sbits bits or fewer that cover it, 0 = none) in the
+ * of the prefixes of c + s bits or fewer that cover it, 0 = none) in the
  * lbits bits above it, then by tag:
  *  - CW_SLOT_LIST: nothing else (a slot with no longer prefix below);
  *  - CW_SLOT_PFX: one longer prefix inline: its list (lbits), its length
- *    minus sbits (7 bits), and in the top bits the key bits that follow
+ *    minus c + s (7 bits), and in the top bits the key bits that follow
  *    the slot index (as many as it needs, at most 55 - 2 * lbits);
+ *  - CW_SLOT_RUN: the number of longer prefixes minus one (3 bits), and
+ *    in the top 32 bits the offset in runs of the first. Each is a word
+ *    list << 8 | length, then its key in host-order words: one for IPv4;
+ *    two for IPv6 up to /64, else four;
  *  - CW_SLOT_TRIE: the index of the node the slot's trie starts from
- *    (nbits); with CW_SLOT_FRAG also set, the top fbits hold the key bits
- *    after the slot index that every prefix below shares: an address that
- *    differs there matches nothing below, and the walk is skipped.
+ *    (nbits).
  */
 #define CW_SLOT_LIST	0U
 #define CW_SLOT_TRIE	1U
 #define CW_SLOT_PFX	2U
-#define CW_SLOT_FRAG	3U
+#define CW_SLOT_RUN	3U
 
 struct cw_fam {
 	u64 *root;		/* 1 << sbits slots, see CW_SLOT_* */
 	struct cw_node4 *n4;	/* [0] unused */
 	u32 *n6;		/* v6 nodes and their keys, see cw_fam_emit() */
+	u32 *runs;		/* see CW_SLOT_RUN */
+	u64 ckey;		/* the cbits bits every prefix shares, */
+	u64 cmask;		/* left-aligned as in cw_hi() */
 	u32 nr_nodes;
 	u32 nr_n6;		/* words of n6 */
+	u32 nr_runs;		/* words of runs */
 	u32 nr_prefixes;	/* distinct prefixes */
 	u32 nr_inline;		/* slots of type CW_SLOT_PFX */
+	u8 cbits;
 	u8 sbits;
 	u8 abits;
 	u8 lbits;		/* list index width in a slot */
 	u8 nbits;		/* node index width in a slot */
-	u8 fbits;		/* key fragment width of a CW_SLOT_FRAG slot */
 };
 
 struct cw_dom {
@@ -207,24 +223,28 @@ static inline u32 cw_bit(const u8 *k, u32 pos)
 	return (k[pos >> 3] >> (7 - (pos & 7))) & 1;
 }
 
-/* The first s (0..24) bits of a key as an integer. */
-static inline u32 cw_top(const u8 *k, u32 s)
+/* The first 64 bits of a key (an IPv4 key padded with zeros)... */
+static inline u64 cw_hi(const u8 *k, u32 klen)
 {
-	return s ? cw_word(k, 0) >> (32 - s) : 0;
+	return (u64)cw_word(k, 0) << 32 | (klen > 4 ? cw_word(k, 1) : 0);
 }
 
-/*
- * The 64 key bits after the first s (0..24), left-aligned; an IPv4 key
- * is padded with zeros.
- */
-static inline u64 cw_rest(const u8 *k, u32 klen, u32 s)
+/* ... and the next 64. */
+static inline u64 cw_lo(const u8 *k, u32 klen)
 {
-	u64 hi;
+	return klen > 4 ? (u64)cw_word(k, 2) << 32 | cw_word(k, 3) : 0;
+}
 
-	if (klen == 4)
-		return (u64)(cw_word(k, 0) << s) << 32;
-	hi = (u64)cw_word(k, 0) << 32 | cw_word(k, 1);
-	return s ? hi << s | cw_word(k, 2) >> (32 - s) : hi;
+/* The 64 bits from bit o (0..63) of the key hi:lo. */
+static inline u64 cw_from(u64 hi, u64 lo, u32 o)
+{
+	return o ? hi << o | lo >> (64 - o) : hi;
+}
+
+/* A key's root slot: its s bits after the c that every key shares. */
+static inline u32 cw_slot(const u8 *k, u32 klen, u32 c, u32 s)
+{
+	return s ? cw_from(cw_hi(k, klen), cw_lo(k, klen), c) >> (64 - s) : 0;
 }
 
 /* Length of the common prefix of two keys of klen bytes, in bits. */
@@ -986,60 +1006,125 @@ static inline u32 cw_n6_words(const struct cw_tnode *tn)
 	return 3 + (!tn->list ? 0 : tn->pos <= 64 ? 2 : 4);
 }
 
-/* A slot's trie that is one prefix of at most kb bits after the slot's. */
-static inline bool cw_inlinable(const struct cw_tnode *tn, u32 s, u32 kb)
+/* Words of a prefix in a run: list and length, then its key. */
+static inline u32 cw_run_words(u32 klen, u32 len)
 {
-	return !tn->child[0] && !tn->child[1] && tn->pos - s <= kb;
+	return 1 + (klen == 4 ? 1 : len <= 64 ? 2 : 4);
 }
 
 /*
- * Writes the compiled tries t (troot[j]: the top node of slot j's, 0 =
- * none) and the slot lists into fam (see CW_SLOT_*). The trie of a slot
- * that is a single prefix short enough goes into the slot, and its node is
- * dropped. The other nodes keep their order: a slot's nodes were made one
+ * A family's prefixes while compiling: distinct, sorted, and what the root
+ * makes of them. cnt[j] is how many prefixes longer than c + s fall in
+ * slot j, at most CW_RUN + 1 (more go into a trie).
+ */
+struct cw_fbuild {
+	struct cw_tbuild t;
+	u8 *dlen;
+	u32 *dlist;
+	u32 nd;
+	u32 c, s;
+	u32 *slist;		/* each slot's list */
+	u32 *troot;		/* top node of each trie slot's trie */
+	u8 *cnt;
+};
+
+/*
+ * The slots of one to CW_RUN longer prefixes: one prefix that fits goes
+ * inline into root, the others into runs. With root NULL, only returns
+ * the words the runs need.
+ */
+static u32 cw_fam_runs(struct cw_fam *fam, const struct cw_fbuild *fb,
+		       u64 *root, u32 *runs, u32 lb)
+{
+	u32 klen = fb->t.klen, cs = fb->c + fb->s, kb = 64 - 9 - 2 * lb;
+	u32 i, j, len, w = 0, prev = 0;
+	const u8 *k;
+	u64 rest;
+
+	for (i = 0; i < fb->nd; i++) {
+		cw_yield(i);
+		len = fb->dlen[i];
+		if (len <= cs)
+			continue;
+		k = cw_tkey(&fb->t, i);
+		j = cw_slot(k, klen, fb->c, fb->s);
+		if (fb->cnt[j] > CW_RUN)
+			continue;
+		if (fb->cnt[j] == 1 && len - cs <= kb) {
+			if (!root)
+				continue;
+			rest = cw_from(cw_hi(k, klen), cw_lo(k, klen), cs);
+			root[j] = (u64)fb->slist[j] << 2 | CW_SLOT_PFX |
+				  (u64)fb->dlist[i] << (2 + lb) |
+				  (u64)(len - cs) << (2 + 2 * lb) |
+				  (rest & ~(~0ULL >> kb));
+			fam->nr_inline++;
+			continue;
+		}
+		if (root && (!w || j != prev))
+			root[j] = (u64)fb->slist[j] << 2 | CW_SLOT_RUN |
+				  (u64)(fb->cnt[j] - 1) << (2 + lb) |
+				  (u64)w << 32;
+		prev = j;
+		if (root) {
+			runs[w] = fb->dlist[i] << 8 | len;
+			runs[w + 1] = cw_word(k, 0);
+			if (klen == 16)
+				runs[w + 2] = cw_word(k, 1);
+			if (klen == 16 && len > 64) {
+				runs[w + 3] = cw_word(k, 2);
+				runs[w + 4] = cw_word(k, 3);
+			}
+		}
+		w += cw_run_words(klen, len);
+	}
+	return w;
+}
+
+/*
+ * Writes the compiled family into fam: the slots (see CW_SLOT_*), the runs
+ * and the trie nodes. Nodes keep their order: a slot's nodes were made one
  * after the other, so that they share cache lines. IPv4 nodes carry their
  * key. An IPv6 node is numbered by its offset in n6, in 4-byte words: a
  * prefix node is followed by its key (8 bytes up to /64, 16 beyond), a
  * branch node has none.
  */
-static int cw_fam_emit(struct cw_fam *fam, struct cw_tbuild *t,
-		       const u32 *troot, const u32 *slist, u32 nr_items)
+static int cw_fam_emit(struct cw_fam *fam, struct cw_fbuild *fb,
+		       u32 nr_items)
 {
-	u32 s = fam->sbits, nslots = 1U << s, lb, kb, fb, nn;
-	u32 *remap, i, j, w;
+	struct cw_tbuild *t = &fb->t;
+	u32 nslots = 1U << fb->s, lb, nw, i, j, w;
+	u32 *off = NULL;
 	u64 *root;
 	int err = -ENOMEM;
 
-	remap = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*remap));
 	root = cw_alloc((u64)nslots * sizeof(*root));
-	if (!remap || !root)
+	if (!root)
 		goto out;
 	/* list indexes are below nr_items: every list of this family is in */
 	lb = cw_clog2(nr_items) ? cw_clog2(nr_items) : 1;
-	kb = 64 - 9 - 2 * lb;
-	/* remap[] first marks the nodes that go inline */
-	for (j = 0; j < nslots; j++)
-		if (troot[j] && cw_inlinable(&t->tn[troot[j]], s, kb))
-			remap[troot[j]] = 1;
-	/* IPv4: node numbers; IPv6: offsets in n6, in words (0 unused) */
-	nn = 0;
-	w = 1;
-	for (i = 1; i <= t->nr_tn; i++) {
-		if (remap[i]) {
-			remap[i] = 0;
-		} else if (fam->abits == 32) {
-			remap[i] = ++nn;
-		} else {
-			remap[i] = w;
-			w += cw_n6_words(&t->tn[i]);
-			nn++;
-		}
+	nw = cw_fam_runs(fam, fb, NULL, NULL, lb);
+	if (nw) {
+		fam->runs = cw_alloc((u64)nw * sizeof(*fam->runs));
+		if (!fam->runs)
+			goto out;
+		fam->nr_runs = nw;
 	}
-	if (fam->abits == 32) {
-		fam->n4 = cw_alloc(((u64)nn + 1) * sizeof(*fam->n4));
+	cw_fam_runs(fam, fb, root, fam->runs, lb);
+
+	if (fam->abits == 32 && t->nr_tn) {
+		fam->n4 = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*fam->n4));
 		if (!fam->n4)
 			goto out;
-	} else {
+	} else if (t->nr_tn) {
+		/* IPv6: node i is at off[i] in n6 (0 unused) */
+		off = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*off));
+		if (!off)
+			goto out;
+		for (i = 1, w = 1; i <= t->nr_tn; i++) {
+			off[i] = w;
+			w += cw_n6_words(&t->tn[i]);
+		}
 		fam->n6 = cw_alloc((u64)w * sizeof(*fam->n6));
 		if (!fam->n6)
 			goto out;
@@ -1048,109 +1133,98 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_tbuild *t,
 	for (i = 1; i <= t->nr_tn; i++) {
 		const struct cw_tnode *sn = &t->tn[i];
 		const u8 *k = cw_tkey(t, sn->kref);
-		u32 c0 = sn->child[0] ? remap[sn->child[0]] : 0;
-		u32 c1 = sn->child[1] ? remap[sn->child[1]] : 0;
-		u32 info = sn->list << 8 | sn->pos, r = remap[i];
+		u32 c0 = sn->child[0], c1 = sn->child[1];
+		u32 info = sn->list << 8 | sn->pos;
 
 		cw_yield(i);
-		if (!r)
-			continue;
 		if (fam->abits == 32) {
-			fam->n4[r].n.child[0] = c0;
-			fam->n4[r].n.child[1] = c1;
-			fam->n4[r].n.info = info;
-			fam->n4[r].key = cw_word(k, 0);
+			fam->n4[i].n.child[0] = c0;
+			fam->n4[i].n.child[1] = c1;
+			fam->n4[i].n.info = info;
+			fam->n4[i].key = cw_word(k, 0);
 			continue;
 		}
-		fam->n6[r] = c0;
-		fam->n6[r + 1] = c1;
-		fam->n6[r + 2] = info;
-		memcpy(&fam->n6[r + 3], k, 4 * (cw_n6_words(sn) - 3));
+		w = off[i];
+		fam->n6[w] = c0 ? off[c0] : 0;
+		fam->n6[w + 1] = c1 ? off[c1] : 0;
+		fam->n6[w + 2] = info;
+		memcpy(&fam->n6[w + 3], k, 4 * (cw_n6_words(sn) - 3));
 	}
-	fam->nr_nodes = nn;
+	fam->nr_nodes = t->nr_tn;
 	fam->lbits = lb;
-	/* the widest node index: nn, or the last offset in n6 */
-	fam->nbits = cw_clog2(fam->abits == 32 ? nn + 1 : w);
-	fb = 62 - lb - fam->nbits;
-	fam->fbits = fb;
+	/* the widest node index: nr_tn, or the last offset in n6 */
+	fam->nbits = cw_clog2(fam->abits == 32 ? t->nr_tn + 1 : fam->nr_n6);
 	for (j = 0; j < nslots; j++) {
-		const struct cw_tnode *sn = &t->tn[troot[j]];
-		u64 e = (u64)slist[j] << 2, key;
-
 		cw_yield(j);
-		if (!troot[j]) {
-			root[j] = e | CW_SLOT_LIST;
-			continue;
-		}
-		key = cw_rest(cw_tkey(t, sn->kref), t->klen, s);
-		if (!remap[troot[j]]) {
-			root[j] = e | CW_SLOT_PFX | (u64)sn->list << (2 + lb) |
-				  (u64)(sn->pos - s) << (2 + 2 * lb) |
-				  (key & ~(~0ULL >> kb));
-			fam->nr_inline++;
-			continue;
-		}
-		e |= CW_SLOT_TRIE | (u64)remap[troot[j]] << (2 + lb);
-		if (sn->pos >= s + fb)
-			e |= CW_SLOT_FRAG | (key & ~(~0ULL >> fb));
-		root[j] = e;
+		if (!fb->cnt[j])
+			root[j] = (u64)fb->slist[j] << 2 | CW_SLOT_LIST;
+		else if (fb->cnt[j] > CW_RUN)
+			root[j] = (u64)fb->slist[j] << 2 | CW_SLOT_TRIE |
+				  (u64)(off ? off[fb->troot[j]] :
+					fb->troot[j]) << (2 + lb);
 	}
 	fam->root = root;
 	root = NULL;
 	err = 0;
 out:
+	kvfree(off);
 	kvfree(root);
-	kvfree(remap);
 	return err;
 }
 
 /*
  * Estimated bytes of the address structure with a root of 1 << s slots
- * (keys sorted, so a slot's prefixes are adjacent): the root, and a node
- * (plus a key for IPv6) per prefix and per branch in the slots that hold
- * two or more longer prefixes; a slot with one holds it inline (IPv6:
- * when it is at most 32 bits longer than the slot index, roughly).
+ * after c shared bits (keys sorted, so a slot's prefixes are adjacent):
+ * the root; a slot with one longer prefix holds it inline (when it is at
+ * most 39 bits longer than c + s, roughly), one with up to CW_RUN a run of
+ * them, one with more a node (plus a key for IPv6) per prefix and per
+ * branch.
  */
-static u64 cw_fam_estimate(const struct cw_tbuild *t, const u8 *dlen,
-			   u32 nd, u32 s)
+static u64 cw_fam_estimate(const struct cw_fbuild *fb, u32 s)
 {
-	u32 i, j, k, slot, node = t->klen == 4 ? 16 : 12;
-	u64 m = (u64)8 << s, leaf;
+	const struct cw_tbuild *t = &fb->t;
+	u32 i, j, k, slot, cs = fb->c + s, node = t->klen == 4 ? 16 : 12;
+	u32 len = 0;
+	u64 m = (u64)8 << s, leaf, run;
 
-	for (i = 0; i < nd; i = j) {
-		slot = cw_top(cw_tkey(t, i), s);
+	for (i = 0; i < fb->nd; i = j) {
+		slot = cw_slot(cw_tkey(t, i), t->klen, fb->c, s);
 		leaf = 0;
-		for (j = i, k = 0; j < nd && cw_top(cw_tkey(t, j), s) == slot;
-		     j++) {
-			if (dlen[j] <= s)
+		run = 0;
+		for (j = i, k = 0; j < fb->nd &&
+		     cw_slot(cw_tkey(t, j), t->klen, fb->c, s) == slot; j++) {
+			if (fb->dlen[j] <= cs)
 				continue;
 			k++;
-			leaf += node + (t->klen == 4 ? 0 : dlen[j] <= 64 ? 8 :
-					16);
+			len = fb->dlen[j];
+			leaf += node + (t->klen == 4 ? 0 :
+					fb->dlen[j] <= 64 ? 8 : 16);
+			run += 4 * cw_run_words(t->klen, fb->dlen[j]);
 		}
-		if (k > 1)
+		if (k > CW_RUN)
 			m += leaf + (u64)(k - 1) * node;
-		else if (k && t->klen == 16 && dlen[i] > s + 32)
-			m += leaf;
+		else if (k > 1 || (k && len > cs + 39))
+			m += run;
 	}
 	return m;
 }
 
 /*
  * Root table size, 1 << s slots with s around log2 of the number of
- * distinct prefixes (one less, the same rounded up, or one more): the
- * biggest whose estimate stays within CW_ROOT_BUDGET bytes per prefix
- * (more slots: fewer with two prefixes or more, fewer lookups that go
- * past the root), else the smallest estimate.
+ * distinct prefixes (one less, the same rounded up, or one more), at most
+ * CW_ROOT_BITS and no more than the bits left after c: the biggest whose
+ * estimate stays within CW_ROOT_BUDGET bytes per prefix (more slots: fewer
+ * lookups that go past the root), else the smallest estimate.
  */
-static u32 cw_sbits(const struct cw_tbuild *t, const u8 *dlen, u32 nd)
+static u32 cw_sbits(const struct cw_fbuild *fb)
 {
-	u32 s0 = cw_min(cw_clog2(nd), CW_ROOT_BITS), s, best = s0;
+	u32 smax = cw_min(CW_ROOT_BITS, fb->t.klen * 8 - fb->c);
+	u32 s0 = cw_min(cw_clog2(fb->nd), smax), s, best = s0;
 	u64 m, min = ~0ULL;
 
-	for (s = s0 ? s0 - 1 : 0; s <= cw_min(s0 + 1, CW_ROOT_BITS); s++) {
-		m = cw_fam_estimate(t, dlen, nd, s);
-		if (m <= (u64)nd * CW_ROOT_BUDGET)
+	for (s = s0 ? s0 - 1 : 0; s <= cw_min(s0 + 1, smax); s++) {
+		m = cw_fam_estimate(fb, s);
+		if (m <= (u64)fb->nd * CW_ROOT_BUDGET)
 			min = 0, best = s;
 		else if (m < min)
 			min = m, best = s;
@@ -1165,11 +1239,10 @@ static u32 cw_sbits(const struct cw_tbuild *t, const u8 *dlen, u32 nd)
 static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 			const struct cw_bpfx *pfx, u32 n, u32 klen)
 {
-	struct cw_tbuild t = { .klen = klen };
-	u32 *slist = NULL, *troot = NULL;
-	u8 *dlen = NULL;
-	u32 *dlist = NULL;
-	u32 nd = 0, i, j, s, nslots, last_in, last_out;
+	struct cw_fbuild fb = { .t.klen = klen };
+	struct cw_tbuild *t = &fb.t;
+	u32 nd = 0, i, j, cs, nslots, last_in, last_out, ntrie, minlen = 128;
+	const u8 *k;
 	int err = -ENOMEM;
 
 	fam->abits = klen * 8;
@@ -1180,10 +1253,10 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	for (i = 0; i < n; i++)
 		if (!i || cw_pfx_cmp(&pfx[i - 1], &pfx[i]))
 			nd++;
-	t.keys = cw_alloc((u64)nd * klen);
-	dlen = cw_alloc(nd);
-	dlist = cw_alloc((u64)nd * sizeof(*dlist));
-	if (!t.keys || !dlen || !dlist)
+	t->keys = cw_alloc((u64)nd * klen);
+	fb.dlen = cw_alloc(nd);
+	fb.dlist = cw_alloc((u64)nd * sizeof(*fb.dlist));
+	if (!t->keys || !fb.dlen || !fb.dlist)
 		goto out;
 	for (i = 0, nd = 0; i < n; i = j) {
 		u32 m = 0;
@@ -1201,21 +1274,27 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 			fin->tmp[m].port_min = pfx[i].port_min;
 			fin->tmp[m].port_max = pfx[i].port_max;
 		}
-		memcpy(t.keys + (u64)nd * klen, pfx[j - 1].key, klen);
-		dlen[nd] = pfx[j - 1].len;
-		dlist[nd] = cw_intern(fin, m);
-		if (!dlist[nd])
+		memcpy(t->keys + (u64)nd * klen, pfx[j - 1].key, klen);
+		fb.dlen[nd] = pfx[j - 1].len;
+		minlen = cw_min(minlen, fb.dlen[nd]);
+		fb.dlist[nd] = cw_intern(fin, m);
+		if (!fb.dlist[nd])
 			goto out;
 		nd++;
 	}
-	s = cw_sbits(&t, dlen, nd);
-	nslots = 1U << s;
+	fb.nd = nd;
+	/* sorted keys: what the first and last share, all share */
+	fb.c = cw_min(cw_min(minlen, CW_SKIP_MAX),
+		      cw_cpl(t->keys, cw_tkey(t, nd - 1), klen));
+	fb.s = cw_sbits(&fb);
+	cs = fb.c + fb.s;
+	nslots = 1U << fb.s;
 
-	/* prefixes of s bits or fewer: merged into the slots they cover */
-	slist = cw_alloc((u64)nslots * sizeof(*slist));
-	troot = cw_alloc((u64)nslots * sizeof(*troot));
-	t.tn = cw_alloc(((u64)2 * nd + 1) * sizeof(*t.tn));
-	if (!slist || !troot || !t.tn)
+	/* prefixes of c + s bits or fewer: merged into the slots they cover */
+	fb.slist = cw_alloc((u64)nslots * sizeof(*fb.slist));
+	fb.troot = cw_alloc((u64)nslots * sizeof(*fb.troot));
+	fb.cnt = cw_alloc(nslots);
+	if (!fb.slist || !fb.troot || !fb.cnt)
 		goto out;
 	last_in = 0;
 	last_out = 0;
@@ -1223,46 +1302,65 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		u32 first, cnt;
 
 		cw_yield(i);
-		if (dlen[i] > s)
+		if (fb.dlen[i] > cs)
 			continue;
-		first = cw_top(t.keys + (u64)i * klen, s);
-		cnt = 1U << (s - dlen[i]);
+		first = cw_slot(cw_tkey(t, i), klen, fb.c, fb.s);
+		cnt = 1U << (cs - fb.dlen[i]);
 		for (j = first; j < first + cnt; j++) {
 			cw_yield(j - first + 1);
 			/* runs of slots share a list: reuse the last union */
-			if (slist[j] != last_in || !last_out) {
-				last_in = slist[j];
-				last_out = cw_union(fin, slist[j], dlist[i]);
+			if (fb.slist[j] != last_in || !last_out) {
+				last_in = fb.slist[j];
+				last_out = cw_union(fin, fb.slist[j],
+						    fb.dlist[i]);
 				if (fin->nomem)
 					goto out;
 			}
-			slist[j] = last_out;
+			fb.slist[j] = last_out;
 		}
 		last_in = 0;
 		last_out = 0;
 	}
-	/* longer ones: a trie per slot, in key order */
+	/* longer ones: counted per slot; a trie for a slot with many */
+	for (i = 0; i < nd; i++)
+		if (fb.dlen[i] > cs) {
+			j = cw_slot(cw_tkey(t, i), klen, fb.c, fb.s);
+			fb.cnt[j] += fb.cnt[j] <= CW_RUN;
+		}
+	for (i = 0, ntrie = 0; i < nd; i++)
+		ntrie += fb.dlen[i] > cs &&
+			 fb.cnt[cw_slot(cw_tkey(t, i), klen, fb.c, fb.s)] >
+			 CW_RUN;
+	/* a leaf and at most one branch node per prefix */
+	t->tn = cw_alloc(((u64)2 * ntrie + 1) * sizeof(*t->tn));
+	if (!t->tn)
+		goto out;
 	for (i = 0; i < nd; i++) {
 		cw_yield(i);
-		if (dlen[i] <= s)
+		k = cw_tkey(t, i);
+		j = cw_slot(k, klen, fb.c, fb.s);
+		if (fb.dlen[i] <= cs || fb.cnt[j] <= CW_RUN)
 			continue;
-		cw_tinsert(&t, fin, &troot[cw_top(t.keys + (u64)i * klen, s)],
-			   i, dlen[i], dlist[i]);
+		cw_tinsert(t, fin, &fb.troot[j], i, fb.dlen[i], fb.dlist[i]);
 		if (fin->nomem)
 			goto out;
 	}
-	fam->sbits = s;
-	if (cw_fam_emit(fam, &t, troot, slist, fin->nr_items))
+	fam->cbits = fb.c;
+	fam->sbits = fb.s;
+	fam->cmask = fb.c ? ~0ULL << (64 - fb.c) : 0;
+	fam->ckey = cw_hi(t->keys, klen) & fam->cmask;
+	if (cw_fam_emit(fam, &fb, fin->nr_items))
 		goto out;
 	fam->nr_prefixes = nd;
 	err = 0;
 out:
-	kvfree(troot);
-	kvfree(slist);
-	kvfree(t.tn);
-	kvfree(t.keys);
-	kvfree(dlist);
-	kvfree(dlen);
+	kvfree(fb.cnt);
+	kvfree(fb.troot);
+	kvfree(fb.slist);
+	kvfree(t->tn);
+	kvfree(t->keys);
+	kvfree(fb.dlist);
+	kvfree(fb.dlen);
 	return err;
 }
 
@@ -1273,6 +1371,7 @@ static u64 cw_fam_memory(const struct cw_fam *fam)
 	if (!fam->root)
 		return 0;
 	m = (u64)sizeof(*fam->root) << fam->sbits;
+	m += (u64)fam->nr_runs * sizeof(*fam->runs);
 	if (fam->n4)
 		return m + ((u64)fam->nr_nodes + 1) * sizeof(*fam->n4);
 	return m + (u64)fam->nr_n6 * sizeof(*fam->n6);
@@ -1448,6 +1547,7 @@ void cw_ruleset_free(struct cw_ruleset *rs)
 		kvfree(rs->fam[i].root);
 		kvfree(rs->fam[i].n4);
 		kvfree(rs->fam[i].n6);
+		kvfree(rs->fam[i].runs);
 	}
 	kvfree(rs->items);
 	kvfree(rs->uids);
@@ -1548,31 +1648,60 @@ static inline u64 cw_walk_lists(const struct cw_ruleset *rs,
 	return r;
 }
 
+/* The purposes of the prefixes in a run that cover the address hi:lo. */
+static inline u64 cw_run_match(const struct cw_ruleset *rs, const u32 *p,
+			       u32 n, u32 klen, u64 hi, u64 lo,
+			       const struct cw_flow *f)
+{
+	u32 info, len;
+	u64 r = 0, x;
+
+	for (; n; n--, p += cw_run_words(klen, len)) {
+		info = p[0];
+		len = info & 0xff;	/* 1..128: longer than c + s */
+		x = hi ^ ((u64)p[1] << 32 | (klen == 16 ? p[2] : 0));
+		if (len <= 64 ? !(x >> (64 - len)) :
+		    !x && !((lo ^ ((u64)p[3] << 32 | p[4])) >> (128 - len)))
+			r |= cw_list_match(&rs->items[info >> 8], f);
+	}
+	return r;
+}
+
 /*
- * Root slot j, the address's bits after the slot index in rest: returns
- * the node to walk from (0 = none) and sets *r to the purposes the slot
- * itself decides (its list, and its inline prefix if it covers the
- * address). See CW_SLOT_*.
+ * The root for the address hi:lo (see cw_hi()): returns the node to walk
+ * from (0 = none) and sets *r to the purposes the slot itself decides (its
+ * list, its inline prefix or its run). See CW_SLOT_*.
  */
 static inline u32 cw_root(const struct cw_ruleset *rs, const struct cw_fam *t,
-			  u32 j, u64 rest, const struct cw_flow *f, u64 *r)
+			  u64 hi, u64 lo, const struct cw_flow *f, u64 *r)
 {
-	u64 e = t->root[j], x = rest ^ e;
-	u32 lb = t->lbits, lmask = (1U << lb) - 1, l = (e >> 2) & lmask;
+	u32 lb = t->lbits, lmask = (1U << lb) - 1, s = t->sbits, l;
+	u64 e, x;
 
-	*r = l ? cw_list_match(&rs->items[l], f) : 0;
-	if ((e & 3) == CW_SLOT_LIST)
+	*r = 0;
+	if ((hi ^ t->ckey) & t->cmask)
 		return 0;
-	if ((e & 3) == CW_SLOT_PFX) {
-		/* covered: the first (length - sbits) bits agree */
+	e = t->root[s ? cw_from(hi, lo, t->cbits) >> (64 - s) : 0];
+	l = (e >> 2) & lmask;
+	if (l)
+		*r = cw_list_match(&rs->items[l], f);
+	switch (e & 3) {
+	case CW_SLOT_PFX:
+		/* covered: the first (length - c - s) bits agree */
+		x = cw_from(hi, lo, t->cbits + s) ^ e;
 		if (!(x >> (64 - ((e >> (2 + 2 * lb)) & 0x7f))))
 			*r |= cw_list_match(&rs->items[(e >> (2 + lb)) &
 							lmask], f);
 		return 0;
-	}
-	if ((e & 3) == CW_SLOT_FRAG && x >> (64 - t->fbits))
+	case CW_SLOT_RUN:
+		*r |= cw_run_match(rs, &t->runs[e >> 32],
+				   ((e >> (2 + lb)) & 7) + 1, t->abits / 8,
+				   hi, lo, f);
 		return 0;
-	return (e >> (2 + lb)) & ((1ULL << t->nbits) - 1);
+	case CW_SLOT_TRIE:
+		return (e >> (2 + lb)) & ((1ULL << t->nbits) - 1);
+	}
+	return 0;
 }
 
 static u64 cw_match4(const struct cw_ruleset *rs, const struct cw_fam *t,
@@ -1582,8 +1711,7 @@ static u64 cw_match4(const struct cw_ruleset *rs, const struct cw_fam *t,
 	struct cw_walk w;
 	u64 r;
 
-	n = cw_root(rs, t, t->sbits ? addr >> (32 - t->sbits) : 0,
-		    (u64)(addr << t->sbits) << 32, f, &r);
+	n = cw_root(rs, t, (u64)addr << 32, 0, f, &r);
 	if (!n)
 		return r;
 	cw_walk(t->n4, sizeof(*t->n4), 32, f->daddr, n, &w);
@@ -1602,8 +1730,7 @@ static u64 cw_match6(const struct cw_ruleset *rs, const struct cw_fam *t,
 	u32 n, m;
 	u64 r;
 
-	n = cw_root(rs, t, cw_top(a, t->sbits), cw_rest(a, 16, t->sbits), f,
-		    &r);
+	n = cw_root(rs, t, cw_hi(a, 16), cw_lo(a, 16), f, &r);
 	if (!n)
 		return r;
 	cw_walk(t->n6, sizeof(*t->n6), 128, a, n, &w);

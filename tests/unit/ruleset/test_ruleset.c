@@ -745,10 +745,11 @@ static void test_differential_big(u64 seed)
 
 /*
  * The root layout (see the top of kmod/ruleset.c): slots that hold one
- * prefix inline, slots whose trie is guarded by a key fragment, slots with
- * short covering prefixes as well, nested chains. Each case is probed at
- * every listed prefix (first address, random host bits, every one-bit
- * near miss) against the reference.
+ * prefix inline, runs of every length, tries, slots with short covering
+ * prefixes as well, nested chains, sets whose prefixes share leading bits
+ * (skipped at the root). Each case is probed at every listed prefix (first
+ * address, random host bits, every one-bit near miss) against the
+ * reference.
  */
 struct lay {
 	struct cw_builder *b;
@@ -781,6 +782,16 @@ static void rand_key(u64 *seed, u8 *k, u32 len)
 		k[i] = cw_rand(seed);
 	for (i = len; i < 128; i++)
 		k[i / 8] &= ~(0x80 >> (i % 8));
+}
+
+/* The first n bits of k from base. */
+static void copy_bits(u8 *k, const u8 *base, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		k[i / 8] = (k[i / 8] & ~(0x80 >> (i % 8))) |
+			   (base[i / 8] & (0x80 >> (i % 8)));
 }
 
 static u32 lay_probe(struct lay *l, const struct cw_ruleset *rs, u8 family,
@@ -816,17 +827,37 @@ static u32 lay_probe(struct lay *l, const struct cw_ruleset *rs, u8 family,
 
 static void test_layout(u64 seed)
 {
+	/*
+	 * nlong prefixes of lmin..lmax bits; with group, in groups of 1 to
+	 * group prefixes under a random /lmin (a slot's run, or a trie past
+	 * CW_RUN); with base4/base6, all under one random prefix of that
+	 * length.
+	 */
 	static const struct {
-		u32 nlong, nshort, lmin, lmax, chain, ports;
+		u32 nlong, nshort, lmin, lmax, chain, ports, group;
+		u32 base4, base6;
 		const char *what;
 	} cases[] = {
-		{ 1, 0, 1, 32, 0, 0, "one prefix" },
-		{ 60, 0, 24, 32, 0, 0, "one prefix per slot, inline" },
-		{ 4000, 0, 12, 128, 0, 0, "inline and fragment slots" },
-		{ 4000, 40, 8, 128, 0, 0, "short covering prefixes as well" },
-		{ 3000, 400, 8, 128, 0, 1, "many distinct lists: wide list fields" },
-		{ 2000, 30, 16, 128, 1, 1, "nested chains in a populated table" },
-		{ 0, 0, 0, 0, 1, 0, "nested chain alone" },
+		{ 1, 0, 1, 32, 0, 0, 0, 0, 0, "one prefix" },
+		{ 60, 0, 24, 32, 0, 0, 0, 0, 0, "one prefix per slot, inline" },
+		{ 4000, 0, 12, 128, 0, 0, 0, 0, 0, "inline and run slots" },
+		{ 4000, 40, 8, 128, 0, 0, 0, 0, 0,
+		  "short covering prefixes as well" },
+		{ 3000, 400, 8, 128, 0, 1, 0, 0, 0,
+		  "many distinct lists: wide list fields" },
+		{ 2000, 30, 16, 128, 1, 1, 0, 0, 0,
+		  "nested chains in a populated table" },
+		{ 0, 0, 0, 0, 1, 0, 0, 0, 0, "nested chain alone" },
+		{ 3000, 0, 20, 128, 0, 0, 11, 0, 0,
+		  "groups of 1..11 in a slot: runs and tries" },
+		{ 3000, 0, 18, 64, 0, 0, 0, 12, 16,
+		  "clustered: shared leading bits skipped" },
+		{ 2000, 20, 26, 128, 0, 1, 0, 20, 40,
+		  "clustered past CW_SKIP_MAX, short ones too" },
+		{ 300, 0, 28, 128, 0, 0, 0, 24, 100,
+		  "dense cluster: slots use every address bit" },
+		{ 1500, 0, 10, 128, 1, 0, 9, 8, 24,
+		  "clustered groups with nested chains" },
 	};
 	u32 c, fi, i, len, lookups = 0, bad = 0, total = 0;
 
@@ -834,7 +865,10 @@ static void test_layout(u64 seed)
 	for (c = 0; c < ARRAY_SIZE(cases); c++) {
 		for (fi = 0; fi < 2; fi++) {
 			u8 family = fi ? AF_INET6 : AF_INET, k[16], base[16];
+			u8 cbase[16], group[16];
 			u32 abits = fi ? 128 : 32, lmax, cnt;
+			u32 nb = fi ? cases[c].base6 : cases[c].base4;
+			u32 left = 0;
 			struct lay l = { .cap = 6000 };
 			struct cw_ruleset *rs;
 
@@ -843,20 +877,38 @@ static void test_layout(u64 seed)
 			l.keys = calloc(l.cap, 16);
 			l.lens = calloc(l.cap, 1);
 			lmax = cases[c].lmax < abits ? cases[c].lmax : abits;
+			rand_key(&seed, cbase, 128);
 			for (i = 0; i < cases[c].nlong; i++) {
 				len = cases[c].lmin > lmax ? lmax :
 				      cases[c].lmin +
 				      cw_rand_below(&seed,
 						    lmax - cases[c].lmin + 1);
-				rand_key(&seed, k, len);
+				rand_key(&seed, k, 128);
+				if (cases[c].group && !left) {
+					rand_key(&seed, group, 128);
+					left = 1 + cw_rand_below(&seed,
+							cases[c].group);
+				}
+				if (cases[c].group) {
+					copy_bits(k, group, cases[c].lmin);
+					left--;
+				}
+				copy_bits(k, cbase, nb);
+				for (cnt = len; cnt < 128; cnt++)
+					k[cnt / 8] &= ~(0x80 >> (cnt % 8));
 				lay_add(&l, i % 40, family, k, len, 0, 0, 0);
 			}
 			for (i = 0; i < cases[c].nshort; i++) {
 				u16 p = cases[c].ports ?
 					cw_rand_below(&seed, 40) : 0;
 
+				/* in a cluster: a few bits longer than it */
 				len = cw_rand_below(&seed, 15);
-				rand_key(&seed, k, len);
+				len = nb + len < abits ? nb + len : abits;
+				rand_key(&seed, k, 128);
+				copy_bits(k, cbase, nb);
+				for (cnt = len; cnt < 128; cnt++)
+					k[cnt / 8] &= ~(0x80 >> (cnt % 8));
 				lay_add(&l, i % 40, family, k, len, p ? 6 : 0,
 					p, p ? p + cw_rand_below(&seed, 3) : 0);
 			}
@@ -892,8 +944,8 @@ static void test_layout(u64 seed)
 			free(l.lens);
 		}
 	}
-	tap_ok(!bad, "root layout: %u rulesets (inline prefixes, fragment "
-	       "slots, short covering prefixes, nested chains), %u lookups",
+	tap_ok(!bad, "root layout: %u rulesets (inline prefixes, runs, tries, "
+	       "short covering prefixes, nested chains, clusters), %u lookups",
 	       total, lookups);
 }
 
