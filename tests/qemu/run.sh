@@ -14,6 +14,8 @@
 #        CW_TIMEOUT    hard limit for the whole boot, seconds (default 900)
 #        CW_MEM        guest memory (default 1024M)
 #        CW_LOG        where to keep the console log (default build/guest.log)
+#        CW_QEMU_ARGS  more QEMU options, split on blanks (bench/run.sh:
+#                      -icount)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,6 +55,8 @@ if [ -w /dev/kvm ] && grep -qE '^flags.* (vmx|svm)( |$)' /proc/cpuinfo; then
 else
 	qemu+=(-cpu max)
 fi
+# shellcheck disable=SC2206 # split on blanks, as documented
+[ -n "${CW_QEMU_ARGS:-}" ] && qemu+=($CW_QEMU_ARGS)
 
 echo "# booting $kver ($mode) in QEMU, console log: $log" >&2
 if [ "$mode" = run ] && [ -t 0 ] && [ -t 1 ]; then
