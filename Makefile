@@ -82,7 +82,7 @@ fuzz:
 	@if [ -d tests/fuzz ]; then $(MAKE) -C tests/fuzz run; \
 	else echo "tests/fuzz not there yet"; fi
 
-bench:
+bench: deps
 	@KDIR=$(KDIR) bench/run.sh
 
 kdir:

@@ -23,6 +23,8 @@ pkgs=(
 	libmnl-dev libnl-3-dev libnl-genl-3-dev
 	# fuzzing (make fuzz): libFuzzer comes with clang's runtime
 	clang libclang-rt-14-dev
+	# the plot of make bench
+	gnuplot-nox
 )
 
 # One dpkg-query for all: "name status" for each installed package.
