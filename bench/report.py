@@ -15,6 +15,7 @@ commit = {}     # (who, level) -> ms
 mem = {}        # (who, level) -> dict
 rss = {}        # level|"default" -> kB
 kbench = []     # (family, n, commit_ms, bytes, rand_ns, hit, inside_ns)
+memfam = {}     # (level, "4"|"6"|"empty") -> own bytes
 misc = {}
 levels = []
 
@@ -35,6 +36,8 @@ for line in sys.stdin:
     elif k == 'mem':
         d = dict(x.split('=', 1) for x in w[4:])
         mem[(w[2], w[3])] = {a: float(b) if b else 0.0 for a, b in d.items()}
+    elif k == 'memfam':
+        memfam[(w[3], w[4])] = float(w[-1].split('=', 1)[1] or 0)
     elif k == 'rss':
         rss[w[2]] = int(w[3])
     elif k == 'kbench':
@@ -166,6 +169,17 @@ for lv in levels:
         f(n['slabvm_kb'] * 1024 / ne if ne else None, '%.1f'),
         f(n['free_kb'] * 1024 / ne if ne else None, '%.1f')))
 P()
+P('   Each family alone (make bench\'s sets: IPv4 /24s, IPv6 /48s under 2a00::/16),')
+P('   the module\'s accounting over the prefixes; "fixed" is the empty ruleset\'s')
+P('%-16s %8s %12s %12s %10s' % ('prefixes/family', '', 'IPv4 B/pfx', 'IPv6 B/pfx', 'fixed B'))
+famrows = []
+for lv in levels:
+    n = int(lv.rstrip('d'))
+    m4, m6, m0 = memfam.get((lv, '4')), memfam.get((lv, '6')), memfam.get((lv, 'empty'))
+    if n and m4 and m6:
+        famrows.append((lv, m4 / n, m6 / n))
+        P('%-16s %8s %12.1f %12.1f %10s' % (label(lv), '', m4 / n, m6 / n, f(m0)))
+P()
 P('6. consentd resident memory')
 if 'default' in rss:
     P('   default rules (/etc/consentwall/rules.d): %d kB' % rss['default'])
@@ -248,6 +262,11 @@ if big:
         P('  %s kernel memory: %.1f bytes/prefix by the module\'s accounting (<= 32);'
           ' slab+vmalloc delta %.1f' % (verdict(own <= 32), own,
                                          m['slabvm_kb'] * 1024 / m['entries']))
+if famrows:
+    worst = max(famrows, key=lambda r: max(r[1], r[2]))
+    P('  %s kernel memory per family: at most %.1f bytes/prefix (IPv%d at %s; <= 32)'
+      % (verdict(max(worst[1], worst[2]) <= 32), max(worst[1], worst[2]),
+         4 if worst[1] >= worst[2] else 6, label(worst[0])))
 for fam in (4, 6):
     rs = {n: (rnd, ins) for fa, n, _, _, rnd, _, ins in kbench if fa == fam}
     if 1000 in rs and 1000000 in rs:

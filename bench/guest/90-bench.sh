@@ -110,7 +110,8 @@ gen_v6() {
 	}'
 }
 
-# rules_cw LEVEL: consentd's rules for a level ("100000d": + 10k domains)
+# rules_cw LEVEL [FAMILY]: consentd's rules for a level ("100000d": + 10k
+# domains); with FAMILY 4 or 6, that family's prefixes alone
 rules_cw() {
 	local n=${1%d}
 	if [ "$n" = 0 ]; then
@@ -122,8 +123,8 @@ rules_cw() {
 		echo "ip = 198.51.100.20"
 		echo "[big]"
 		echo "ip = 198.51.100.30"
-		gen_v4 "$n" | sed 's/^/ip = /'
-		gen_v6 "$n" | sed 's/^/ip = /'
+		[ "${2:-4}" != 4 ] || gen_v4 "$n" | sed 's/^/ip = /'
+		[ "${2:-6}" != 6 ] || gen_v6 "$n" | sed 's/^/ip = /'
 		case $1 in *d)
 			awk 'BEGIN { for (i = 0; i < 10000; i++)
 				printf "domain = d%d.bench.example\n", i }' ;;
@@ -200,6 +201,20 @@ trap '_rc=$?; kill -TERM $CW_CD_PID 2>/dev/null || true; [ $_rc = 0 ] || echo "F
 
 for lv in $LEVELS; do
 	n=${lv%d}
+	# the module's own accounting for each family alone (the two
+	# single hosts are IPv4)
+	case $lv in 0|*d) ;; *)
+		for fam in 4 6; do
+			rules_cw "$lv" "$fam"
+			ctl reload >/dev/null || fail "reload of IPv$fam at $lv"
+			own=$(ip netns exec cw cwnl status | awk '$1 == "memory" { print $2 }')
+			out "memfam cw $lv $fam prefixes=$n own_bytes=$own"
+		done
+		rules_cw 0
+		ctl reload >/dev/null || fail "reload to empty"
+		base=$(ip netns exec cw cwnl status | awk '$1 == "memory" { print $2 }')
+		out "memfam cw $lv empty own_bytes=$base"
+	;; esac
 	# consentwall: from the empty ruleset to this level, timed, with the
 	# memory it took (own accounting, slab+vmalloc, MemFree minus the
 	# growth of consentd's RSS)
