@@ -47,6 +47,8 @@ for line in sys.stdin:
             kbench.append(tuple(int(x) for x in m.groups()))
         else:
             misc.setdefault('kbench_other', []).append(' '.join(w[2:]))
+    elif k == 'guest':
+        misc.setdefault('guests', []).append(' '.join(w[2:]))
     else:
         misc[k] = ' '.join(w[2:])
 
@@ -90,19 +92,30 @@ kbench = [best[k] for k in sorted(best)]
 
 reps = max((len(v) for v in pps.values()), default=0)
 P = print
-P('consentwall benchmarks (make bench): one QEMU guest run, TCG, stock Debian kernel')
-if 'guest' in misc:
-    P('guest: ' + misc['guest'])
+host = {}
 try:
     with open(os.path.join(out, 'host.txt')) as h:
         for hl in h:
-            P(hl.rstrip())
+            k, _, v = hl.rstrip().partition(' ')
+            host[k] = v
 except OSError:
     pass
-if 'guest_load' in misc:
-    P('guest load average (before -> after): ' + misc['guest_load'])
-P('Figures under software emulation on a shared machine are noisy: read the ratios, not')
-P('the absolute numbers. Each figure is the median of %d interleaved runs.' % reps)
+icount = host.get('traffic_qemu', 'plain TCG') != 'plain TCG'
+P('consentwall benchmarks (make bench): QEMU guest runs, TCG, stock Debian kernel')
+for k in ('host', 'host_load_before', 'host_load_after'):
+    if k in host:
+        P('%s %s' % (k, host[k]))
+for g in misc.get('guests', []):
+    P('guest ' + g)
+if icount:
+    P('Sections 1, 2, 4 and 5 ran under QEMU -icount %s (one CPU): guest time'
+      % host['traffic_qemu'])
+    P('advances one ns per guest instruction, so pps and ms count instructions; they')
+    P('do not depend on host load. Section 3 ran in plain TCG: time is the host\'s.')
+else:
+    P('Figures under software emulation on a shared machine are noisy: read the ratios,')
+    P('not the absolute numbers.')
+P('Each traffic figure is the median of %d interleaved runs.' % reps)
 P()
 
 # ---- 1, 2: per-packet cost -------------------------------------------------
@@ -298,7 +311,7 @@ with open(os.path.join(out, 'lookup.dat'), 'w') as d:
 with open(os.path.join(out, 'plot.gp'), 'w') as g:
     g.write('''set terminal pngcairo size 1200,500 noenhanced
 set output '%(o)s/bench.png'
-set multiplot layout 1,2 title 'consentwall vs nftables (QEMU/TCG guest; medians)'
+set multiplot layout 1,2 title 'consentwall vs nftables (QEMU/TCG guest; medians)%(ic)s'
 set logscale x
 set key top left
 set grid
@@ -318,4 +331,4 @@ plot '%(o)s/lookup.dat' u 1:2 w lp lw 2 t 'IPv4 random', \\
      '' u 1:4 w lp lw 2 t 'IPv6 random', \\
      '' u 1:5 w lp lw 2 t 'IPv6 inside a prefix'
 unset multiplot
-''' % {'o': out})
+''' % {'o': out, 'ic': '; cost in guest instructions (-icount)' if icount else ''})

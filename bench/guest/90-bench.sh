@@ -17,10 +17,16 @@
 #   miss6 2001:db8:100::11 matches nothing (IPv6)
 #   ok4   198.51.100.20   matches "consented", which is allowed
 #   blk4  198.51.100.30   matches "big", which is denied (blocked)
+#
+# BENCH_PART picks what runs: "traffic" (classes, commit, memory, consentd's
+# RSS), "kbench" (the in-kernel lookup microbenchmark) or "all" (default).
+# bench/run.sh boots the guest twice: traffic under QEMU -icount, where
+# guest time counts instructions, and kbench in real (emulated) time.
 . /cw/guest/lib.sh
 
-REPS=${BENCH_REPS:-7}
-MS=${BENCH_MS:-300}
+PART=${BENCH_PART:-all}
+REPS=${BENCH_REPS:-5}
+MS=${BENCH_MS:-100}
 LEVELS=$(echo "${BENCH_LEVELS:-0,1000,10000,100000,100000d}" | tr , ' ')
 W=$CW_OUT/bench
 mkdir -p "$W"
@@ -69,7 +75,8 @@ modprobe dummy
 modprobe crc32c_generic || fail "modprobe crc32c_generic"
 modprobe nf_tables || fail "modprobe nf_tables"
 echo "$(cat /proc/loadavg)" >"$W/load0"
-out "guest cpus=$(grep -c ^processor /proc/cpuinfo) mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) kernel=$(uname -r)"
+out "guest cpus=$(grep -c ^processor /proc/cpuinfo) mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) kernel=$(uname -r) part=$PART"
+if [ "$PART" != kbench ]; then
 ns_up base
 ns_up cw
 ns_up nft
@@ -267,9 +274,12 @@ done
 
 kill -TERM "$CW_CD_PID"; wait "$CW_CD_PID" 2>/dev/null || true
 ip netns exec nft nft delete table inet bench 2>/dev/null || true
+fi
 
 # ---- the in-kernel lookup microbenchmark (debug build, bench=1) ------------
-if [ -f /cw/guest/consentwall-debug.ko ]; then
+if [ "$PART" = traffic ]; then
+	:
+elif [ -f /cw/guest/consentwall-debug.ko ]; then
 	# Twice: the report keeps the best of both per size.
 	for k in 1 2; do
 		rmmod consentwall
