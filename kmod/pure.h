@@ -56,6 +56,8 @@ typedef uint32_t __be32;
 #define BIT_ULL(n) (1ULL << (n))
 /* Long builds (a million prefixes) yield the CPU in the kernel. */
 #define cond_resched() do { } while (0)
+/* glibc's sys/cdefs.h has __always_inline, and this under another name */
+#define noinline __attribute_noinline__
 #endif
 
 #endif /* _CW_PURE_H */

@@ -1672,8 +1672,9 @@ static inline u64 cw_run_match(const struct cw_ruleset *rs, const u32 *p,
  * from (0 = none) and sets *r to the purposes the slot itself decides (its
  * list, its inline prefix or its run). See CW_SLOT_*.
  */
-static inline u32 cw_root(const struct cw_ruleset *rs, const struct cw_fam *t,
-			  u64 hi, u64 lo, const struct cw_flow *f, u64 *r)
+static __always_inline u32 cw_root(const struct cw_ruleset *rs,
+				   const struct cw_fam *t, u64 hi, u64 lo,
+				   const struct cw_flow *f, u64 *r)
 {
 	u32 lb = t->lbits, lmask = (1U << lb) - 1, s = t->sbits, l;
 	u64 e, x;
@@ -1704,43 +1705,61 @@ static inline u32 cw_root(const struct cw_ruleset *rs, const struct cw_fam *t,
 	return 0;
 }
 
-static u64 cw_match4(const struct cw_ruleset *rs, const struct cw_fam *t,
-		     const struct cw_flow *f)
+/*
+ * The walk below a trie slot from node n, out of line: most lookups end at
+ * the root slot, and need neither its stack frame nor its stack array.
+ */
+static noinline u64 cw_trie4(const struct cw_ruleset *rs,
+			     const struct cw_fam *t, const struct cw_flow *f,
+			     u32 n)
 {
-	u32 addr = cw_word(f->daddr, 0), n, m, x;
+	u32 addr = cw_word(f->daddr, 0), m, x;
 	struct cw_walk w;
-	u64 r;
 
-	n = cw_root(rs, t, (u64)addr << 32, 0, f, &r);
-	if (!n)
-		return r;
 	cw_walk(t->n4, sizeof(*t->n4), 32, f->daddr, n, &w);
 	if (!w.last)
-		return r;
+		return 0;
 	x = addr ^ t->n4[w.last].key;
 	m = x ? __builtin_clz(x) : 32;
-	return r | cw_walk_lists(rs, t->n4, sizeof(*t->n4), 32, n, m, &w, f);
+	return cw_walk_lists(rs, t->n4, sizeof(*t->n4), 32, n, m, &w, f);
 }
 
-static u64 cw_match6(const struct cw_ruleset *rs, const struct cw_fam *t,
-		     const struct cw_flow *f)
+static noinline u64 cw_trie6(const struct cw_ruleset *rs,
+			     const struct cw_fam *t, const struct cw_flow *f,
+			     u32 n)
 {
-	const u8 *a = f->daddr;
 	struct cw_walk w;
-	u32 n, m;
+	u32 m;
+
+	cw_walk(t->n6, sizeof(*t->n6), 128, f->daddr, n, &w);
+	if (!w.last)
+		return 0;
+	/* the key follows the node: 8 bytes up to /64, else 16 */
+	m = cw_cpl(f->daddr, (const u8 *)&t->n6[w.last + 3],
+		   (t->n6[w.last + 2] & 0xff) <= 64 ? 8 : 16);
+	return cw_walk_lists(rs, t->n6, sizeof(*t->n6), 128, n, m, &w, f);
+}
+
+static __always_inline u64 cw_match4(const struct cw_ruleset *rs,
+				     const struct cw_fam *t,
+				     const struct cw_flow *f)
+{
+	u32 n;
 	u64 r;
 
-	n = cw_root(rs, t, cw_hi(a, 16), cw_lo(a, 16), f, &r);
-	if (!n)
-		return r;
-	cw_walk(t->n6, sizeof(*t->n6), 128, a, n, &w);
-	if (!w.last)
-		return r;
-	/* the key follows the node: 8 bytes up to /64, else 16 */
-	m = cw_cpl(a, (const u8 *)&t->n6[w.last + 3],
-		   (t->n6[w.last + 2] & 0xff) <= 64 ? 8 : 16);
-	return r | cw_walk_lists(rs, t->n6, sizeof(*t->n6), 128, n, m, &w,
-				 f);
+	n = cw_root(rs, t, (u64)cw_word(f->daddr, 0) << 32, 0, f, &r);
+	return n ? r | cw_trie4(rs, t, f, n) : r;
+}
+
+static __always_inline u64 cw_match6(const struct cw_ruleset *rs,
+				     const struct cw_fam *t,
+				     const struct cw_flow *f)
+{
+	u32 n;
+	u64 r;
+
+	n = cw_root(rs, t, cw_hi(f->daddr, 16), cw_lo(f->daddr, 16), f, &r);
+	return n ? r | cw_trie6(rs, t, f, n) : r;
 }
 
 static u64 cw_uid_match(const struct cw_ruleset *rs, u32 uid)
