@@ -117,7 +117,7 @@ static void cw_parse_l4(const struct sk_buff *skb, int thoff,
 		 * Ports first; TCP sequence number in bytes 4-7, data offset
 		 * in the high nibble of byte 12, flags in byte 13.
 		 */
-		u8 _h[14];
+		u8 _h[14] __uninitialized;	/* filled if used */
 		const u8 *h;
 		unsigned int need = proto == IPPROTO_TCP ? 14 : 4, hlen = 0;
 
@@ -142,7 +142,7 @@ static void cw_parse_l4(const struct sk_buff *skb, int thoff,
 		}
 		p->has_l4 = true;
 	} else if (proto == IPPROTO_ICMPV6) {
-		u8 _t;
+		u8 _t __uninitialized;
 		const u8 *t = skb_header_pointer(skb, thoff, 1, &_t);
 
 		if (!t)
@@ -153,19 +153,21 @@ static void cw_parse_l4(const struct sk_buff *skb, int thoff,
 }
 
 /*
- * Fills @p from the packet. A fragment other than the first has no
- * transport header: its port is 0 and only port-less entries match it.
- * Returns false if not even the network header is readable.
+ * Fills @p, zeroed by the caller, from the packet. A fragment other than
+ * the first has no transport header: its port is 0 and only port-less
+ * entries match it. Returns false if not even the network header is
+ * readable. (The bounce buffers of skb_header_pointer() are written before
+ * they are read: __uninitialized spares the packet path their zeroing by
+ * CONFIG_INIT_STACK_ALL_ZERO, a rep stos each.)
  */
 static bool cw_parse(const struct sk_buff *skb, u8 pf, struct cw_pkt *p)
 {
 	int noff = skb_network_offset(skb);
 
-	memset(p, 0, sizeof(*p));
 	p->flow.daddr = p->daddr;
 
 	if (pf == NFPROTO_IPV4) {
-		struct iphdr _iph;
+		struct iphdr _iph __uninitialized;
 		const struct iphdr *iph;
 
 		iph = skb_header_pointer(skb, noff, sizeof(_iph), &_iph);
@@ -181,7 +183,7 @@ static bool cw_parse(const struct sk_buff *skb, u8 pf, struct cw_pkt *p)
 
 #if IS_ENABLED(CONFIG_IPV6)
 	if (pf == NFPROTO_IPV6) {
-		struct ipv6hdr _ip6h;
+		struct ipv6hdr _ip6h __uninitialized;
 		const struct ipv6hdr *ip6h;
 		__be16 frag_off = 0;
 		u8 nexthdr;
@@ -279,7 +281,7 @@ static unsigned int cw_hook_unconfigured(struct cw_net *cw,
 					 struct sk_buff *skb,
 					 const struct nf_hook_state *state)
 {
-	struct cw_pkt p;
+	struct cw_pkt p = {};
 
 	if (!cw_hooks_unconfigured_blocks() || cw_out_is_loopback(state))
 		return NF_ACCEPT;
@@ -321,13 +323,41 @@ unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
 	return NF_ACCEPT;
 }
 
+/* A packet of a policed, configured namespace with something denied. */
+static unsigned int cw_hook_classify(struct cw_net *cw, struct cw_table *t,
+				     struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     u64 denied)
+{
+	struct cw_pkt p = {};
+	u64 m;
+
+	/* Fail closed on a packet whose network header cannot be read. */
+	if (unlikely(!cw_parse(skb, state->pf, &p)))
+		return NF_DROP;
+	cw_fill_uid(skb, &p.flow);
+
+	/* Destination names: DNS query names, TLS SNI, HTTP Host. */
+	if (cw_ruleset_has_domains(t->rs) && cw_may_name(&p))
+		return cw_hook_names(cw, t, skb, state, &p, denied);
+
+	m = cw_ruleset_match(t->rs, &p.flow);
+	/* most packets: no purpose at all, nothing to count */
+	if (!m)
+		return NF_ACCEPT;
+	return cw_verdict(cw, t, skb, state, &p, denied, m);
+}
+
+/*
+ * The tests that let most packets through at once come first, before
+ * anything is read from the packet (or zeroed on the stack for it).
+ */
 static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	struct cw_net *cw = cw_net(state->net);
+	struct cw_net *cw = priv;	/* cw_net(state->net), see below */
 	struct cw_table *t;
-	struct cw_pkt p;
-	u64 denied, m;
+	u64 denied;
 
 	if (!READ_ONCE(cw->policed))
 		return NF_ACCEPT;
@@ -352,17 +382,7 @@ static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
 	if (cw_out_is_loopback(state))
 		return NF_ACCEPT;
 
-	/* Fail closed on a packet whose network header cannot be read. */
-	if (unlikely(!cw_parse(skb, state->pf, &p)))
-		return NF_DROP;
-	cw_fill_uid(skb, &p.flow);
-
-	/* Destination names: DNS query names, TLS SNI, HTTP Host. */
-	if (cw_ruleset_has_domains(t->rs) && cw_may_name(&p))
-		return cw_hook_names(cw, t, skb, state, &p, denied);
-
-	m = cw_ruleset_match(t->rs, &p.flow);
-	return cw_verdict(cw, t, skb, state, &p, denied, m);
+	return cw_hook_classify(cw, t, skb, state, denied);
 }
 
 /* Last of the filter hooks: see the packet as it will leave. */
@@ -386,12 +406,21 @@ static const struct nf_hook_ops cw_nf_ops[] = {
 /*
  * Everything the hooks of @net use is allocated before they are registered
  * and freed only once no packet can be inside one (cw_hooks_free()), so the
- * packet path never allocates and never finds it missing.
+ * packet path never allocates and never finds it missing. Each namespace
+ * registers its own copy of the ops, whose priv is its cw_net: the hook
+ * gets it without net_generic(), which takes and drops the RCU read lock
+ * (two calls on a preemptible-RCU kernel) for every packet.
  */
 int cw_hooks_register(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);
+	unsigned int i;
 	int ret;
+
+	BUILD_BUG_ON(sizeof(cw->nf_ops) < sizeof(cw_nf_ops));
+	memcpy(cw->nf_ops, cw_nf_ops, sizeof(cw_nf_ops));
+	for (i = 0; i < ARRAY_SIZE(cw_nf_ops); i++)
+		cw->nf_ops[i].priv = cw;
 
 	ret = cw_names_get();
 	if (ret)
@@ -401,7 +430,7 @@ int cw_hooks_register(struct net *net)
 		ret = -ENOMEM;
 		goto err_scratch;
 	}
-	ret = nf_register_net_hooks(net, cw_nf_ops, ARRAY_SIZE(cw_nf_ops));
+	ret = nf_register_net_hooks(net, cw->nf_ops, ARRAY_SIZE(cw_nf_ops));
 	if (ret)
 		goto err_flows;
 	return 0;
@@ -424,7 +453,8 @@ err_scratch:
  */
 void cw_hooks_unregister(struct net *net)
 {
-	nf_unregister_net_hooks(net, cw_nf_ops, ARRAY_SIZE(cw_nf_ops));
+	nf_unregister_net_hooks(net, cw_net(net)->nf_ops,
+				ARRAY_SIZE(cw_nf_ops));
 }
 
 void cw_hooks_free(struct net *net)

@@ -7,6 +7,7 @@
 #define _CW_NET_H
 
 #include <linux/mutex.h>
+#include <linux/netfilter.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <net/net_namespace.h>
@@ -61,6 +62,8 @@ struct cw_net {
 	u32 owner;			/* port id, 0 = none */
 	bool policed;			/* READ_ONCE on the packet path */
 	bool hooks_registered;
+	/* cw_nf_ops with priv = this, registered for this namespace */
+	struct nf_hook_ops nf_ops[2];
 	struct cw_table __rcu *table;	/* NULL = unconfigured */
 	struct cw_builder *txn;		/* open transaction, owner's */
 	u32 generation;			/* last committed, 0 = never */
