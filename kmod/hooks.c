@@ -107,8 +107,8 @@ static bool cw_proto_has_ports(u8 proto)
 	       proto == IPPROTO_DCCP;
 }
 
-static void cw_parse_l4(const struct sk_buff *skb, int thoff,
-			struct cw_pkt *p)
+static __always_inline void cw_parse_l4(const struct sk_buff *skb, int thoff,
+					struct cw_pkt *p)
 {
 	u8 proto = p->flow.proto;
 
@@ -160,7 +160,8 @@ static void cw_parse_l4(const struct sk_buff *skb, int thoff,
  * they are read: __uninitialized spares the packet path their zeroing by
  * CONFIG_INIT_STACK_ALL_ZERO, a rep stos each.)
  */
-static bool cw_parse(const struct sk_buff *skb, u8 pf, struct cw_pkt *p)
+static __always_inline bool cw_parse(const struct sk_buff *skb, u8 pf,
+				     struct cw_pkt *p)
 {
 	int noff = skb_network_offset(skb);
 
@@ -323,11 +324,14 @@ unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
 	return NF_ACCEPT;
 }
 
-/* A packet of a policed, configured namespace with something denied. */
-static unsigned int cw_hook_classify(struct cw_net *cw, struct cw_table *t,
-				     struct sk_buff *skb,
-				     const struct nf_hook_state *state,
-				     u64 denied)
+/*
+ * A packet of a policed, configured namespace with something denied. Out
+ * of line: the packets that cw_hook_out() lets through at once need none
+ * of its stack frame.
+ */
+static noinline unsigned int
+cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
+		 const struct nf_hook_state *state, u64 denied)
 {
 	struct cw_pkt p = {};
 	u64 m;
@@ -338,7 +342,7 @@ static unsigned int cw_hook_classify(struct cw_net *cw, struct cw_table *t,
 	cw_fill_uid(skb, &p.flow);
 
 	/* Destination names: DNS query names, TLS SNI, HTTP Host. */
-	if (cw_ruleset_has_domains(t->rs) && cw_may_name(&p))
+	if (t->has_domains && cw_may_name(&p))
 		return cw_hook_names(cw, t, skb, state, &p, denied);
 
 	m = cw_ruleset_match(t->rs, &p.flow);

@@ -26,6 +26,7 @@ struct cw_table *cw_table_new(struct cw_ruleset *rs, u32 generation)
 	}
 	t->rs = rs;
 	t->generation = generation;
+	t->has_domains = cw_ruleset_has_domains(rs);
 	t->all_mask = n >= 64 ? ~0ULL : BIT_ULL(n) - 1;
 	return t;
 }

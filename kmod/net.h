@@ -40,6 +40,7 @@ struct cw_table {
 	u64 consent;		/* bit i set = purpose i granted */
 	u64 all_mask;		/* bit i set = purpose i exists */
 	u32 generation;
+	bool has_domains;	/* cw_ruleset_has_domains(rs) */
 	struct cw_table_pcpu __percpu *stats;
 	struct rcu_head rcu;
 };

@@ -1649,9 +1649,10 @@ static inline u64 cw_walk_lists(const struct cw_ruleset *rs,
 }
 
 /* The purposes of the prefixes in a run that cover the address hi:lo. */
-static inline u64 cw_run_match(const struct cw_ruleset *rs, const u32 *p,
-			       u32 n, u32 klen, u64 hi, u64 lo,
-			       const struct cw_flow *f)
+static __always_inline u64 cw_run_match(const struct cw_ruleset *rs,
+					const u32 *p, u32 n, u32 klen,
+					u64 hi, u64 lo,
+					const struct cw_flow *f)
 {
 	u32 info, len;
 	u64 r = 0, x;
@@ -1668,13 +1669,14 @@ static inline u64 cw_run_match(const struct cw_ruleset *rs, const u32 *p,
 }
 
 /*
- * The root for the address hi:lo (see cw_hi()): returns the node to walk
+ * The root for the address hi:lo (see cw_hi()) of klen bytes, a constant
+ * for each family: returns the node to walk
  * from (0 = none) and sets *r to the purposes the slot itself decides (its
  * list, its inline prefix or its run). See CW_SLOT_*.
  */
 static __always_inline u32 cw_root(const struct cw_ruleset *rs,
-				   const struct cw_fam *t, u64 hi, u64 lo,
-				   const struct cw_flow *f, u64 *r)
+				   const struct cw_fam *t, u32 klen, u64 hi,
+				   u64 lo, const struct cw_flow *f, u64 *r)
 {
 	u32 lb = t->lbits, lmask = (1U << lb) - 1, s = t->sbits, l;
 	u64 e, x;
@@ -1696,8 +1698,7 @@ static __always_inline u32 cw_root(const struct cw_ruleset *rs,
 		return 0;
 	case CW_SLOT_RUN:
 		*r |= cw_run_match(rs, &t->runs[e >> 32],
-				   ((e >> (2 + lb)) & 7) + 1, t->abits / 8,
-				   hi, lo, f);
+				   ((e >> (2 + lb)) & 7) + 1, klen, hi, lo, f);
 		return 0;
 	case CW_SLOT_TRIE:
 		return (e >> (2 + lb)) & ((1ULL << t->nbits) - 1);
@@ -1747,7 +1748,7 @@ static __always_inline u64 cw_match4(const struct cw_ruleset *rs,
 	u32 n;
 	u64 r;
 
-	n = cw_root(rs, t, (u64)cw_word(f->daddr, 0) << 32, 0, f, &r);
+	n = cw_root(rs, t, 4, (u64)cw_word(f->daddr, 0) << 32, 0, f, &r);
 	return n ? r | cw_trie4(rs, t, f, n) : r;
 }
 
@@ -1758,7 +1759,8 @@ static __always_inline u64 cw_match6(const struct cw_ruleset *rs,
 	u32 n;
 	u64 r;
 
-	n = cw_root(rs, t, cw_hi(f->daddr, 16), cw_lo(f->daddr, 16), f, &r);
+	n = cw_root(rs, t, 16, cw_hi(f->daddr, 16), cw_lo(f->daddr, 16), f,
+		    &r);
 	return n ? r | cw_trie6(rs, t, f, n) : r;
 }
 
