@@ -246,6 +246,10 @@ if big:
             P('  %s non-matching %s with %s prefixes/family: %.3f of no-module throughput'
               ' (>= 0.95; median of paired ratios %.3f, best-of runs %.3f)'
               % (verdict(ratio >= 0.95), cls, label(lv), ratio, paired, best))
+            e = rows.get(('0', cls))
+            if e and e[2]:
+                P('         for scale: an nftables output chain with no rule at all: %.3f'
+                  % (e[2] / e[0] * ((unpol / nomod) if nomod and unpol else 1.0)))
     for cls in ('miss4', 'miss6', 'ok4'):
         r = rows.get((lv, cls))
         if r and r[3] is not None and r[4] is not None:

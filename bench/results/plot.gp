@@ -1,6 +1,6 @@
 set terminal pngcairo size 1200,500 noenhanced
 set output '/work/main/bench/results/bench.png'
-set multiplot layout 1,2 title 'consentwall vs nftables (QEMU/TCG guest; medians)'
+set multiplot layout 1,2 title 'consentwall vs nftables (QEMU/TCG guest; medians); cost in guest instructions (-icount)'
 set logscale x
 set key top left
 set grid
