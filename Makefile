@@ -59,7 +59,7 @@ deps:
 
 # Scenarios of the debug-kernel pass inside `make check`: the core paths,
 # bounded so that CI stays well under 30 minutes once the kernel is cached.
-CW_DEBUG_T ?= 11,13,15,21,27,50,92
+CW_DEBUG_T ?= 11,13,15,21,26,27,50,92
 
 check:
 	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module guest debug

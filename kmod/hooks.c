@@ -363,6 +363,7 @@ static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
 	struct cw_table *t;
 	u64 denied;
 
+	/* The hooks come first, then policed (cw_net_police()). */
 	if (!READ_ONCE(cw->policed))
 		return NF_ACCEPT;
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Netfilter hooks at LOCAL_OUT (IPv4 and IPv6) of every network namespace,
- * and the packet-facing module parameters.
+ * Netfilter hooks at LOCAL_OUT (IPv4 and IPv6) of every policed network
+ * namespace, and the packet-facing module parameters.
  */
 #ifndef _CW_HOOKS_H
 #define _CW_HOOKS_H

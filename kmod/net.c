@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per network namespace state: created with the namespace (hooks included,
- * so a namespace is filtered from its first packet once it is policed) and
- * torn down with it.
+ * Per network namespace state: created with the namespace and torn down
+ * with it. Its netfilter hooks are registered when it becomes policed: at
+ * load for the handset's namespace, at the first claim for any other, so
+ * that the packets of a namespace nobody claimed pay nothing.
  */
 #include <linux/slab.h>
 
@@ -112,6 +113,24 @@ void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum)
 	}
 }
 
+/*
+ * Filters @cw's namespace from now on, for good: registers its hooks if it
+ * has none yet. At namespace init, or with cw->lock held (a claim).
+ */
+int cw_net_police(struct cw_net *cw)
+{
+	int ret;
+
+	if (!cw->hooks_registered) {
+		ret = cw_hooks_register(cw->net);
+		if (ret)
+			return ret;
+		cw->hooks_registered = true;
+	}
+	WRITE_ONCE(cw->policed, true);
+	return 0;
+}
+
 static int __net_init cw_net_init_one(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);
@@ -120,12 +139,6 @@ static int __net_init cw_net_init_one(struct net *net)
 	cw->net = net;
 	mutex_init(&cw->lock);
 	RCU_INIT_POINTER(cw->table, NULL);
-	/*
-	 * The handset's namespace is filtered from load (fail closed); any
-	 * other namespace (containers) only once a daemon claims it.
-	 */
-	cw->policed = net_eq(net, &init_net);
-
 	cw->stats = alloc_percpu(struct cw_net_pcpu);
 	if (!cw->stats)
 		return -ENOMEM;
@@ -134,10 +147,15 @@ static int __net_init cw_net_init_one(struct net *net)
 	if (ret)
 		goto err_stats;
 
-	ret = cw_hooks_register(net);
-	if (ret)
-		goto err_events;
-	cw->hooks_registered = true;
+	/*
+	 * The handset's namespace is filtered from load (fail closed); any
+	 * other namespace (containers) only once a daemon claims it.
+	 */
+	if (net_eq(net, &init_net)) {
+		ret = cw_net_police(cw);
+		if (ret)
+			goto err_events;
+	}
 	return 0;
 
 err_events:
@@ -147,6 +165,10 @@ err_stats:
 	return ret;
 }
 
+/*
+ * No claim can run now, nor later: a claim comes from a socket in the
+ * namespace, which holds a reference on it. So hooks_registered is stable.
+ */
 static void __net_exit cw_net_pre_exit(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);

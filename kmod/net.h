@@ -62,7 +62,7 @@ struct cw_net {
 	struct mutex lock;
 	u32 owner;			/* port id, 0 = none */
 	bool policed;			/* READ_ONCE on the packet path */
-	bool hooks_registered;
+	bool hooks_registered;		/* iff policed, but set first */
 	/* cw_nf_ops with priv = this, registered for this namespace */
 	struct nf_hook_ops nf_ops[2];
 	struct cw_table __rcu *table;	/* NULL = unconfigured */
@@ -90,6 +90,7 @@ struct cw_table *cw_table_new(struct cw_ruleset *rs, u32 generation);
 void cw_table_release(struct cw_table *t);
 void cw_net_swap_table(struct cw_net *cw, struct cw_table *new);
 void cw_net_drop_owner(struct cw_net *cw);
+int cw_net_police(struct cw_net *cw);
 
 static inline struct cw_table *cw_net_table(struct cw_net *cw)
 {

@@ -170,9 +170,13 @@ static int cw_nl_claim(struct sk_buff *skb, struct genl_info *info)
 		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
 		ret = -EBUSY;
 	} else {
-		WRITE_ONCE(cw->owner, info->snd_portid);
 		/* A claimed namespace is filtered from now on, for good. */
-		WRITE_ONCE(cw->policed, true);
+		ret = cw_net_police(cw);
+		if (ret)
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot register the netfilter hooks");
+		else
+			WRITE_ONCE(cw->owner, info->snd_portid);
 	}
 	mutex_unlock(&cw->lock);
 	return ret;

@@ -30,3 +30,20 @@ assert_eq "handset configured" 0 "$(status_get configured)"
 expect_blocked tcp 198.51.100.11 80
 assert_eq "bytes at the denied host" 100 "$(srv_bytes host)"
 assert_eq "bytes at the other host" 100 "$(srv_bytes other)"
+
+# Its hooks were registered at the first claim. A second daemon claims it
+# again and commits another ruleset: the hooks are not registered twice
+# (a second copy would outlive the namespace and be called after unload),
+# and the new ruleset applies.
+out=$(other cwnl -c 'claim; begin; add analytics ip=198.51.100.11; commit')
+assert_match "second claim and commit" '^generation [1-9]' "$out"
+r=$(other cwprobe tcp 198.51.100.11 80 -s 100 || true)
+assert_eq "second ruleset: its host denied" ECONNREFUSED "${r%% *}"
+r=$(other cwprobe tcp 198.51.100.10 80 -s 100 || true)
+assert_eq "second ruleset: the first one's host" OK "${r%% *}"
+assert_eq "bytes at the first one's host" 200 "$(srv_bytes host)"
+assert_eq "bytes at the newly denied host" 100 "$(srv_bytes other)"
+
+# The namespace goes away with its hooks, while traffic flows elsewhere.
+ip netns delete other
+expect_blocked tcp 198.51.100.11 80
