@@ -69,7 +69,8 @@ static bool cw_event_same(const struct cw_event *e, const struct cw_flow *f,
 	       e->family == f->family && e->proto == f->proto &&
 	       e->dport == f->dport &&
 	       !memcmp(e->daddr, f->daddr, f->family == AF_INET ? 4 : 16) &&
-	       e->name_len == name_len && !memcmp(e->name, f->name, name_len);
+	       e->name_len == name_len &&
+	       (!name_len || !memcmp(e->name, f->name, name_len));
 }
 
 void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
