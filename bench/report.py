@@ -120,7 +120,7 @@ P()
 
 # ---- 1, 2: per-packet cost -------------------------------------------------
 P('1-2. Per-packet cost: UDP sendmmsg (32 x 16 bytes per call) to a dummy device')
-P('   base = same topology, module loaded, namespace not policed (interleaved with')
+P('   base = same topology, module loaded, namespace never claimed (interleaved with')
 P('   cw and nft in every repetition). A blocked datagram fails its whole sendmmsg()')
 P('   call: blk4 counts failed calls for cw and nft, 32-datagram calls for base, so')
 P('   compare blk4 between cw and nft only. "pr": median of the per-repetition')
@@ -129,8 +129,8 @@ nomod, unpol = med('nomod', 'miss4'), med('unpoliced', 'miss4')
 hook_ns = 0.0
 if nomod and unpol:
     hook_ns = max(0.0, ns(unpol) - ns(nomod))
-    P('   no module: %s pps; module loaded, namespace not policed: %s pps; ratio %.3f'
-      ' (hook stub +%.0f ns)' % (f(nomod), f(unpol), unpol / nomod, ns(unpol) - ns(nomod)))
+    P('   no module: %s pps; module loaded, namespace never claimed: %s pps; ratio %.3f'
+      ' (%+.0f ns)' % (f(nomod), f(unpol), unpol / nomod, ns(unpol) - ns(nomod)))
 P()
 P('%-16s %-6s %9s %9s %9s %7s %7s %8s %8s %8s %7s %7s' % (
     'prefixes/family', 'class', 'base pps', 'cw pps', 'nft pps', 'cw/base',
@@ -255,7 +255,7 @@ if big:
         if r and r[3] is not None and r[4] is not None:
             cw_add = r[3] + hook_ns
             if r[4] > 0:
-                P('  %s %s added cost at %s: consentwall %+.0f ns (incl. %.0f ns hook stub),'
+                P('  %s %s added cost at %s: consentwall %+.0f ns (incl. %.0f ns of base over no module),'
                   ' nftables %+.0f ns, ratio %.2f (<= 0.5)'
                   % (verdict(cw_add <= 0.5 * r[4]), cls, label(lv), cw_add, hook_ns, r[4],
                      cw_add / r[4]))

@@ -5,7 +5,7 @@
 #
 # Three network namespaces with the same topology (a dummy device that
 # swallows every datagram for 198.51.100.0/24 and 2001:db8:100::/48):
-#   base  never claimed: the module's hook returns at its first test
+#   base  never claimed: no hook of the module (it is registered at claim)
 #   cw    claimed by a consentd that holds the ruleset under test
 #   nft   an nftables output chain with the same prefixes in interval sets
 # so every repetition measures the three side by side, interleaved, without
@@ -81,7 +81,7 @@ ns_up base
 ns_up cw
 ns_up nft
 
-# ---- phase 0: no module against module loaded (namespace not policed) ----
+# ---- phase 0: no module against module loaded (namespace never claimed) -
 i=0
 while [ $i -lt "$REPS" ]; do
 	i=$((i + 1))
