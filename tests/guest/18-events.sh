@@ -38,7 +38,9 @@ blocked_of() {
 }
 b0=$(blocked_of analytics)
 d0=$(status_get counter events_dropped)
+t0=$(now_ms)
 set -- $(cwbench udp 198.51.100.10 9 500)
+t1=$(now_ms)
 assert_eq "flood: nothing sent" 0 "$6"
 assert_eq "flood: every call failed" "$4" "$8"
 calls=$8
@@ -59,9 +61,10 @@ fl=$(flood_events)
 n=$(echo "$fl" | grep -c .)
 sum=$(flood_sum)
 d1=$(status_get counter events_dropped)
-log "flood: $calls attempts, $n events, counts sum $sum, dropped $((d1 - d0))"
+log "flood: $calls attempts in $((t1 - t0)) ms, $n events, counts sum $sum, dropped $((d1 - d0))"
 assert_eq "flood: counts + dropped = attempts" "$calls" "$((sum + d1 - d0))"
 assert_gt "flood: events" 0 "$n"
-# 500 ms of flood, one event per 100 ms at most (and slack for a slow guest)
-assert_lt "flood: folded into few events" 15 "$n"
+# One event per 100 ms of flood at most, and slack for a slow guest: 15
+# for the 500 ms asked, more if a starved guest made the flood longer.
+assert_lt "flood: folded into few events" $(( (t1 - t0) / 100 + 10 )) "$n"
 assert_match "flood: events carry a count above 1" ' count ([2-9]|[1-9][0-9]+)( |$)' "$fl"
