@@ -130,8 +130,6 @@ struct cw_fam {
 	u32 nr_nodes;
 	u32 nr_n6;		/* words of n6 */
 	u32 nr_runs;		/* words of runs */
-	u32 nr_prefixes;	/* distinct prefixes */
-	u32 nr_inline;		/* slots of type CW_SLOT_PFX */
 	u8 cbits;
 	u8 sbits;
 	u8 abits;
@@ -1033,8 +1031,8 @@ struct cw_fbuild {
  * inline into root, the others into runs. With root NULL, only returns
  * the words the runs need.
  */
-static u32 cw_fam_runs(struct cw_fam *fam, const struct cw_fbuild *fb,
-		       u64 *root, u32 *runs, u32 lb)
+static u32 cw_fam_runs(const struct cw_fbuild *fb, u64 *root, u32 *runs,
+		       u32 lb)
 {
 	u32 klen = fb->t.klen, cs = fb->c + fb->s, kb = 64 - 9 - 2 * lb;
 	u32 i, j, len, w = 0, prev = 0;
@@ -1058,7 +1056,6 @@ static u32 cw_fam_runs(struct cw_fam *fam, const struct cw_fbuild *fb,
 				  (u64)fb->dlist[i] << (2 + lb) |
 				  (u64)(len - cs) << (2 + 2 * lb) |
 				  (rest & ~(~0ULL >> kb));
-			fam->nr_inline++;
 			continue;
 		}
 		if (root && (!w || j != prev))
@@ -1103,14 +1100,14 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_fbuild *fb,
 		goto out;
 	/* list indexes are below nr_items: every list of this family is in */
 	lb = cw_clog2(nr_items) ? cw_clog2(nr_items) : 1;
-	nw = cw_fam_runs(fam, fb, NULL, NULL, lb);
+	nw = cw_fam_runs(fb, NULL, NULL, lb);
 	if (nw) {
 		fam->runs = cw_alloc((u64)nw * sizeof(*fam->runs));
 		if (!fam->runs)
 			goto out;
 		fam->nr_runs = nw;
 	}
-	cw_fam_runs(fam, fb, root, fam->runs, lb);
+	cw_fam_runs(fb, root, fam->runs, lb);
 
 	if (fam->abits == 32 && t->nr_tn) {
 		fam->n4 = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*fam->n4));
@@ -1351,7 +1348,6 @@ static int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	fam->ckey = cw_hi(t->keys, klen) & fam->cmask;
 	if (cw_fam_emit(fam, &fb, fin->nr_items))
 		goto out;
-	fam->nr_prefixes = nd;
 	err = 0;
 out:
 	kvfree(fb.cnt);
