@@ -218,18 +218,6 @@ out:
 	return ret;
 }
 
-static bool cw_purpose_name_ok(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!islower(*s) && !isdigit(*s) && *s != '.' && *s != '_' &&
-		    *s != '-')
-			return false;
-	}
-	return true;
-}
-
 static int cw_add_address(struct cw_builder *b, int purpose,
 			  struct nlattr **tb, const struct nlattr *entry,
 			  struct netlink_ext_ack *extack)
@@ -370,11 +358,6 @@ static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
 	if (CW_REQUIRE(info, CW_A_PURPOSE_NAME))
 		goto drop;
 	name = nla_data(attrs[CW_A_PURPOSE_NAME]);
-	if (!cw_purpose_name_ok(name)) {
-		CW_ERR_ATTR(info->extack, attrs[CW_A_PURPOSE_NAME],
-			    "purpose name must be non-empty [a-z0-9._-]");
-		goto drop;
-	}
 	if (attrs[CW_A_PURPOSE_DESC])
 		desc = nla_data(attrs[CW_A_PURPOSE_DESC]);
 

@@ -409,23 +409,6 @@ static void cw_count_entry(struct cw_builder *b, int purpose)
 	b->purposes[purpose].nr_entries++;
 }
 
-static bool cw_purpose_name_ok(const char *name)
-{
-	u32 i;
-
-	if (!((name[0] >= 'a' && name[0] <= 'z') ||
-	      (name[0] >= '0' && name[0] <= '9')))
-		return false;
-	for (i = 1; name[i]; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
 int cw_builder_purpose(struct cw_builder *b, const char *name,
 		       const char *desc, const char **why)
 {
@@ -445,7 +428,7 @@ int cw_builder_purpose(struct cw_builder *b, const char *name,
 		*why = "purpose name too long";
 		return -EINVAL;
 	}
-	if (!cw_purpose_name_ok(name)) {
+	if (!cw_purpose_name_valid(name)) {
 		*why = "purpose name must match [a-z0-9][a-z0-9._-]*";
 		return -EINVAL;
 	}

@@ -80,6 +80,38 @@
 #define CW_PURPOSE_DESC_MAX	256	/* bytes, including the NUL */
 #define CW_NAME_MAX		254	/* a DNS name, without the trailing dot */
 
+/*
+ * A purpose name is 1 to CW_PURPOSE_NAME_MAX - 1 bytes of a-z, 0-9, '.',
+ * '_' and '-', and starts with a letter or a digit: "[a-z0-9][a-z0-9._-]*".
+ * The module, consentd and consentctl all judge a name by these two
+ * functions (ASCII only, whatever the locale).
+ *
+ * cw_purpose_name_span() returns how many leading bytes of the string @s
+ * can stand in a purpose name; cw_purpose_name_valid() returns 1 if the
+ * whole of @s is one.
+ */
+static inline unsigned int cw_purpose_name_span(const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; s[i]; i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			continue;
+		if (i == 0 || (c != '.' && c != '_' && c != '-'))
+			break;
+	}
+	return i;
+}
+
+static inline int cw_purpose_name_valid(const char *s)
+{
+	unsigned int n = cw_purpose_name_span(s);
+
+	return n > 0 && n < CW_PURPOSE_NAME_MAX && !s[n];
+}
+
 enum cw_cmd {
 	CW_CMD_UNSPEC,
 	CW_CMD_CLAIM,
@@ -105,7 +137,7 @@ enum cw_verdict {
 /* Top-level attributes. */
 enum cw_attr {
 	CW_A_UNSPEC,
-	CW_A_PURPOSE_NAME,	/* string, < CW_PURPOSE_NAME_MAX, [a-z0-9._-] */
+	CW_A_PURPOSE_NAME,	/* string: cw_purpose_name_valid() */
 	CW_A_PURPOSE_DESC,	/* string, < CW_PURPOSE_DESC_MAX */
 	CW_A_ENTRIES,		/* nested array of CW_A_ENTRY */
 	CW_A_CONSENT,		/* u32: 0 denied, 1 granted */

@@ -104,16 +104,7 @@ static struct rule_entry *purpose_push(struct rule_purpose *p)
 
 bool rules_valid_purpose(const char *name)
 {
-	size_t n = strlen(name), i;
-
-	if (!n || n >= CW_PURPOSE_NAME_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!islower((unsigned char)name[i]) &&
-		    !isdigit((unsigned char)name[i]) &&
-		    !strchr("._-", name[i]))
-			return false;
-	return true;
+	return cw_purpose_name_valid(name);
 }
 
 static bool is_sp(char c)
@@ -562,12 +553,8 @@ static int parse_section(struct rules *r, const struct pos *ps,
 	const char *n = s + 1, *q;
 	char name[CW_PURPOSE_NAME_MAX];
 
-	for (q = n; q < end && *q != ']'; q++) {
-		if (!islower((unsigned char)*q) && !isdigit((unsigned char)*q) &&
-		    !strchr("._-", *q))
-			return fail(ps, q,
-				    "expected a purpose name of a-z, 0-9, '.', '_' or '-'");
-	}
+	for (q = n; q < end && *q != ']'; q++)
+		;
 	if (q == n)
 		return fail(ps, q, "expected a purpose name");
 	if (q == end)
@@ -580,6 +567,9 @@ static int parse_section(struct rules *r, const struct pos *ps,
 			    "expected end of line after ']'");
 	memcpy(name, n, (size_t)(q - n));
 	name[q - n] = '\0';
+	if (!cw_purpose_name_valid(name))
+		return fail(ps, n + cw_purpose_name_span(name),
+			    "expected a purpose name of a-z, 0-9, '.', '_' or '-'");
 	*cur = get_purpose(r, ps, n, name);
 	return *cur ? 0 : -EINVAL;
 }
