@@ -21,7 +21,6 @@
 #define DEFAULT_CONFIG		"/etc/consentwall/consentd.conf"
 #define DEFAULT_RULES_DIR	"/etc/consentwall/rules.d"
 #define DEFAULT_STATE_DIR	"/var/lib/consentwall"
-#define DEFAULT_SOCKET		"/run/consentwall/consentd.sock"
 #define DEFAULT_EVENT_LOG	"/var/log/consentwall/events.log"
 
 struct config {

@@ -15,8 +15,6 @@
 #include "sha256.h"
 #include "util.h"
 
-#define UID_MAX_VALID 4294967294u	/* (uid_t)-1 means "no uid" */
-
 /* Where the parser is, to name it in errors. */
 struct pos {
 	const char *path;
@@ -100,11 +98,6 @@ static struct rule_entry *purpose_push(struct rule_purpose *p)
 	}
 	memset(&p->e[p->n], 0, sizeof(p->e[0]));
 	return &p->e[p->n++];
-}
-
-bool rules_valid_purpose(const char *name)
-{
-	return cw_purpose_name_valid(name);
 }
 
 static bool is_sp(char c)
@@ -327,7 +320,7 @@ int pkgdb_load(struct pkgdb *db, const char *path)
 
 		/* name uid debuggable datadir seinfo gids: the first two matter */
 		if (sscanf(line, "%255s %15s", name, uidstr) != 2 ||
-		    !parse_u32(uidstr, UID_MAX_VALID, &uid))
+		    !parse_u32(uidstr, CW_UID_MAX, &uid))
 			continue;
 		db->pkgs = xrealloc(db->pkgs, (db->n + 1) * sizeof(*db->pkgs));
 		db->pkgs[db->n].name = xstrdup(name);
@@ -382,9 +375,9 @@ static int parse_app(struct rule_purpose *p, struct rules_ctx *c,
 	memcpy(name, s, (size_t)(te - s));
 	name[te - s] = '\0';
 	if (isdigit((unsigned char)name[0])) {
-		if (!parse_u32(name, UID_MAX_VALID, &uid))
+		if (!parse_u32(name, CW_UID_MAX, &uid))
 			return fail(ps, s, "expected a UID of 0-%u",
-				    UID_MAX_VALID);
+				    CW_UID_MAX);
 	} else {
 		for (q = name; *q; q++)
 			if (!isalnum((unsigned char)*q) && *q != '_' &&
@@ -869,7 +862,7 @@ int rules_scan_sections(const char *buf, size_t len, char ***names)
 			    q - t - 1 < CW_PURPOSE_NAME_MAX) {
 				char *name = xstrndup(t + 1, (size_t)(q - t - 1));
 
-				if (rules_valid_purpose(name)) {
+				if (cw_purpose_name_valid(name)) {
 					v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 					v[n++] = name;
 				} else {

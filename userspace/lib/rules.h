@@ -92,8 +92,6 @@ void rules_finalize(struct rules *r);
 struct rule_purpose *rules_find(const struct rules *r, const char *name);
 size_t rules_nr_entries(const struct rules *r);
 
-/* Purpose name syntax shared with the kernel: [a-z0-9._-], 1..31 bytes. */
-bool rules_valid_purpose(const char *name);
 /* Section names of a file, even a broken one: what it meant to define. */
 int rules_scan_sections(const char *buf, size_t len, char ***names);
 

@@ -12,6 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* consentd's control socket, where consentctl looks by default. */
+#define CW_DEFAULT_SOCKET	"/run/consentwall/consentd.sock"
+/* The largest UID a rule or request may name: (uid_t)-1 means "no uid". */
+#define CW_UID_MAX		4294967294u
+
 struct sbuf {
 	char *s;
 	size_t len;
@@ -44,5 +49,16 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 
 /* Parses a decimal unsigned number, all of s, at most max. */
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);
+
+/*
+ * The directory part of path into dir ("/" for "/x", "." for "x").
+ * -ENAMETOOLONG if it does not fit.
+ */
+int path_dirname(const char *path, char *dir, size_t len);
+
+/* IP protocol by name (tcp, udp, icmp, icmpv6) or number 0-255. */
+bool parse_ip_proto(const char *s, uint32_t *out);
+/* Its name, or the number written into buf. */
+const char *ip_proto_name(uint32_t proto, char *buf, size_t len);
 
 #endif
