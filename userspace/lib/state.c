@@ -171,7 +171,7 @@ int state_load(struct state *st, const char *path, char *err, size_t errlen)
 	if (ret == -ENOENT)
 		return ret;
 	if (ret) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "%s: %s", path, file_strerror(ret));
 		return ret;
 	}
 	ret = state_parse(st, buf, len, why, sizeof(why));

@@ -142,14 +142,25 @@ char *sbuf_detach(struct sbuf *b)
 
 int read_file(const char *path, char **out, size_t *len)
 {
+	struct stat sb;
 	struct sbuf b;
 	char tmp[8192];
 	ssize_t n;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &sb) < 0)
+		err = -errno;
+	else if (!S_ISREG(sb.st_mode))
+		err = -EINVAL;
+	else if ((uint64_t)sb.st_size > READ_FILE_MAX)
+		err = -EFBIG;
+	if (err) {
+		close(fd);
+		return err;
+	}
 	sbuf_init(&b);
 	sbuf_add(&b, "", 0);
 	for (;;) {
@@ -162,6 +173,10 @@ int read_file(const char *path, char **out, size_t *len)
 		}
 		if (n == 0)
 			break;
+		if (b.len + (size_t)n > READ_FILE_MAX) {
+			err = -EFBIG;	/* grew while we read it */
+			break;
+		}
 		sbuf_add(&b, tmp, (size_t)n);
 	}
 	close(fd);
@@ -172,6 +187,15 @@ int read_file(const char *path, char **out, size_t *len)
 	*len = b.len;
 	*out = sbuf_detach(&b);
 	return 0;
+}
+
+const char *file_strerror(int err)
+{
+	if (err == -EINVAL)
+		return "not a regular file";
+	if (err == -EFBIG)
+		return "larger than 64 MiB";
+	return strerror(-err);
 }
 
 int write_file_atomic(const char *path, const void *data, size_t len,

@@ -41,8 +41,17 @@ void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 /* Takes the string out of the buffer; the buffer is empty afterwards. */
 char *sbuf_detach(struct sbuf *b);
 
-/* Reads a whole file; NUL-terminated, *len excludes the NUL. */
+/* The largest file read_file() takes. */
+#define READ_FILE_MAX	(64u << 20)
+
+/*
+ * Reads a whole regular file of at most READ_FILE_MAX bytes; NUL-terminated,
+ * *len excludes the NUL. Never blocks on a FIFO or device: anything but a
+ * regular file is -EINVAL, a larger one -EFBIG (file_strerror() says so).
+ */
 int read_file(const char *path, char **out, size_t *len);
+/* strerror() for read_file()'s errors. */
+const char *file_strerror(int err);
 /* Writes a file atomically: temp file, fsync, rename, fsync of the dir. */
 int write_file_atomic(const char *path, const void *data, size_t len,
 		      unsigned int mode);
