@@ -32,6 +32,7 @@ struct config {
 	char *event_log;		/* "" = none */
 	unsigned long event_log_max;	/* bytes before rotation */
 	unsigned int event_log_keep;	/* rotated files kept */
+	unsigned int netlink_buffer;	/* receive buffer for events, bytes */
 	/* Control socket bounds. */
 	unsigned int clients_max;	/* unprivileged connections at once */
 	unsigned int idle_ms;		/* a connection that asks nothing */
