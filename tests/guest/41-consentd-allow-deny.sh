@@ -75,7 +75,7 @@ pass "log --follow streamed the event"
 kill "$fpid"
 
 out=$(ctl --json status)
-assert_match "status --json" '"kernel":\{"policed":1,"configured":1' "$out"
+assert_match "status --json" '"kernel":\{"policed":true,"configured":true' "$out"
 ctl stats >"$CW_OUT/stats" || fail "stats: $(cat "$CW_OUT/stats")"
 assert_match "stats lists analytics" '^analytics +[1-9]' "$(cat "$CW_OUT/stats")"
 grep -q '^grant push\|^deny push' "$CD/state/receipts" || fail "no receipt for push"

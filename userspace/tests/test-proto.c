@@ -86,15 +86,42 @@ int main(void)
 	tap_ok(proto_err_parse("permission") == PE_PERM &&
 	       proto_err_parse("nonsense") < 0, "error kinds parse");
 
+	/* Typed values: every value says what it is (PROTOCOL.md, Values). */
+	sbuf_reset(&b);
+	rec_begin(&b, "t");
+	rec_u64(&b, "n", 18446744073709551615ull);
+	rec_bool(&b, "b", false);
+	rec_str(&b, "s1", "1");
+	rec_str(&b, "st", "true");
+	rec_str(&b, "s0", "012");
+	rec_str(&b, "e", "");
+	rec_end(&b);
+	tap_ok(!strcmp(b.s, "t n=18446744073709551615 b=false s1=%31 st=%74rue s0=012 e=%-\n"),
+	       "typed record format: %s", b.s);
+	b.s[b.len - 1] = '\0';
+	tap_ok(record_parse(b.s, &r) == 0 && r.n == 6 &&
+	       r.kind[0] == PK_NUM && r.kind[1] == PK_BOOL &&
+	       r.kind[2] == PK_STR && !strcmp(r.val[2], "1") &&
+	       r.kind[3] == PK_STR && !strcmp(r.val[3], "true") &&
+	       r.kind[4] == PK_STR && r.kind[5] == PK_STR && !r.val[5][0],
+	       "typed record parse: numbers, booleans, strings that look like them");
+	strcpy(line, "t n=18446744073709551616");
+	tap_ok(record_parse(line, &r) == 0 && r.kind[0] == PK_STR,
+	       "a number past UINT64_MAX reads as a string");
+	strcpy(line, "T k=v");
+	tap_ok(record_parse(line, &r) < 0, "record type outside [a-z0-9_] refused");
+	strcpy(line, "t a b=v");
+	tap_ok(record_parse(line, &r) < 0, "record key outside [a-z0-9_] refused");
+
 	json_init(&j);
 	json_obj(&j);
 	json_key(&j, "s");
 	json_str(&j, "q\"b\\\n\x01\xc3\xa9\xff");
 	json_key(&j, "a");
 	json_arr(&j);
-	json_auto(&j, "12");
-	json_auto(&j, "012");
-	json_auto(&j, "x1");
+	json_u64(&j, 12);
+	json_str(&j, "012");
+	json_str(&j, "x1");
 	json_bool(&j, true);
 	json_null(&j);
 	json_obj(&j);
