@@ -62,7 +62,7 @@ deps:
 CW_DEBUG_T ?= 11,13,15,21,26,27,50,92
 
 check:
-	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module guest debug
+	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module fuzz guest debug
 
 check-debug: module tools userspace
 	@CW_DEBUG_T= tests/run-tap debug
