@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "../../userspace/consentd/daemon.h"
-#include "userspace_common.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../../userspace/lib/proto.h"
-#include "userspace_common.h"
+#include "fuzz_check.h"
 
 static char *dup0(const uint8_t *data, size_t size)
 {

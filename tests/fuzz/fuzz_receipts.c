@@ -12,7 +12,7 @@
 #include "../../userspace/lib/rules.h"
 #include "../../userspace/lib/sha256.h"
 #include "../../userspace/lib/state.h"
-#include "userspace_common.h"
+#include "fuzz_check.h"
 
 #define HEADER "consentwall-receipts v1\n"
 

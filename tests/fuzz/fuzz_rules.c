@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 
 #include "../../userspace/lib/rules.h"
-#include "userspace_common.h"
+#include "fuzz_check.h"
 
 static void check_purpose(const struct rule_purpose *p)
 {
