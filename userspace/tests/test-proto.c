@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* The control protocol: escaping, request splitting, records, JSON. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/json.h"
@@ -87,24 +88,33 @@ int main(void)
 	       proto_err_parse("nonsense") < 0, "error kinds parse");
 
 	/* Typed values: every value says what it is (PROTOCOL.md, Values). */
-	sbuf_reset(&b);
-	rec_begin(&b, "t");
-	rec_u64(&b, "n", 18446744073709551615ull);
-	rec_bool(&b, "b", false);
-	rec_str(&b, "s1", "1");
-	rec_str(&b, "st", "true");
-	rec_str(&b, "s0", "012");
-	rec_str(&b, "e", "");
-	rec_end(&b);
-	tap_ok(!strcmp(b.s, "t n=18446744073709551615 b=false s1=%31 st=%74rue s0=012 e=%-\n"),
-	       "typed record format: %s", b.s);
-	b.s[b.len - 1] = '\0';
-	tap_ok(record_parse(b.s, &r) == 0 && r.n == 6 &&
-	       r.kind[0] == PK_NUM && r.kind[1] == PK_BOOL &&
-	       r.kind[2] == PK_STR && !strcmp(r.val[2], "1") &&
-	       r.kind[3] == PK_STR && !strcmp(r.val[3], "true") &&
-	       r.kind[4] == PK_STR && r.kind[5] == PK_STR && !r.val[5][0],
-	       "typed record parse: numbers, booleans, strings that look like them");
+	{
+		static const struct { uint8_t kind; const char *v; } tv[] = {
+			{ PK_NUM, "18446744073709551615" }, { PK_BOOL, "false" },
+			{ PK_STR, "1" }, { PK_STR, "true" }, { PK_STR, "012" },
+			{ PK_STR, "" },
+		};
+		size_t k;
+		bool same = true;
+
+		sbuf_reset(&b);
+		rec_begin(&b, "t");
+		for (k = 0; k < sizeof(tv) / sizeof(tv[0]); k++) {
+			if (tv[k].kind == PK_NUM)
+				rec_u64(&b, "k", strtoull(tv[k].v, NULL, 10));
+			else if (tv[k].kind == PK_BOOL)
+				rec_bool(&b, "k", !strcmp(tv[k].v, "true"));
+			else
+				rec_str(&b, "k", tv[k].v);
+		}
+		tap_ok(!strcmp(b.s, "t k=18446744073709551615 k=false k=%31 k=%74rue k=012 k=%-"),
+		       "typed record format: %s", b.s);
+		tap_ok(record_parse(b.s, &r) == 0 && r.n == 6, "typed record parses");
+		for (k = 0; k < sizeof(tv) / sizeof(tv[0]) && k < (size_t)r.n; k++)
+			same = same && r.kind[k] == tv[k].kind &&
+			       !strcmp(r.val[k], tv[k].v);
+		tap_ok(same, "numbers, booleans and strings that look like them keep their kind");
+	}
 	strcpy(line, "t n=18446744073709551616");
 	tap_ok(record_parse(line, &r) == 0 && r.kind[0] == PK_STR,
 	       "a number past UINT64_MAX reads as a string");
