@@ -14,7 +14,7 @@
 #                     runs the scenarios CW_DEBUG_T names on it
 #   make fuzz         the parser fuzzers (tests/fuzz)
 #   make check-powerloss  consentd's receipts on ext4 in the guest while QEMU
-#                     is killed PL_KILLS times (default 200, about an hour)
+#                     is killed PL_KILLS times (default 200, about 30 minutes)
 #   make bench        benchmarks in the guest against nftables (bench/)
 #   make clean
 #
