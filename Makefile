@@ -13,6 +13,8 @@
 #                     kernel built from linux-source (cached); `make check`
 #                     runs the scenarios CW_DEBUG_T names on it
 #   make fuzz         the parser fuzzers (tests/fuzz)
+#   make check-powerloss  consentd's receipts on ext4 in the guest while QEMU
+#                     is killed PL_KILLS times (default 200, about 30 minutes)
 #   make bench        benchmarks in the guest against nftables (bench/)
 #   make clean
 #
@@ -62,13 +64,17 @@ deps:
 CW_DEBUG_T ?= 11,13,15,21,26,27,50,92
 
 check:
-	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module guest debug
+	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module fuzz guest debug
 
 check-debug: module tools userspace
 	@CW_DEBUG_T= tests/run-tap debug
 
 unit:
 	@tests/run-tap unit
+
+PL_KILLS ?= 200
+check-powerloss: module tools userspace
+	@tests/powerloss/run.sh $(PL_KILLS)
 
 guest: module module-debug tools userspace
 	@tests/run-tap guest
@@ -95,4 +101,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug sparse userspace tools deps check check-debug check-powerloss unit guest run fuzz bench kdir clean

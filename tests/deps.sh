@@ -21,6 +21,8 @@ pkgs=(
 	iproute2 nftables socat dnsutils curl openssl
 	# libraries: libnl for consentd, libmnl for the test tools
 	libmnl-dev libnl-3-dev libnl-genl-3-dev
+	# consentctl(8) rendered to compare it with --help
+	groff-base
 	# fuzzing (make fuzz): libFuzzer comes with clang's runtime
 	clang libclang-rt-14-dev
 	# the plot of make bench

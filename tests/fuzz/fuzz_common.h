@@ -1,26 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * Shared by the parser fuzz harnesses: the checks every answer must pass,
- * whatever the input. A failed check aborts, which libFuzzer reports as a
- * crash with the input that caused it.
+ * Shared by the packet parser fuzz harnesses: the checks every answer must
+ * pass, whatever the input.
  */
 #ifndef _CW_FUZZ_COMMON_H
 #define _CW_FUZZ_COMMON_H
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "parse.h"
-
-#define FUZZ_CHECK(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "check failed: %s (%s:%d)\n",	\
-				#cond, __FILE__, __LINE__);		\
-			abort();					\
-		}							\
-	} while (0)
 
 /* A returned name is a valid, normalised host name, NUL-terminated. */
 static inline void fuzz_check_name(enum cw_parse_result r, const char *name,

@@ -31,10 +31,15 @@ assert_match "allow reply" '^allowed: analytics \(in force in the kernel\)' "$(c
 expect_allowed tcp 198.51.100.10 80
 expect_blocked udp 198.51.100.20 5222
 assert_eq "kernel consent after allow" 1 "$(consent_of analytics)"
+rc=0; out=$(ctl get analytics) || rc=$?
+assert_eq "get after allow exits 0" 0 "$rc"
+assert_eq "get after allow" "analytics: allowed" "$out"
 
 ctl deny analytics >/dev/null || fail "deny failed"
 expect_blocked tcp 198.51.100.10 80
 assert_eq "kernel consent after deny" 0 "$(consent_of analytics)"
+rc=0; ctl get analytics >/dev/null || rc=$?
+assert_eq "get after deny exits 1" 1 "$rc"
 
 ctl allow push analytics >/dev/null || fail "allow two failed"
 expect_allowed udp 198.51.100.20 5222
@@ -73,7 +78,7 @@ pass "log --follow streamed the event"
 kill "$fpid"
 
 out=$(ctl --json status)
-assert_match "status --json" '"kernel":\{"policed":1,"configured":1' "$out"
+assert_match "status --json" '"kernel":\{"policed":true,"configured":true' "$out"
 ctl stats >"$CW_OUT/stats" || fail "stats: $(cat "$CW_OUT/stats")"
 assert_match "stats lists analytics" '^analytics +[1-9]' "$(cat "$CW_OUT/stats")"
 grep -q '^grant push\|^deny push' "$CD/state/receipts" || fail "no receipt for push"

@@ -14,7 +14,7 @@ assert_match "says consentd is not running and everything is blocked" \
 rc=0
 out=$(consentctl --json --socket /run/consentwall/none.sock purposes 2>/dev/null) || rc=$?
 assert_eq "json exit status" 1 "$rc"
-assert_match "json error object" '^\{"error":\{"message":"consentd is not running' "$out"
+assert_match "json error object" '^\{"error":\{"kind":"connect","message":"consentd is not running' "$out"
 
 rc=0
 consentctl frobnicate 2>/dev/null || rc=$?

@@ -12,7 +12,8 @@
 #        CW_ONLY (comma-separated: a number matches the start of a scenario
 #        name, anything else a substring),
 #        CW_TOOLS_DIR (built test tools), CW_SCENARIO_TIMEOUT (seconds),
-#        CW_TRACE=1 (run scenarios under sh -x, the trace shown on failure)
+#        CW_TRACE=1 (run scenarios under sh -x, the trace shown on failure),
+#        CW_EXTRA_MODULES (more kernel modules, e.g. virtio_blk ext4)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -134,7 +135,7 @@ add_mod() {
 }
 # crc32c_generic: libcrc32c (nf_tables) asks the crypto API for crc32c at load
 for m in veth dummy crc32c_generic nf_tables nft_reject_inet nft_ct \
-	 nf_conntrack nf_reject_ipv4 nf_reject_ipv6; do
+	 nf_conntrack nf_reject_ipv4 nf_reject_ipv6 ${CW_EXTRA_MODULES:-}; do
 	add_mod "$m"
 done
 # A kernel with everything built in (the debug one) has no modules dir.

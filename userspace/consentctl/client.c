@@ -12,11 +12,15 @@
 
 static struct sbuf inbuf;
 
-__attribute__((format(printf, 3, 0)))
-static int vfail(struct ctl *c, int status, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0)))
+static int vfail(struct ctl *c, int status, const char *kind, const char *fmt,
+		 va_list ap)
 {
 	struct sbuf m;
 
+	/* A command whose exit status is its answer (get) keeps 1 for it. */
+	if (status == EXIT_FAIL && c->fail_status)
+		status = c->fail_status;
 	sbuf_init(&m);
 	sbuf_vprintf(&m, fmt, ap);
 	fprintf(stderr, "%s: %s\n", c->prog, m.s ? m.s : "");
@@ -27,6 +31,8 @@ static int vfail(struct ctl *c, int status, const char *fmt, va_list ap)
 		json_obj(&j);
 		json_key(&j, "error");
 		json_obj(&j);
+		json_key(&j, "kind");
+		json_str(&j, kind);
 		json_key(&j, "message");
 		json_str(&j, m.s ? m.s : "");
 		json_key(&j, "exit_status");
@@ -40,13 +46,13 @@ static int vfail(struct ctl *c, int status, const char *fmt, va_list ap)
 	return status;
 }
 
-int ctl_fail(struct ctl *c, int status, const char *fmt, ...)
+int ctl_fail(struct ctl *c, int status, const char *kind, const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	ret = vfail(c, status, fmt, ap);
+	ret = vfail(c, status, kind, fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -68,9 +74,34 @@ int ctl_usage_error(struct ctl *c, const char *fmt, ...)
 				    s->args[0] ? " " : "", s->args);
 	if (!c->cmd)
 		sbuf_printf(&m, " (see %s --help)", c->prog);
-	ctl_fail(c, EXIT_USAGE, "%s", m.s);
+	ctl_fail(c, EXIT_USAGE, ERRK_USAGE, "%s", m.s);
 	sbuf_free(&m);
 	return EXIT_USAGE;
+}
+
+/* --socket PATH or --socket=PATH at argv[*i]; false if it is neither. */
+bool ctl_socket_arg(struct ctl *c, int argc, char **argv, int *i, int *status)
+{
+	if (!strncmp(argv[*i], "--socket=", 9)) {
+		c->sock = argv[*i] + 9;
+	} else if (!strcmp(argv[*i], "--socket")) {
+		if (*i + 1 == argc) {
+			*status = ctl_usage_error(c, "--socket needs a PATH");
+			return true;
+		}
+		c->sock = argv[++*i];
+	} else {
+		return false;
+	}
+	if (!*c->sock)
+		*status = ctl_usage_error(c, "--socket needs a PATH");
+	return true;
+}
+
+void ctl_command_help(const struct ctl *c, const struct subcommand *s)
+{
+	printf("Usage: %s [-j|--json] [--socket PATH] %s%s%s\n\n%s\n", c->prog,
+	       s->name, s->args[0] ? " " : "", s->args, s->help);
 }
 
 bool ctl_common_args(struct ctl *c, int *argc, char **argv, int *status)
@@ -78,19 +109,22 @@ bool ctl_common_args(struct ctl *c, int *argc, char **argv, int *status)
 	const struct subcommand *s;
 	int i, o = 1;
 
+	*status = -1;
 	for (i = 1; i < *argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			for (s = subcommands; s->name; s++) {
-				if (strcmp(s->name, c->cmd))
-					continue;
-				printf("Usage: %s [--json] [--socket PATH] %s %s\n\n%s\n",
-				       c->prog, s->name, s->args, s->help);
-			}
+			for (s = subcommands; s->name; s++)
+				if (!strcmp(s->name, c->cmd))
+					ctl_command_help(c, s);
 			*status = EXIT_OK;
 			return true;
 		}
-		if (!strcmp(argv[i], "--json")) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
 			c->json = true;
+			continue;
+		}
+		if (ctl_socket_arg(c, *argc, argv, &i, status)) {
+			if (*status >= 0)
+				return true;
 			continue;
 		}
 		argv[o++] = argv[i];
@@ -106,12 +140,13 @@ int ctl_connect(struct ctl *c)
 	int fd, e;
 
 	if (strlen(c->sock) >= sizeof(sa.sun_path))
-		return ctl_fail(c, EXIT_USAGE, "socket path too long: %s",
-				c->sock);
+		return ctl_fail(c, EXIT_USAGE, ERRK_USAGE,
+				"socket path too long: %s", c->sock);
 	strcpy(sa.sun_path, c->sock);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return ctl_fail(c, EXIT_FAIL, "socket: %s", strerror(errno));
+		return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT, "socket: %s",
+				strerror(errno));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 		c->fd = fd;
 		return 0;
@@ -121,19 +156,20 @@ int ctl_connect(struct ctl *c)
 	if (e == ENOENT || e == ECONNREFUSED) {
 		/* Say what that means for the user, not just errno. */
 		if (stat("/sys/module/consentwall", &sb) == 0)
-			return ctl_fail(c, EXIT_FAIL,
+			return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
 					"consentd is not running (nothing listens on %s): every purpose is blocked, since consentwall fails closed without its daemon; start consentd to restore your choices",
 					c->sock);
-		return ctl_fail(c, EXIT_FAIL,
+		return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
 				"consentd is not running (nothing listens on %s); without it consentwall blocks every purpose, but the consentwall kernel module is not loaded here, so nothing is filtered at all",
 				c->sock);
 	}
 	if (e == EACCES)
-		return ctl_fail(c, EXIT_FAIL,
+		return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
 				"cannot connect to consentd at %s: permission denied",
 				c->sock);
-	return ctl_fail(c, EXIT_FAIL, "cannot connect to consentd at %s: %s",
-			c->sock, strerror(e));
+	return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
+			"cannot connect to consentd at %s: %s", c->sock,
+			strerror(e));
 }
 
 int ctl_send(struct ctl *c, const char *verb, int argc, char **argv)
@@ -156,7 +192,7 @@ int ctl_send(struct ctl *c, const char *verb, int argc, char **argv)
 			if (errno == EINTR)
 				continue;
 			sbuf_free(&b);
-			return ctl_fail(c, EXIT_FAIL,
+			return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
 					"consentd closed the connection: %s",
 					strerror(errno));
 		}
@@ -202,29 +238,19 @@ void reply_free(struct reply *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
-int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
-		struct reply *rep)
+/*
+ * Collects one reply: records until OK (0) or ERR (-1, rep->err and
+ * rep->errmsg set, nothing printed); any other failure is printed and its
+ * exit status returned.
+ */
+static int read_reply(struct ctl *c, struct reply *rep)
 {
 	char *line;
-	int ret;
 
-	memset(rep, 0, sizeof(*rep));
-	rep->err = -1;
-	if (c->fd <= 0) {
-		ret = ctl_connect(c);
-		if (ret)
-			return ret;
-	}
-	ret = ctl_send(c, verb, argc, argv);
-	if (ret)
-		return ret;
 	for (;;) {
-		ret = ctl_read_line(c, &line);
-		if (ret <= 0) {
-			reply_free(rep);
-			return ctl_fail(c, EXIT_FAIL,
+		if (ctl_read_line(c, &line) <= 0)
+			return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
 					"consentd closed the connection before answering");
-		}
 		if (!strcmp(line, "OK")) {
 			free(line);
 			return 0;
@@ -239,7 +265,7 @@ int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
 				rep->err = PE_INTERNAL;
 			rep->errmsg = xstrdup(sp ? sp + 1 : "error");
 			free(line);
-			return ctl_report_error(c, rep);
+			return -1;
 		}
 		rep->lines = xrealloc(rep->lines,
 				      (size_t)(rep->n + 1) * sizeof(*rep->lines));
@@ -247,17 +273,89 @@ int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
 				    (size_t)(rep->n + 1) * sizeof(*rep->rec));
 		rep->lines[rep->n] = line;
 		if (record_parse(line, &rep->rec[rep->n])) {
-			reply_free(rep);
-			return ctl_fail(c, EXIT_FAIL,
-					"consentd sent a malformed reply");
+			rep->n++;
+			return ctl_fail(c, EXIT_FAIL, ERRK_PROTOCOL,
+					"consentd sent a malformed reply line (control protocol %d expected)",
+					PROTO_VERSION);
 		}
 		rep->n++;
 	}
 }
 
+/*
+ * The VERSION answer, read before the reply to the request it was sent
+ * with: a daemon that does not know VERSION, or speaks another protocol,
+ * is named as such instead of having its answers misread.
+ */
+static int check_version(struct ctl *c)
+{
+	struct reply v = { .err = -1 };
+	const char *p, *sw;
+	uint32_t pv;
+	int ret;
+
+	ret = read_reply(c, &v);
+	if (ret > 0) {
+		reply_free(&v);
+		return ret;
+	}
+	if (ret) {
+		ret = ctl_fail(c, EXIT_FAIL, ERRK_VERSION,
+			       "consentd at %s does not speak control protocol %d (it refused VERSION: %s); install a consentd and consentctl of the same release (this consentctl is %s)",
+			       c->sock, PROTO_VERSION,
+			       v.errmsg ? v.errmsg : "no answer", CW_SOFTWARE_VERSION);
+		reply_free(&v);
+		return ret;
+	}
+	p = v.n == 1 && !strcmp(v.rec[0].type, "version") ?
+	    record_get(&v.rec[0], "protocol") : NULL;
+	sw = v.n == 1 ? record_get(&v.rec[0], "software") : NULL;
+	if (!p || !parse_u32(p, UINT32_MAX, &pv) || pv != PROTO_VERSION) {
+		ret = ctl_fail(c, EXIT_FAIL, ERRK_VERSION,
+			       "consentd %s at %s speaks control protocol %s, this consentctl %s speaks %d: install a consentd and consentctl of the same release",
+			       sw ? sw : "(unknown release)", c->sock,
+			       p ? p : "(none given)", CW_SOFTWARE_VERSION,
+			       PROTO_VERSION);
+		reply_free(&v);
+		return ret;
+	}
+	reply_free(&v);
+	return 0;
+}
+
+int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
+		struct reply *rep)
+{
+	int ret = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->err = -1;
+	/*
+	 * The handshake comes first and alone: a daemon of another protocol
+	 * must not act on a request (ALLOW...) it might read differently.
+	 */
+	if (c->fd <= 0) {
+		ret = ctl_connect(c);
+		if (!ret)
+			ret = ctl_send(c, "VERSION", 0, NULL);
+		if (!ret)
+			ret = check_version(c);
+	}
+	if (!ret)
+		ret = ctl_send(c, verb, argc, argv);
+	if (!ret)
+		ret = read_reply(c, rep);
+	if (ret < 0)
+		ret = ctl_report_error(c, rep);
+	if (ret)
+		reply_free(rep);
+	return ret;
+}
+
 int ctl_report_error(struct ctl *c, const struct reply *rep)
 {
-	return ctl_fail(c, rep->err == PE_USAGE ? EXIT_USAGE : EXIT_FAIL, "%s",
+	return ctl_fail(c, rep->err == PE_USAGE ? EXIT_USAGE : EXIT_FAIL,
+			proto_err_name((enum proto_err)rep->err), "%s",
 			rep->errmsg);
 }
 
@@ -281,20 +379,13 @@ static bool is_list_type(const char *t, const char **key)
 
 void json_record(struct json *j, const struct record *r)
 {
-	static const char *const strings[] = {
-		"name", "description", "digest", "defined", "error", "reason",
-		"addr", "kernel_error", "rules_dir", "state_file",
-	};
 	int i;
-	size_t k;
 
 	json_obj(j);
 	for (i = 0; i < r->n; i++) {
-		bool str = false;
-
 		json_key(j, r->key[i]);
-		if (!strcmp(r->key[i], "purposes") &&
-		    (!strcmp(r->type, "event") || !strcmp(r->type, "skipped"))) {
+		/* A list of purpose names, comma-separated on the wire. */
+		if (!strcmp(r->key[i], "purposes") && r->kind[i] == PK_STR) {
 			char *s = xstrdup(r->val[i]), *tok, *save = NULL;
 
 			json_arr(j);
@@ -303,15 +394,13 @@ void json_record(struct json *j, const struct record *r)
 				json_str(j, tok);
 			json_arr_end(j);
 			free(s);
-			continue;
-		}
-		for (k = 0; k < sizeof(strings) / sizeof(strings[0]); k++)
-			if (!strcmp(r->key[i], strings[k]))
-				str = true;
-		if (str)
+		} else if (r->kind[i] == PK_NUM) {
+			json_u64(j, strtoull(r->val[i], NULL, 10));
+		} else if (r->kind[i] == PK_BOOL) {
+			json_bool(j, !strcmp(r->val[i], "true"));
+		} else {
 			json_str(j, r->val[i]);
-		else
-			json_auto(j, r->val[i]);
+		}
 	}
 	json_obj_end(j);
 }

@@ -15,7 +15,21 @@
 
 #define DEFAULT_SOCKET "/run/consentwall/consentd.sock"
 
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+/*
+ * Exit statuses. get answers with its status (0 allowed, 1 denied), so
+ * its failures take EXIT_GET_ERROR instead of EXIT_FAIL.
+ */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_GET_ERROR = 3 };
+
+/*
+ * The "kind" of a JSON error object: the daemon's ERR kinds
+ * (proto_err_name()) and these, for what goes wrong in consentctl itself.
+ */
+#define ERRK_USAGE	"usage"		/* the command line is wrong */
+#define ERRK_CONNECT	"connect"	/* consentd cannot be reached */
+#define ERRK_VERSION	"version"	/* consentd speaks another protocol */
+#define ERRK_PROTOCOL	"protocol"	/* consentd's reply is malformed */
+#define ERRK_PURPOSE	"purpose"	/* no such purpose (get) */
 
 struct ctl {
 	const char *sock;
@@ -23,6 +37,7 @@ struct ctl {
 	const char *prog;	/* "consentctl" */
 	const char *cmd;	/* the subcommand */
 	int fd;
+	int fail_status;	/* 0, or what EXIT_FAIL becomes */
 };
 
 struct reply {
@@ -50,6 +65,8 @@ int cmd_log(struct ctl *c, int argc, char **argv);
 int cmd_stats(struct ctl *c, int argc, char **argv);
 int cmd_explain(struct ctl *c, int argc, char **argv);
 int cmd_reload(struct ctl *c, int argc, char **argv);
+int cmd_get(struct ctl *c, int argc, char **argv);
+int cmd_help(struct ctl *c, int argc, char **argv);
 
 /* client.c */
 int ctl_connect(struct ctl *c);
@@ -62,10 +79,19 @@ int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
 void reply_free(struct reply *rep);
 /* Prints the daemon's error (text or JSON); returns the exit status. */
 int ctl_report_error(struct ctl *c, const struct reply *rep);
-__attribute__((format(printf, 3, 4)))
-int ctl_fail(struct ctl *c, int status, const char *fmt, ...);
-/* Handles "--help"/"-h" and a stray --json; true if help was printed. */
+/* One line on stderr (and the error object with --json); returns status. */
+__attribute__((format(printf, 4, 5)))
+int ctl_fail(struct ctl *c, int status, const char *kind, const char *fmt, ...);
+/*
+ * Takes the options valid anywhere out of a command's argv (-j/--json,
+ * --socket PATH, -h/--help); true when the command is over (help was
+ * printed, or an option was wrong), with its exit status in *status.
+ */
 bool ctl_common_args(struct ctl *c, int *argc, char **argv, int *status);
+/* --socket PATH / --socket=PATH at argv[*i]: true if it was one. */
+bool ctl_socket_arg(struct ctl *c, int argc, char **argv, int *i, int *status);
+void ctl_command_help(const struct ctl *c, const struct subcommand *s);
+__attribute__((format(printf, 2, 3)))
 int ctl_usage_error(struct ctl *c, const char *fmt, ...);
 
 /* Records of a reply to JSON: types as keys, repeated types as arrays. */

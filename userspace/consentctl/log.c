@@ -93,10 +93,19 @@ int cmd_log(struct ctl *c, int argc, char **argv)
 
 		ret = ctl_read_line(c, &line);
 		if (ret <= 0)
-			return ctl_fail(c, EXIT_FAIL,
+			return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
 					"consentd went away: every purpose is blocked until it is back");
 		if (!strncmp(line, "ERR ", 4)) {
-			ret = ctl_fail(c, EXIT_FAIL, "%s", line + 4);
+			char *sp = strchr(line + 4, ' ');
+			int e;
+
+			if (sp)
+				*sp++ = '\0';
+			e = proto_err_parse(line + 4);
+			ret = ctl_fail(c, EXIT_FAIL,
+				       proto_err_name(e < 0 ? PE_INTERNAL :
+						      (enum proto_err)e),
+				       "%s", sp ? sp : "error");
 			free(line);
 			return ret;
 		}

@@ -32,10 +32,16 @@ const struct subcommand subcommands[] = {
 	  "Ask the kernel what it would do with a packet: PROTO is tcp, udp,\n"
 	  "icmp, icmpv6 or a number; ADDR an IPv4 or IPv6 destination. Prints\n"
 	  "the verdict and every purpose that matched. Sends nothing." },
+	{ "get", cmd_get, "PURPOSE",
+	  "Print the consent of one PURPOSE. The exit status is the answer: 0\n"
+	  "allowed, 1 denied; 2 on a usage error and 3 on any other error\n"
+	  "(consentd not running, no such purpose), with one line on stderr." },
 	{ "reload", cmd_reload, "",
 	  "Reload the rules directory. On any error the running ruleset stays\n"
 	  "and the error is printed as file:line:column. Needs root or the\n"
 	  "daemon's control group." },
+	{ "help", cmd_help, "[COMMAND]",
+	  "Describe consentctl, or one COMMAND." },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -43,35 +49,63 @@ static void usage(FILE *f, const char *prog)
 {
 	const struct subcommand *s;
 
-	fprintf(f, "Usage: %s [--json] [--socket PATH] COMMAND [ARGS]\n\n"
+	fprintf(f, "Usage: %s [-j|--json] [--socket PATH] COMMAND [ARGS]\n\n"
 		"Commands:\n", prog);
 	for (s = subcommands; s->name; s++)
-		fprintf(f, "  %-9s %s\n", s->name, s->args);
-	fprintf(f, "\nOptions:\n"
-		"  --json         machine-readable output (valid JSON)\n"
+		fprintf(f, "  %s%s%s\n", s->name, s->args[0] ? " " : "", s->args);
+	fprintf(f, "\nOptions (before or after COMMAND):\n"
+		"  -j, --json     machine-readable output (valid JSON)\n"
 		"  --socket PATH  consentd's control socket (default %s)\n"
-		"\n'%s COMMAND --help' describes a command.\n"
-		"Exit status: 0 success, 1 failure, 2 usage error.\n",
-		DEFAULT_SOCKET, prog);
+		"  -h, --help     this text; after COMMAND, that command's\n"
+		"  --version      consentctl's release and control protocol\n"
+		"\n'%s help COMMAND' or '%s COMMAND --help' describes a command.\n"
+		"Exit status: 0 success, 1 failure, 2 usage error (get: 0 allowed,\n"
+		"1 denied, 2 usage error, 3 other error).\n",
+		DEFAULT_SOCKET, prog, prog);
+}
+
+int cmd_help(struct ctl *c, int argc, char **argv)
+{
+	const struct subcommand *s;
+	int st;
+
+	if (ctl_common_args(c, &argc, argv, &st))
+		return st;
+	if (argc == 1) {
+		usage(stdout, c->prog);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return ctl_usage_error(c, "help takes at most one COMMAND");
+	for (s = subcommands; s->name; s++) {
+		if (!strcmp(s->name, argv[1])) {
+			ctl_command_help(c, s);
+			return EXIT_OK;
+		}
+	}
+	c->cmd = NULL;
+	return ctl_usage_error(c, "unknown command '%s'", argv[1]);
 }
 
 int main(int argc, char **argv)
 {
 	struct ctl c = { .sock = DEFAULT_SOCKET, .prog = "consentctl" };
 	const struct subcommand *s;
-	int i;
+	int i, st = -1;
 
+	/* Options before the command; each command takes them after it too. */
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
 			c.json = true;
-		} else if (!strcmp(argv[i], "--socket")) {
-			if (++i == argc)
-				return ctl_usage_error(&c, "--socket needs a PATH");
-			c.sock = argv[i];
-		} else if (!strncmp(argv[i], "--socket=", 9)) {
-			c.sock = argv[i] + 9;
+		} else if (ctl_socket_arg(&c, argc, argv, &i, &st)) {
+			if (st >= 0)
+				return st;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout, c.prog);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("consentctl %s (control protocol %d)\n",
+			       CW_SOFTWARE_VERSION, PROTO_VERSION);
 			return EXIT_OK;
 		} else if (argv[i][0] == '-') {
 			return ctl_usage_error(&c, "unknown option '%s'",
@@ -80,9 +114,8 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (i == argc) {
+	if (i == argc)
 		return ctl_usage_error(&c, "missing COMMAND");
-	}
 	for (s = subcommands; s->name; s++) {
 		if (!strcmp(s->name, argv[i])) {
 			c.cmd = s->name;

@@ -75,11 +75,11 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			printf("receipts: %s\n", get(r, "state_file"));
 			printf("events:   %s blocked attempts seen\n",
 			       get(r, "events"));
-			if (!strcmp(get(r, "you_may_change"), "no"))
+			if (!strcmp(get(r, "you_may_change"), "false"))
 				printf("note:     you may read, but not change, consent\n");
 		} else if (!strcmp(r->type, "kernel")) {
 			printf("module:   %s, %s entries, %s bytes, %s events dropped\n",
-			       strcmp(get(r, "policed"), "1") ? "not policing" :
+			       strcmp(get(r, "policed"), "true") ? "not policing" :
 			       "policing", get(r, "entries"), get(r, "memory"),
 			       get(r, "events_dropped"));
 		} else if (!strcmp(r->type, "skipped")) {

@@ -382,12 +382,12 @@ static void do_status(struct daemon *d, struct client *c, bool full)
 		rec_u64(b, "netlink_overruns", d->k ? kernel_overruns(d->k) : 0);
 		rec_str(b, "receipts", d->state_locked[0] ? "unreadable, not overwritten" :
 			d->state_dirty ? "not written yet" : "written");
-		rec_str(b, "you_may_change", c->may_change ? "yes" : "no");
+		rec_bool(b, "you_may_change", c->may_change);
 		rec_end(b);
 		if (have_ks) {
 			rec_begin(b, "kernel");
-			rec_u64(b, "policed", ks.policed);
-			rec_u64(b, "configured", ks.configured);
+			rec_bool(b, "policed", ks.policed);
+			rec_bool(b, "configured", ks.configured);
 			rec_u64(b, "owner", ks.owner);
 			rec_kernel_counters(b, &ks);
 			rec_end(b);
@@ -565,7 +565,13 @@ void control_handle(struct daemon *d, struct client *c, char *line)
 		proto_err(&c->out, PE_USAGE, "malformed request");
 		return;
 	}
-	if (!strcmp(argv[0], "STATUS") && argc == 1) {
+	if (!strcmp(argv[0], "VERSION") && argc == 1) {
+		rec_begin(&c->out, "version");
+		rec_u64(&c->out, "protocol", PROTO_VERSION);
+		rec_str(&c->out, "software", CW_SOFTWARE_VERSION);
+		rec_end(&c->out);
+		proto_ok(&c->out);
+	} else if (!strcmp(argv[0], "STATUS") && argc == 1) {
 		do_status(d, c, true);
 	} else if (!strcmp(argv[0], "PURPOSES") && argc == 1) {
 		do_status(d, c, false);

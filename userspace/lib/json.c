@@ -26,7 +26,8 @@ static void value_start(struct json *j)
 	j->need_comma[j->depth] = true;
 }
 
-static void open(struct json *j, char c)
+/* Not open(): that name belongs to open(2). */
+static void container_open(struct json *j, char c)
 {
 	value_start(j);
 	sbuf_addc(&j->out, c);
@@ -35,17 +36,17 @@ static void open(struct json *j, char c)
 	j->need_comma[j->depth] = false;
 }
 
-static void close_(struct json *j, char c)
+static void container_close(struct json *j, char c)
 {
 	sbuf_addc(&j->out, c);
 	if (j->depth > 0)
 		j->depth--;
 }
 
-void json_obj(struct json *j) { open(j, '{'); }
-void json_obj_end(struct json *j) { close_(j, '}'); }
-void json_arr(struct json *j) { open(j, '['); }
-void json_arr_end(struct json *j) { close_(j, ']'); }
+void json_obj(struct json *j) { container_open(j, '{'); }
+void json_obj_end(struct json *j) { container_close(j, '}'); }
+void json_arr(struct json *j) { container_open(j, '['); }
+void json_arr_end(struct json *j) { container_close(j, ']'); }
 
 /* Length of a valid UTF-8 sequence at s, or 0. */
 static int utf8_len(const unsigned char *s)
@@ -136,20 +137,4 @@ void json_null(struct json *j)
 {
 	value_start(j);
 	sbuf_adds(&j->out, "null");
-}
-
-void json_auto(struct json *j, const char *s)
-{
-	const char *p = s;
-
-	if (*p && strlen(p) < 20 && (p[0] != '0' || !p[1])) {
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (!*p) {
-			value_start(j);
-			sbuf_adds(&j->out, s);
-			return;
-		}
-	}
-	json_str(j, s);
 }

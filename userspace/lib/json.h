@@ -29,7 +29,5 @@ void json_str(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
-/* A number if s is all digits, else a string. */
-void json_auto(struct json *j, const char *s);
 
 #endif

@@ -115,17 +115,52 @@ void rec_begin(struct sbuf *b, const char *type)
 	sbuf_adds(b, type);
 }
 
+/*
+ * The kind of a value as written on the wire, before decoding: a number
+ * is decimal digits without a leading zero, a boolean is true or false,
+ * anything else is a string. rec_str() escapes the first byte of a string
+ * that would read as one of the others, so every value says what it is.
+ */
+static enum proto_kind wire_kind(const char *v)
+{
+	const char *p = v;
+
+	if (!strcmp(v, "true") || !strcmp(v, "false"))
+		return PK_BOOL;
+	if (*p == '0' && !p[1])
+		return PK_NUM;
+	if (*p < '1' || *p > '9')
+		return PK_STR;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	/* At most 20 digits and no more than UINT64_MAX. */
+	if (*p || p - v > 20 ||
+	    (p - v == 20 && strcmp(v, "18446744073709551615") > 0))
+		return PK_STR;
+	return PK_NUM;
+}
+
 void rec_str(struct sbuf *b, const char *key, const char *val)
 {
-	sbuf_addc(b, ' ');
-	sbuf_adds(b, key);
-	sbuf_addc(b, '=');
-	proto_escape(b, val ? val : "");
+	if (!val)
+		val = "";
+	sbuf_printf(b, " %s=", key);
+	if (*val && wire_kind(val) != PK_STR) {
+		sbuf_printf(b, "%%%02X", (unsigned char)*val);
+		if (!*++val)
+			return;
+	}
+	proto_escape(b, val);
 }
 
 void rec_u64(struct sbuf *b, const char *key, uint64_t val)
 {
 	sbuf_printf(b, " %s=%" PRIu64, key, val);
+}
+
+void rec_bool(struct sbuf *b, const char *key, bool val)
+{
+	sbuf_printf(b, " %s=%s", key, val ? "true" : "false");
 }
 
 void rec_end(struct sbuf *b)
@@ -156,6 +191,18 @@ void proto_err(struct sbuf *b, enum proto_err e, const char *fmt, ...)
 	sbuf_free(&m);
 }
 
+/* Record types and keys: [a-z0-9_]+, as PROTOCOL.md says. */
+static bool valid_name(const char *s, const char *end)
+{
+	if (s == end)
+		return false;
+	for (; s < end; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
 int record_parse(char *line, struct record *r)
 {
 	char *s = line;
@@ -163,7 +210,7 @@ int record_parse(char *line, struct record *r)
 	memset(r, 0, sizeof(*r));
 	r->type = s;
 	s = strchr(s, ' ');
-	if (!*r->type)
+	if (!valid_name(r->type, s ? s : r->type + strlen(r->type)))
 		return -1;
 	while (s) {
 		char *eq;
@@ -172,7 +219,7 @@ int record_parse(char *line, struct record *r)
 		if (r->n == PROTO_KV_MAX)
 			return -1;
 		eq = strchr(s, '=');
-		if (!eq || eq == s)
+		if (!eq || !valid_name(s, eq))
 			return -1;
 		*eq = '\0';
 		r->key[r->n] = s;
@@ -180,6 +227,7 @@ int record_parse(char *line, struct record *r)
 		s = strchr(eq + 1, ' ');
 		if (s)
 			*s = '\0';
+		r->kind[r->n] = (uint8_t)wire_kind(r->val[r->n]);
 		if (!proto_unescape(r->val[r->n]))
 			return -1;
 		r->n++;

@@ -1,19 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * The control protocol between consentctl and consentd, on a unix stream
- * socket. One request line, then reply lines:
- *
- *   request:  VERB [ARG...]\n            tokens separated by one space
- *   record:   TYPE key=value key=value\n zero or more
- *   end:      OK\n   or   ERR KIND message\n
- *
- * Argument tokens and values are percent-encoded (bytes <= 0x20, '%',
- * 0x7f and >= 0x80), so a line is always one line and splits on spaces.
- * KIND is one of the enum proto_err names; the client maps it to its exit
- * status and prints the message. FOLLOW never ends: it streams records.
- *
- * Verbs: STATUS, PURPOSES, ALLOW name..., DENY name..., LOG [n], FOLLOW,
- * STATS, EXPLAIN proto addr port [uid=N] [name=H], RELOAD.
+ * socket: one request line, then record lines, then OK or ERR. The
+ * reference is userspace/PROTOCOL.md; this header is its implementation,
+ * shared by both ends (and fuzzed by tests/fuzz/fuzz_proto.c).
  */
 #ifndef CW_PROTO_H
 #define CW_PROTO_H
@@ -22,6 +12,11 @@
 #include <stdint.h>
 
 #include "util.h"
+
+/* Bumped on any change a peer of the old version would misread. */
+#define PROTO_VERSION 1
+/* The release of consentd and consentctl, which VERSION reports too. */
+#define CW_SOFTWARE_VERSION "0.1.0"
 
 #define PROTO_LINE_MAX 4096
 #define PROTO_ARGS_MAX 72	/* ALLOW can name every purpose */
@@ -52,19 +47,24 @@ int proto_split(char *line, char **argv, int max);
 void rec_begin(struct sbuf *b, const char *type);
 void rec_str(struct sbuf *b, const char *key, const char *val);
 void rec_u64(struct sbuf *b, const char *key, uint64_t val);
+void rec_bool(struct sbuf *b, const char *key, bool val);
 void rec_end(struct sbuf *b);
 void proto_ok(struct sbuf *b);
 __attribute__((format(printf, 3, 4)))
 void proto_err(struct sbuf *b, enum proto_err e, const char *fmt, ...);
 
+/* What a value is, read from how it was written (PROTOCOL.md, Values). */
+enum proto_kind { PK_STR, PK_NUM, PK_BOOL };
+
 struct record {
 	char *type;
 	int n;
 	char *key[PROTO_KV_MAX];
-	char *val[PROTO_KV_MAX];
+	char *val[PROTO_KV_MAX];	/* decoded */
+	uint8_t kind[PROTO_KV_MAX];	/* enum proto_kind */
 };
 
-/* Parses a reply line in place (no newline). */
+/* Parses a reply line in place (no newline); -1 if malformed. */
 int record_parse(char *line, struct record *r);
 const char *record_get(const struct record *r, const char *key);
 

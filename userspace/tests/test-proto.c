@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* The control protocol: escaping, request splitting, records, JSON. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/json.h"
@@ -86,15 +87,51 @@ int main(void)
 	tap_ok(proto_err_parse("permission") == PE_PERM &&
 	       proto_err_parse("nonsense") < 0, "error kinds parse");
 
+	/* Typed values: every value says what it is (PROTOCOL.md, Values). */
+	{
+		static const struct { uint8_t kind; const char *v; } tv[] = {
+			{ PK_NUM, "18446744073709551615" }, { PK_BOOL, "false" },
+			{ PK_STR, "1" }, { PK_STR, "true" }, { PK_STR, "012" },
+			{ PK_STR, "" },
+		};
+		size_t k;
+		bool same = true;
+
+		sbuf_reset(&b);
+		rec_begin(&b, "t");
+		for (k = 0; k < sizeof(tv) / sizeof(tv[0]); k++) {
+			if (tv[k].kind == PK_NUM)
+				rec_u64(&b, "k", strtoull(tv[k].v, NULL, 10));
+			else if (tv[k].kind == PK_BOOL)
+				rec_bool(&b, "k", !strcmp(tv[k].v, "true"));
+			else
+				rec_str(&b, "k", tv[k].v);
+		}
+		tap_ok(!strcmp(b.s, "t k=18446744073709551615 k=false k=%31 k=%74rue k=012 k=%-"),
+		       "typed record format: %s", b.s);
+		tap_ok(record_parse(b.s, &r) == 0 && r.n == 6, "typed record parses");
+		for (k = 0; k < sizeof(tv) / sizeof(tv[0]) && k < (size_t)r.n; k++)
+			same = same && r.kind[k] == tv[k].kind &&
+			       !strcmp(r.val[k], tv[k].v);
+		tap_ok(same, "numbers, booleans and strings that look like them keep their kind");
+	}
+	strcpy(line, "t n=18446744073709551616");
+	tap_ok(record_parse(line, &r) == 0 && r.kind[0] == PK_STR,
+	       "a number past UINT64_MAX reads as a string");
+	strcpy(line, "T k=v");
+	tap_ok(record_parse(line, &r) < 0, "record type outside [a-z0-9_] refused");
+	strcpy(line, "t a b=v");
+	tap_ok(record_parse(line, &r) < 0, "record key outside [a-z0-9_] refused");
+
 	json_init(&j);
 	json_obj(&j);
 	json_key(&j, "s");
 	json_str(&j, "q\"b\\\n\x01\xc3\xa9\xff");
 	json_key(&j, "a");
 	json_arr(&j);
-	json_auto(&j, "12");
-	json_auto(&j, "012");
-	json_auto(&j, "x1");
+	json_u64(&j, 12);
+	json_str(&j, "012");
+	json_str(&j, "x1");
 	json_bool(&j, true);
 	json_null(&j);
 	json_obj(&j);
