@@ -7,6 +7,7 @@
 #   make run          boot a QEMU handset with the module and consentd
 #   make module       the module only; KDIR, ARCH, CROSS_COMPILE as usual
 #   make module-debug the module with its self-test, into build/kmod-debug
+#   make module-arm64 the module cross-built for arm64, into build/kmod-arm64
 #   make unit         host unit tests only
 #   make guest        the QEMU guest suite only (T=substr for a subset)
 #   make check-debug  the whole guest suite on a KASAN/UBSAN/lockdep/kmemleak
@@ -32,15 +33,25 @@ module:
 
 # The module with CONFIG_CONSENTWALL_DEBUG (self-test at load), built from a
 # copy of the sources so that it never mixes objects with the normal build.
+# copy_kmod DIR: a private copy of the module's sources to build in DIR.
+copy_kmod = rm -rf $(1) && mkdir -p $(1)/kmod/uapi && cp Kbuild $(1)/ && \
+	cp kmod/*.c kmod/*.h kmod/Makefile kmod/Kconfig $(1)/kmod/ && \
+	cp kmod/uapi/*.h $(1)/kmod/uapi/
+
 module-debug:
-	rm -rf $(B)/kmod-debug
-	mkdir -p $(B)/kmod-debug/kmod/uapi
-	cp Kbuild $(B)/kmod-debug/
-	cp kmod/*.c kmod/*.h kmod/Makefile kmod/Kconfig $(B)/kmod-debug/kmod/
-	cp kmod/uapi/*.h $(B)/kmod-debug/kmod/uapi/
+	$(call copy_kmod,$(B)/kmod-debug)
 	$(MAKE) -C $(KDIR) M=$(B)/kmod-debug $(if $(ARCH),ARCH=$(ARCH)) \
 		$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
 		CONFIG_CONSENTWALL_DEBUG=y modules
+
+# The handset's architecture: cross-built against Debian's arm64 headers of
+# the same ABI (tests/gki/arm64-headers.sh), into build/kmod-arm64.
+ARM64_KDIR ?= $(KDIR:-amd64=-arm64)
+module-arm64:
+	$(call copy_kmod,$(B)/kmod-arm64)
+	$(MAKE) -C $(ARM64_KDIR) M=$(B)/kmod-arm64 ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- $(if $(W),W=$(W)) modules
+
 
 # sparse over every file of the module (forces a full rebuild)
 sparse:
@@ -95,4 +106,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug module-arm64 sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean
