@@ -8,6 +8,7 @@
 #   make module       the module only; KDIR, ARCH, CROSS_COMPILE as usual
 #   make module-debug the module with its self-test, into build/kmod-debug
 #   make module-arm64 the module cross-built for arm64, into build/kmod-arm64
+#   make gki-gate     arm64 builds (6.1, 6.12) and their GKI symbol gate
 #   make unit         host unit tests only
 #   make guest        the QEMU guest suite only (T=substr for a subset)
 #   make check-debug  the whole guest suite on a KASAN/UBSAN/lockdep/kmemleak
@@ -52,6 +53,10 @@ module-arm64:
 	$(MAKE) -C $(ARM64_KDIR) M=$(B)/kmod-arm64 ARCH=arm64 \
 		CROSS_COMPILE=aarch64-linux-gnu- $(if $(W),W=$(W)) modules
 
+# arm64 builds against Debian's 6.1 and 6.12 headers, each through the GKI
+# symbol gate of its Android branch (tests/gki/symbols/).
+gki-gate:
+	@tests/gki/check.sh
 
 # sparse over every file of the module (forces a full rebuild)
 sparse:
@@ -106,4 +111,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug module-arm64 sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug module-arm64 gki-gate sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The handset's architecture in `make check`: the module cross-built for
 # arm64 against Debian's arm64 headers (W=1, not one warning), for the
-# installed 6.1 ABI and for Debian 12's newest 6.12.
+# installed 6.1 ABI and for Debian 12's newest 6.12, and each build through
+# the GKI symbol gate of its Android branch (android14-6.1, android16-6.12).
 # TAP lines; exit 1 on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,7 +26,7 @@ ver612() {
 		sed 's/^linux-headers-//; s/-arm64$//'
 }
 
-# build NAME KDIR OUT BRANCH: cross-build into OUT.
+# build NAME KDIR OUT BRANCH: cross-build into OUT, then the gate.
 build() {
 	local name=$1 kdir=$2 out=$3 branch=$4 log
 	log=$(mktemp)
@@ -40,6 +41,7 @@ build() {
 		return
 	fi
 	rm -f "$log"
+	tests/gki/gate.sh "$out/kmod-arm64/kmod/consentwall.ko" "$branch" || rc=1
 }
 
 if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
