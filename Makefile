@@ -16,6 +16,12 @@
 #                     runs the scenarios CW_DEBUG_T names on it
 #   make fuzz         the parser fuzzers (tests/fuzz)
 #   make bench        benchmarks in the guest against nftables (bench/)
+#   make install      consentd, consentctl, man pages, unit, rules; DESTDIR,
+#                     PREFIX, CFLAGS, CPPFLAGS, LDFLAGS as usual
+#   make install-dkms the module's source tree for DKMS, in
+#                     $(DESTDIR)/usr/src/consentwall-VERSION
+#   make deb          the Debian packages consentwall and consentwall-dkms,
+#                     into build/deb/
 #   make clean
 #
 # The module is built against the newest /usr/src/linux-headers-*-amd64
@@ -24,6 +30,8 @@
 KVER ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
 KDIR ?= /usr/src/linux-headers-$(KVER)
 B := $(CURDIR)/build
+# The one version number, from the Debian changelog.
+VERSION = $(shell awk -F'[()-]' 'NR == 1 { print $$2 }' userspace/packaging/debian/changelog)
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) $(if $(ARCH),ARCH=$(ARCH)) \
 	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) $(if $(W),W=$(W))
 
@@ -34,10 +42,13 @@ module:
 
 # The module with CONFIG_CONSENTWALL_DEBUG (self-test at load), built from a
 # copy of the sources so that it never mixes objects with the normal build.
+# The module's sources (not kbuild's generated *.mod.c).
+KMOD_SRC = $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h) \
+	kmod/Makefile kmod/Kconfig
+
 # copy_kmod DIR: a private copy of the module's sources to build in DIR.
 copy_kmod = rm -rf $(1) && mkdir -p $(1)/kmod/uapi && cp Kbuild $(1)/ && \
-	cp kmod/*.c kmod/*.h kmod/Makefile kmod/Kconfig $(1)/kmod/ && \
-	cp kmod/uapi/*.h $(1)/kmod/uapi/
+	cp $(KMOD_SRC) $(1)/kmod/ && cp kmod/uapi/*.h $(1)/kmod/uapi/
 
 module-debug:
 	$(call copy_kmod,$(B)/kmod-debug)
@@ -72,6 +83,27 @@ tools:
 
 deps:
 	@tests/deps.sh
+
+install: userspace
+	$(MAKE) -C userspace install
+
+DKMS_DIR = $(DESTDIR)/usr/src/consentwall-$(VERSION)
+install-dkms:
+	install -d $(DKMS_DIR)/kmod/uapi
+	install -m 0644 Kbuild $(DKMS_DIR)/
+	install -m 0644 $(KMOD_SRC) $(DKMS_DIR)/kmod/
+	install -m 0644 kmod/uapi/*.h $(DKMS_DIR)/kmod/uapi/
+	sed 's|@VERSION@|$(VERSION)|' kmod/dkms.conf > $(DKMS_DIR)/dkms.conf
+	chmod 0644 $(DKMS_DIR)/dkms.conf
+
+# The source package is this tree (tracked files) with the packaging's
+# debian/ at its top, assembled in build/deb/.
+deb:
+	rm -rf $(B)/deb
+	mkdir -p $(B)/deb/consentwall-$(VERSION)
+	git ls-files -z | xargs -0 cp --parents -t $(B)/deb/consentwall-$(VERSION)
+	cp -r userspace/packaging/debian $(B)/deb/consentwall-$(VERSION)/
+	cd $(B)/deb/consentwall-$(VERSION) && dpkg-buildpackage -b -us -uc
 
 # Scenarios of the debug-kernel pass inside `make check`: the core paths,
 # bounded so that CI stays well under 30 minutes once the kernel is cached.
@@ -111,4 +143,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug module-arm64 gki-gate sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug module-arm64 gki-gate install install-dkms deb sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean
