@@ -3,7 +3,8 @@
 # consentwall top level.
 #   make              the module (kmod/consentwall.ko), consentd, consentctl
 #   make check        everything tested: deps, unit tests, module build (W=1,
-#                     sparse), the QEMU guest suite; ends "N passed, N failed"
+#                     sparse, arm64, GKI gate), packaging (install, DKMS,
+#                     .deb), the QEMU guest suite; ends "N passed, N failed"
 #   make run          boot a QEMU handset with the module and consentd
 #   make module       the module only; KDIR, ARCH, CROSS_COMPILE as usual
 #   make module-debug the module with its self-test, into build/kmod-debug
@@ -93,7 +94,7 @@ install-dkms:
 	install -m 0644 Kbuild $(DKMS_DIR)/
 	install -m 0644 $(KMOD_SRC) $(DKMS_DIR)/kmod/
 	install -m 0644 kmod/uapi/*.h $(DKMS_DIR)/kmod/uapi/
-	sed 's|@VERSION@|$(VERSION)|' kmod/dkms.conf > $(DKMS_DIR)/dkms.conf
+	sed 's|#MODULE_VERSION#|$(VERSION)|' kmod/dkms.conf > $(DKMS_DIR)/dkms.conf
 	chmod 0644 $(DKMS_DIR)/dkms.conf
 
 # The source package is this tree (tracked files) with the packaging's
@@ -110,13 +111,16 @@ deb:
 CW_DEBUG_T ?= 11,13,15,21,26,27,50,92
 
 check:
-	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module guest debug
+	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module pkg guest debug
 
 check-debug: module tools userspace
 	@CW_DEBUG_T= tests/run-tap debug
 
 unit:
 	@tests/run-tap unit
+
+pkg:
+	@tests/run-tap pkg
 
 guest: module module-debug tools userspace
 	@tests/run-tap guest
@@ -143,4 +147,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug module-arm64 gki-gate install install-dkms deb sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug module-arm64 gki-gate install install-dkms deb pkg sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean

@@ -29,6 +29,8 @@ pkgs=(
 	# arm64 cross-build of the module (tests/gki); the arm64 headers are
 	# unpacked by tests/gki/arm64-headers.sh below
 	gcc-aarch64-linux-gnu
+	# packaging (tests/pkg): DKMS, the Debian packages, their chroot
+	dkms dh-dkms debhelper fakeroot mmdebstrap
 )
 
 # One dpkg-query for all: "name status" for each installed package.

@@ -28,6 +28,7 @@ if $MAKE -s -C userspace B="$t/build" install DESTDIR="$d" PREFIX=/usr >"$t/log"
 	missing=
 	for f in usr/sbin/consentd usr/bin/consentctl etc/consentwall/consentd.conf \
 		etc/consentwall/rules.d/10-miui.rules lib/systemd/system/consentd.service \
+		lib/systemd/system/consentd.socket \
 		usr/share/man/man8/consentd.8 usr/share/man/man8/consentctl.8 \
 		usr/share/man/man5/consentwall.rules.5 \
 		"usr/src/consentwall-$ver/dkms.conf" "usr/src/consentwall-$ver/Kbuild" \
@@ -40,9 +41,11 @@ if $MAKE -s -C userspace B="$t/build" install DESTDIR="$d" PREFIX=/usr >"$t/log"
 	# BIND_NOW, -z relro a GNU_RELRO segment.
 	h=ok
 	for b in usr/sbin/consentd usr/bin/consentctl; do
-		nm -D "$d/$b" | grep -q '_chk@' || h="$b lacks FORTIFY (CPPFLAGS)"
-		readelf -d "$d/$b" | grep -q BIND_NOW || h="$b lacks BIND_NOW (LDFLAGS)"
-		readelf -lW "$d/$b" | grep -q GNU_RELRO || h="$b lacks RELRO (LDFLAGS)"
+		# (whole outputs first: grep -q closing a pipe early trips pipefail)
+		syms=$(nm -D "$d/$b") dyn=$(readelf -d "$d/$b") seg=$(readelf -lW "$d/$b")
+		grep -q '_chk@' <<<"$syms" || h="$b lacks FORTIFY (CPPFLAGS)"
+		grep -q BIND_NOW <<<"$dyn" || h="$b lacks BIND_NOW (LDFLAGS)"
+		grep -q GNU_RELRO <<<"$seg" || h="$b lacks RELRO (LDFLAGS)"
 	done
 	[ "$h" = ok ] && ok "make install honours CFLAGS, CPPFLAGS and LDFLAGS (hardening=+all)" ||
 		notok "make install honours the build flags: $h"
@@ -91,5 +94,45 @@ if out=$(unshare -m bash -c 'mount --make-rprivate / && dkms_run' 2>&1) &&
 else
 	echo "$out"
 	notok "dkms add, build and install against linux-headers-$kver"
+fi
+# ---- the Debian packages, built and installed into a Debian 12 chroot -----
+# The chroot (apt, libnl, dkms, the stock headers) is made once with
+# mmdebstrap from the host's package sources and cached as a tarball.
+pkgs=libnl-3-200,libnl-genl-3-200,dkms,linux-headers-$kver,procps
+cache=${CW_CACHE:-/var/cache/consentwall}/chroot-bookworm-$(echo "$pkgs" | sha256sum | cut -c1-12).tar
+if [ ! -f "$cache" ]; then
+	mkdir -p "$(dirname "$cache")"
+	mmdebstrap --quiet --variant=apt --include="$pkgs" bookworm "$cache.tmp" >"$t/log" 2>&1 &&
+		mv "$cache.tmp" "$cache" || { cat "$t/log"; rm -f "$cache.tmp"; }
+fi
+if ! $MAKE -s deb >"$t/log" 2>&1; then
+	tail -n 30 "$t/log"
+	notok "dpkg-buildpackage: consentwall and consentwall-dkms"
+elif [ ! -f "$cache" ]; then
+	ok "dpkg-buildpackage: consentwall and consentwall-dkms"
+	notok "Debian 12 chroot for the package install (mmdebstrap)"
+else
+	ok "dpkg-buildpackage: consentwall and consentwall-dkms"
+	r=$t/root
+	mkdir "$r"
+	tar -C "$r" -xf "$cache"
+	cp build/deb/consentwall_"$ver"-*.deb build/deb/consentwall-dkms_"$ver"-*.deb "$r/tmp/"
+	# shellcheck disable=SC2016
+	if out=$(unshare -m bash -c 'mount --make-rprivate / && mount -t proc proc "$0/proc" &&
+		chroot "$0" sh -c "dpkg -i /tmp/consentwall*.deb &&
+			dpkg-query -W -f=\"\\\${Status}\n\" consentwall consentwall-dkms &&
+			dkms status consentwall &&
+			modinfo -F vermagic /lib/modules/$1/updates/dkms/consentwall.ko &&
+			consentctl --socket /nonexistent status;
+			consentd --help"' "$r" "$kver" 2>&1) &&
+		[ "$(grep -c '^install ok installed$' <<<"$out")" = 2 ] &&
+		grep -q "consentwall/$ver, $kver, .*: installed" <<<"$out" &&
+		grep -q "^$kver " <<<"$out" &&
+		grep -q '^Usage: consentd' <<<"$out"; then
+		ok "the packages install in a Debian 12 chroot; DKMS builds the module for $kver"
+	else
+		echo "$out" | tail -n 40
+		notok "the packages install in a Debian 12 chroot"
+	fi
 fi
 exit $rc
