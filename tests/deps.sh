@@ -31,6 +31,8 @@ pkgs=(
 	gcc-aarch64-linux-gnu
 	# packaging (tests/pkg): DKMS, the Debian packages, their chroot
 	dkms dh-dkms debhelper fakeroot mmdebstrap
+	# the Android files (tests/android): bpfmt, checkpolicy, setfiles
+	blueprint-tools checkpolicy policycoreutils
 )
 
 # One dpkg-query for all: "name status" for each installed package.
