@@ -26,9 +26,9 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# the plot of make bench
 	gnuplot-nox
-	# arm64 cross-build of the module (tests/gki); the arm64 headers are
-	# unpacked by tests/gki/arm64-headers.sh below
-	gcc-aarch64-linux-gnu
+	# arm64 cross-build of the module and its boot (tests/gki); the arm64
+	# headers are unpacked by tests/gki/arm64-headers.sh below
+	gcc-aarch64-linux-gnu qemu-system-arm
 	# packaging (tests/pkg): DKMS, the Debian packages, their chroot
 	dkms dh-dkms debhelper fakeroot mmdebstrap
 	# the Android files (tests/android): bpfmt, checkpolicy, setfiles

@@ -1,8 +1,10 @@
 #!/bin/bash
 # The handset's architecture in `make check`: the module cross-built for
 # arm64 against Debian's arm64 headers (W=1, not one warning), for the
-# installed 6.1 ABI and for Debian 12's newest 6.12, and each build through
-# the GKI symbol gate of its Android branch (android14-6.1, android16-6.12).
+# installed 6.1 ABI and for Debian 12's newest 6.12; each build through
+# the GKI symbol gate of its Android branch (android14-6.1, android16-6.12)
+# and loaded, with its debug build's self-test, on Debian's stock arm64
+# kernel of the same ABI in qemu-system-aarch64.
 # TAP lines; exit 1 on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,7 +28,8 @@ ver612() {
 		sed 's/^linux-headers-//; s/-arm64$//'
 }
 
-# build NAME KDIR OUT BRANCH: cross-build into OUT, then the gate.
+# build NAME KDIR OUT BRANCH: cross-build into OUT, then the gate, then
+# boot Debian's arm64 kernel of that ABI with it (tests/gki/boot-arm64.sh).
 build() {
 	local name=$1 kdir=$2 out=$3 branch=$4 log
 	log=$(mktemp)
@@ -42,6 +45,14 @@ build() {
 	fi
 	rm -f "$log"
 	tests/gki/gate.sh "$out/kmod-arm64/kmod/consentwall.ko" "$branch" || rc=1
+	if ! $MAKE -s module-debug KDIR="$kdir" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		B="$out" >/dev/null 2>&1; then
+		echo "not ok - arm64 debug build ($name)"
+		rc=1
+		return
+	fi
+	tests/gki/boot-arm64.sh "${kdir#/usr/src/linux-headers-}" \
+		"$out/kmod-arm64/kmod/consentwall.ko" "$out/kmod-debug/kmod/consentwall.ko" || rc=1
 }
 
 if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
@@ -49,7 +60,7 @@ if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
 	exit 1
 fi
 if kdir=$(tests/gki/arm64-headers.sh); then
-	build "$(basename "$kdir")" "$kdir" "$B" android14-6.1
+	build "$(basename "$kdir")" "$kdir" "$B/arm64-6.1" android14-6.1
 else
 	echo "not ok - arm64: Debian's arm64 headers of the installed ABI (tests/gki/arm64-headers.sh)"
 	rc=1
