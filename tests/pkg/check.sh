@@ -2,7 +2,8 @@
 # What a distribution needs, each a TAP line able to fail:
 #   make install DESTDIR= with Debian's hardening CFLAGS/CPPFLAGS/LDFLAGS
 #   (files where they belong, flags really in the binaries); the systemd
-#   unit through systemd-analyze verify; DKMS add/build/install of the
+#   units through systemd-analyze verify; socket activation with a real
+#   consentd and consentctl; DKMS add/build/install of the
 #   module against the stock headers; dpkg-buildpackage's two packages,
 #   installed into a fresh Debian 12 chroot.
 # Nothing is left on the host: DKMS runs in a private mount namespace whose
@@ -64,6 +65,33 @@ if $MAKE -s -C userspace B="$t/build" install PREFIX="$s/usr" SYSCONFDIR="$s/etc
 else
 	cat "$t/log"
 	notok "systemd-analyze verify: consentd units"
+fi
+
+# ---- socket activation: a client first, then the daemon -------------------
+# systemd-socket-activate listens as consentd.socket would and starts
+# consentd on the first connection with the socket handed over
+# (LISTEN_FDS): consentctl must get its answer though consentd did not
+# exist when it connected, and consentd must not make a socket of its own.
+# No kernel module: consentd runs disconnected, as it does whenever
+# consentwall.ko is not loaded.
+sa=$t/activate
+mkdir -p "$sa/rules" "$sa/state"
+printf '[analytics]\nip = 198.51.100.10\n' >"$sa/rules/10-test.rules"
+systemd-socket-activate -l "$sa/ctl.sock" "$t/build/consentd" --foreground \
+	--config /dev/null --rules-dir "$sa/rules" --state-dir "$sa/state" \
+	--socket "$sa/own.sock" >"$sa/log" 2>&1 &
+apid=$!
+for _ in $(seq 50); do [ -S "$sa/ctl.sock" ] && break; sleep 0.1; done
+out=$(timeout 10 "$t/build/consentctl" --socket "$sa/ctl.sock" status 2>&1)
+kill "$apid" 2>/dev/null
+wait "$apid" 2>/dev/null
+if grep -q '^analytics  *denied' <<<"$out" && grep -q 'Execing' "$sa/log" &&
+	[ ! -e "$sa/own.sock" ]; then
+	ok "socket activation: consentctl answered by a consentd started after it connected"
+else
+	echo "$out"
+	cat "$sa/log"
+	notok "socket activation: consentctl answered by a consentd started after it connected"
 fi
 
 # ---- DKMS against the stock headers, in a private mount namespace ---------
