@@ -3,10 +3,13 @@
 # consentwall top level.
 #   make              the module (kmod/consentwall.ko), consentd, consentctl
 #   make check        everything tested: deps, unit tests, module build (W=1,
-#                     sparse), the QEMU guest suite; ends "N passed, N failed"
+#                     sparse, arm64, GKI gate), packaging (install, DKMS,
+#                     .deb), the QEMU guest suite; ends "N passed, N failed"
 #   make run          boot a QEMU handset with the module and consentd
 #   make module       the module only; KDIR, ARCH, CROSS_COMPILE as usual
 #   make module-debug the module with its self-test, into build/kmod-debug
+#   make module-arm64 the module cross-built for arm64, into build/kmod-arm64
+#   make gki-gate     arm64 builds (6.1, 6.12) and their GKI symbol gate
 #   make unit         host unit tests only
 #   make guest        the QEMU guest suite only (T=substr for a subset)
 #   make check-debug  the whole guest suite on a KASAN/UBSAN/lockdep/kmemleak
@@ -16,6 +19,12 @@
 #   make check-powerloss  consentd's receipts on ext4 in the guest while QEMU
 #                     is killed PL_KILLS times (default 200, about 30 minutes)
 #   make bench        benchmarks in the guest against nftables (bench/)
+#   make install      consentd, consentctl, man pages, unit, rules; DESTDIR,
+#                     PREFIX, CFLAGS, CPPFLAGS, LDFLAGS as usual
+#   make install-dkms the module's source tree for DKMS, in
+#                     $(DESTDIR)/usr/src/consentwall-VERSION
+#   make deb          the Debian packages consentwall and consentwall-dkms,
+#                     into build/deb/
 #   make clean
 #
 # The module is built against the newest /usr/src/linux-headers-*-amd64
@@ -24,6 +33,8 @@
 KVER ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
 KDIR ?= /usr/src/linux-headers-$(KVER)
 B := $(CURDIR)/build
+# The one version number, from the Debian changelog.
+VERSION = $(shell awk -F'[()-]' 'NR == 1 { print $$2 }' userspace/packaging/debian/changelog)
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) $(if $(ARCH),ARCH=$(ARCH)) \
 	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) $(if $(W),W=$(W))
 
@@ -34,15 +45,32 @@ module:
 
 # The module with CONFIG_CONSENTWALL_DEBUG (self-test at load), built from a
 # copy of the sources so that it never mixes objects with the normal build.
+# The module's sources (not kbuild's generated *.mod.c).
+KMOD_SRC = $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h) \
+	kmod/Makefile kmod/Kconfig
+
+# copy_kmod DIR: a private copy of the module's sources to build in DIR.
+copy_kmod = rm -rf $(1) && mkdir -p $(1)/kmod/uapi && cp Kbuild $(1)/ && \
+	cp $(KMOD_SRC) $(1)/kmod/ && cp kmod/uapi/*.h $(1)/kmod/uapi/
+
 module-debug:
-	rm -rf $(B)/kmod-debug
-	mkdir -p $(B)/kmod-debug/kmod/uapi
-	cp Kbuild $(B)/kmod-debug/
-	cp kmod/*.c kmod/*.h kmod/Makefile kmod/Kconfig $(B)/kmod-debug/kmod/
-	cp kmod/uapi/*.h $(B)/kmod-debug/kmod/uapi/
+	$(call copy_kmod,$(B)/kmod-debug)
 	$(MAKE) -C $(KDIR) M=$(B)/kmod-debug $(if $(ARCH),ARCH=$(ARCH)) \
 		$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
 		CONFIG_CONSENTWALL_DEBUG=y modules
+
+# The handset's architecture: cross-built against Debian's arm64 headers of
+# the same ABI (tests/gki/arm64-headers.sh), into build/kmod-arm64.
+ARM64_KDIR ?= $(KDIR:-amd64=-arm64)
+module-arm64:
+	$(call copy_kmod,$(B)/kmod-arm64)
+	$(MAKE) -C $(ARM64_KDIR) M=$(B)/kmod-arm64 ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- $(if $(W),W=$(W)) modules
+
+# arm64 builds against Debian's 6.1 and 6.12 headers, each through the GKI
+# symbol gate of its Android branch (tests/gki/symbols/).
+gki-gate:
+	@tests/gki/check.sh
 
 # sparse over every file of the module (forces a full rebuild)
 sparse:
@@ -59,12 +87,33 @@ tools:
 deps:
 	@tests/deps.sh
 
+install: userspace
+	$(MAKE) -C userspace install
+
+DKMS_DIR = $(DESTDIR)/usr/src/consentwall-$(VERSION)
+install-dkms:
+	install -d $(DKMS_DIR)/kmod/uapi
+	install -m 0644 Kbuild $(DKMS_DIR)/
+	install -m 0644 $(KMOD_SRC) $(DKMS_DIR)/kmod/
+	install -m 0644 kmod/uapi/*.h $(DKMS_DIR)/kmod/uapi/
+	sed 's|#MODULE_VERSION#|$(VERSION)|' kmod/dkms.conf > $(DKMS_DIR)/dkms.conf
+	chmod 0644 $(DKMS_DIR)/dkms.conf
+
+# The source package is this tree (tracked files) with the packaging's
+# debian/ at its top, assembled in build/deb/.
+deb:
+	rm -rf $(B)/deb
+	mkdir -p $(B)/deb/consentwall-$(VERSION)
+	git ls-files -z | xargs -0 cp --parents -t $(B)/deb/consentwall-$(VERSION)
+	cp -r userspace/packaging/debian $(B)/deb/consentwall-$(VERSION)/
+	cd $(B)/deb/consentwall-$(VERSION) && dpkg-buildpackage -b -us -uc
+
 # Scenarios of the debug-kernel pass inside `make check`: the core paths,
 # bounded so that CI stays well under 30 minutes once the kernel is cached.
 CW_DEBUG_T ?= 11,13,15,21,26,27,50,92
 
 check:
-	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module fuzz guest debug
+	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module fuzz pkg guest debug
 
 check-debug: module tools userspace
 	@CW_DEBUG_T= tests/run-tap debug
@@ -75,6 +124,9 @@ unit:
 PL_KILLS ?= 200
 check-powerloss: module tools userspace
 	@tests/powerloss/run.sh $(PL_KILLS)
+
+pkg:
+	@tests/run-tap pkg
 
 guest: module module-debug tools userspace
 	@tests/run-tap guest
@@ -101,4 +153,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug sparse userspace tools deps check check-debug check-powerloss unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug module-arm64 gki-gate install install-dkms deb pkg sparse userspace tools deps check check-debug check-powerloss unit guest run fuzz bench kdir clean

@@ -39,14 +39,61 @@ static inline int cw_ip6_route(struct net *net, struct sk_buff *skb)
 #endif
 
 /*
- * Finding the transport header behind IPv6 extension headers:
- * ipv6_skip_exthdr() is exported by the always-built-in IPv6 core
- * (net/ipv6/exthdrs_core.c) on every kernel version we support.
+ * Finding the transport header behind IPv6 extension headers. The kernel's
+ * ipv6_skip_exthdr() is a GKI symbol only by some vendors' favour (6.1:
+ * qcom and mtk lists, not pixel's; 6.6: not pixel's), so this walk uses
+ * skb_header_pointer() alone (inline over skb_copy_bits(), in every list),
+ * with ipv6_skip_exthdr()'s contract: the offset of the first header that
+ * is not an extension header, its type in *nexthdr, and the fragment
+ * header's offset field in *frag_off (0 without one); at a non-first
+ * fragment the walk stops there, *nexthdr NEXTHDR_FRAGMENT; -1 for a chain
+ * that is cut short or ends in NEXTHDR_NONE. Every step advances by at
+ * least 8 bytes, so a chain longer than the packet ends at its end.
  */
 static inline int cw_ipv6_skip_exthdr(const struct sk_buff *skb, int start,
 				      u8 *nexthdr, __be16 *frag_off)
 {
-	return ipv6_skip_exthdr(skb, start, nexthdr, frag_off);
+	u8 nh = *nexthdr;
+
+	*frag_off = 0;
+	for (;;) {
+		struct ipv6_opt_hdr _hdr;
+		const struct ipv6_opt_hdr *hp;
+		struct frag_hdr _fh;
+		const struct frag_hdr *fh;
+
+		switch (nh) {
+		case NEXTHDR_HOP:
+		case NEXTHDR_ROUTING:
+		case NEXTHDR_DEST:
+		case NEXTHDR_AUTH:
+		case NEXTHDR_FRAGMENT:
+			break;
+		case NEXTHDR_NONE:
+			return -1;
+		default:
+			*nexthdr = nh;
+			return start;
+		}
+		if (nh == NEXTHDR_FRAGMENT) {
+			fh = skb_header_pointer(skb, start, sizeof(_fh), &_fh);
+			if (!fh)
+				return -1;
+			*frag_off = fh->frag_off;
+			if (ntohs(fh->frag_off) & ~0x7) {
+				*nexthdr = nh;
+				return start;
+			}
+			nh = fh->nexthdr;
+			start += sizeof(_fh);
+			continue;
+		}
+		hp = skb_header_pointer(skb, start, sizeof(_hdr), &_hdr);
+		if (!hp)
+			return -1;
+		start += nh == NEXTHDR_AUTH ? ipv6_authlen(hp) : ipv6_optlen(hp);
+		nh = hp->nexthdr;
+	}
 }
 
 /*
@@ -65,8 +112,11 @@ static inline int cw_ipv6_skip_exthdr(const struct sk_buff *skb, int start,
 #endif
 
 /*
- * Generic netlink ops: struct genl_ops with a policy per op works from 5.10
- * on, including kernels with split ops (6.2+), so netlink.c uses it as is.
+ * Generic netlink ops: struct genl_ops with a policy per op works on
+ * every kernel make check builds and loads the module on, 6.1 (the floor)
+ * to 6.12, including those with split ops (6.2+), so netlink.c uses it as
+ * is. Older kernels are not claimed: NL_SET_ERR_ATTR_MISS, for one, is
+ * newer than 5.10.
  */
 
 #endif /* _CW_COMPAT_H */

@@ -6,6 +6,7 @@
 #   tests/deps.sh           install what is missing (root) or say how
 #   tests/deps.sh --check   only report; exit 1 if something is missing
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 pkgs=(
 	# toolchain, out-of-tree module build, sparse (make C=2)
@@ -27,6 +28,13 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# the plot of make bench
 	gnuplot-nox
+	# arm64 cross-build of the module and its boot (tests/gki); the arm64
+	# headers are unpacked by tests/gki/arm64-headers.sh below
+	gcc-aarch64-linux-gnu qemu-system-arm
+	# packaging (tests/pkg): DKMS, the Debian packages, their chroot
+	dkms dh-dkms debhelper fakeroot mmdebstrap
+	# the Android files (tests/android): bpfmt, checkpolicy, setfiles
+	blueprint-tools checkpolicy policycoreutils
 )
 
 # One dpkg-query for all: "name status" for each installed package.
@@ -42,9 +50,20 @@ for p in "${pkgs[@]}"; do
 	case $installed in *" $p "*) ;; *) missing+=("$p") ;; esac
 done
 
+# Debian's arm64 headers of the installed ABI, unpacked beside it.
+arm64_headers() {
+	if tests/gki/arm64-headers.sh "$@" >/dev/null; then
+		echo "ok - arm64 kernel headers unpacked"
+	else
+		echo "not ok - arm64 kernel headers (tests/gki/arm64-headers.sh)"
+		return 1
+	fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "ok - build and test dependencies installed"
-	exit 0
+	arm64_headers ${1:-}
+	exit
 fi
 
 cmd="apt-get install -y --no-install-recommends ${missing[*]}"
@@ -64,3 +83,4 @@ apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "ok - build and test dependencies installed (${#missing[@]} added)"
+arm64_headers

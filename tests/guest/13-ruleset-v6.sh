@@ -31,3 +31,12 @@ done
 for s in pfx_out range_tcp range_out other; do
 	assert_eq "$s: bytes at the server" 100 "$(srv_bytes $s)"
 done
+
+# Behind an IPv6 extension header (Destination Options) the transport
+# header is still found: the udp 5000-5100 entry blocks port 5050, and
+# port 6000 on the same host, with the same header, gets through.
+expect_blocked udp 2001:db8:100::20 5050 -x
+expect_allowed udp 2001:db8:100::20 6000 -x
+sleep 0.2
+assert_eq "range: datagrams with an extension header at the server" 0 "$(srv_packets range)"
+assert_eq "range_out: bytes with an extension header at the server" 200 "$(srv_bytes range_out)"

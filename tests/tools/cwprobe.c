@@ -11,6 +11,8 @@
  *       prints "OK <ms>" or "<ERRNO> <ms>"; exit 0 on OK, 1 otherwise
  *   cwprobe udp ADDR PORT [-s BYTES] [-u UID]
  *       one datagram with sendto; same output
+ *   -x (tcp, udp, IPv6): every packet carries a Destination Options
+ *       extension header (a PadN option) before the transport header
  *   cwprobe flood tcp|udp ADDR PORT -d MS [-i MS] [-s BYTES] [-u UID] [-f STOP]
  *       repeat the above every -i MS for -d MS, or until file STOP exists;
  *       prints "attempts A ok O fail F last <ERRNO>"
@@ -35,6 +37,7 @@
 
 static long timeout_ms = 3000, size, interval_ms = 10, duration_ms;
 static long uid = -1;
+static int exthdr;
 static const char *stop_file;
 
 static long now_ms(void)
@@ -97,8 +100,9 @@ static void parse_opts(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:s:u:d:i:f:")) != -1) {
+	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x")) != -1) {
 		switch (c) {
+		case 'x': exthdr = 1; break;
 		case 't': timeout_ms = atol(optarg); break;
 		case 's': size = atol(optarg); break;
 		case 'u': uid = atol(optarg); break;
@@ -127,6 +131,21 @@ static int wait_fd(int fd, short events, long deadline)
 	return 0;
 }
 
+/* With -x, an IPv6 Destination Options header: next header, length 0
+ * (8 bytes), a PadN option of 4 zero bytes. Returns 0 or an errno. */
+static int add_exthdr(int fd, int family)
+{
+	static const unsigned char dst[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+
+	if (!exthdr)
+		return 0;
+	if (family != AF_INET6)
+		return EAFNOSUPPORT;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, dst, sizeof(dst)) < 0)
+		return errno;
+	return 0;
+}
+
 /* One TCP exchange. Returns 0 or an errno. */
 static int tcp_once(struct sockaddr_storage *ss, socklen_t len)
 {
@@ -139,6 +158,9 @@ static int tcp_once(struct sockaddr_storage *ss, socklen_t len)
 	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return errno;
+	err = add_exthdr(fd, ss->ss_family);
+	if (err)
+		goto out;
 	if (connect(fd, (struct sockaddr *)ss, len) < 0) {
 		if (errno != EINPROGRESS) {
 			err = errno;
@@ -204,9 +226,14 @@ static int udp_once(struct sockaddr_storage *ss, socklen_t len)
 	if (n > (long)sizeof(buf))
 		n = sizeof(buf);
 	if (udp_fd < 0) {
+		int err;
+
 		udp_fd = socket(ss->ss_family, SOCK_DGRAM, 0);
 		if (udp_fd < 0)
 			return errno;
+		err = add_exthdr(udp_fd, ss->ss_family);
+		if (err)
+			return err;
 	}
 	memset(buf, 'u', n);
 	if (sendto(udp_fd, buf, n, 0, (struct sockaddr *)ss, len) < 0)

@@ -38,12 +38,78 @@
 #define ACCEPT_PER_TURN		128	/* a flood drains in few turns */
 #define REQUESTS_PER_TURN	4
 
+/* The listening socket came from the service manager, which owns its file. */
+static bool listen_inherited;
+
+/*
+ * A listening socket the service manager made before starting us: Android
+ * init's `socket consentd stream ...` line (ANDROID_SOCKET_consentd=FD) or
+ * systemd's socket activation (LISTEN_PID=our pid, LISTEN_FDS=1, fd 3).
+ * Clients can connect before consentd runs, so there is no start-up race.
+ * Returns the fd, -1 when there is none, or -errno for one that is not a
+ * listening unix stream socket.
+ */
+static int inherited_socket(void)
+{
+	const char *a = getenv("ANDROID_SOCKET_consentd");
+	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	int fd, v, type = 0, acc = 0;
+	socklen_t len = sizeof(int);
+	struct sockaddr_un sa;
+	socklen_t salen = sizeof(sa);
+	char *end;
+	long l;
+
+	if (a) {
+		l = strtol(a, &end, 10);
+		if (*a == '\0' || *end || l < 0 || l > 1 << 20)
+			return -EBADF;
+		fd = (int)l;
+	} else if (pid && n && strtol(pid, NULL, 10) == getpid()) {
+		if (strcmp(n, "1"))
+			return -E2BIG;
+		fd = 3;
+	} else {
+		return -1;
+	}
+	unsetenv("ANDROID_SOCKET_consentd");
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+		return -errno;
+	len = sizeof(int);
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) < 0)
+		return -errno;
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen) < 0)
+		return -errno;
+	if (type != SOCK_STREAM || !acc || sa.sun_family != AF_UNIX)
+		return -ENOTSOCK;
+	v = fcntl(fd, F_GETFL);
+	if (v < 0 || fcntl(fd, F_SETFL, v | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -errno;
+	return fd;
+}
+
 int control_listen(struct daemon *d, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char dir[sizeof(sa.sun_path)];
 	int fd;
 
+	fd = inherited_socket();
+	listen_inherited = fd >= 0;
+	if (fd >= 0) {
+		d->listen_fd = fd;
+		return 0;
+	}
+	if (fd != -1) {
+		snprintf(err, errlen,
+			 "inherited control socket (ANDROID_SOCKET_consentd or LISTEN_FDS): %s",
+			 fd == -E2BIG ? "expected exactly one" : strerror(-fd));
+		return fd;
+	}
 	if (strlen(d->sock_path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "socket path too long: %s", d->sock_path);
 		return -ENAMETOOLONG;
@@ -85,7 +151,8 @@ void control_close(struct daemon *d)
 		control_drop(d, d->clients);
 	if (d->listen_fd >= 0) {
 		close(d->listen_fd);
-		unlink(d->sock_path);
+		if (!listen_inherited)
+			unlink(d->sock_path);
 	}
 	if (d->spare_fd >= 0)
 		close(d->spare_fd);
