@@ -13,9 +13,7 @@
 #define _CW_NAT64_H
 
 #include "pure.h"
-
-/* Prefixes besides the well-known one (configured and learned). */
-#define CW_NAT64_MAX 8
+#include "uapi/consentwall.h"
 
 struct cw_nat64_prefix {
 	u64 hi, hi_mask;	/* bytes 0-7 of the prefix and of its mask */
