@@ -55,7 +55,7 @@ int config_load(struct config *c, const char *path, bool required,
 		return 0;
 	}
 	if (ret) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "%s: %s", path, file_strerror(ret));
 		return ret;
 	}
 	for (line = buf; line; line = next) {

@@ -31,7 +31,7 @@
 int control_listen(struct daemon *d, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[sizeof(sa.sun_path)], *slash;
+	char dir[sizeof(sa.sun_path)];
 	int fd;
 
 	if (strlen(d->sock_path) >= sizeof(sa.sun_path)) {
@@ -39,13 +39,9 @@ int control_listen(struct daemon *d, char *err, size_t errlen)
 		return -ENAMETOOLONG;
 	}
 	strcpy(sa.sun_path, d->sock_path);
-	strcpy(dir, d->sock_path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0755) == 0)
-			chmod(dir, 0755);
-	}
+	if (!path_dirname(d->sock_path, dir, sizeof(dir)) &&
+	    mkdir(dir, 0755) == 0)
+		chmod(dir, 0755);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -289,6 +285,8 @@ static void do_status(struct daemon *d, struct client *c, bool full)
 			rec_begin(b, "skipped");
 			rec_str(b, "error", d->errors[j].msg);
 			rec_str(b, "purposes", names.s ? names.s : "");
+			rec_str(b, "in_force", d->errors[j].replaced ?
+				"last good version" : "nothing (not committed)");
 			rec_end(b);
 			sbuf_free(&names);
 		}
@@ -332,21 +330,6 @@ static void do_stats(struct daemon *d, struct client *c)
 	proto_ok(b);
 }
 
-static int parse_proto(const char *s, uint32_t *out)
-{
-	if (!strcmp(s, "tcp"))
-		*out = IPPROTO_TCP;
-	else if (!strcmp(s, "udp"))
-		*out = IPPROTO_UDP;
-	else if (!strcmp(s, "icmp"))
-		*out = IPPROTO_ICMP;
-	else if (!strcmp(s, "icmpv6"))
-		*out = IPPROTO_ICMPV6;
-	else if (!parse_u32(s, 255, out))
-		return -1;
-	return 0;
-}
-
 static void do_explain(struct daemon *d, struct client *c, int argc,
 		       char **argv)
 {
@@ -359,7 +342,7 @@ static void do_explain(struct daemon *d, struct client *c, int argc,
 	char err[512];
 	int i;
 
-	if (argc < 4 || parse_proto(argv[1], &proto)) {
+	if (argc < 4 || !parse_ip_proto(argv[1], &proto)) {
 		proto_err(b, PE_USAGE,
 			  "EXPLAIN needs PROTO (tcp, udp, icmp, icmpv6 or a number) ADDR PORT");
 		return;
@@ -379,7 +362,7 @@ static void do_explain(struct daemon *d, struct client *c, int argc,
 	}
 	for (i = 4; i < argc; i++) {
 		if (!strncmp(argv[i], "uid=", 4) &&
-		    parse_u32(argv[i] + 4, 4294967294u, &uid)) {
+		    parse_u32(argv[i] + 4, CW_UID_MAX, &uid)) {
 			has_uid = true;
 		} else if (!strncmp(argv[i], "name=", 5) && argv[i][5] &&
 			   strlen(argv[i] + 5) < CW_NAME_MAX) {

@@ -21,7 +21,6 @@
 #define DEFAULT_CONFIG		"/etc/consentwall/consentd.conf"
 #define DEFAULT_RULES_DIR	"/etc/consentwall/rules.d"
 #define DEFAULT_STATE_DIR	"/var/lib/consentwall"
-#define DEFAULT_SOCKET		"/run/consentwall/consentd.sock"
 #define DEFAULT_EVENT_LOG	"/var/log/consentwall/events.log"
 
 struct config {
@@ -54,8 +53,9 @@ struct client {
 
 struct load_error {
 	char *msg;		/* file:line:col: expected ... */
-	char **purposes;	/* sections of the skipped file */
+	char **purposes;	/* sections of the broken file */
 	int np;
+	bool replaced;		/* by its last good version */
 };
 
 struct daemon {
@@ -64,8 +64,10 @@ struct daemon {
 	struct config cfg;
 
 	struct rules rules;		/* what the kernel has (or will get) */
-	struct load_error *errors;	/* files skipped at the last load */
+	struct load_error *errors;	/* files broken at the last load */
 	int nerrors;
+	/* Why nothing is committed: a broken file with no last good version. */
+	char rules_missing[RULES_ERR_MAX + 128];
 
 	char state_path[4096];
 	struct state st;
@@ -74,7 +76,7 @@ struct daemon {
 	bool synced;		/* kernel owns our ruleset and consent */
 	uint32_t generation;
 	time_t last_check;
-	char kernel_err[512];
+	char kernel_err[1024];
 
 	struct event *ring;
 	unsigned int ring_head, ring_len;
@@ -103,9 +105,9 @@ int config_load(struct config *c, const char *path, bool required,
 /* policy.c */
 int daemon_init(struct daemon *d, char *err, size_t errlen);
 void daemon_fini(struct daemon *d);
-/* Startup load: bad files skipped and remembered. */
+/* Startup load (see policy.c for what a broken file does). */
 void daemon_load_rules(struct daemon *d);
-/* Reload: all or nothing. 0, or a proto_err with err filled. */
+/* The same load, committed; 0, or a proto_err with err filled. */
 int daemon_reload(struct daemon *d, char *err, size_t errlen);
 bool daemon_tainted(const struct daemon *d, const char *purpose,
 		    const char **why);

@@ -22,17 +22,13 @@
 static void log_open(struct daemon *d)
 {
 	struct stat sb;
-	char dir[PATH_MAX], *slash;
+	char dir[PATH_MAX];
 
 	d->log_fd = -1;
 	if (!d->cfg.event_log || !d->cfg.event_log[0])
 		return;
-	snprintf(dir, sizeof(dir), "%s", d->cfg.event_log);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
+	if (!path_dirname(d->cfg.event_log, dir, sizeof(dir)))
 		mkdir(dir, 0750);
-	}
 	d->log_fd = open(d->cfg.event_log,
 			 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (d->log_fd < 0) {
@@ -83,20 +79,6 @@ static void rotate(struct daemon *d)
 	log_open(d);
 }
 
-static const char *proto_name(uint32_t p, char *buf, size_t len)
-{
-	if (p == IPPROTO_TCP)
-		return "tcp";
-	if (p == IPPROTO_UDP)
-		return "udp";
-	if (p == IPPROTO_ICMP)
-		return "icmp";
-	if (p == IPPROTO_ICMPV6)
-		return "icmpv6";
-	snprintf(buf, len, "%u", p);
-	return buf;
-}
-
 void event_record(struct sbuf *b, const struct event *e)
 {
 	char pb[16];
@@ -105,7 +87,7 @@ void event_record(struct sbuf *b, const struct event *e)
 	rec_u64(b, "time", (uint64_t)e->time);
 	rec_str(b, "purposes", e->k.purposes);
 	rec_str(b, "family", e->k.family == AF_INET6 ? "ipv6" : "ipv4");
-	rec_str(b, "proto", proto_name(e->k.proto, pb, sizeof(pb)));
+	rec_str(b, "proto", ip_proto_name(e->k.proto, pb, sizeof(pb)));
 	rec_str(b, "addr", e->k.addr);
 	rec_u64(b, "port", e->k.port);
 	if (e->k.has_uid)

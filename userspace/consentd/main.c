@@ -33,7 +33,7 @@ static void usage(FILE *f)
 		"  --state-dir DIR  consent receipts (default %s)\n"
 		"  --socket PATH    control socket (default %s)\n",
 		DEFAULT_CONFIG, DEFAULT_RULES_DIR, DEFAULT_STATE_DIR,
-		DEFAULT_SOCKET);
+		CW_DEFAULT_SOCKET);
 }
 
 int main(int argc, char **argv)
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	d.config_path = DEFAULT_CONFIG;
 	d.rules_dir = DEFAULT_RULES_DIR;
 	d.state_dir = DEFAULT_STATE_DIR;
-	d.sock_path = DEFAULT_SOCKET;
+	d.sock_path = CW_DEFAULT_SOCKET;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':

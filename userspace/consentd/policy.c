@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../lib/proto.h"
 #include "daemon.h"
@@ -82,58 +83,209 @@ void daemon_fini(struct daemon *d)
 	d->k = NULL;
 }
 
-void daemon_load_rules(struct daemon *d)
+/*
+ * The one way rules are loaded, at start and at reload alike.
+ *
+ * Each *.rules file is parsed on its own. A file that parses is taken as
+ * it is. A file that does not is replaced by its last good version: the
+ * canonical text of what it last loaded as (rules_format()), kept in
+ * STATE/last-good/NAME; one error line names the file, line and column.
+ * A broken file with no last good version (new, or first boot) makes the
+ * load incomplete, and an incomplete load is never committed: whatever is
+ * in force stays (at first boot nothing: the kernel stays unconfigured and
+ * blocks everything). Only a complete load becomes the new set of last
+ * good versions, and only once it is in force.
+ */
+struct load {
+	struct rules rules;
+	struct load_error *errors;
+	int nerrors;
+	char missing[RULES_ERR_MAX + 128];	/* "" when complete */
+	struct sbuf good;		/* NAME\0TEXT\0 of each clean file */
+};
+
+static void good_path(const struct daemon *d, const char *file, char *buf,
+		      size_t len)
+{
+	const char *base = strrchr(file, '/');
+
+	snprintf(buf, len, "%s/last-good/%s", d->state_dir,
+		 base ? base + 1 : file);
+}
+
+/* One file, or its last good version; -errno if neither loads. */
+static int load_file(const struct daemon *d, struct rules_ctx *ctx,
+		     const char *file, struct load *l, struct rules *tmp)
+{
+	char err[RULES_ERR_MAX], gerr[RULES_ERR_MAX], gpath[4096];
+	struct load_error *le;
+	struct sbuf text;
+	char *buf;
+	size_t len;
+	int ret;
+
+	ret = rules_parse_file(tmp, ctx, file, err, sizeof(err));
+	if (!ret) {
+		const char *base = strrchr(file, '/');
+
+		sbuf_init(&text);
+		rules_format(tmp, &text);
+		sbuf_add(&l->good, base ? base + 1 : file,
+			 strlen(base ? base + 1 : file) + 1);
+		sbuf_add(&l->good, text.s ? text.s : "", text.len + 1);
+		sbuf_free(&text);
+		return 0;
+	}
+	rules_free(tmp);
+	l->errors = xrealloc(l->errors, (size_t)(l->nerrors + 1) *
+			     sizeof(*l->errors));
+	le = &l->errors[l->nerrors++];
+	memset(le, 0, sizeof(*le));
+	if (!read_file(file, &buf, &len)) {
+		int np = rules_scan_sections(buf, len, &le->purposes);
+
+		le->np = np > 0 ? np : 0;
+		free(buf);
+	}
+	good_path(d, file, gpath, sizeof(gpath));
+	ret = rules_parse_file(tmp, ctx, gpath, gerr, sizeof(gerr));
+	if (!ret) {
+		le->replaced = true;
+		le->msg = xstrdup(err);
+		logmsg(LOG_ERR, "%s: the file's last good version is used instead",
+		       err);
+		return 0;
+	}
+	rules_free(tmp);
+	le->msg = xstrdup(err);
+	if (!l->missing[0])
+		snprintf(l->missing, sizeof(l->missing),
+			 "%s; the file has no last good version", err);
+	logmsg(LOG_ERR, "%s: no last good version of the file: nothing will be committed",
+	       err);
+	return -EINVAL;
+}
+
+static void load_free(struct load *l)
+{
+	rules_free(&l->rules);
+	free_errors(l->errors, l->nerrors);
+	sbuf_free(&l->good);
+}
+
+static void load_rules(const struct daemon *d, struct load *l)
 {
 	struct rules_ctx ctx = { .packages_list = d->cfg.packages_list };
 	char err[RULES_ERR_MAX];
 	char **files;
 	int n, i;
 
-	rules_free(&d->rules);
-	free_errors(d->errors, d->nerrors);
-	d->errors = NULL;
-	d->nerrors = 0;
+	memset(l, 0, sizeof(*l));
+	rules_init(&l->rules);
+	sbuf_init(&l->good);
 	n = rules_dir_list(d->rules_dir, &files);
 	if (n < 0) {
-		logmsg(LOG_ERR, "rules directory %s: %s: no purposes loaded",
-		       d->rules_dir, strerror(-n));
+		snprintf(l->missing, sizeof(l->missing), "rules directory %s: %s",
+			 d->rules_dir, strerror(-n));
+		logmsg(LOG_ERR, "%s: nothing will be committed", l->missing);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		struct rules tmp;
-		int ret;
 
 		rules_init(&tmp);
-		ret = rules_parse_file(&tmp, &ctx, files[i], err, sizeof(err));
-		if (!ret)
-			ret = rules_merge(&d->rules, &tmp, err, sizeof(err));
-		if (ret) {
-			struct load_error *le;
-			char *buf;
-			size_t len;
-
-			logmsg(LOG_ERR, "%s: file skipped, what it defines stays blocked",
-			       err);
-			d->errors = xrealloc(d->errors, (size_t)(d->nerrors + 1) *
-					     sizeof(*d->errors));
-			le = &d->errors[d->nerrors++];
-			le->msg = xstrdup(err);
-			le->purposes = NULL;
-			le->np = 0;
-			if (!read_file(files[i], &buf, &len)) {
-				int np = rules_scan_sections(buf, len,
-							     &le->purposes);
-
-				le->np = np > 0 ? np : 0;
-				free(buf);
-			}
+		if (!load_file(d, &ctx, files[i], l, &tmp) &&
+		    rules_merge(&l->rules, &tmp, err, sizeof(err)) &&
+		    !l->missing[0]) {
+			snprintf(l->missing, sizeof(l->missing), "%s", err);
+			logmsg(LOG_ERR, "%s: nothing will be committed", err);
 		}
 		rules_free(&tmp);
 	}
 	free_names(files, n);
-	rules_finalize(&d->rules);
+	if (ctx.warnings.len)
+		logmsg(LOG_WARNING, "%.*s", (int)ctx.warnings.len - 1,
+		       ctx.warnings.s);
 	rules_ctx_free(&ctx);
-	logmsg(LOG_INFO, "rules: %zu purposes, %zu entries from %s (%d files skipped)",
+	rules_finalize(&l->rules);
+}
+
+/* A file taken out of the rules directory takes its last good version. */
+static void drop_stale_good(const struct daemon *d)
+{
+	char dir[4096], **names;
+	int n, i;
+
+	snprintf(dir, sizeof(dir), "%s/last-good", d->state_dir);
+	n = rules_dir_list(dir, &names);
+	for (i = 0; i < n; i++) {
+		const char *base = strrchr(names[i], '/') + 1;
+		char inuse[4096];
+
+		snprintf(inuse, sizeof(inuse), "%s/%s", d->rules_dir, base);
+		if (access(inuse, F_OK) && errno == ENOENT)
+			unlink(names[i]);
+	}
+	if (n > 0)
+		free_names(names, n);
+}
+
+/* A load in force: its clean files become their last good versions. */
+static void save_good(const struct daemon *d, const struct load *l)
+{
+	const char *s = l->good.s, *end = l->good.s + l->good.len;
+	char path[4096];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/last-good", d->state_dir);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+		logmsg(LOG_WARNING, "%s: %s: last good rules not kept", path,
+		       strerror(errno));
+		return;
+	}
+	while (s && s < end) {
+		const char *text = s + strlen(s) + 1;
+
+		good_path(d, s, path, sizeof(path));
+		ret = write_file_atomic(path, text, strlen(text), 0600);
+		if (ret)
+			logmsg(LOG_WARNING, "%s: %s: last good version not kept",
+			       path, strerror(-ret));
+		s = text + strlen(text) + 1;
+	}
+	drop_stale_good(d);
+}
+
+/* Takes l's rules and errors into d; l keeps only what d had. */
+static void load_swap(struct daemon *d, struct load *l)
+{
+	struct rules r = d->rules;
+	struct load_error *e = d->errors;
+	int n = d->nerrors;
+
+	d->rules = l->rules;
+	d->errors = l->errors;
+	d->nerrors = l->nerrors;
+	l->rules = r;
+	l->errors = e;
+	l->nerrors = n;
+}
+
+void daemon_load_rules(struct daemon *d)
+{
+	struct load l;
+
+	load_rules(d, &l);
+	load_swap(d, &l);
+	snprintf(d->rules_missing, sizeof(d->rules_missing), "%s", l.missing);
+	if (l.missing[0]) {
+		/* Nothing of an incomplete set: it is never committed. */
+		rules_free(&d->rules);
+	} else {
+		save_good(d, &l);
+	}
+	load_free(&l);
+	logmsg(LOG_INFO, "rules: %zu purposes, %zu entries from %s (%d files broken)",
 	       d->rules.n, rules_nr_entries(&d->rules), d->rules_dir,
 	       d->nerrors);
 }
@@ -165,11 +317,6 @@ bool daemon_effective(const struct daemon *d, const struct rule_purpose *p,
 			*why = r ? "withdrawn" : "never allowed";
 		return false;
 	}
-	if (daemon_tainted(d, p->name, NULL)) {
-		if (why)
-			*why = "a file defining it failed to load";
-		return false;
-	}
 	if (strcmp(r->digest, p->digest)) {
 		if (why)
 			*why = "rules changed since it was allowed";
@@ -198,13 +345,20 @@ static int apply_consent(struct daemon *d, const struct rules *r,
 
 int daemon_sync(struct daemon *d)
 {
-	char err[512];
+	char err[1024];
 	int ret;
 
 	d->synced = false;
 	err[0] = '\0';
 	if (!d->k)
 		return -ENOENT;
+	if (d->rules_missing[0]) {
+		snprintf(err, sizeof(err),
+			 "rules incomplete, nothing committed: %s",
+			 d->rules_missing);
+		ret = -EINVAL;
+		goto out;
+	}
 	if (!kernel_connected(d->k)) {
 		ret = kernel_connect(d->k, err, sizeof(err));
 		if (ret)
@@ -267,74 +421,63 @@ void daemon_check_kernel(struct daemon *d)
 
 int daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
-	struct rules_ctx ctx = { .packages_list = d->cfg.packages_list };
-	struct rules nr, old;
-	struct load_error *olderr;
-	char **files;
-	int n, i, ret = 0, oldn;
+	struct load l;
+	int ret = 0;
+	size_t i;
 
-	rules_init(&nr);
-	n = rules_dir_list(d->rules_dir, &files);
-	if (n < 0) {
-		snprintf(err, errlen, "%s: %s", d->rules_dir, strerror(-n));
-		return PE_RULES;
-	}
-	for (i = 0; i < n && !ret; i++) {
-		struct rules tmp;
-
-		rules_init(&tmp);
-		ret = rules_parse_file(&tmp, &ctx, files[i], err, errlen);
-		if (!ret)
-			ret = rules_merge(&nr, &tmp, err, errlen);
-		rules_free(&tmp);
-	}
-	free_names(files, n);
-	rules_ctx_free(&ctx);
-	if (ret) {
-		rules_free(&nr);
+	load_rules(d, &l);
+	if (l.missing[0]) {
+		/* Refused, but what is broken is what status shows now. */
+		snprintf(err, errlen, "%s", l.missing);
+		free_errors(d->errors, d->nerrors);
+		d->errors = l.errors;
+		d->nerrors = l.nerrors;
+		l.errors = NULL;
+		l.nerrors = 0;
+		load_free(&l);
 		logmsg(LOG_ERR, "reload refused, running ruleset kept: %s", err);
 		return PE_RULES;
 	}
-	rules_finalize(&nr);
-
-	/* The new ruleset is clean: nothing is tainted any more. */
-	old = d->rules;
-	olderr = d->errors;
-	oldn = d->nerrors;
-	d->rules = nr;
-	d->errors = NULL;
-	d->nerrors = 0;
-
-	if (d->k && d->synced) {
-		/*
-		 * Withdraw, before the swap, every grant the new rules void,
-		 * so no packet to a new endpoint rides on an old grant.
-		 */
-		for (i = 0; i < (int)old.n; i++) {
-			struct rule_purpose *np = rules_find(&nr, old.p[i]->name);
-			char e2[256];
-
-			if (np && !daemon_effective(d, np, NULL))
-				kernel_set_consent(d->k, np->name, false, e2,
-						   sizeof(e2));
-		}
-		ret = kernel_commit(d->k, &nr, &d->generation, err, errlen);
-		if (!ret)
-			ret = apply_consent(d, &nr, err, errlen);
-		if (ret) {
-			/* The kernel kept the old ruleset: so do we. */
-			d->rules = old;
-			d->errors = olderr;
-			d->nerrors = oldn;
-			rules_free(&nr);
-			apply_consent(d, &d->rules, err + strlen(err), 0);
-			logmsg(LOG_ERR, "reload failed in the kernel, running ruleset kept: %s",
-			       err);
-			return PE_KERNEL;
-		}
+	if (!d->k || !d->synced) {
+		load_swap(d, &l);
+		d->rules_missing[0] = '\0';
+		save_good(d, &l);
+		load_free(&l);
+		if (d->k)
+			daemon_sync(d);
+		goto done;
 	}
-	rules_free(&old);
-	free_errors(olderr, oldn);
+	/*
+	 * Withdraw, before the swap, every grant the new rules void, so no
+	 * packet to a new endpoint rides on an old grant.
+	 */
+	for (i = 0; i < d->rules.n; i++) {
+		struct rule_purpose *np = rules_find(&l.rules, d->rules.p[i]->name);
+		char e2[256];
+
+		if (np && !daemon_effective(d, np, NULL))
+			kernel_set_consent(d->k, np->name, false, e2, sizeof(e2));
+	}
+	ret = kernel_commit(d->k, &l.rules, &d->generation, err, errlen);
+	if (ret) {
+		/* The kernel kept the old ruleset: so do we. */
+		load_free(&l);
+		apply_consent(d, &d->rules, err + strlen(err), 0);
+		logmsg(LOG_ERR, "reload failed in the kernel, running ruleset kept: %s",
+		       err);
+		return PE_KERNEL;
+	}
+	load_swap(d, &l);
+	save_good(d, &l);
+	load_free(&l);
+	ret = apply_consent(d, &d->rules, err, errlen);
+	if (ret) {
+		/* In force, but consent is not: start over from the receipts. */
+		logmsg(LOG_ERR, "reload: consent not restored (%s), resynchronizing",
+		       err);
+		daemon_sync(d);
+	}
+done:
 	logmsg(LOG_INFO, "reloaded: %zu purposes, %zu entries, generation %u",
 	       d->rules.n, rules_nr_entries(&d->rules), d->generation);
 	return 0;

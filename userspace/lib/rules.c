@@ -15,8 +15,6 @@
 #include "sha256.h"
 #include "util.h"
 
-#define UID_MAX_VALID 4294967294u	/* (uid_t)-1 means "no uid" */
-
 /* Where the parser is, to name it in errors. */
 struct pos {
 	const char *path;
@@ -71,6 +69,7 @@ void rules_free(struct rules *r)
 void rules_ctx_free(struct rules_ctx *c)
 {
 	pkgdb_free(&c->db);
+	sbuf_free(&c->warnings);
 }
 
 struct rule_purpose *rules_find(const struct rules *r, const char *name)
@@ -100,11 +99,6 @@ static struct rule_entry *purpose_push(struct rule_purpose *p)
 	}
 	memset(&p->e[p->n], 0, sizeof(p->e[0]));
 	return &p->e[p->n++];
-}
-
-bool rules_valid_purpose(const char *name)
-{
-	return cw_purpose_name_valid(name);
 }
 
 static bool is_sp(char c)
@@ -327,7 +321,7 @@ int pkgdb_load(struct pkgdb *db, const char *path)
 
 		/* name uid debuggable datadir seinfo gids: the first two matter */
 		if (sscanf(line, "%255s %15s", name, uidstr) != 2 ||
-		    !parse_u32(uidstr, UID_MAX_VALID, &uid))
+		    !parse_u32(uidstr, CW_UID_MAX, &uid))
 			continue;
 		db->pkgs = xrealloc(db->pkgs, (db->n + 1) * sizeof(*db->pkgs));
 		db->pkgs[db->n].name = xstrdup(name);
@@ -382,9 +376,9 @@ static int parse_app(struct rule_purpose *p, struct rules_ctx *c,
 	memcpy(name, s, (size_t)(te - s));
 	name[te - s] = '\0';
 	if (isdigit((unsigned char)name[0])) {
-		if (!parse_u32(name, UID_MAX_VALID, &uid))
+		if (!parse_u32(name, CW_UID_MAX, &uid))
 			return fail(ps, s, "expected a UID of 0-%u",
-				    UID_MAX_VALID);
+				    CW_UID_MAX);
 	} else {
 		for (q = name; *q; q++)
 			if (!isalnum((unsigned char)*q) && *q != '_' &&
@@ -393,14 +387,24 @@ static int parse_app(struct rule_purpose *p, struct rules_ctx *c,
 					    "expected a numeric UID or an Android package name");
 		if (!c->db.loaded || strcmp(c->db.path, path))
 			pkgdb_load(&c->db, path);
-		if (c->db.err)
-			return fail(ps, s,
-				    "expected a readable package list to resolve '%s': %s: %s",
-				    name, path, strerror(-c->db.err));
-		if (pkgdb_lookup(&c->db, name, &uid))
-			return fail(ps, s,
-				    "expected a package listed in %s, not '%s'",
-				    path, name);
+		/*
+		 * A package not installed (or no list to say) sends nothing:
+		 * the entry matches nothing, and the file loads.
+		 */
+		if (c->db.err || pkgdb_lookup(&c->db, name, &uid)) {
+			char why[600];
+
+			if (c->db.err)
+				snprintf(why, sizeof(why), "cannot be resolved: %s: %s",
+					 path, file_strerror(c->db.err));
+			else
+				snprintf(why, sizeof(why), "is not in %s", path);
+			sbuf_printf(&c->warnings,
+				    "%s:%u:%u: package '%s' %s: this entry matches nothing\n",
+				    ps->path, ps->line,
+				    (unsigned int)(s - ps->lstart) + 1, name, why);
+			return 0;
+		}
 	}
 	re = purpose_push(p);
 	re->type = RULE_UID;
@@ -498,31 +502,39 @@ int rules_parse_list(struct rule_purpose *p, const char *path,
 	return 0;
 }
 
+/*
+ * `include = NAME`: a list in the directory of the including file or below
+ * it, named relatively and without "..", and a regular file of a bounded
+ * size: no FIFO to hang on, no device to read forever. (A symbolic link in
+ * the rules directory is followed: only root can put one there.)
+ */
 static int parse_include(struct rule_purpose *p, const struct pos *ps,
 			 const char *s, const char *end)
 {
-	const char *te = token_end(s, end), *slash;
-	char path[4096], *buf;
+	const char *te = token_end(s, end), *q;
+	char path[4096], dir[4096], *buf;
 	size_t len;
 	int ret;
 
 	if (skip_sp(te, end) < end)
 		return fail(ps, skip_sp(te, end),
 			    "expected one list file per line");
-	/* Relative to the directory of the file that includes it. */
-	slash = strrchr(ps->path, '/');
-	if (*s == '/' || !slash)
-		ret = snprintf(path, sizeof(path), "%.*s", (int)(te - s), s);
-	else
-		ret = snprintf(path, sizeof(path), "%.*s/%.*s",
-			       (int)(slash - ps->path), ps->path,
-			       (int)(te - s), s);
-	if (ret >= (int)sizeof(path))
+	if (*s == '/')
+		return fail(ps, s,
+			    "expected a path relative to the rules directory");
+	for (q = s; q < te; q++)
+		if ((q == s || q[-1] == '/') && te - q >= 2 && q[0] == '.' &&
+		    q[1] == '.' && (te - q == 2 || q[2] == '/'))
+			return fail(ps, q,
+				    "expected a path inside the rules directory, without '..'");
+	if (path_dirname(ps->path, dir, sizeof(dir)) ||
+	    snprintf(path, sizeof(path), "%s/%.*s", dir, (int)(te - s), s) >=
+	    (int)sizeof(path))
 		return fail(ps, s, "expected a shorter path");
 	ret = read_file(path, &buf, &len);
 	if (ret)
 		return fail(ps, s, "expected a readable list file: %s: %s",
-			    path, strerror(-ret));
+			    path, file_strerror(ret));
 	ret = rules_parse_list(p, path, buf, len, ps->err, ps->errlen);
 	free(buf);
 	return ret;
@@ -669,7 +681,7 @@ int rules_parse_file(struct rules *r, struct rules_ctx *c, const char *path,
 
 	ret = read_file(path, &buf, &len);
 	if (ret) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "%s: %s", path, file_strerror(ret));
 		return ret;
 	}
 	ret = rules_parse(r, c, path, buf, len, err, errlen);
@@ -869,7 +881,7 @@ int rules_scan_sections(const char *buf, size_t len, char ***names)
 			    q - t - 1 < CW_PURPOSE_NAME_MAX) {
 				char *name = xstrndup(t + 1, (size_t)(q - t - 1));
 
-				if (rules_valid_purpose(name)) {
+				if (cw_purpose_name_valid(name)) {
 					v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 					v[n++] = name;
 				} else {
@@ -881,4 +893,26 @@ int rules_scan_sections(const char *buf, size_t len, char ***names)
 	}
 	*names = v;
 	return n;
+}
+
+void rules_format(const struct rules *r, struct sbuf *out)
+{
+	char line[320];
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++) {
+		const struct rule_purpose *p = r->p[i];
+
+		sbuf_printf(out, "[%s]\n", p->name);
+		if (p->desc[0])
+			sbuf_printf(out, "description = %s\n", p->desc);
+		for (j = 0; j < p->n; j++) {
+			const char *sp;
+
+			rule_entry_format(&p->e[j], line, sizeof(line));
+			sp = strchr(line, ' ');
+			sbuf_printf(out, "%.*s = %s\n", (int)(sp - line), line,
+				    sp + 1);
+		}
+	}
 }

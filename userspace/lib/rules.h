@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../../kmod/uapi/consentwall.h"
+#include "util.h"
 
 #define RULES_ERR_MAX 512
 #define RULES_DEFAULT_PACKAGES "/data/system/packages.list"
@@ -62,6 +63,8 @@ struct pkgdb {
 struct rules_ctx {
 	const char *packages_list;	/* NULL: RULES_DEFAULT_PACKAGES */
 	struct pkgdb db;		/* loaded on first `app = name` */
+	/* Lines "file:line:col: ...\n" of what loads but matches nothing. */
+	struct sbuf warnings;
 };
 
 void rules_init(struct rules *r);
@@ -92,14 +95,18 @@ void rules_finalize(struct rules *r);
 struct rule_purpose *rules_find(const struct rules *r, const char *name);
 size_t rules_nr_entries(const struct rules *r);
 
-/* Purpose name syntax shared with the kernel: [a-z0-9._-], 1..31 bytes. */
-bool rules_valid_purpose(const char *name);
 /* Section names of a file, even a broken one: what it meant to define. */
 int rules_scan_sections(const char *buf, size_t len, char ***names);
 
 int pkgdb_load(struct pkgdb *db, const char *path);
 int pkgdb_lookup(const struct pkgdb *db, const char *name, uint32_t *uid);
 void pkgdb_free(struct pkgdb *db);
+
+/*
+ * r as a rules file that parses back to the same purposes, descriptions and
+ * digests: entries in canonical form, packages resolved to their UIDs.
+ */
+void rules_format(const struct rules *r, struct sbuf *out);
 
 /* Canonical text of one entry, the unit of the digest; buf >= 300. */
 void rule_entry_format(const struct rule_entry *e, char *buf, size_t len);

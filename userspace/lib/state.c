@@ -9,7 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "rules.h"
 #include "sha256.h"
 
 #define HEADER "consentwall-receipts v1\n"
@@ -140,7 +139,7 @@ int state_parse(struct state *st, const char *buf, size_t len, char *err,
 		if (sscanf(l, "%15s %63s %lld %lu %79s%n", word, purpose, &t,
 			   &uid, digest, &used) != 5 || (size_t)used != n ||
 		    (strcmp(word, "grant") && strcmp(word, "deny")) ||
-		    !rules_valid_purpose(purpose) || uid > UINT32_MAX ||
+		    !cw_purpose_name_valid(purpose) || uid > UINT32_MAX ||
 		    !is_hex64(digest))
 			return bad(st, err, errlen, "line %u: malformed receipt",
 				   line);
@@ -172,7 +171,7 @@ int state_load(struct state *st, const char *path, char *err, size_t errlen)
 	if (ret == -ENOENT)
 		return ret;
 	if (ret) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "%s: %s", path, file_strerror(ret));
 		return ret;
 	}
 	ret = state_parse(st, buf, len, why, sizeof(why));

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,14 +142,25 @@ char *sbuf_detach(struct sbuf *b)
 
 int read_file(const char *path, char **out, size_t *len)
 {
+	struct stat sb;
 	struct sbuf b;
 	char tmp[8192];
 	ssize_t n;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &sb) < 0)
+		err = -errno;
+	else if (!S_ISREG(sb.st_mode))
+		err = -EINVAL;
+	else if ((uint64_t)sb.st_size > READ_FILE_MAX)
+		err = -EFBIG;
+	if (err) {
+		close(fd);
+		return err;
+	}
 	sbuf_init(&b);
 	sbuf_add(&b, "", 0);
 	for (;;) {
@@ -161,6 +173,10 @@ int read_file(const char *path, char **out, size_t *len)
 		}
 		if (n == 0)
 			break;
+		if (b.len + (size_t)n > READ_FILE_MAX) {
+			err = -EFBIG;	/* grew while we read it */
+			break;
+		}
 		sbuf_add(&b, tmp, (size_t)n);
 	}
 	close(fd);
@@ -173,12 +189,20 @@ int read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+const char *file_strerror(int err)
+{
+	if (err == -EINVAL)
+		return "not a regular file";
+	if (err == -EFBIG)
+		return "larger than 64 MiB";
+	return strerror(-err);
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len,
 		      unsigned int mode)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	const char *p = data;
-	char *slash;
 	int fd, err = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
@@ -210,14 +234,9 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 		return err;
 	}
 	/* And the rename itself must survive a power cut. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
+	err = path_dirname(path, dir, sizeof(dir));
+	if (err)
+		return err;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -242,4 +261,52 @@ bool parse_u32(const char *s, uint32_t max, uint32_t *out)
 	}
 	*out = (uint32_t)v;
 	return true;
+}
+
+int path_dirname(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (!slash)
+		n = (size_t)snprintf(dir, len, ".");
+	else if (slash == path)
+		n = (size_t)snprintf(dir, len, "/");
+	else
+		n = (size_t)snprintf(dir, len, "%.*s", (int)(slash - path), path);
+	return n < len ? 0 : -ENAMETOOLONG;
+}
+
+static const struct {
+	const char *name;
+	uint32_t proto;
+} ip_protos[] = {
+	{ "tcp", IPPROTO_TCP },
+	{ "udp", IPPROTO_UDP },
+	{ "icmp", IPPROTO_ICMP },
+	{ "icmpv6", IPPROTO_ICMPV6 },
+};
+
+bool parse_ip_proto(const char *s, uint32_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ip_protos) / sizeof(ip_protos[0]); i++) {
+		if (!strcmp(s, ip_protos[i].name)) {
+			*out = ip_protos[i].proto;
+			return true;
+		}
+	}
+	return parse_u32(s, 255, out);
+}
+
+const char *ip_proto_name(uint32_t proto, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ip_protos) / sizeof(ip_protos[0]); i++)
+		if (ip_protos[i].proto == proto)
+			return ip_protos[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
 }

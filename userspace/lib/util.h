@@ -12,6 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* consentd's control socket, where consentctl looks by default. */
+#define CW_DEFAULT_SOCKET	"/run/consentwall/consentd.sock"
+/* The largest UID a rule or request may name: (uid_t)-1 means "no uid". */
+#define CW_UID_MAX		4294967294u
+
 struct sbuf {
 	char *s;
 	size_t len;
@@ -36,13 +41,33 @@ void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 /* Takes the string out of the buffer; the buffer is empty afterwards. */
 char *sbuf_detach(struct sbuf *b);
 
-/* Reads a whole file; NUL-terminated, *len excludes the NUL. */
+/* The largest file read_file() takes. */
+#define READ_FILE_MAX	(64u << 20)
+
+/*
+ * Reads a whole regular file of at most READ_FILE_MAX bytes; NUL-terminated,
+ * *len excludes the NUL. Never blocks on a FIFO or device: anything but a
+ * regular file is -EINVAL, a larger one -EFBIG (file_strerror() says so).
+ */
 int read_file(const char *path, char **out, size_t *len);
+/* strerror() for read_file()'s errors. */
+const char *file_strerror(int err);
 /* Writes a file atomically: temp file, fsync, rename, fsync of the dir. */
 int write_file_atomic(const char *path, const void *data, size_t len,
 		      unsigned int mode);
 
 /* Parses a decimal unsigned number, all of s, at most max. */
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);
+
+/*
+ * The directory part of path into dir ("/" for "/x", "." for "x").
+ * -ENAMETOOLONG if it does not fit.
+ */
+int path_dirname(const char *path, char *dir, size_t len);
+
+/* IP protocol by name (tcp, udp, icmp, icmpv6) or number 0-255. */
+bool parse_ip_proto(const char *s, uint32_t *out);
+/* Its name, or the number written into buf. */
+const char *ip_proto_name(uint32_t proto, char *buf, size_t len);
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../lib/rules.h"
 #include "../lib/util.h"
@@ -171,11 +173,14 @@ static const struct {
 	  "data/t.rules:2:10: expected labels of at most 63 bytes" },
 	{ "[a]\napp = 4294967295\n", "data/t.rules:2:7: expected a UID of 0-4294967294" },
 	{ "[a]\napp = com.example/evil\n", "data/t.rules:2:18: expected a numeric UID or an Android package name" },
-	{ "[a]\napp = com.not.installed\n", "data/t.rules:2:7: expected a package listed in data/packages.list, not 'com.not.installed'" },
 	{ "[a]\napp = 1000 1001\n", "data/t.rules:2:12: expected one UID or package name per line" },
 	{ "[a]\ninclude = missing.domains\n", "data/t.rules:2:11: expected a readable list file: data/missing.domains: No such file or directory" },
 	{ "[a]\ninclude = bad.hosts\n", "data/bad.hosts:2:13: expected a label between dots" },
 	{ "[a]\ninclude = a b\n", "data/t.rules:2:13: expected one list file per line" },
+	{ "[a]\ninclude = /etc/hosts\n", "data/t.rules:2:11: expected a path relative to the rules directory" },
+	{ "[a]\ninclude = ../data/ads.hosts\n", "data/t.rules:2:11: expected a path inside the rules directory, without '..'" },
+	{ "[a]\ninclude = x/../../y\n", "data/t.rules:2:13: expected a path inside the rules directory, without '..'" },
+	{ "[a]\ninclude = .\n", "data/t.rules:2:11: expected a readable list file: data/.: not a regular file" },
 	{ "[a]\ndescription = x\0y\n", "data/t.rules:2:16: expected text, found a NUL byte" },
 };
 
@@ -328,12 +333,81 @@ static void test_packages(void)
 	       "a prefix of a package name does not resolve");
 	pkgdb_free(&db);
 
+	/* Not installed, or nothing to say: loads, matches nothing, warns. */
 	rules_init(&r);
-	rules_parse(&r, &c, "x.rules", t, strlen(t), err, sizeof(err));
-	tap_ok(!strcmp(err, "x.rules:2:7: expected a readable package list to resolve 'com.xiaomi.xmsf': data/nonexistent.list: No such file or directory"),
-	       "missing packages.list named in the error");
+	err[0] = '\0';
+	tap_ok(!rules_parse(&r, &c, "x.rules", t, strlen(t), err, sizeof(err)) &&
+	       r.n == 1 && r.p[0]->n == 0,
+	       "an unresolvable package is an entry that matches nothing");
+	tap_ok(c.warnings.s && !strcmp(c.warnings.s,
+	       "x.rules:2:7: package 'com.xiaomi.xmsf' cannot be resolved: data/nonexistent.list: No such file or directory: this entry matches nothing\n"),
+	       "one warning line names the file, the package and the list: %s",
+	       c.warnings.s);
 	rules_free(&r);
 	rules_ctx_free(&c);
+
+	c = (struct rules_ctx){ .packages_list = "data/packages.list" };
+	t = "[a]\napp = com.not.installed\napp = com.xiaomi.xmsf\n";
+	rules_init(&r);
+	tap_ok(!rules_parse(&r, &c, "x.rules", t, strlen(t), err, sizeof(err)) &&
+	       r.p[0]->n == 1 && r.p[0]->e[0].uid == 10061,
+	       "a package not installed is skipped, the others resolve");
+	tap_ok(c.warnings.s && !strcmp(c.warnings.s,
+	       "x.rules:2:7: package 'com.not.installed' is not in data/packages.list: this entry matches nothing\n"),
+	       "and named in a warning: %s", c.warnings.s);
+	rules_free(&r);
+	rules_ctx_free(&c);
+}
+
+/* A FIFO in the rules directory once hung the parser. */
+static void test_fifo(void)
+{
+	char err[RULES_ERR_MAX];
+	struct rules r;
+
+	unlink("data/t.fifo");
+	if (mkfifo("data/t.fifo", 0600)) {
+		tap_ok(0, "mkfifo: %s", strerror(errno));
+		return;
+	}
+	rules_init(&r);
+	tap_ok(parse(&r, "[a]\ninclude = t.fifo\n", err) == -EINVAL &&
+	       !strcmp(err, "data/t.rules:2:11: expected a readable list file: data/t.fifo: not a regular file"),
+	       "a FIFO is refused at once: %s", err);
+	rules_free(&r);
+	unlink("data/t.fifo");
+}
+
+/* What consentd keeps as a file's last good version parses back the same. */
+static void test_format(void)
+{
+	const char *t = "[push]\ndescription = push, \"quoted\" # a comment\n"
+			"domain = App.Chat.Xiaomi.NET.\nip = 111.13.141.211\n"
+			"ip = 2001:db8::/32 udp 5000-5100\nip = 10.0.0.0/8 tcp 443\n"
+			"app = com.xiaomi.xmsf\napp = 1000\n[empty]\n";
+	char err[RULES_ERR_MAX];
+	struct rules a, b;
+	struct sbuf out;
+	size_t i;
+	bool same;
+
+	rules_init(&a);
+	rules_init(&b);
+	sbuf_init(&out);
+	parse(&a, t, err);
+	rules_format(&a, &out);
+	tap_ok(!parse(&b, out.s, err), "the canonical text parses: %s", err);
+	rules_finalize(&a);
+	rules_finalize(&b);
+	same = a.n == b.n && a.n == 2;
+	for (i = 0; same && i < a.n; i++)
+		same = !strcmp(a.p[i]->name, b.p[i]->name) &&
+		       !strcmp(a.p[i]->desc, b.p[i]->desc) &&
+		       !strcmp(a.p[i]->digest, b.p[i]->digest);
+	tap_ok(same, "same purposes, descriptions and digests:\n%s", out.s);
+	rules_free(&a);
+	rules_free(&b);
+	sbuf_free(&out);
 }
 
 static void test_dir_and_merge(void)
@@ -463,6 +537,8 @@ int main(void)
 	test_lists();
 	test_big_list();
 	test_packages();
+	test_format();
+	test_fifo();
 	test_dir_and_merge();
 	test_scan();
 	return tap_done();
