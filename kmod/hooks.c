@@ -340,6 +340,7 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	if (unlikely(!cw_parse(skb, state->pf, &p)))
 		return NF_DROP;
 	cw_fill_uid(skb, &p.flow);
+	p.flow.nat64 = &rcu_dereference(cw->nat64)->set;
 
 	/* Destination names: DNS query names, TLS SNI, HTTP Host. */
 	if (t->has_domains && cw_may_name(&p))

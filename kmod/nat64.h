@@ -63,6 +63,12 @@ static inline void cw_nat64_wkp_init(struct cw_nat64_prefix *p)
 	cw_nat64_prefix_init(p, wkp, 96);
 }
 
+/* The prefixes a namespace checks: p[0] is the well-known one. */
+struct cw_nat64_set {
+	u32 n;
+	struct cw_nat64_prefix p[CW_NAT64_MAX + 1];
+};
+
 /* Whether the IPv6 address @a6 lies under @p. */
 static inline bool cw_nat64_under(const struct cw_nat64_prefix *p,
 				  const u8 *a6)

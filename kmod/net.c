@@ -131,17 +131,44 @@ int cw_net_police(struct cw_net *cw)
 	return 0;
 }
 
+struct cw_nat64 *cw_nat64_new(void)
+{
+	struct cw_nat64 *n = kzalloc(sizeof(*n), GFP_KERNEL);
+
+	if (!n)
+		return NULL;
+	cw_nat64_wkp_init(&n->set.p[0]);
+	n->set.n = 1;
+	return n;
+}
+
+/* Packets see the old or the new set whole; the old one goes after them. */
+void cw_net_swap_nat64(struct cw_net *cw, struct cw_nat64 *new)
+{
+	struct cw_nat64 *old;
+
+	old = rcu_replace_pointer(cw->nat64, new, lockdep_is_held(&cw->lock));
+	kfree_rcu(old, rcu);
+}
+
 static int __net_init cw_net_init_one(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);
+	struct cw_nat64 *nat64;
 	int ret;
 
 	cw->net = net;
 	mutex_init(&cw->lock);
 	RCU_INIT_POINTER(cw->table, NULL);
-	cw->stats = alloc_percpu(struct cw_net_pcpu);
-	if (!cw->stats)
+	nat64 = cw_nat64_new();
+	if (!nat64)
 		return -ENOMEM;
+	RCU_INIT_POINTER(cw->nat64, nat64);
+	cw->stats = alloc_percpu(struct cw_net_pcpu);
+	if (!cw->stats) {
+		kfree(nat64);
+		return -ENOMEM;
+	}
 
 	ret = cw_events_init(cw);
 	if (ret)
@@ -162,6 +189,7 @@ err_events:
 	cw_events_uninit(cw);
 err_stats:
 	free_percpu(cw->stats);
+	kfree(nat64);
 	return ret;
 }
 
@@ -199,6 +227,8 @@ static void __net_exit cw_net_exit_one(struct net *net)
 	RCU_INIT_POINTER(cw->table, NULL);
 	mutex_unlock(&cw->lock);
 	cw_table_release(t);
+	/* After the hooks' synchronize_rcu(): no reader is left. */
+	kfree(rcu_dereference_protected(cw->nat64, true));
 
 	free_percpu(cw->stats);
 	mutex_destroy(&cw->lock);

@@ -53,6 +53,12 @@ struct cw_net_pcpu {
 	u64 names_failed;
 };
 
+/* A namespace's NAT64 prefixes, replaced whole (CW_CMD_SET_NAT64). */
+struct cw_nat64 {
+	struct rcu_head rcu;
+	struct cw_nat64_set set;
+};
+
 struct cw_net {
 	struct net *net;
 	/*
@@ -66,6 +72,7 @@ struct cw_net {
 	/* cw_nf_ops with priv = this, registered for this namespace */
 	struct nf_hook_ops nf_ops[2];
 	struct cw_table __rcu *table;	/* NULL = unconfigured */
+	struct cw_nat64 __rcu *nat64;	/* never NULL once initialised */
 	struct cw_builder *txn;		/* open transaction, owner's */
 	u32 generation;			/* last committed, 0 = never */
 	u64 owner_releases;		/* under lock */
@@ -89,6 +96,9 @@ void cw_net_uninit(void);
 struct cw_table *cw_table_new(struct cw_ruleset *rs, u32 generation);
 void cw_table_release(struct cw_table *t);
 void cw_net_swap_table(struct cw_net *cw, struct cw_table *new);
+/* A set holding the well-known prefix alone; NULL without memory. */
+struct cw_nat64 *cw_nat64_new(void);
+void cw_net_swap_nat64(struct cw_net *cw, struct cw_nat64 *new);
 void cw_net_drop_owner(struct cw_net *cw);
 int cw_net_police(struct cw_net *cw);
 

@@ -90,6 +90,12 @@ static struct netlink_range_validation cw_port_any_range = {
 	.max = 65535,
 };
 
+/* (a policy's own max is 16 bits wide) */
+static struct netlink_range_validation cw_appid_range = {
+	.min = 0,
+	.max = CW_APPID_RANGE - 1,
+};
+
 static const struct nla_policy cw_entry_policy[CW_ENTRY_A_MAX + 1] = {
 	[CW_ENTRY_A_FAMILY] = NLA_POLICY_RANGE(NLA_U32, AF_INET, AF_INET6),
 	[CW_ENTRY_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
@@ -99,6 +105,7 @@ static const struct nla_policy cw_entry_policy[CW_ENTRY_A_MAX + 1] = {
 	[CW_ENTRY_A_PORT_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_port_range),
 	[CW_ENTRY_A_UID] = { .type = NLA_U32 },
 	[CW_ENTRY_A_DOMAIN] = { .type = NLA_NUL_STRING, .len = CW_NAME_MAX },
+	[CW_ENTRY_A_APPID] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_appid_range),
 };
 
 /* One policy per command: an attribute another command uses is refused. */
@@ -120,6 +127,15 @@ static const struct nla_policy cw_consent_policy[CW_A_MAX + 1] = {
 	[CW_A_PURPOSE_NAME] = { .type = NLA_NUL_STRING,
 				.len = CW_PURPOSE_NAME_MAX - 1 },
 	[CW_A_CONSENT] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
+static const struct nla_policy cw_nat64_prefix_policy[CW_NAT64_A_MAX + 1] = {
+	[CW_NAT64_A_ADDR] = NLA_POLICY_EXACT_LEN(16),
+	[CW_NAT64_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U32, 128),
+};
+
+static const struct nla_policy cw_nat64_policy[CW_A_MAX + 1] = {
+	[CW_A_NAT64_PREFIXES] = NLA_POLICY_NESTED_ARRAY(cw_nat64_prefix_policy),
 };
 
 static const struct nla_policy cw_explain_policy[CW_A_MAX + 1] = {
@@ -230,7 +246,7 @@ static int cw_add_address(struct cw_builder *b, int purpose,
 		NL_SET_ERR_ATTR_MISS(extack, entry, tb[CW_ENTRY_A_FAMILY] ?
 				     CW_ENTRY_A_ADDR : CW_ENTRY_A_FAMILY);
 		CW_ERR_ATTR(extack, entry,
-			    "entry needs CW_ENTRY_A_FAMILY and CW_ENTRY_A_ADDR, or CW_ENTRY_A_UID, or CW_ENTRY_A_DOMAIN");
+			    "entry needs CW_ENTRY_A_FAMILY and CW_ENTRY_A_ADDR, or CW_ENTRY_A_UID, CW_ENTRY_A_APPID or CW_ENTRY_A_DOMAIN");
 		return -EINVAL;
 	}
 	family = nla_get_u32(tb[CW_ENTRY_A_FAMILY]);
@@ -320,6 +336,15 @@ static int cw_add_entry(struct cw_builder *b, int purpose,
 		}
 		ret = cw_builder_add_uid(b, purpose,
 					 nla_get_u32(tb[CW_ENTRY_A_UID]), &why);
+	} else if (tb[CW_ENTRY_A_APPID]) {
+		if (!cw_only(tb, CW_ENTRY_A_APPID)) {
+			CW_ERR_ATTR(extack, entry,
+				    "an app entry (CW_ENTRY_A_APPID) takes no other attribute");
+			return -EINVAL;
+		}
+		ret = cw_builder_add_appid(b, purpose,
+					   nla_get_u32(tb[CW_ENTRY_A_APPID]),
+					   &why);
 	} else if (tb[CW_ENTRY_A_DOMAIN]) {
 		const char *d = nla_data(tb[CW_ENTRY_A_DOMAIN]);
 
@@ -513,6 +538,106 @@ out:
 	return ret;
 }
 
+/* One prefix of a SET_NAT64 into n->set; 0 or an error with extack. */
+static int cw_nat64_parse_one(struct cw_nat64 *n, const struct nlattr *nest,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[CW_NAT64_A_MAX + 1];
+	struct cw_nat64_prefix pfx;
+	u32 i;
+	int ret;
+
+	ret = nla_parse_nested(tb, CW_NAT64_A_MAX, nest, cw_nat64_prefix_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[CW_NAT64_A_ADDR] || !tb[CW_NAT64_A_PREFIXLEN]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, tb[CW_NAT64_A_ADDR] ?
+				     CW_NAT64_A_PREFIXLEN : CW_NAT64_A_ADDR);
+		CW_ERR_ATTR(extack, nest,
+			    "a NAT64 prefix needs CW_NAT64_A_ADDR and CW_NAT64_A_PREFIXLEN");
+		return -EINVAL;
+	}
+	if (cw_nat64_prefix_init(&pfx, nla_data(tb[CW_NAT64_A_ADDR]),
+				 nla_get_u32(tb[CW_NAT64_A_PREFIXLEN]))) {
+		CW_ERR_ATTR(extack, nest,
+			    "not an RFC 6052 prefix: length 32, 40, 48, 56, 64 or 96, no bit set past it");
+		return -EINVAL;
+	}
+	for (i = 0; i < n->set.n; i++)
+		if (n->set.p[i].len == pfx.len &&
+		    !memcmp(n->set.p[i].addr, pfx.addr, 16))
+			return 0;	/* listed twice, or the well-known one */
+	if (n->set.n == ARRAY_SIZE(n->set.p)) {
+		CW_ERR_ATTR(extack, nest, "more than CW_NAT64_MAX NAT64 prefixes");
+		return -E2BIG;
+	}
+	n->set.p[n->set.n++] = pfx;
+	return 0;
+}
+
+/*
+ * The network's NAT64 prefixes, replacing the last set whole. Outside the
+ * ruleset transaction: the set changes with router advertisements.
+ */
+static int cw_nl_set_nat64(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	struct cw_nat64 *n;
+	struct nlattr *a;
+	int rem, ret;
+
+	if (CW_REQUIRE(info, CW_A_NAT64_PREFIXES))
+		return -EINVAL;
+	n = cw_nat64_new();
+	if (!n)
+		return -ENOMEM;
+	nla_for_each_nested(a, info->attrs[CW_A_NAT64_PREFIXES], rem) {
+		ret = cw_nat64_parse_one(n, a, info->extack);
+		if (ret)
+			goto out_free;
+	}
+	mutex_lock(&cw->lock);
+	ret = cw_check_owner(cw, info);
+	if (!ret)
+		cw_net_swap_nat64(cw, n);
+	mutex_unlock(&cw->lock);
+	if (!ret)
+		return 0;
+out_free:
+	kfree(n);
+	return ret;
+}
+
+static int cw_put_nat64_prefix(struct sk_buff *msg,
+			       const struct cw_nat64_prefix *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, CW_A_NAT64_PREFIX);
+
+	if (!nest || nla_put(msg, CW_NAT64_A_ADDR, 16, p->addr) ||
+	    nla_put_u32(msg, CW_NAT64_A_PREFIXLEN, p->len))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The prefixes of the last SET_NAT64 (the well-known one is implied). */
+static int cw_put_nat64(struct sk_buff *msg, struct cw_net *cw)
+{
+	const struct cw_nat64 *n = rcu_dereference_protected(cw->nat64,
+						lockdep_is_held(&cw->lock));
+	struct nlattr *nest = nla_nest_start(msg, CW_A_NAT64_PREFIXES);
+	u32 i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i < n->set.n; i++)
+		if (cw_put_nat64_prefix(msg, &n->set.p[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
 {
 	struct cw_net_pcpu sum;
@@ -575,7 +700,7 @@ static int cw_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 			t ? cw_ruleset_nr_entries(t->rs) : 0) ||
 	    nla_put_u64_64bit(msg, CW_A_MEMORY,
 			      t ? cw_ruleset_memory(t->rs) : 0, CW_A_PAD) ||
-	    cw_put_counters(msg, cw))
+	    cw_put_counters(msg, cw) || cw_put_nat64(msg, cw))
 		goto err;
 
 	purposes = nla_nest_start(msg, CW_A_PURPOSES);
@@ -679,8 +804,10 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	u32 verdict, gen = 0;
 	u64 m = 0, denied = 0, consent = 0;
+	struct cw_nat64_prefix via = {};
+	int alen, hit = -1;
+	u8 a4[4];
 	void *hdr;
-	int alen;
 
 	if (CW_REQUIRE(info, CW_A_FAMILY) || CW_REQUIRE(info, CW_A_PROTO) ||
 	    CW_REQUIRE(info, CW_A_ADDR))
@@ -732,14 +859,21 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 		gen = t->generation;
 		consent = READ_ONCE(t->consent);
 		denied = t->all_mask & ~consent;
+		f.nat64 = &rcu_dereference(cw->nat64)->set;
 		m = cw_ruleset_match(t->rs, &f);
 		verdict = (m & denied) ? CW_VERDICT_BLOCK : CW_VERDICT_ACCEPT;
+		/* Which IPv4 address matched, under which prefix. */
+		if (cw_ruleset_match_nat64(t->rs, &f, &hit, a4))
+			via = f.nat64->p[hit];
 	}
 
 	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0,
 				CW_CMD_EXPLAIN);
 	if (!hdr || nla_put_u32(msg, CW_A_VERDICT, verdict) ||
 	    nla_put_u32(msg, CW_A_GENERATION, gen))
+		goto err;
+	if (hit >= 0 && (nla_put(msg, CW_A_NAT64_ADDR, 4, a4) ||
+			 cw_put_nat64_prefix(msg, &via)))
 		goto err;
 	purposes = nla_nest_start(msg, CW_A_PURPOSES);
 	if (!purposes)
@@ -887,6 +1021,13 @@ static const struct genl_ops cw_genl_ops[] = {
 		.doit = cw_nl_explain,
 		.policy = cw_explain_policy,
 		.maxattr = CW_A_MAX,
+	},
+	{
+		.cmd = CW_CMD_SET_NAT64,
+		.doit = cw_nl_set_nat64,
+		.policy = cw_nat64_policy,
+		.maxattr = CW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

@@ -254,8 +254,8 @@ int cw_builder_add_prefix(struct cw_builder *b, int purpose, u8 family,
 	return 0;
 }
 
-int cw_builder_add_uid(struct cw_builder *b, int purpose, u32 uid,
-		       const char **why)
+static int cw_add_uid(struct cw_builder *b, int purpose, u32 uid, bool appid,
+		      const char **why)
 {
 	int err = cw_check_entry(b, purpose, why);
 
@@ -267,9 +267,26 @@ int cw_builder_add_uid(struct cw_builder *b, int purpose, u32 uid,
 		return err;
 	b->uid[b->nr_uid].uid = uid;
 	b->uid[b->nr_uid].purpose = purpose;
+	b->uid[b->nr_uid].appid = appid;
 	b->nr_uid++;
 	cw_count_entry(b, purpose);
 	return 0;
+}
+
+int cw_builder_add_uid(struct cw_builder *b, int purpose, u32 uid,
+		       const char **why)
+{
+	return cw_add_uid(b, purpose, uid, false, why);
+}
+
+int cw_builder_add_appid(struct cw_builder *b, int purpose, u32 appid,
+			 const char **why)
+{
+	if (appid >= CW_APPID_RANGE) {
+		*why = "app ID out of range";
+		return -EINVAL;
+	}
+	return cw_add_uid(b, purpose, appid, true, why);
 }
 
 int cw_builder_add_domain(struct cw_builder *b, int purpose,
@@ -413,8 +430,10 @@ void cw_ruleset_free(struct cw_ruleset *rs)
 		kvfree(rs->fam[i].runs);
 	}
 	kvfree(rs->items);
-	kvfree(rs->uids);
-	kvfree(rs->uid_masks);
+	kvfree(rs->uids.keys);
+	kvfree(rs->uids.masks);
+	kvfree(rs->appids.keys);
+	kvfree(rs->appids.masks);
 	kvfree(rs->dtab);
 	kvfree(rs->doms);
 	kvfree(rs->dpool);

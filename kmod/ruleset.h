@@ -8,15 +8,18 @@
  * Matching semantics: a flow matches purpose P if any entry of P matches:
  *  - an address entry whose prefix covers the destination, whose protocol is
  *    0 (any) or the flow's, and whose port range (if any) holds the port;
- *  - an app entry whose uid is the flow's uid (only when the flow has one);
+ *  - an app entry whose uid is the flow's uid, or whose app ID is the flow's
+ *    uid modulo CW_APPID_RANGE (only when the flow has a uid);
  *  - a domain entry equal to the flow's name or a label-boundary suffix of it.
  * Every entry that matches counts, not only the most specific: the result is
- * the union of their purposes.
+ * the union of their purposes. An IPv6 destination under one of the flow's
+ * NAT64 prefixes also matches as the IPv4 address it embeds (RFC 6052).
  */
 #ifndef _CW_RULESET_H
 #define _CW_RULESET_H
 
 #include "pure.h"
+#include "nat64.h"
 #include "uapi/consentwall.h"
 
 struct cw_flow {
@@ -28,6 +31,8 @@ struct cw_flow {
 	u8 family;		/* AF_INET or AF_INET6 */
 	u8 proto;		/* IPPROTO_* */
 	u16 dport;		/* host order; 0 if the protocol has none */
+	/* IPv6: the NAT64 prefixes whose embedded IPv4 addresses count */
+	const struct cw_nat64_set *nat64;
 };
 
 struct cw_purpose {
@@ -59,6 +64,9 @@ int cw_builder_add_prefix(struct cw_builder *b, int purpose, u8 family,
 			  u16 port_min, u16 port_max, const char **why);
 int cw_builder_add_uid(struct cw_builder *b, int purpose, u32 uid,
 		       const char **why);
+/* The app ID @appid (< CW_APPID_RANGE) in every Android user. */
+int cw_builder_add_appid(struct cw_builder *b, int purpose, u32 appid,
+			 const char **why);
 int cw_builder_add_domain(struct cw_builder *b, int purpose,
 			  const char *name, u32 len, const char **why);
 
@@ -71,6 +79,13 @@ void cw_ruleset_free(struct cw_ruleset *rs);
 
 /* Bitmask of the purposes (bit i = purpose index i) the flow matches. */
 u64 cw_ruleset_match(const struct cw_ruleset *rs, const struct cw_flow *f);
+/*
+ * The part of that an IPv6 flow owes to the IPv4 addresses it embeds under
+ * f->nat64's prefixes. *@hit is the index of a prefix whose address matched
+ * something (-1 if none), @a4 that address: what explain reports.
+ */
+u64 cw_ruleset_match_nat64(const struct cw_ruleset *rs,
+			   const struct cw_flow *f, int *hit, u8 *a4);
 
 u32 cw_ruleset_nr_purposes(const struct cw_ruleset *rs);
 const struct cw_purpose *cw_ruleset_purpose(const struct cw_ruleset *rs,

@@ -25,8 +25,9 @@ struct cw_bpfx {
 };
 
 struct cw_buid {
-	u32 uid;
-	u32 purpose;
+	u32 uid;		/* or the app ID */
+	u16 purpose;
+	u16 appid;		/* 1: an app ID in every user */
 };
 
 struct cw_bdom {

@@ -88,13 +88,19 @@ struct cw_dom {
 	u32 len;
 };
 
+/* Sorted keys and the purposes of each, searched by bisection. */
+struct cw_uidtab {
+	u32 *keys;
+	u64 *masks;
+	u32 n;
+};
+
 struct cw_ruleset {
 	struct cw_fam fam[2];
 	struct cw_item *items;
 	u32 nr_items;
-	u32 *uids;
-	u64 *uid_masks;
-	u32 nr_uids;
+	struct cw_uidtab uids;		/* app entries: one exact UID */
+	struct cw_uidtab appids;	/* app entries: an app ID, every user */
 	u32 *dtab;		/* record index + 1, 0 = empty */
 	u32 dtab_mask;
 	struct cw_dom *doms;

@@ -268,15 +268,15 @@ static __always_inline u64 cw_match6(const struct cw_ruleset *rs,
 	return n ? r | cw_trie6(rs, t, f, n) : r;
 }
 
-static u64 cw_uid_match(const struct cw_ruleset *rs, u32 uid)
+static u64 cw_uid_match(const struct cw_uidtab *t, u32 key)
 {
-	u32 lo = 0, hi = rs->nr_uids, mid;
+	u32 lo = 0, hi = t->n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (rs->uids[mid] == uid)
-			return rs->uid_masks[mid];
-		if (rs->uids[mid] < uid)
+		if (t->keys[mid] == key)
+			return t->masks[mid];
+		if (t->keys[mid] < key)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -317,18 +317,65 @@ static u64 cw_dom_match(const struct cw_ruleset *rs, const char *name,
 	return r;
 }
 
+/* The embedded address of a NAT64 destination, looked up as IPv4. */
+static noinline u64 cw_match_embedded(const struct cw_ruleset *rs,
+				      const struct cw_flow *f,
+				      const struct cw_nat64_prefix *p, u8 *a4)
+{
+	struct cw_flow f4 = *f;
+
+	cw_nat64_extract(f->daddr, p->len, a4);
+	f4.family = AF_INET;
+	f4.daddr = a4;
+	return cw_match4(rs, &rs->fam[0], &f4);
+}
+
+u64 cw_ruleset_match_nat64(const struct cw_ruleset *rs,
+			   const struct cw_flow *f, int *hit, u8 *a4)
+{
+	const struct cw_nat64_set *s = f->nat64;
+	u64 r = 0, m;
+	u8 tmp[4];
+	u32 i;
+
+	if (hit)
+		*hit = -1;
+	if (!rs || !s || !f->daddr || f->family != AF_INET6 ||
+	    !rs->fam[0].root)
+		return 0;
+	/* All a destination of no NAT64 prefix pays: one compare each. */
+	for (i = 0; i < s->n; i++) {
+		if (likely(!cw_nat64_under(&s->p[i], f->daddr)))
+			continue;
+		m = cw_match_embedded(rs, f, &s->p[i], tmp);
+		if (m && hit) {
+			*hit = i;
+			memcpy(a4, tmp, 4);
+		}
+		r |= m;
+	}
+	return r;
+}
+
 u64 cw_ruleset_match(const struct cw_ruleset *rs, const struct cw_flow *f)
 {
 	u64 r = 0;
 
 	if (unlikely(!rs))
 		return 0;
-	if (f->family == AF_INET && rs->fam[0].root && f->daddr)
+	if (f->family == AF_INET && rs->fam[0].root && f->daddr) {
 		r = cw_match4(rs, &rs->fam[0], f);
-	else if (f->family == AF_INET6 && rs->fam[1].root && f->daddr)
-		r = cw_match6(rs, &rs->fam[1], f);
-	if (f->has_uid && rs->nr_uids)
-		r |= cw_uid_match(rs, f->uid);
+	} else if (f->family == AF_INET6 && f->daddr) {
+		if (rs->fam[1].root)
+			r = cw_match6(rs, &rs->fam[1], f);
+		if (f->nat64 && rs->fam[0].root)
+			r |= cw_ruleset_match_nat64(rs, f, NULL, NULL);
+	}
+	if (f->has_uid && rs->uids.n)
+		r |= cw_uid_match(&rs->uids, f->uid);
+	/* An Android app is the same app ID in every user. */
+	if (f->has_uid && rs->appids.n)
+		r |= cw_uid_match(&rs->appids, f->uid % CW_APPID_RANGE);
 	if (f->name && f->name_len && rs->nr_doms)
 		r |= cw_dom_match(rs, f->name, f->name_len);
 	return r;

@@ -24,7 +24,8 @@ void cw_ref_free(struct cw_ref *r);
 int cw_ref_add_prefix(struct cw_ref *r, int purpose, u8 family,
 		      const u8 *addr, u8 prefixlen, u8 proto,
 		      u16 port_min, u16 port_max);
-int cw_ref_add_uid(struct cw_ref *r, int purpose, u32 uid);
+/* @appid: @uid is an app ID, in every Android user */
+int cw_ref_add_uid(struct cw_ref *r, int purpose, u32 uid, bool appid);
 int cw_ref_add_domain(struct cw_ref *r, int purpose, const char *name,
 		      u32 len);
 u64 cw_ref_match(const struct cw_ref *r, const struct cw_flow *f);

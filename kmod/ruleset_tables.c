@@ -1,42 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The UID table (sorted, searched by bisection) and the domain table (open
+ * The UID and app ID tables (sorted, searched by bisection) and the domain
+ * table (open
  * addressing over a hash of each name) of a frozen ruleset. Pure code (see
  * pure.h).
  */
 #include "ruleset_build.h"
 
+/* Exact UIDs first, then app IDs; each part by value. */
 static int cw_uid_cmp(const void *a, const void *b)
 {
 	const struct cw_buid *x = a, *y = b;
 
+	if (x->appid != y->appid)
+		return x->appid < y->appid ? -1 : 1;
 	if (x->uid != y->uid)
 		return x->uid < y->uid ? -1 : 1;
 	return 0;
 }
 
-int cw_uids_build(struct cw_ruleset *rs, struct cw_builder *b)
+/* One table from @nr sorted entries: each key once, its purposes merged. */
+static int cw_uidtab_build(struct cw_ruleset *rs, struct cw_uidtab *t,
+			   const struct cw_buid *v, u32 nr)
 {
 	u32 i, n = 0;
+
+	if (!nr)
+		return 0;
+	for (i = 0; i < nr; i++)
+		if (!i || v[i].uid != v[i - 1].uid)
+			n++;
+	t->keys = cw_alloc((u64)n * sizeof(*t->keys));
+	t->masks = cw_alloc((u64)n * sizeof(*t->masks));
+	if (!t->keys || !t->masks)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < nr; i++) {
+		if (!i || v[i].uid != v[i - 1].uid)
+			t->keys[n++] = v[i].uid;
+		t->masks[n - 1] |= BIT_ULL(v[i].purpose);
+	}
+	t->n = n;
+	rs->memory += (u64)n * (sizeof(*t->keys) + sizeof(*t->masks));
+	return 0;
+}
+
+int cw_uids_build(struct cw_ruleset *rs, struct cw_builder *b)
+{
+	u32 k = 0;
 
 	if (!b->nr_uid)
 		return 0;
 	cw_hsort(b->uid, b->nr_uid, sizeof(*b->uid), cw_uid_cmp);
-	for (i = 0; i < b->nr_uid; i++)
-		if (!i || b->uid[i].uid != b->uid[i - 1].uid)
-			n++;
-	rs->uids = cw_alloc((u64)n * sizeof(*rs->uids));
-	rs->uid_masks = cw_alloc((u64)n * sizeof(*rs->uid_masks));
-	if (!rs->uids || !rs->uid_masks)
-		return -ENOMEM;
-	for (i = 0, n = 0; i < b->nr_uid; i++) {
-		if (!i || b->uid[i].uid != b->uid[i - 1].uid)
-			rs->uids[n++] = b->uid[i].uid;
-		rs->uid_masks[n - 1] |= BIT_ULL(b->uid[i].purpose);
-	}
-	rs->nr_uids = n;
-	rs->memory += (u64)n * (sizeof(*rs->uids) + sizeof(*rs->uid_masks));
-	return 0;
+	while (k < b->nr_uid && !b->uid[k].appid)
+		k++;
+	return cw_uidtab_build(rs, &rs->uids, b->uid, k) ||
+	       cw_uidtab_build(rs, &rs->appids, b->uid + k, b->nr_uid - k) ?
+	       -ENOMEM : 0;
 }
 
 /* FNV-1a over the lower-cased name, last byte first: see cw_dom_match(). */
