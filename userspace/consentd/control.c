@@ -388,6 +388,14 @@ static void do_explain(struct daemon *d, struct client *c, int argc,
 	rec_begin(b, "verdict");
 	rec_str(b, "verdict", ex.verdict == CW_VERDICT_BLOCK ? "block" : "accept");
 	rec_u64(b, "generation", ex.generation);
+	if (has_uid && apps_of_uid(d, uid)) {
+		rec_str(b, "app", apps_of_uid(d, uid)->name);
+		rec_u64(b, "user", uid / PKG_PER_USER_RANGE);
+	}
+	if (ex.nat64_addr[0]) {
+		rec_str(b, "nat64_ipv4", ex.nat64_addr);
+		rec_str(b, "nat64_prefix", ex.nat64_prefix);
+	}
 	rec_end(b);
 	for (i = 0; i < ex.np; i++) {
 		rec_begin(b, "match");

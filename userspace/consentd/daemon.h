@@ -13,10 +13,12 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "../lib/packages.h"
 #include "../lib/rules.h"
 #include "../lib/state.h"
 #include "../lib/util.h"
 #include "kernel.h"
+#include "pref64.h"
 
 #define DEFAULT_CONFIG		"/etc/consentwall/consentd.conf"
 #define DEFAULT_RULES_DIR	"/etc/consentwall/rules.d"
@@ -32,11 +34,14 @@ struct config {
 	char *event_log;		/* "" = none */
 	unsigned long event_log_max;	/* bytes before rotation */
 	unsigned int event_log_keep;	/* rotated files kept */
+	struct cw_nat64_prefix nat64[CW_NAT64_MAX];	/* nat64_prefix = */
+	unsigned int nr_nat64;
 };
 
 struct event {
 	time_t time;
 	struct kev k;
+	char app[256];		/* the package of k.uid when it came, or "" */
 };
 
 struct client {
@@ -64,6 +69,9 @@ struct daemon {
 	struct config cfg;
 
 	struct rules rules;		/* what the kernel has (or will get) */
+	struct pkglist pkgs;		/* packages.list as last read */
+	int pkg_fd;			/* inotify on its directory, or -1 */
+	char *pkg_missing;		/* packages last warned about */
 	struct load_error *errors;	/* files broken at the last load */
 	int nerrors;
 	/* Why nothing is committed: a broken file with no last good version. */
@@ -72,6 +80,8 @@ struct daemon {
 	char state_path[4096];
 	struct state st;
 
+	struct pref64_set learned;	/* NAT64 prefixes from RAs */
+	int ra_fd;			/* rtnetlink: ND user options, links */
 	struct kernel *k;
 	bool synced;		/* kernel owns our ruleset and consent */
 	uint32_t generation;
@@ -116,11 +126,32 @@ bool daemon_effective(const struct daemon *d, const struct rule_purpose *p,
 		      const char **why);
 /* Connect, claim, commit, restore consent. */
 int daemon_sync(struct daemon *d);
+/* The same rules again (their apps resolve differently now). */
+void daemon_recommit(struct daemon *d);
+/* The configured and learned NAT64 prefixes to the kernel. */
+int daemon_push_nat64(struct daemon *d);
 /* Applies grant/deny to names; 0 or a proto_err with err filled. */
 int daemon_set(struct daemon *d, char **names, int n, bool granted,
 	       uid_t uid, char *err, size_t errlen);
 void daemon_on_event(void *arg, const struct kev *ev);
 void daemon_check_kernel(struct daemon *d);
+
+/* apps.c: packages.list, followed live */
+void apps_init(struct daemon *d);
+void apps_fini(struct daemon *d);
+void apps_load(struct daemon *d);
+void apps_warn(struct daemon *d);
+/* The inotify descriptor is readable. */
+void apps_changed(struct daemon *d);
+const struct pkg *apps_of_uid(const struct daemon *d, uint32_t uid);
+
+/* ra.c: NAT64 prefixes from router advertisements */
+void ra_open(struct daemon *d);
+void ra_close(struct daemon *d);
+/* The socket is readable. */
+void ra_read(struct daemon *d);
+/* Once a second: lifetimes that ran out. */
+void ra_tick(struct daemon *d);
 
 /* events.c */
 void events_init(struct daemon *d);

@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 	logmsg(LOG_INFO, "listening on %s", d.sock_path);
 
 	while (!d.stop) {
-		struct pollfd pfd[3 + 256];
+		struct pollfd pfd[5 + 256];
 		struct client *cl[256], *c;
 		int n = 0, nc = 0, i;
 		time_t now;
@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 		pfd[n++] = (struct pollfd){ .fd = d.listen_fd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = d.k ? kernel_fd(d.k) : -1,
 					    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d.pkg_fd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d.ra_fd, .events = POLLIN };
 		for (c = d.clients; c && nc < 256; c = c->next) {
 			cl[nc++] = c;
 			pfd[n++] = (struct pollfd){
@@ -181,7 +183,7 @@ int main(int argc, char **argv)
 			}
 		}
 		for (i = 0; i < nc; i++) {
-			short re = pfd[3 + i].revents;
+			short re = pfd[5 + i].revents;
 
 			for (c = d.clients; c && c != cl[i]; c = c->next)
 				;
@@ -200,6 +202,11 @@ int main(int argc, char **argv)
 		}
 		if (pfd[1].revents & POLLIN)
 			control_accept(&d);
+		if (pfd[3].revents & POLLIN)
+			apps_changed(&d);
+		if (pfd[4].revents & POLLIN)
+			ra_read(&d);
+		ra_tick(&d);
 		now = time(NULL);
 		if (d.k && ((!d.synced && now - d.last_check >= RETRY_INTERVAL) ||
 			    now - d.last_check >= CHECK_INTERVAL)) {
