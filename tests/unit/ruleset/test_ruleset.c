@@ -62,8 +62,8 @@ static int add(struct cw_builder *b, int purpose, const char *addr,
 	return err;
 }
 
-static u64 match(const struct cw_ruleset *rs, const char *addr, u8 proto,
-		 u16 port)
+static u64 match64(const struct cw_ruleset *rs, const struct cw_nat64_set *s,
+		   const char *addr, u8 proto, u16 port, int *hit, u8 *a4)
 {
 	struct cw_flow f = { 0 };
 	u8 a[16] = { 0 };
@@ -72,7 +72,16 @@ static u64 match(const struct cw_ruleset *rs, const char *addr, u8 proto,
 	f.daddr = a;
 	f.proto = proto;
 	f.dport = port;
+	f.nat64 = s;
+	if (hit)
+		return cw_ruleset_match_nat64(rs, &f, hit, a4);
 	return cw_ruleset_match(rs, &f);
+}
+
+static u64 match(const struct cw_ruleset *rs, const char *addr, u8 proto,
+		 u16 port)
+{
+	return match64(rs, NULL, addr, proto, port, NULL, NULL);
 }
 
 static u64 match_name(const struct cw_ruleset *rs, const char *name)
@@ -483,22 +492,6 @@ static void test_uids(void)
 	f.uid = 10003;
 	tap_ok(cw_ruleset_match(rs, &f) == 0, "has_uid false ignores uid");
 	cw_ruleset_free(rs);
-}
-
-static u64 match64(const struct cw_ruleset *rs, const struct cw_nat64_set *s,
-		   const char *addr, u8 proto, u16 port, int *hit, u8 *a4)
-{
-	struct cw_flow f = { 0 };
-	u8 a[16] = { 0 };
-
-	parse_addr(addr, &f.family, a);
-	f.daddr = a;
-	f.proto = proto;
-	f.dport = port;
-	f.nat64 = s;
-	if (hit)
-		return cw_ruleset_match_nat64(rs, &f, hit, a4);
-	return cw_ruleset_match(rs, &f);
 }
 
 /* IPv4 entries seen through RFC 6052 addresses (issue 13). */
