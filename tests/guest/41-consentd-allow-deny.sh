@@ -4,9 +4,7 @@
 . /cw/guest/lib.sh
 . /cw/guest/4x-consentd.sh
 
-cw_require
-net_up
-srv_tcp ana 198.51.100.10 80
+cd_net
 srv_tcp other 198.51.100.11 80
 srv_udp push 198.51.100.20 5222
 

@@ -3,9 +3,7 @@
 . /cw/guest/lib.sh
 . /cw/guest/4x-consentd.sh
 
-cw_require
-net_up
-srv_tcp ana 198.51.100.10 80
+cd_net
 srv_tcp ads 203.0.113.5 443
 
 cd_setup <<'RULES'

@@ -3,15 +3,7 @@
 . /cw/guest/lib.sh
 . /cw/guest/4x-consentd.sh
 
-cw_require
-net_up
-srv_tcp ana 198.51.100.10 80
-
-cd_setup <<'RULES'
-[analytics]
-ip = 198.51.100.10
-RULES
-cd_start
+cd_analytics
 ctl allow analytics >/dev/null || fail "allow"
 expect_allowed tcp 198.51.100.10 80
 

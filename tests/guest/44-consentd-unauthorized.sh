@@ -3,18 +3,8 @@
 . /cw/guest/lib.sh
 . /cw/guest/4x-consentd.sh
 
-cw_require
-net_up
-srv_tcp ana 198.51.100.10 80
-
-cd_setup <<'RULES'
-[analytics]
-ip = 198.51.100.10
-RULES
-cd_start
+cd_analytics
 chmod 755 "$CW_OUT" "$CD"
-
-as_user() { setpriv --reuid=1000 --regid=1000 --clear-groups "$@"; }
 
 rc=0
 out=$(as_user consentctl --socket "$CD/sock" allow analytics 2>&1) || rc=$?

@@ -42,3 +42,45 @@ cd_stop() {
 }
 
 ctl() { consentctl --socket "$CD/sock" "$@"; }
+
+# ctl_fails CMD...: consentctl must fail; CTL_RC is its exit status and
+# CTL_OUT what it printed (without the sh -x trace lines of the harness).
+ctl_fails() {
+	CTL_RC=0
+	CTL_OUT=$(consentctl --socket "$CD/sock" "$@" 2>&1) || CTL_RC=$?
+	CTL_OUT=$(printf '%s\n' "$CTL_OUT" | grep -v '^+' || true)
+	[ "$CTL_RC" != 0 ] || fail "consentctl $* succeeded: $CTL_OUT"
+}
+
+# as_user CMD...: CMD as uid/gid 1000, in no group.
+as_user() { setpriv --reuid=1000 --regid=1000 --clear-groups "$@"; }
+
+# cd_net: the network and a counting server at 198.51.100.10:80 (ana).
+cd_net() {
+	cw_require
+	net_up
+	srv_tcp ana 198.51.100.10 80
+}
+
+# cd_analytics: cd_net, and a consentd whose one purpose, analytics, lists
+# that server.
+cd_analytics() {
+	cd_net
+	cd_setup <<'RULES'
+[analytics]
+ip = 198.51.100.10
+RULES
+	cd_start
+}
+
+# cd_log_wait REGEX OFFSET: until a line of consentd's log past byte OFFSET
+# matches (3 s at most); OFFSET from cd_log_size before the action.
+cd_log_size() { wc -c <"$CD/consentd.log"; }
+cd_log_wait() {
+	local i=0
+	until tail -c +$(($2 + 1)) "$CD/consentd.log" | grep -qE "$1"; do
+		i=$((i + 1))
+		[ $i -lt 150 ] || fail "consentd did not log /$1/: $(tail -c +$(($2 + 1)) "$CD/consentd.log" | tail -n 5)"
+		usleep 20000
+	done
+}

@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The control socket: unix stream, one line per request (lib/proto.h).
- * Anyone who can connect may read; changes need uid 0 or the configured
- * group, judged from the kernel's SO_PEERCRED/SO_PEERGROUPS, never from
- * anything the client says.
+ * Anyone who can connect may read the purposes and status; changes, and
+ * the blocked-attempt log (it names apps and hosts), need uid 0 or the
+ * configured group, judged from the kernel's SO_PEERCRED/SO_PEERGROUPS,
+ * never from anything the client says.
+ *
+ * No client can wear the daemon down: it holds at most one request line
+ * and one answer (no request is read while an answer waits), at most
+ * clients_max unprivileged connections exist at once (root's and the
+ * group's are always accepted), each is dropped when idle, slow to finish
+ * a line or not reading its answer, and every turn of the loop serves each
+ * client at most a few requests, so none waits behind another.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,7 +34,9 @@
 #define SO_PEERGROUPS 59
 #endif
 
-#define FOLLOW_BACKLOG_MAX (1024 * 1024)
+#define FOLLOW_BACKLOG_MAX	(1024 * 1024)
+#define ACCEPT_PER_TURN		16
+#define REQUESTS_PER_TURN	4
 
 int control_listen(struct daemon *d, char *err, size_t errlen)
 {
@@ -58,12 +68,14 @@ int control_listen(struct daemon *d, char *err, size_t errlen)
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(d->sock_path, 0666) < 0 || listen(fd, 16) < 0) {
+	    chmod(d->sock_path, 0666) < 0 || listen(fd, SOMAXCONN) < 0) {
 		snprintf(err, errlen, "%s: %s", d->sock_path, strerror(errno));
 		close(fd);
 		return -EIO;
 	}
 	d->listen_fd = fd;
+	/* Held back for the day descriptors run out (see control_accept). */
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
@@ -75,7 +87,10 @@ void control_close(struct daemon *d)
 		close(d->listen_fd);
 		unlink(d->sock_path);
 	}
+	if (d->spare_fd >= 0)
+		close(d->spare_fd);
 	d->listen_fd = -1;
+	d->spare_fd = -1;
 }
 
 struct client *control_add(struct daemon *d, int fd, uid_t uid, gid_t gid,
@@ -94,29 +109,98 @@ struct client *control_add(struct daemon *d, int fd, uid_t uid, gid_t gid,
 			c->may_change = true;
 	sbuf_init(&c->in);
 	sbuf_init(&c->out);
+	c->active_ms = mono_ms();
 	c->next = d->clients;
 	d->clients = c;
+	d->nclients++;
 	return c;
+}
+
+static unsigned int unprivileged(const struct daemon *d)
+{
+	const struct client *c;
+	unsigned int n = 0;
+
+	for (c = d->clients; c; c = c->next)
+		n += !c->may_change;
+	return n;
+}
+
+/* The unprivileged client that has waited longest for nothing. */
+static struct client *most_idle(const struct daemon *d)
+{
+	struct client *c, *best = NULL;
+
+	for (c = d->clients; c; c = c->next)
+		if (!c->may_change && (!best || c->active_ms < best->active_ms))
+			best = c;
+	return best;
+}
+
+/*
+ * Out of descriptors: an unprivileged client makes room; with none, the
+ * spare descriptor lets one waiting connection be accepted and closed, so
+ * the listening socket does not stay readable and spin the loop.
+ */
+static void out_of_fds(struct daemon *d)
+{
+	struct client *victim = most_idle(d);
+	int fd;
+
+	if (victim) {
+		control_drop(d, victim);
+		return;
+	}
+	if (d->spare_fd >= 0) {
+		close(d->spare_fd);
+		fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (d->spare_fd < 0)
+		d->accept_after = mono_ms() + 100;
 }
 
 void control_accept(struct daemon *d)
 {
-	struct ucred cr;
-	socklen_t len = sizeof(cr);
-	gid_t groups[256];
-	socklen_t glen = sizeof(groups);
-	int fd, ng;
+	static const char busy[] =
+		"ERR busy too many connections from unprivileged users; try again\n";
+	int i;
 
-	fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
-		close(fd);
-		return;
+	for (i = 0; i < ACCEPT_PER_TURN; i++) {
+		struct ucred cr;
+		socklen_t len = sizeof(cr);
+		gid_t groups[256];
+		socklen_t glen = sizeof(groups);
+		struct client *c;
+		int fd, ng;
+
+		fd = accept4(d->listen_fd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				out_of_fds(d);
+			else if (errno == ECONNABORTED || errno == EINTR)
+				continue;
+			return;	/* EAGAIN: nothing more waits */
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
+			close(fd);
+			continue;
+		}
+		ng = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) < 0 ?
+		     0 : (int)(glen / sizeof(gid_t));
+		c = control_add(d, fd, cr.uid, cr.gid, cr.pid, groups, ng);
+		if (!c->may_change && unprivileged(d) > d->cfg.clients_max) {
+			ssize_t n = send(fd, busy, sizeof(busy) - 1,
+					 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+			(void)n;
+			control_drop(d, c);
+		}
 	}
-	ng = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) < 0 ?
-	     0 : (int)(glen / sizeof(gid_t));
-	control_add(d, fd, cr.uid, cr.gid, cr.pid, groups, ng);
 }
 
 void control_drop(struct daemon *d, struct client *c)
@@ -133,6 +217,7 @@ void control_drop(struct daemon *d, struct client *c)
 	sbuf_free(&c->in);
 	sbuf_free(&c->out);
 	free(c);
+	d->nclients--;
 }
 
 bool control_write(struct client *c)
@@ -149,19 +234,48 @@ bool control_write(struct client *c)
 		memmove(c->out.s, c->out.s + n, c->out.len - (size_t)n);
 		c->out.len -= (size_t)n;
 		c->out.s[c->out.len] = '\0';
+		c->active_ms = mono_ms();
+	}
+	if (c->out.cap > 65536) {
+		/* A long answer sent: give its memory back. */
+		sbuf_free(&c->out);
 	}
 	return !c->closing;
 }
 
-void control_sweep(struct daemon *d)
+/* When c is due to be dropped, or INT64_MAX. */
+static int64_t deadline(const struct daemon *d, const struct client *c)
+{
+	if (c->closing)
+		return c->active_ms + d->cfg.stall_ms;
+	if (c->out.len)
+		return c->active_ms + d->cfg.stall_ms;	/* not reading */
+	if (c->line_ms)
+		return c->line_ms + d->cfg.line_ms;	/* dripping a line */
+	if (c->follow)
+		return INT64_MAX;
+	return c->active_ms + d->cfg.idle_ms;
+}
+
+int control_sweep(struct daemon *d, int64_t now)
 {
 	struct client *c, *next;
+	int64_t soonest = INT64_MAX;
 
 	for (c = d->clients; c; c = next) {
+		int64_t due = deadline(d, c);
+
 		next = c->next;
-		if (c->closing && !c->out.len)
+		if ((c->closing && !c->out.len) || due <= now) {
 			control_drop(d, c);
+			continue;
+		}
+		if (due < soonest)
+			soonest = due;
 	}
+	if (soonest == INT64_MAX)
+		return -1;
+	return soonest - now > 60000 ? 60000 : (int)(soonest - now);
 }
 
 void control_broadcast_event(struct daemon *d, const struct event *e)
@@ -252,7 +366,7 @@ static void do_status(struct daemon *d, struct client *c, bool full)
 	if (full) {
 		rec_begin(b, "daemon");
 		rec_u64(b, "pid", (uint64_t)getpid());
-		rec_u64(b, "uptime", (uint64_t)(time(NULL) - d->started));
+		rec_u64(b, "uptime", (uint64_t)(mono_ms() - d->started_ms) / 1000);
 		rec_str(b, "kernel", d->synced ? "connected" : "disconnected");
 		if (!d->synced)
 			rec_str(b, "kernel_error", d->kernel_err[0] ?
@@ -264,6 +378,10 @@ static void do_status(struct daemon *d, struct client *c, bool full)
 		rec_u64(b, "entries", rules_nr_entries(&d->rules));
 		rec_u64(b, "skipped_files", (uint64_t)d->nerrors);
 		rec_u64(b, "events", d->events_total);
+		rec_u64(b, "event_gaps", d->gaps);
+		rec_u64(b, "netlink_overruns", d->k ? kernel_overruns(d->k) : 0);
+		rec_str(b, "receipts", d->state_locked[0] ? "unreadable, not overwritten" :
+			d->state_dirty ? "not written yet" : "written");
 		rec_str(b, "you_may_change", c->may_change ? "yes" : "no");
 		rec_end(b);
 		if (have_ks) {
@@ -422,6 +540,22 @@ static void do_log(struct daemon *d, struct client *c, int argc, char **argv)
 	proto_ok(&c->out);
 }
 
+/* LOG and FOLLOW name apps and hosts: the kernel tells the owner only. */
+static bool need_log(struct daemon *d, struct client *c)
+{
+	if (c->may_change)
+		return true;
+	if (d->cfg.has_gid)
+		proto_err(&c->out, PE_PERM,
+			  "permission denied: the blocked-attempt log names apps and hosts; reading it needs root or membership of group '%s' (you are uid %u)",
+			  d->cfg.control_group, (unsigned int)c->uid);
+	else
+		proto_err(&c->out, PE_PERM,
+			  "permission denied: the blocked-attempt log names apps and hosts; reading it needs root (you are uid %u)",
+			  (unsigned int)c->uid);
+	return false;
+}
+
 static bool need_change(struct daemon *d, struct client *c)
 {
 	if (c->may_change)
@@ -475,9 +609,11 @@ void control_handle(struct daemon *d, struct client *c, char *line)
 		}
 		proto_ok(&c->out);
 	} else if (!strcmp(argv[0], "LOG")) {
-		do_log(d, c, argc, argv);
+		if (need_log(d, c))
+			do_log(d, c, argc, argv);
 	} else if (!strcmp(argv[0], "FOLLOW") && argc == 1) {
-		c->follow = true;
+		if (need_log(d, c))
+			c->follow = true;
 	} else if (!strcmp(argv[0], "STATS") && argc == 1) {
 		do_stats(d, c);
 	} else if (!strcmp(argv[0], "EXPLAIN")) {
@@ -504,33 +640,78 @@ void control_handle(struct daemon *d, struct client *c, char *line)
 	}
 }
 
-bool control_read(struct daemon *d, struct client *c)
+bool control_ready(const struct client *c)
 {
-	char buf[4096];
-	ssize_t n;
+	return !c->closing && !c->out.len && c->in.len &&
+	       memchr(c->in.s, '\n', c->in.len);
+}
+
+void control_serve(struct daemon *d, struct client *c)
+{
+	int served = 0;
 	char *nl;
 
-	n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-	if (n == 0)
-		return false;
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR;
-	sbuf_add(&c->in, buf, (size_t)n);
-	while (c->in.len && (nl = memchr(c->in.s, '\n', c->in.len))) {
-		size_t l = (size_t)(nl - c->in.s);
-		char *line = xstrndup(c->in.s, l);
+	while (served++ < REQUESTS_PER_TURN && control_ready(c)) {
+		size_t l;
+		char *line;
 
+		nl = memchr(c->in.s, '\n', c->in.len);
+		l = (size_t)(nl - c->in.s);
+		line = xstrndup(c->in.s, l);
 		memmove(c->in.s, nl + 1, c->in.len - l - 1);
 		c->in.len -= l + 1;
 		c->in.s[c->in.len] = '\0';
 		if (l && line[l - 1] == '\r')
 			line[l - 1] = '\0';
+		c->active_ms = mono_ms();
 		control_handle(d, c, line);
 		free(line);
+		if (!control_write(c))
+			c->closing = true;
 	}
-	if (c->in.len > PROTO_LINE_MAX) {
+	/* What is left is an unfinished line: it has line_ms to end. */
+	if (!c->in.len || memchr(c->in.s, '\n', c->in.len))
+		c->line_ms = 0;
+	else if (!c->line_ms)
+		c->line_ms = mono_ms();
+	if (c->in.len > PROTO_LINE_MAX && !memchr(c->in.s, '\n', c->in.len)) {
+		sbuf_free(&c->in);
 		proto_err(&c->out, PE_USAGE, "request line too long");
 		c->closing = true;
 	}
+}
+
+bool control_read(struct daemon *d, struct client *c)
+{
+	char buf[PROTO_LINE_MAX + 1];
+	size_t room = sizeof(buf);
+	ssize_t n;
+
+	/*
+	 * Past a complete line nothing more is read until it is served, and
+	 * an unfinished line never grows past PROTO_LINE_MAX + 1 bytes.
+	 */
+	if (c->in.len && memchr(c->in.s, '\n', c->in.len))
+		room = 0;
+	else if (c->in.len < sizeof(buf))
+		room = sizeof(buf) - c->in.len;
+	else
+		room = 0;
+	if (c->closing || !room) {
+		if (c->closing) {
+			/* Whatever it sends now is dropped unread. */
+			n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n == 0)
+				return false;
+		}
+		return control_write(c);
+	}
+	n = recv(c->fd, buf, room, MSG_DONTWAIT);
+	if (n == 0)
+		return false;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	sbuf_add(&c->in, buf, (size_t)n);
+	control_serve(d, c);
 	return control_write(c);
 }

@@ -36,23 +36,36 @@ struct config {
 	unsigned int event_log_keep;	/* rotated files kept */
 	struct cw_nat64_prefix nat64[CW_NAT64_MAX];	/* nat64_prefix = */
 	unsigned int nr_nat64;
+	/* Control socket bounds. */
+	unsigned int clients_max;	/* unprivileged connections at once */
+	unsigned int idle_ms;		/* a connection that asks nothing */
+	unsigned int line_ms;		/* to finish a request line once begun */
+	unsigned int stall_ms;		/* to read a pending answer */
 };
 
 struct event {
 	time_t time;
+	bool gap;		/* not an event: some were lost before this */
 	struct kev k;
 	char app[256];		/* the package of k.uid when it came, or "" */
 };
 
+/*
+ * A control connection. Its memory is bounded: the input never holds more
+ * than one request line, and no request is read while an answer waits to
+ * be sent (a client that does not read only stops being served).
+ */
 struct client {
 	int fd;
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
-	bool may_change;
+	bool may_change;	/* root or the control group: also LOG, FOLLOW */
 	bool follow;
 	bool closing;
 	struct sbuf in, out;
+	int64_t active_ms;	/* accepted, last request, or last bytes sent */
+	int64_t line_ms;	/* first byte of an unfinished line, or 0 */
 	struct client *next;
 };
 
@@ -79,14 +92,19 @@ struct daemon {
 
 	char state_path[4096];
 	struct state st;
+	bool state_dirty;	/* memory holds decisions the disk does not */
+	char state_locked[1024];	/* why the receipts must not be written */
 
 	struct pref64_set learned;	/* NAT64 prefixes from RAs */
 	int ra_fd;			/* rtnetlink: ND user options, links */
 	struct kernel *k;
 	bool synced;		/* kernel owns our ruleset and consent */
 	uint32_t generation;
-	time_t last_check;
+	int64_t next_check;	/* mono_ms() of the next health check or try */
+	unsigned int retry_ms;	/* backoff while it cannot connect or claim */
 	char kernel_err[1024];
+	uint64_t gaps;		/* event losses seen (netlink ENOBUFS) */
+	int64_t next_save;	/* next try to write dirty receipts */
 
 	struct event *ring;
 	unsigned int ring_head, ring_len;
@@ -95,9 +113,12 @@ struct daemon {
 	off_t log_size;
 
 	int listen_fd;
+	int spare_fd;		/* given up to accept-and-refuse at EMFILE */
+	int64_t accept_after;	/* accept paused until (out of descriptors) */
 	struct client *clients;
+	unsigned int nclients;
 	bool stop;
-	time_t started;
+	int64_t started_ms;
 };
 
 /* log.c */
@@ -130,11 +151,20 @@ int daemon_sync(struct daemon *d);
 void daemon_recommit(struct daemon *d);
 /* The configured and learned NAT64 prefixes to the kernel. */
 int daemon_push_nat64(struct daemon *d);
-/* Applies grant/deny to names; 0 or a proto_err with err filled. */
+/* Writes the receipts; false (state_dirty stays) with err if it cannot. */
+bool daemon_save_state(struct daemon *d, char *err, size_t errlen);
+/* Applies grant/deny to names (order in policy.c); 0 or a proto_err. */
 int daemon_set(struct daemon *d, char **names, int n, bool granted,
 	       uid_t uid, char *err, size_t errlen);
 void daemon_on_event(void *arg, const struct kev *ev);
+/*
+ * Paced by mono_ms(): every 2 s a check that the kernel is still ours;
+ * while it is not, a try to connect and claim with a backoff of 1 s to
+ * 16 s (the family is looked up once per try, from a dump).
+ */
 void daemon_check_kernel(struct daemon *d);
+/* Messages lost to a full netlink buffer: a gap in the log, a check. */
+void daemon_overrun(struct daemon *d);
 
 /* apps.c: packages.list, followed live */
 void apps_init(struct daemon *d);
@@ -150,13 +180,16 @@ void ra_open(struct daemon *d);
 void ra_close(struct daemon *d);
 /* The socket is readable. */
 void ra_read(struct daemon *d);
-/* Once a second: lifetimes that ran out. */
+/* Lifetimes that ran out; ra_next(): mono_ms() of the next, or -1. */
 void ra_tick(struct daemon *d);
+int64_t ra_next(const struct daemon *d);
 
 /* events.c */
 void events_init(struct daemon *d);
 void events_fini(struct daemon *d);
 void events_add(struct daemon *d, const struct event *e);
+/* A "gap" record where events were lost. */
+void events_gap(struct daemon *d);
 const struct event *events_get(const struct daemon *d, unsigned int i);
 void event_record(struct sbuf *b, const struct event *e);
 
@@ -165,14 +198,22 @@ int control_listen(struct daemon *d, char *err, size_t errlen);
 void control_close(struct daemon *d);
 struct client *control_add(struct daemon *d, int fd, uid_t uid, gid_t gid,
 			   pid_t pid, const gid_t *groups, int ngroups);
+/* Accepts a few pending connections (the rest wait for the next turn). */
 void control_accept(struct daemon *d);
 /* Reads and answers what the client sent; false if it must be dropped. */
 bool control_read(struct daemon *d, struct client *c);
+/* Answers a few complete lines already read, if nothing waits to be sent. */
+void control_serve(struct daemon *d, struct client *c);
+/* True if c has a complete line to serve now (no need to poll for it). */
+bool control_ready(const struct client *c);
 bool control_write(struct client *c);
 void control_drop(struct daemon *d, struct client *c);
 void control_handle(struct daemon *d, struct client *c, char *line);
 void control_broadcast_event(struct daemon *d, const struct event *e);
-/* Frees the clients marked closing whose output is flushed. */
-void control_sweep(struct daemon *d);
+/*
+ * Frees the clients marked closing whose output is flushed, and those past
+ * a time bound; returns ms until the next bound falls due (or -1).
+ */
+int control_sweep(struct daemon *d, int64_t now);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/proto.h"
@@ -83,6 +84,14 @@ void event_record(struct sbuf *b, const struct event *e)
 {
 	char pb[16];
 
+	if (e->gap) {
+		/* Where events were lost: the log is not complete here. */
+		rec_begin(b, "gap");
+		rec_u64(b, "time", (uint64_t)e->time);
+		rec_str(b, "reason", "netlink receive buffer full");
+		rec_end(b);
+		return;
+	}
 	rec_begin(b, "event");
 	rec_u64(b, "time", (uint64_t)e->time);
 	rec_str(b, "purposes", e->k.purposes);
@@ -139,4 +148,15 @@ const struct event *events_get(const struct daemon *d, unsigned int i)
 	if (i >= d->ring_len)
 		return NULL;
 	return &d->ring[(d->ring_head + i) % d->cfg.event_ring];
+}
+
+void events_gap(struct daemon *d)
+{
+	struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.time = time(NULL);
+	e.gap = true;
+	events_add(d, &e);
+	d->events_total--;	/* a mark, not an attempt */
 }

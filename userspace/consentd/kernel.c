@@ -12,6 +12,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -42,6 +43,8 @@ struct kernel {
 	void *arg;
 	uint8_t *buf;
 	bool changed;
+	bool overrun;		/* ENOBUFS since the last kernel_poll() */
+	uint64_t overruns;	/* ENOBUFS in all */
 	/* The request in flight. */
 	uint32_t seq;
 	bool done;
@@ -49,7 +52,14 @@ struct kernel {
 	char msg[256];
 	reply_fn reply;
 	void *rarg;
+	bool lost;		/* ENOBUFS while it was in flight */
+	char note[256];		/* a limit worth one log line */
 };
+
+uint64_t kernel_overruns(const struct kernel *k)
+{
+	return k->overruns;
+}
 
 int kernel_fd(const struct kernel *k)
 {
@@ -71,43 +81,68 @@ void kernel_disconnect(struct kernel *k)
 	k->family = 0;
 }
 
-static int resolve(const char *family, const char *grp)
+/* The nlctrl "notify" group id, on a private socket (no event is eaten). */
+static int resolve_notify(void)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int ret;
 
 	if (!sk)
 		return -ENOMEM;
-	/* A private socket: resolving must not eat our events. */
 	ret = genl_connect(sk);
 	if (!ret)
-		ret = grp ? genl_ctrl_resolve_grp(sk, family, grp) :
-			    genl_ctrl_resolve(sk, family);
+		ret = genl_ctrl_resolve_grp(sk, "nlctrl", "notify");
 	nl_socket_free(sk);
 	return ret < 0 ? -ENOENT : ret;
 }
 
-int kernel_open(struct kernel **out, kernel_event_fn fn, void *arg,
-		char *err, size_t errlen)
+/*
+ * The consentwall family id from a dump of every family. Never a lookup by
+ * name: for a name it does not know the kernel calls request_module(),
+ * which would load an installed module again right after an rmmod.
+ */
+static int resolve_family(void)
 {
-	struct kernel *k = xcalloc(1, sizeof(*k));
-	int one = 1, grp, ret;
+	struct nl_cache *cache = NULL;
+	struct genl_family *f;
+	struct nl_sock *sk = nl_socket_alloc();
+	int ret;
 
-	k->fn = fn;
-	k->arg = arg;
-	k->buf = xmalloc(RECV_BUF);
-	k->sk = nl_socket_alloc();
-	if (!k->sk) {
-		ret = -ENOMEM;
-		goto fail;
+	if (!sk)
+		return -ENOMEM;
+	ret = genl_connect(sk);
+	if (!ret)
+		ret = genl_ctrl_alloc_cache(sk, &cache);
+	if (!ret) {
+		f = genl_ctrl_search_by_name(cache, CW_GENL_NAME);
+		ret = f ? (int)genl_family_get_id(f) : -ENOENT;
+		if (f)
+			genl_family_put(f);
+		nl_cache_free(cache);
+	} else {
+		ret = -EIO;
 	}
+	nl_socket_free(sk);
+	return ret;
+}
+
+/* The events socket; the kernel asked for more room than it may get. */
+static int sock_open(struct kernel *k, char *err, size_t errlen)
+{
+	int one = 1, want = 4 << 20, got = 0, grp, ret;
+	socklen_t len = sizeof(got);
+
+	k->sk = nl_socket_alloc();
+	if (!k->sk)
+		return -ENOMEM;
 	nl_socket_disable_seq_check(k->sk);
 	ret = genl_connect(k->sk);
 	if (ret) {
 		snprintf(err, errlen, "generic netlink socket: %s",
 			 nl_geterror(ret));
-		ret = -EIO;
-		goto fail;
+		nl_socket_free(k->sk);
+		k->sk = NULL;
+		return -EIO;
 	}
 	/* Extack messages, and ACKs that do not echo our 48 KB batches. */
 	setsockopt(kernel_fd(k), SOL_NETLINK, NETLINK_EXT_ACK, &one,
@@ -115,35 +150,73 @@ int kernel_open(struct kernel **out, kernel_event_fn fn, void *arg,
 	setsockopt(kernel_fd(k), SOL_NETLINK, NETLINK_CAP_ACK, &one,
 		   sizeof(one));
 	nl_socket_set_buffer_size(k->sk, 1 << 20, 1 << 20);
+	/* Past net.core.rmem_max with CAP_NET_ADMIN: room for event bursts. */
+	if (setsockopt(kernel_fd(k), SOL_SOCKET, SO_RCVBUFFORCE, &want,
+		       sizeof(want)) < 0 &&
+	    !getsockopt(kernel_fd(k), SOL_SOCKET, SO_RCVBUF, &got, &len) &&
+	    got < (1 << 20))
+		snprintf(k->note, sizeof(k->note),
+			 "netlink receive buffer %d bytes (net.core.rmem_max; SO_RCVBUFFORCE: %s): bursts of events may be lost",
+			 got, strerror(errno));
 	nl_socket_set_nonblocking(k->sk);
 	/* Hear when the module is loaded or unloaded. */
-	grp = resolve("nlctrl", "notify");
+	grp = resolve_notify();
 	if (grp > 0)
 		nl_socket_add_membership(k->sk, grp);
+	return 0;
+}
+
+const char *kernel_note(const struct kernel *k)
+{
+	return k->note;
+}
+
+void kernel_reopen(struct kernel *k)
+{
+	char err[256];
+
+	nl_socket_free(k->sk);
+	k->sk = NULL;
+	k->family = 0;
+	/* The old socket's close released the namespace: all denied. */
+	if (sock_open(k, err, sizeof(err)))
+		abort();	/* no socket at all: nothing left to do */
+}
+
+int kernel_open(struct kernel **out, kernel_event_fn fn, void *arg,
+		char *err, size_t errlen)
+{
+	struct kernel *k = xcalloc(1, sizeof(*k));
+	int ret;
+
+	k->fn = fn;
+	k->arg = arg;
+	k->buf = xmalloc(RECV_BUF);
+	ret = sock_open(k, err, errlen);
+	if (ret) {
+		free(k->buf);
+		free(k);
+		if (!err[0])
+			snprintf(err, errlen, "netlink: %s", strerror(-ret));
+		return ret;
+	}
 	*out = k;
 	return 0;
-fail:
-	if (k->sk)
-		nl_socket_free(k->sk);
-	free(k->buf);
-	free(k);
-	if (!err[0])
-		snprintf(err, errlen, "netlink: %s", strerror(-ret));
-	return ret;
 }
 
 void kernel_close(struct kernel *k)
 {
 	if (!k)
 		return;
-	nl_socket_free(k->sk);
+	if (k->sk)
+		nl_socket_free(k->sk);
 	free(k->buf);
 	free(k);
 }
 
 int kernel_connect(struct kernel *k, char *err, size_t errlen)
 {
-	int id = resolve(CW_GENL_NAME, NULL);
+	int id = resolve_family();
 
 	if (id < 0) {
 		snprintf(err, errlen,
@@ -355,8 +428,17 @@ static int recv_some(struct kernel *k, int ms)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
-		/* ENOBUFS: events overran the buffer; the kernel counts them. */
-		return errno == ENOBUFS ? 1 : -errno;
+		if (errno != ENOBUFS)
+			return -errno;
+		/*
+		 * Messages were dropped: events, and maybe the answer to the
+		 * request in flight. Counted, and told to the caller.
+		 */
+		k->overruns++;
+		k->overrun = true;
+		if (k->seq)
+			k->lost = true;
+		return 1;
 	}
 	if (n > RECV_BUF)
 		return 1;
@@ -377,24 +459,22 @@ int kernel_poll(struct kernel *k)
 		return ret;
 	if (k->changed) {
 		k->changed = false;
+		k->overrun = false;
 		return 1;
 	}
+	if (k->overrun) {
+		k->overrun = false;
+		return 2;
+	}
 	return 0;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Sends msg (consumed), waits for its ACK or the end of its dump. */
 static int request(struct kernel *k, struct nl_msg *msg, reply_fn fn,
 		   void *arg, char *err, size_t errlen)
 {
-	long deadline;
+	int64_t deadline;
+	bool dump;
 	int ret;
 
 	k->seq = 0;
@@ -405,23 +485,34 @@ static int request(struct kernel *k, struct nl_msg *msg, reply_fn fn,
 		return -EIO;
 	}
 	k->seq = nlmsg_hdr(msg)->nlmsg_seq;
+	dump = nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP;
 	nlmsg_free(msg);
 	k->done = false;
 	k->error = 0;
 	k->msg[0] = '\0';
 	k->reply = fn;
 	k->rarg = arg;
-	deadline = now_ms() + REQ_TIMEOUT_MS;
+	k->lost = false;
+	deadline = mono_ms() + REQ_TIMEOUT_MS;
 	while (!k->done) {
-		long left = deadline - now_ms();
+		int64_t left = deadline - mono_ms();
 
 		if (left <= 0) {
 			ret = -ETIMEDOUT;
 			break;
 		}
-		ret = recv_some(k, (int)left);
+		/*
+		 * The kernel answers a request (not a dump) before send()
+		 * returns: after an overrun, an empty socket means the
+		 * answer was among what was dropped.
+		 */
+		ret = recv_some(k, k->lost && !dump ? 0 : (int)left);
 		if (ret < 0)
 			break;
+		if (!ret && k->lost && !dump) {
+			ret = -ENOBUFS;
+			break;
+		}
 		ret = 0;
 	}
 	k->seq = 0;
@@ -432,6 +523,8 @@ static int request(struct kernel *k, struct nl_msg *msg, reply_fn fn,
 		if (k->msg[0])
 			snprintf(err, errlen, "kernel: %s (%s)", k->msg,
 				 strerror(-ret));
+		else if (ret == -ENOBUFS)
+			snprintf(err, errlen, "kernel: the answer was lost (receive buffer full)");
 		else
 			snprintf(err, errlen, "kernel: %s", strerror(-ret));
 	}
@@ -575,28 +668,52 @@ int kernel_commit(struct kernel *k, const struct rules *r,
 		  const struct pkglist *pkgs, uint32_t *gen, char *err,
 		  size_t errlen)
 {
+	struct kstatus *st = xmalloc(sizeof(*st));
 	char ignore[64];
+	uint32_t before;
 	size_t i;
 	int ret;
 
-	ret = simple(k, CW_CMD_BEGIN, err, errlen);
+	/* The generation before, to tell a commit whose ACK was lost. */
+	ret = kernel_status(k, st, err, errlen);
+	before = st->generation;
+	if (!ret)
+		ret = simple(k, CW_CMD_BEGIN, err, errlen);
+	if (ret) {
+		free(st);
+		return ret;
+	}
 	if (ret)
 		return ret;
 	for (i = 0; i < r->n; i++) {
 		ret = add_purpose(k, r->p[i], pkgs, err, errlen);
-		if (ret)
+		if (ret) {
+			free(st);
 			goto abort;
+		}
 	}
 	*gen = 0;
 	{
 		struct nl_msg *msg = new_msg(k, CW_CMD_COMMIT, NLM_F_ACK, 0);
 
 		if (!msg) {
+			free(st);
 			ret = -ENOMEM;
 			goto abort;
 		}
 		ret = request(k, msg, commit_reply, gen, err, errlen);
 	}
+	if (ret == -ENOBUFS || ret == -ETIMEDOUT) {
+		/* No answer: ask the kernel what happened, never guess. */
+		char e2[128];
+
+		if (!kernel_status(k, st, e2, sizeof(e2)) &&
+		    st->owner == kernel_portid(k) && st->generation != before) {
+			*gen = st->generation;
+			ret = 0;
+		}
+	}
+	free(st);
 	if (!ret)
 		return 0;
 abort:
@@ -640,20 +757,27 @@ int kernel_set_consent(struct kernel *k, const char *purpose, bool granted,
 		       char *err, size_t errlen)
 {
 	struct nl_msg *msg;
+	int tries, ret = 0;
 
 	if (!k->family) {
 		snprintf(err, errlen, "kernel: consentwall module not loaded");
 		return -ENOENT;
 	}
-	msg = new_msg(k, CW_CMD_SET_CONSENT, NLM_F_ACK, 0);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_string(msg, CW_A_PURPOSE_NAME, purpose) ||
-	    nla_put_u32(msg, CW_A_CONSENT, granted)) {
-		nlmsg_free(msg);
-		return -ENOMEM;
+	/* Setting consent is idempotent: an answer lost is asked again. */
+	for (tries = 0; tries < 3; tries++) {
+		msg = new_msg(k, CW_CMD_SET_CONSENT, NLM_F_ACK, 0);
+		if (!msg)
+			return -ENOMEM;
+		if (nla_put_string(msg, CW_A_PURPOSE_NAME, purpose) ||
+		    nla_put_u32(msg, CW_A_CONSENT, granted)) {
+			nlmsg_free(msg);
+			return -ENOMEM;
+		}
+		ret = request(k, msg, NULL, NULL, err, errlen);
+		if (ret != -ENOBUFS)
+			break;
 	}
-	return request(k, msg, NULL, NULL, err, errlen);
+	return ret;
 }
 
 static void status_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
@@ -688,16 +812,23 @@ static int kernel_read(struct kernel *k, uint8_t cmd, int flags, reply_fn fn,
 		       struct kstatus *st, char *err, size_t errlen)
 {
 	struct nl_msg *msg;
+	int tries, ret = 0;
 
 	memset(st, 0, sizeof(*st));
 	if (!k->family) {
 		snprintf(err, errlen, "kernel: consentwall module not loaded");
 		return -ENOENT;
 	}
-	msg = new_msg(k, cmd, flags, 0);
-	if (!msg)
-		return -ENOMEM;
-	return request(k, msg, fn, st, err, errlen);
+	for (tries = 0; tries < 3; tries++) {
+		memset(st, 0, sizeof(*st));
+		msg = new_msg(k, cmd, flags, 0);
+		if (!msg)
+			return -ENOMEM;
+		ret = request(k, msg, fn, st, err, errlen);
+		if (ret != -ENOBUFS)
+			break;
+	}
+	return ret;
 }
 
 int kernel_status(struct kernel *k, struct kstatus *st, char *err,

@@ -65,10 +65,22 @@ typedef void (*kernel_event_fn)(void *arg, const struct kev *ev);
 int kernel_open(struct kernel **out, kernel_event_fn fn, void *arg,
 		char *err, size_t errlen);
 void kernel_close(struct kernel *k);
+/*
+ * Closes the socket and opens a new one: the kernel sees its owner go and
+ * denies every purpose of the namespace at once. Then kernel_connect().
+ */
+void kernel_reopen(struct kernel *k);
+/* A limit of the socket worth a log line (small buffer), or "". */
+const char *kernel_note(const struct kernel *k);
+/* Receive buffer overruns (ENOBUFS) since kernel_open(). */
+uint64_t kernel_overruns(const struct kernel *k);
 int kernel_fd(const struct kernel *k);
 uint32_t kernel_portid(const struct kernel *k);
 
-/* Resolves the family; -ENOENT while the module is not loaded. */
+/*
+ * Resolves the family from a dump of all families (never by name, which
+ * would make the kernel load the module); -ENOENT while it is not loaded.
+ */
 int kernel_connect(struct kernel *k, char *err, size_t errlen);
 bool kernel_connected(const struct kernel *k);
 /* Forgets the family (after it vanished); the socket stays. */
@@ -76,14 +88,18 @@ void kernel_disconnect(struct kernel *k);
 /*
  * Reads whatever is pending without blocking: events, and family
  * notifications. Returns 1 if the consentwall family appeared or vanished
- * since the last call (the caller then resynchronizes), 0, or -errno.
+ * since the last call (the caller then resynchronizes), 2 if messages were
+ * lost to a full receive buffer (events missing; the caller checks its
+ * state), 0, or -errno.
  */
 int kernel_poll(struct kernel *k);
 
 int kernel_claim(struct kernel *k, char *err, size_t errlen);
 /*
- * BEGIN, ADD (batched), COMMIT; ABORT on any error. `app = PACKAGE` entries
- * are resolved against @pkgs: a package it does not list is left out.
+ * BEGIN, ADD (batched), COMMIT; ABORT on any error. A COMMIT whose answer
+ * was lost is judged by the generation GET_STATUS reports, never guessed.
+ * `app = PACKAGE` entries are resolved against @pkgs: a package it does not
+ * list is left out.
  */
 int kernel_commit(struct kernel *k, const struct rules *r,
 		  const struct pkglist *pkgs, uint32_t *gen, char *err,

@@ -12,14 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "daemon.h"
-
-#define CHECK_INTERVAL 2	/* seconds between kernel health checks */
-#define RETRY_INTERVAL 1	/* seconds between tries while unsynced */
 
 static void usage(FILE *f)
 {
@@ -34,6 +32,184 @@ static void usage(FILE *f)
 		"  --socket PATH    control socket (default %s)\n",
 		DEFAULT_CONFIG, DEFAULT_RULES_DIR, DEFAULT_STATE_DIR,
 		CW_DEFAULT_SOCKET);
+}
+
+/* Room for the clients: the soft descriptor limit up to the hard one. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Signals: SIGHUP reloads, the others stop. False on a broken signalfd. */
+static bool read_signals(struct daemon *d, int sfd)
+{
+	struct signalfd_siginfo si;
+	char err[1024];
+	ssize_t n;
+
+	while ((n = read(sfd, &si, sizeof(si))) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			if (daemon_reload(d, err, sizeof(err)))
+				logmsg(LOG_ERR, "SIGHUP: %s", err);
+		} else {
+			logmsg(LOG_INFO, "signal %u: exiting", si.ssi_signo);
+			d->stop = true;
+		}
+	}
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		logmsg(LOG_ERR, "signalfd: %s: exiting", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static void read_kernel(struct daemon *d)
+{
+	int ret = kernel_poll(d->k);
+
+	if (ret == 1) {
+		/* Module loaded or unloaded: start over, now. */
+		logmsg(LOG_INFO, "kernel: consentwall family changed, resynchronizing");
+		kernel_disconnect(d->k);
+		d->synced = false;
+		d->retry_ms = 1000;
+		daemon_check_kernel(d);
+	} else if (ret == 2) {
+		daemon_overrun(d);
+	} else if (ret < 0) {
+		/* A socket that errs is replaced: the kernel denies meanwhile. */
+		logmsg(LOG_WARNING, "kernel socket: %s: reopening it",
+		       strerror(-ret));
+		kernel_reopen(d->k);
+		d->synced = false;
+		d->retry_ms = 1000;
+		daemon_check_kernel(d);
+	}
+}
+
+static int until(int64_t when, int64_t now, int timeout)
+{
+	int64_t left = when - now;
+
+	if (left < 0)
+		left = 0;
+	return timeout < 0 || left < timeout ? (int)left : timeout;
+}
+
+/* The poll loop; returns the exit status. */
+static int run(struct daemon *d, int sfd)
+{
+	struct pollfd *pfd = NULL;
+	struct client **cl = NULL;
+	size_t cap = 0;
+	char err[1024];
+	int status = 0;
+
+	while (!d->stop) {
+		int64_t now = mono_ms();
+		int n = 0, nc = 0, i, timeout, ret;
+		struct client *c;
+
+		timeout = control_sweep(d, now);
+		if (d->k)
+			timeout = until(d->next_check, now, timeout);
+		if (d->state_dirty)
+			timeout = until(d->next_save, now, timeout);
+		if (d->learned.n)
+			timeout = until(ra_next(d), now, timeout);
+		if (cap < d->nclients + 5) {
+			cap = d->nclients + 5 + 64;
+			pfd = xrealloc(pfd, cap * sizeof(*pfd));
+			cl = xrealloc(cl, cap * sizeof(*cl));
+		}
+		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){
+			.fd = now >= d->accept_after ? d->listen_fd : -1,
+			.events = POLLIN };
+		if (d->accept_after > now)
+			timeout = until(d->accept_after, now, timeout);
+		pfd[n++] = (struct pollfd){ .fd = d->k ? kernel_fd(d->k) : -1,
+					    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->pkg_fd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->ra_fd, .events = POLLIN };
+		/* Every client, every turn: none is left out. */
+		for (c = d->clients; c; c = c->next) {
+			short ev = 0;
+
+			if (c->out.len)
+				ev = POLLOUT;	/* not a byte more until it reads */
+			else if (control_ready(c))
+				timeout = 0;	/* a line already read waits */
+			else if (!c->closing)
+				ev = POLLIN;
+			cl[nc++] = c;
+			pfd[n++] = (struct pollfd){ .fd = c->fd, .events = ev };
+		}
+		ret = poll(pfd, (nfds_t)n, timeout);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOMEM || errno == EAGAIN) {
+				usleep(100000);
+				continue;
+			}
+			logmsg(LOG_ERR, "poll: %s: exiting", strerror(errno));
+			status = 1;
+			break;
+		}
+		if ((pfd[0].revents & (POLLIN | POLLERR)) &&
+		    !read_signals(d, sfd)) {
+			status = 1;
+			break;
+		}
+		if (d->k && (pfd[2].revents & (POLLIN | POLLERR)))
+			read_kernel(d);
+		for (i = 0; i < nc; i++) {
+			short re = pfd[5 + i].revents;
+
+			for (c = d->clients; c && c != cl[i]; c = c->next)
+				;
+			if (!c)	/* dropped meanwhile (follow overflow) */
+				continue;
+			if (re & (POLLERR | POLLNVAL)) {
+				control_drop(d, c);
+				continue;
+			}
+			if ((re & (POLLIN | POLLHUP)) && !control_read(d, c)) {
+				control_drop(d, c);
+				continue;
+			}
+			if ((re & POLLOUT) && !control_write(c)) {
+				control_drop(d, c);
+				continue;
+			}
+			if (control_ready(c))
+				control_serve(d, c);
+		}
+		if (pfd[1].revents & POLLIN)
+			control_accept(d);
+		if (pfd[3].revents & POLLIN)
+			apps_changed(d);
+		if (pfd[4].revents & POLLIN)
+			ra_read(d);
+		ra_tick(d);
+		now = mono_ms();
+		if (d->k && now >= d->next_check)
+			daemon_check_kernel(d);
+		if (d->state_dirty && now >= d->next_save) {
+			d->next_save = now + 2000;
+			if (daemon_save_state(d, err, sizeof(err)))
+				logmsg(LOG_NOTICE, "receipts written at last");
+		}
+	}
+	free(pfd);
+	free(cl);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -111,9 +287,14 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* Without the signalfd, SIGTERM would stay blocked forever: stop. */
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		logmsg(LOG_ERR, "signals: %s", strerror(errno));
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	raise_nofile();
 
 	if (daemon_init(&d, err, sizeof(err))) {
 		logmsg(LOG_ERR, "%s", err);
@@ -124,97 +305,15 @@ int main(int argc, char **argv)
 		daemon_fini(&d);
 		return 1;
 	}
-	if (kernel_open(&d.k, daemon_on_event, &d, err, sizeof(err)))
+	if (kernel_open(&d.k, daemon_on_event, &d, err, sizeof(err))) {
 		logmsg(LOG_ERR, "%s: running without the kernel", err);
-	else
-		daemon_sync(&d);
-	logmsg(LOG_INFO, "listening on %s", d.sock_path);
-
-	while (!d.stop) {
-		struct pollfd pfd[5 + 256];
-		struct client *cl[256], *c;
-		int n = 0, nc = 0, i;
-		time_t now;
-
-		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = d.listen_fd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = d.k ? kernel_fd(d.k) : -1,
-					    .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = d.pkg_fd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = d.ra_fd, .events = POLLIN };
-		for (c = d.clients; c && nc < 256; c = c->next) {
-			cl[nc++] = c;
-			pfd[n++] = (struct pollfd){
-				.fd = c->fd,
-				.events = POLLIN | (c->out.len ? POLLOUT : 0),
-			};
-		}
-		ret = poll(pfd, (nfds_t)n, 1000);
-		if (ret < 0 && errno != EINTR) {
-			logmsg(LOG_ERR, "poll: %s", strerror(errno));
-			break;
-		}
-		if (ret > 0 && (pfd[0].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-
-			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGHUP) {
-					ret = daemon_reload(&d, err, sizeof(err));
-					if (ret)
-						logmsg(LOG_ERR, "SIGHUP: %s", err);
-				} else {
-					logmsg(LOG_INFO, "signal %u: exiting",
-					       si.ssi_signo);
-					d.stop = true;
-				}
-			}
-		}
-		if (ret > 0 && d.k && (pfd[2].revents & POLLIN)) {
-			ret = kernel_poll(d.k);
-			if (ret == 1) {
-				/* Module loaded or unloaded: start over. */
-				logmsg(LOG_INFO, "kernel: consentwall family changed, resynchronizing");
-				kernel_disconnect(d.k);
-				d.synced = false;
-				daemon_sync(&d);
-			} else if (ret < 0) {
-				logmsg(LOG_WARNING, "kernel socket: %s",
-				       strerror(-ret));
-			}
-		}
-		for (i = 0; i < nc; i++) {
-			short re = pfd[5 + i].revents;
-
-			for (c = d.clients; c && c != cl[i]; c = c->next)
-				;
-			if (!c)	/* dropped meanwhile (follow overflow) */
-				continue;
-			if (re & (POLLERR | POLLNVAL)) {
-				control_drop(&d, c);
-				continue;
-			}
-			if ((re & (POLLIN | POLLHUP)) && !control_read(&d, c)) {
-				control_drop(&d, c);
-				continue;
-			}
-			if ((re & POLLOUT) && !control_write(c))
-				control_drop(&d, c);
-		}
-		if (pfd[1].revents & POLLIN)
-			control_accept(&d);
-		if (pfd[3].revents & POLLIN)
-			apps_changed(&d);
-		if (pfd[4].revents & POLLIN)
-			ra_read(&d);
-		ra_tick(&d);
-		now = time(NULL);
-		if (d.k && ((!d.synced && now - d.last_check >= RETRY_INTERVAL) ||
-			    now - d.last_check >= CHECK_INTERVAL)) {
-			d.last_check = now;
-			daemon_check_kernel(&d);
-		}
-		control_sweep(&d);
+	} else {
+		if (kernel_note(d.k)[0])
+			logmsg(LOG_WARNING, "%s", kernel_note(d.k));
+		daemon_check_kernel(&d);
 	}
+	logmsg(LOG_INFO, "listening on %s", d.sock_path);
+	ret = run(&d, sfd);
 	/*
 	 * Closing the netlink socket makes the kernel revert every consent in
 	 * this namespace to denied: exactly what stopping consentd means.
@@ -222,7 +321,6 @@ int main(int argc, char **argv)
 	control_close(&d);
 	daemon_fini(&d);
 	config_free(&d.cfg);
-	if (sfd >= 0)
-		close(sfd);
-	return 0;
+	close(sfd);
+	return ret;
 }

@@ -39,7 +39,9 @@ int daemon_init(struct daemon *d, char *err, size_t errlen)
 
 	d->log_fd = -1;
 	d->listen_fd = -1;
-	d->started = time(NULL);
+	d->spare_fd = -1;
+	d->started_ms = mono_ms();
+	d->retry_ms = 1000;
 	rules_init(&d->rules);
 	state_init(&d->st);
 	if (mkdir(d->state_dir, 0700) < 0 && errno != EEXIST) {
@@ -57,7 +59,10 @@ int daemon_init(struct daemon *d, char *err, size_t errlen)
 		logmsg(LOG_ERR, "receipts corrupt: %s: every purpose denied",
 		       err);
 	} else if (ret) {
-		logmsg(LOG_ERR, "receipts unreadable: %s: every purpose denied",
+		snprintf(d->state_locked, sizeof(d->state_locked),
+			 "the receipts could not be read at start and are not overwritten (%s)",
+			 err);
+		logmsg(LOG_ERR, "receipts unreadable: %s: every purpose denied, and the file is left alone",
 		       err);
 	} else {
 		logmsg(LOG_INFO, "%zu receipts restored from %s", d->st.n,
@@ -243,7 +248,7 @@ static void save_good(const struct daemon *d, const struct load *l)
 		const char *text = s + strlen(s) + 1;
 
 		good_path(d, s, path, sizeof(path));
-		ret = write_file_atomic(path, text, strlen(text), 0600);
+		ret = write_file_atomic(path, text, strlen(text), 0600, NULL);
 		if (ret)
 			logmsg(LOG_WARNING, "%s: %s: last good version not kept",
 			       path, strerror(-ret));
@@ -391,7 +396,6 @@ out:
 	}
 	d->kernel_err[0] = '\0';
 	d->synced = true;
-	d->last_check = time(NULL);
 	logmsg(LOG_INFO,
 	       "kernel: ruleset generation %u committed, consent restored",
 	       d->generation);
@@ -438,23 +442,47 @@ void daemon_recommit(struct daemon *d)
 
 void daemon_check_kernel(struct daemon *d)
 {
-	struct kstatus st;
+	struct kstatus *st;
 	char err[512];
 
 	if (!d->k)
 		return;
 	if (!d->synced) {
-		daemon_sync(d);
+		/* One lookup per try, the tries further apart each time. */
+		if (daemon_sync(d)) {
+			d->next_check = mono_ms() + d->retry_ms;
+			if (d->retry_ms < 16000)
+				d->retry_ms *= 2;
+			return;
+		}
+		d->retry_ms = 1000;
+		d->next_check = mono_ms() + 2000;
 		return;
 	}
-	if (kernel_status(d->k, &st, err, sizeof(err)) ||
-	    st.owner != kernel_portid(d->k)) {
+	d->next_check = mono_ms() + 2000;
+	st = xmalloc(sizeof(*st));
+	err[0] = '\0';
+	if (kernel_status(d->k, st, err, sizeof(err)) ||
+	    st->owner != kernel_portid(d->k)) {
 		/* Module reloaded or our claim lost: start over. */
 		logmsg(LOG_WARNING, "kernel: lost ownership (%s), resynchronizing",
 		       err[0] ? err : "owner changed");
 		kernel_disconnect(d->k);
-		daemon_sync(d);
+		d->synced = false;
+		d->retry_ms = 1000;
+		daemon_check_kernel(d);
 	}
+	free(st);
+}
+
+void daemon_overrun(struct daemon *d)
+{
+	d->gaps++;
+	events_gap(d);
+	logmsg(LOG_WARNING, "kernel: messages lost (netlink receive buffer full, %llu times): checking the kernel",
+	       (unsigned long long)kernel_overruns(d->k));
+	/* A lost family notification, or a lost claim, shows here. */
+	daemon_check_kernel(d);
 }
 
 int daemon_reload(struct daemon *d, char *err, size_t errlen)
@@ -525,11 +553,89 @@ done:
 	return 0;
 }
 
+/*
+ * The order of a decision, and the state after each possible failure.
+ *
+ * DENY: (1) the receipts in memory say denied, and this is never undone;
+ * (2) the kernel withdraws consent; if it cannot, consentd gives up the
+ * kernel socket, which makes the kernel deny every purpose of the
+ * namespace, and claims it again with consent from memory (denied);
+ * (3) the receipts are written. If (3) fails, the purpose is denied in the
+ * kernel and in PURPOSES, the client gets an error saying the receipt is
+ * not on disk, and consentd writes the receipts again every few seconds
+ * until it can (a restart before that would load the older decision).
+ *
+ * ALLOW: (1) the receipts, with the grant, are written to disk and made
+ * durable (fsync of the file, rename, fsync of the directory); until this
+ * has all succeeded nothing else changes, and the client is told nothing
+ * was allowed. If only the directory fsync failed, the file may already
+ * say allowed: consentd writes the receipts of memory (without the grant)
+ * over it, now and every few seconds until that works. (2) The receipts in
+ * memory take the grant; (3) the kernel grants. If (3) fails the grant is
+ * recorded but not in force: consentd resynchronizes with the kernel and
+ * the client gets the kernel's error.
+ *
+ * Receipts that exist but could not be read at start are never
+ * overwritten: DENY then works in memory and in the kernel only, and ALLOW
+ * is refused.
+ */
+static bool kernel_deny_all(struct daemon *d, char **names, int n, char *err,
+			    size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (kernel_set_consent(d->k, names[i], false, err, errlen))
+			break;
+	if (i == n)
+		return true;
+	logmsg(LOG_ERR, "kernel refused a withdrawal (%s): releasing it so it denies everything",
+	       err);
+	kernel_reopen(d->k);
+	daemon_sync(d);
+	return false;
+}
+
+static void put_receipts(struct state *st, const struct rules *r,
+			 char **names, int n, bool granted, uid_t uid)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct rule_purpose *p = rules_find(r, names[i]);
+		struct receipt rc;
+
+		memset(&rc, 0, sizeof(rc));
+		snprintf(rc.purpose, sizeof(rc.purpose), "%s", p->name);
+		rc.granted = granted;
+		rc.time = time(NULL);
+		rc.uid = uid;
+		memcpy(rc.digest, p->digest, sizeof(rc.digest));
+		state_put(st, &rc);
+	}
+}
+
+/* Writes the receipts of memory; false (and state_dirty) if it cannot. */
+bool daemon_save_state(struct daemon *d, char *err, size_t errlen)
+{
+	int ret;
+
+	if (d->state_locked[0]) {
+		snprintf(err, errlen, "%s", d->state_locked);
+		return false;
+	}
+	ret = state_save(&d->st, d->state_path, NULL);
+	d->state_dirty = ret != 0;
+	if (ret)
+		snprintf(err, errlen, "%s: %s", d->state_path, strerror(-ret));
+	return !ret;
+}
+
 int daemon_set(struct daemon *d, char **names, int n, bool granted,
 	       uid_t uid, char *err, size_t errlen)
 {
-	struct state saved;
 	const char *why;
+	char e2[512];
 	int i, ret;
 
 	for (i = 0; i < n; i++) {
@@ -556,60 +662,88 @@ int daemon_set(struct daemon *d, char **names, int n, bool granted,
 			return PE_RULES;
 		}
 	}
-	if (granted && (!d->k || !d->synced)) {
+	if (!granted) {
+		put_receipts(&d->st, &d->rules, names, n, false, uid);
+		if (d->k && d->synced &&
+		    !kernel_deny_all(d, names, n, e2, sizeof(e2))) {
+			snprintf(err, errlen,
+				 "denied, but the kernel refused it (%s): consentd released the kernel, which now denies everything, and is taking it back",
+				 e2);
+			daemon_save_state(d, e2, sizeof(e2));
+			return PE_KERNEL;
+		}
+		for (i = 0; i < n; i++)
+			logmsg(LOG_NOTICE, "denied %s (uid %u)", names[i],
+			       (unsigned int)uid);
+		if (d->state_locked[0]) {
+			snprintf(err, errlen,
+				 "denied now, in the kernel and here, but not recorded: %s",
+				 d->state_locked);
+			return PE_STATE;
+		}
+		if (!daemon_save_state(d, e2, sizeof(e2))) {
+			snprintf(err, errlen,
+				 "denied now, in the kernel and here, but the receipt could not be written (%s): until it is (consentd keeps trying), a restart would bring back the previous decision",
+				 e2);
+			logmsg(LOG_ERR, "receipts not written: %s", e2);
+			return PE_STATE;
+		}
+		return 0;
+	}
+
+	if (!d->k || !d->synced) {
 		snprintf(err, errlen,
 			 "the consentwall kernel module is not under consentd's control (%s); nothing can be allowed now",
 			 d->kernel_err[0] ? d->kernel_err : "not connected");
 		return PE_KERNEL;
 	}
-	/* Keep a copy so a failed save leaves memory as it was on disk. */
-	saved.n = d->st.n;
-	saved.r = xmalloc((d->st.n ? d->st.n : 1) * sizeof(*saved.r));
-	if (d->st.n)
-		memcpy(saved.r, d->st.r, d->st.n * sizeof(*saved.r));
-	for (i = 0; i < n; i++) {
-		struct rule_purpose *p = rules_find(&d->rules, names[i]);
-		struct receipt r;
-
-		memset(&r, 0, sizeof(r));
-		snprintf(r.purpose, sizeof(r.purpose), "%s", p->name);
-		r.granted = granted;
-		r.time = time(NULL);
-		r.uid = uid;
-		memcpy(r.digest, p->digest, sizeof(r.digest));
-		if (d->k && d->synced) {
-			ret = kernel_set_consent(d->k, p->name, granted, err,
-						 errlen);
-			if (ret) {
-				state_free(&d->st);
-				d->st = saved;
-				if (granted)
-					apply_consent(d, &d->rules, err +
-						      strlen(err), 0);
-				return PE_KERNEL;
-			}
-		}
-		state_put(&d->st, &r);
-	}
-	ret = state_save(&d->st, d->state_path);
-	if (ret) {
-		snprintf(err, errlen,
-			 "could not write the receipts %s: %s; %s",
-			 d->state_path, strerror(-ret),
-			 granted ? "nothing was allowed" :
-				   "denied now, but the old decision would come back after a restart");
-		state_free(&d->st);
-		d->st = saved;
-		/* Back to what the saved receipts say (deny stays denied). */
-		if (d->k && d->synced && granted)
-			apply_consent(d, &d->rules, err + strlen(err), 0);
+	if (d->state_locked[0]) {
+		snprintf(err, errlen, "nothing was allowed: %s", d->state_locked);
 		return PE_STATE;
 	}
-	state_free(&saved);
-	for (i = 0; i < n; i++)
-		logmsg(LOG_NOTICE, "%s %s (uid %u)",
-		       granted ? "allowed" : "denied", names[i],
+	{
+		struct state next;
+		bool renamed;
+
+		state_init(&next);
+		next.r = xmalloc((d->st.n + (size_t)n) * sizeof(*next.r));
+		if (d->st.n)
+			memcpy(next.r, d->st.r, d->st.n * sizeof(*next.r));
+		next.n = d->st.n;
+		put_receipts(&next, &d->rules, names, n, true, uid);
+		ret = state_save(&next, d->state_path, &renamed);
+		if (ret) {
+			state_free(&next);
+			snprintf(err, errlen,
+				 "nothing was allowed: the receipt could not be made durable: %s: %s",
+				 d->state_path, strerror(-ret));
+			if (renamed && !daemon_save_state(d, e2, sizeof(e2))) {
+				/* The file may say allowed: put memory back. */
+				logmsg(LOG_ERR, "receipts may hold a grant that is not in force; rewriting them failed: %s",
+				       e2);
+			}
+			logmsg(LOG_ERR, "%s", err);
+			return PE_STATE;
+		}
+		state_free(&d->st);
+		d->st = next;
+		d->state_dirty = false;
+	}
+	for (i = 0; i < n; i++) {
+		ret = kernel_set_consent(d->k, names[i], true, err, errlen);
+		if (ret) {
+			size_t l = strlen(err);
+
+			snprintf(err + l, errlen - l,
+				 "; the grant of %s is recorded but not in force, consentd resynchronizes",
+				 names[i]);
+			kernel_reopen(d->k);
+			daemon_sync(d);
+			return PE_KERNEL;
+		}
+		logmsg(LOG_NOTICE, "allowed %s (uid %u)", names[i],
 		       (unsigned int)uid);
+	}
 	return 0;
 }
 
@@ -618,6 +752,7 @@ void daemon_on_event(void *arg, const struct kev *ev)
 	struct daemon *d = arg;
 	struct event e;
 
+	memset(&e, 0, sizeof(e));
 	e.time = time(NULL);
 	e.k = *ev;
 	e.app[0] = '\0';

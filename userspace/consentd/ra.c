@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/netlink.h>
@@ -19,14 +18,6 @@
 #include <sys/socket.h>
 
 #include "daemon.h"
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 void ra_open(struct daemon *d)
 {
@@ -94,7 +85,7 @@ void ra_read(struct daemon *d)
 					  h->nlmsg_len - NLMSG_LENGTH(0), p,
 					  CW_NAT64_MAX);
 			for (i = 0; i < np; i++) {
-				r = pref64_apply(&d->learned, &p[i], now_ms());
+				r = pref64_apply(&d->learned, &p[i], (uint64_t)mono_ms());
 				if (r == -ENOSPC)
 					ra_log(&p[i], "ignored: no room for more");
 				else if (r > 0)
@@ -110,11 +101,22 @@ void ra_read(struct daemon *d)
 		daemon_push_nat64(d);
 }
 
+int64_t ra_next(const struct daemon *d)
+{
+	int64_t next = -1;
+	size_t i;
+
+	for (i = 0; i < d->learned.n; i++)
+		if (next < 0 || (int64_t)d->learned.v[i].expires_ms < next)
+			next = (int64_t)d->learned.v[i].expires_ms;
+	return next;
+}
+
 void ra_tick(struct daemon *d)
 {
 	uint64_t next;
 
-	if (d->learned.n && pref64_expire(&d->learned, now_ms(), &next)) {
+	if (d->learned.n && pref64_expire(&d->learned, (uint64_t)mono_ms(), &next)) {
 		logmsg(LOG_INFO, "a NAT64 prefix's lifetime ran out");
 		daemon_push_nat64(d);
 	}

@@ -181,23 +181,24 @@ int state_load(struct state *st, const char *path, char *err, size_t errlen)
 	/* Keep the evidence for a person to look at; start from denied. */
 	snprintf(aside, sizeof(aside), "%s.corrupt-%lld", path,
 		 (long long)time(NULL));
-	if (rename(path, aside) < 0)
+	if (rename(path, aside) < 0) {
+		ret = -errno;
 		snprintf(err, errlen, "%s: %s; could not set it aside: %s",
-			 path, why, strerror(errno));
-	else
-		snprintf(err, errlen, "%s: %s; set aside as %s", path, why,
-			 aside);
+			 path, why, strerror(-ret));
+		return ret == -EBADMSG ? -EIO : ret;
+	}
+	snprintf(err, errlen, "%s: %s; set aside as %s", path, why, aside);
 	return -EBADMSG;
 }
 
-int state_save(const struct state *st, const char *path)
+int state_save(const struct state *st, const char *path, bool *renamed)
 {
 	struct sbuf b;
 	int ret;
 
 	sbuf_init(&b);
 	state_format(st, &b);
-	ret = write_file_atomic(path, b.s, b.len, 0600);
+	ret = write_file_atomic(path, b.s, b.len, 0600, renamed);
 	sbuf_free(&b);
 	return ret;
 }

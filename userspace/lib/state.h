@@ -44,9 +44,12 @@ int state_parse(struct state *st, const char *buf, size_t len, char *err,
 
 /*
  * Loads path. -ENOENT: no file (all denied). -EBADMSG: corrupt; the file
- * was renamed to path.corrupt-<time> (named in err) and st is empty.
+ * was renamed to path.corrupt-<time> (named in err) and st is empty. Any
+ * other -errno: the file is there but could not be read or set aside, so it
+ * must not be overwritten.
  */
 int state_load(struct state *st, const char *path, char *err, size_t errlen);
-int state_save(const struct state *st, const char *path);
+/* write_file_atomic() of the formatted receipts. */
+int state_save(const struct state *st, const char *path, bool *renamed);
 
 #endif

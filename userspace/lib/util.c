@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void oom(void)
@@ -199,12 +200,14 @@ const char *file_strerror(int err)
 }
 
 int write_file_atomic(const char *path, const void *data, size_t len,
-		      unsigned int mode)
+		      unsigned int mode, bool *renamed)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	const char *p = data;
 	int fd, err = 0;
 
+	if (renamed)
+		*renamed = false;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -233,6 +236,8 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 		unlink(tmp);
 		return err;
 	}
+	if (renamed)
+		*renamed = true;
 	/* And the rename itself must survive a power cut. */
 	err = path_dirname(path, dir, sizeof(dir));
 	if (err)
@@ -244,6 +249,14 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 bool parse_u32(const char *s, uint32_t max, uint32_t *out)

@@ -52,9 +52,17 @@ char *sbuf_detach(struct sbuf *b);
 int read_file(const char *path, char **out, size_t *len);
 /* strerror() for read_file()'s errors. */
 const char *file_strerror(int err);
-/* Writes a file atomically: temp file, fsync, rename, fsync of the dir. */
+/*
+ * Writes a file atomically and durably: temp file, fsync, rename, fsync of
+ * the directory. 0 once all of it is done, else -errno; *renamed (if not
+ * NULL) then says whether path already holds the new data, which a failed
+ * fsync of the directory leaves in place but not durable.
+ */
 int write_file_atomic(const char *path, const void *data, size_t len,
-		      unsigned int mode);
+		      unsigned int mode, bool *renamed);
+
+/* Milliseconds of CLOCK_MONOTONIC: for pacing, never for timestamps. */
+int64_t mono_ms(void);
 
 /* Parses a decimal unsigned number, all of s, at most max. */
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);

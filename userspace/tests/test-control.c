@@ -269,8 +269,12 @@ int main(void)
 	tap_ok(d.rules.n == 4 && p && p->n == 2 && d.nerrors == 1 &&
 	       d.errors[0].replaced && !d.rules_missing[0],
 	       "restart with the broken file: its last good version loads");
+	close(root.fd);
+	close(user.fd);
+	close(member.fd);
 	root = connect_as(&d, 0, 0, NULL, 0);
 	user = connect_as(&d, 1000, 1000, NULL, 0);
+	member = connect_as(&d, 1001, 1001, &grp, 1);
 	put(rules_dir, "30-broken.rules", "[ads]\ndomain = ad.xiaomi.com\nip = 10.0.0.0/8\n");
 	r = ask(&d, &root, "RELOAD\n");
 	tap_ok(!strcmp(last_line(r), "OK") && d.nerrors == 0, "fixed again");
@@ -307,7 +311,7 @@ int main(void)
 		rc.granted = true;
 		memcpy(rc.digest, p->digest, sizeof(rc.digest));
 		state_put(&d.st, &rc);
-		state_save(&d.st, d.state_path);
+		state_save(&d.st, d.state_path, NULL);
 	}
 	tap_ok(daemon_effective(&d, rules_find(&d.rules, "ads"), &why),
 	       "grant in force while the rules are unchanged");
@@ -328,7 +332,10 @@ int main(void)
 	       "PURPOSES says why the grant is not in force");
 
 	/* Events: bounded ring, LOG n, follow, rotation. */
-	follower = connect_as(&d, 1000, 1000, NULL, 0);
+	r = ask(&d, &user, "FOLLOW\n");
+	tap_ok(!strcmp(last_line(r), "ERR permission permission denied: the blocked-attempt log names apps and hosts; reading it needs root or membership of group 'consentwall' (you are uid 1000)"),
+	       "FOLLOW from an ordinary user refused: %s", last_line(r));
+	follower = connect_as(&d, 1001, 1001, &grp, 1);
 	r = ask(&d, &follower, "FOLLOW\n");
 	tap_ok(!r[0], "FOLLOW answers nothing until something happens");
 	for (i = 1; i <= 6; i++) {
@@ -346,10 +353,13 @@ int main(void)
 	       strstr(r, "generation=0 count=40\n"),
 	       "the follower got every event live, with its count and the app's name");
 	r = ask(&d, &user, "LOG\n");
+	tap_ok(!strncmp(last_line(r), "ERR permission permission denied: the blocked-attempt log", 57) &&
+	       !strstr(r, "192.0.2."), "LOG from an ordinary user refused, nothing shown");
+	r = ask(&d, &member, "LOG\n");
 	tap_ok(!strstr(r, "192.0.2.2 ") && strstr(r, "192.0.2.3 ") &&
 	       strstr(r, "192.0.2.6 ") && !strcmp(last_line(r), "OK"),
 	       "the ring keeps the last 4 of 6");
-	r = ask(&d, &user, "LOG 1\n");
+	r = ask(&d, &member, "LOG 1\n");
 	tap_ok(!strstr(r, "192.0.2.5 ") && strstr(r, "192.0.2.6 "),
 	       "LOG 1: the newest only");
 	for (i = 0; i < 60; i++) {
@@ -382,7 +392,7 @@ int main(void)
 
 			daemon_on_event(&d, &k);
 		}
-		control_sweep(&d);
+		control_sweep(&d, mono_ms());
 		for (c = d.clients; c; c = c->next)
 			after++;
 		tap_ok(after == before - 1, "a stalled follower is dropped");
@@ -417,6 +427,54 @@ int main(void)
 			break;
 	tap_ok(i == (int)d.rules.n, "every purpose denied");
 	teardown(&d);
+
+	/* A receipt that cannot be written: the DENY stands all the same. */
+	setup(&d);
+	root = connect_as(&d, 0, 0, NULL, 0);
+	snprintf(path, sizeof(path), "%s/not-a-dir", tmp);
+	put(tmp, "not-a-dir", "");
+	snprintf(d.state_path, sizeof(d.state_path), "%s/receipts", path);
+	r = ask(&d, &root, "DENY ads\n");
+	tap_ok(strstr(last_line(r), "ERR state denied now, in the kernel and here, but the receipt could not be written") &&
+	       state_find(&d.st, "ads") && !state_find(&d.st, "ads")->granted &&
+	       d.state_dirty,
+	       "DENY with an unwritable receipt: denied in memory, the client told: %s",
+	       last_line(r));
+	r = ask(&d, &root, "PURPOSES\n");
+	tap_ok(strstr(r, "purpose name=ads ") && strstr(r, "consent=denied reason=withdrawn"),
+	       "PURPOSES shows it withdrawn");
+	snprintf(d.state_path, sizeof(d.state_path), "%s/receipts", state_dir);
+	tap_ok(daemon_save_state(&d, path, sizeof(path)) && !d.state_dirty,
+	       "written once the disk takes it again");
+	close(root.fd);
+	teardown(&d);
+	setup(&d);
+	tap_ok(state_find(&d.st, "ads") && !state_find(&d.st, "ads")->granted,
+	       "and the withdrawal is what a restart loads");
+	teardown(&d);
+
+	/* Receipts that cannot be read are never overwritten. */
+	snprintf(path, sizeof(path), "%s/receipts", state_dir);
+	unlink(path);
+	if (mkfifo(path, 0600))
+		abort();
+	setup(&d);
+	root = connect_as(&d, 0, 0, NULL, 0);
+	r = ask(&d, &root, "DENY analytics\n");
+	{
+		struct stat sb;
+
+		tap_ok(!strncmp(last_line(r), "ERR state ", 10) &&
+		       strstr(last_line(r), "not overwritten") &&
+		       !stat(path, &sb) && S_ISFIFO(sb.st_mode) &&
+		       state_find(&d.st, "analytics") &&
+		       !state_find(&d.st, "analytics")->granted,
+		       "unreadable receipts: DENY in memory only, the file left alone: %s",
+		       last_line(r));
+	}
+	close(root.fd);
+	teardown(&d);
+	unlink(path);
 
 	/* First boot with a broken file: nothing at all is committed. */
 	snprintf(state_dir, sizeof(state_dir), "%s/state-new", tmp);

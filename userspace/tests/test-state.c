@@ -69,7 +69,7 @@ int main(void)
 	r.time = 1764300001;
 	state_put(&st, &r);
 	tap_ok(st.n == 2, "a second decision replaces the first");
-	tap_ok(state_save(&st, path) == 0, "save");
+	tap_ok(state_save(&st, path, NULL) == 0, "save");
 	{
 		struct stat sb;
 
@@ -172,7 +172,7 @@ int main(void)
 	ret = state_load(&back, path, err, sizeof(err));
 	tap_ok(ret == -ENOENT, "after setting aside: no file, all denied");
 	/* Saving again works and replaces nothing that was set aside. */
-	tap_ok(state_save(&st, path) == 0 &&
+	tap_ok(state_save(&st, path, NULL) == 0 &&
 	       state_load(&back, path, err, sizeof(err)) == 0 && back.n == 2 &&
 	       count_aside() == 1, "new receipts written next to the evidence");
 	state_free(&back);
