@@ -343,7 +343,6 @@ u64 cw_ruleset_match_nat64(const struct cw_ruleset *rs,
 	if (!rs || !s || !f->daddr || f->family != AF_INET6 ||
 	    !rs->fam[0].root)
 		return 0;
-	/* All a destination of no NAT64 prefix pays: one compare each. */
 	for (i = 0; i < s->n; i++) {
 		if (likely(!cw_nat64_under(&s->p[i], f->daddr)))
 			continue;
@@ -355,6 +354,22 @@ u64 cw_ruleset_match_nat64(const struct cw_ruleset *rs,
 		r |= m;
 	}
 	return r;
+}
+
+/*
+ * Inline in the lookup: a destination under no NAT64 prefix pays one masked
+ * compare per prefix and no call; one under a prefix takes the slow path.
+ */
+static __always_inline u64 cw_nat64_check(const struct cw_ruleset *rs,
+					  const struct cw_flow *f)
+{
+	const struct cw_nat64_set *s = f->nat64;
+	u32 i;
+
+	for (i = 0; i < s->n; i++)
+		if (unlikely(cw_nat64_under(&s->p[i], f->daddr)))
+			return cw_ruleset_match_nat64(rs, f, NULL, NULL);
+	return 0;
 }
 
 u64 cw_ruleset_match(const struct cw_ruleset *rs, const struct cw_flow *f)
@@ -369,7 +384,7 @@ u64 cw_ruleset_match(const struct cw_ruleset *rs, const struct cw_flow *f)
 		if (rs->fam[1].root)
 			r = cw_match6(rs, &rs->fam[1], f);
 		if (f->nat64 && rs->fam[0].root)
-			r |= cw_ruleset_match_nat64(rs, f, NULL, NULL);
+			r |= cw_nat64_check(rs, f);
 	}
 	if (f->has_uid && rs->uids.n)
 		r |= cw_uid_match(&rs->uids, f->uid);
