@@ -48,9 +48,9 @@
  * CW_A_PROTO, CW_A_ADDR, CW_A_PORT, [CW_A_UID], [CW_A_NAME]. The reply holds
  * CW_A_VERDICT, CW_A_GENERATION and CW_A_PURPOSES (every purpose that
  * matched, with CW_PURPOSE_A_NAME and CW_PURPOSE_A_CONSENT). When an IPv6
- * address matched as the IPv4 address it embeds, the reply (and a blocked
- * attempt's event) adds CW_A_NAT64_ADDR, that IPv4 address, and
- * CW_A_NAT64_PREFIX, the prefix it was found under.
+ * address matched as the IPv4 address it embeds, the reply adds
+ * CW_A_NAT64_ADDR, that IPv4 address, and CW_A_NAT64_PREFIX, the prefix it
+ * was found under (events carry the IPv6 address as it was sent).
  *
  * CW_CMD_GET_STATUS replies with CW_A_POLICED, CW_A_CONFIGURED, CW_A_OWNER,
  * CW_A_GENERATION, CW_A_NR_ENTRIES, CW_A_MEMORY, CW_A_COUNTERS and
