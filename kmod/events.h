@@ -10,6 +10,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "netlink.h"
 #include "ruleset.h"
 
 #define CW_EVENTS_RING	128	/* also the token bucket's burst */
@@ -20,20 +21,6 @@
  * HZ / CW_EVENTS_DELAY times a second, whatever its packet rate.
  */
 #define CW_EVENTS_DELAY	(HZ / 10)
-
-struct cw_event {
-	u64 denied;		/* denied purposes that matched */
-	u32 count;		/* attempts folded into this event */
-	u32 generation;
-	u32 uid;
-	bool has_uid;
-	u8 family;
-	u8 proto;
-	u16 dport;
-	u8 daddr[16];
-	u16 name_len;
-	char name[CW_NAME_MAX + 1];
-};
 
 struct cw_events {
 	spinlock_t lock;		/* ring and bucket */

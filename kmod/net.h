@@ -6,6 +6,7 @@
 #ifndef _CW_NET_H
 #define _CW_NET_H
 
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
@@ -63,7 +64,7 @@ struct cw_net {
 	u32 owner;			/* port id, 0 = none */
 	bool policed;			/* READ_ONCE on the packet path */
 	bool hooks_registered;		/* iff policed, but set first */
-	/* cw_nf_ops with priv = this, registered for this namespace */
+	/* cw_hooks_ops with priv = this, registered for this namespace */
 	struct nf_hook_ops nf_ops[2];
 	struct cw_table __rcu *table;	/* NULL = unconfigured */
 	struct cw_builder *txn;		/* open transaction, owner's */
@@ -72,7 +73,7 @@ struct cw_net {
 	u64 commits;			/* under lock */
 	struct cw_net_pcpu __percpu *stats;
 	struct cw_events events;
-	struct cw_flows *flows;		/* names.c: flows in mid-ClientHello */
+	struct cw_flows *flows;		/* flows in mid-ClientHello, iff hooks */
 };
 
 extern unsigned int cw_net_id;
@@ -82,8 +83,25 @@ static inline struct cw_net *cw_net(const struct net *net)
 	return net_generic(net, cw_net_id);
 }
 
-int cw_net_init(void);
-void cw_net_uninit(void);
+int cw_net_init(const struct nf_hook_ops *ops, unsigned int n);
+int cw_net_setup(struct net *net);
+void cw_net_unpolice(struct net *net);
+void cw_net_teardown(struct net *net);
+
+/* What an unconfigured, policed namespace does with non-exempt traffic. */
+bool cw_net_unconfigured_blocks(void);
+
+/*
+ * Enum module parameters share one set of param ops: the kernel_param's arg
+ * points at a struct cw_param_enum naming the accepted words.
+ */
+struct cw_param_enum {
+	int *value;
+	const char * const *names;
+	unsigned int nr;
+};
+
+extern const struct kernel_param_ops cw_param_enum_ops;
 
 /* Helpers for the control plane, all called with cw->lock held. */
 struct cw_table *cw_table_new(struct cw_ruleset *rs, u32 generation);

@@ -18,6 +18,7 @@
 #include <linux/socket.h>
 #include <linux/in.h>
 #include <linux/sched.h>
+#include <linux/sort.h>
 #include <asm/byteorder.h>
 #else
 #include <errno.h>
@@ -56,6 +57,8 @@ typedef uint32_t __be32;
 #define BIT_ULL(n) (1ULL << (n))
 /* Long builds (a million prefixes) yield the CPU in the kernel. */
 #define cond_resched() do { } while (0)
+/* The kernel's heapsort; the C library's sort does for the tests. */
+#define sort(base, num, size, cmp, swap) qsort((base), (num), (size), (cmp))
 /* glibc's sys/cdefs.h has __always_inline, and this under another name */
 #define noinline __attribute_noinline__
 #endif

@@ -110,7 +110,7 @@ void cw_pfx_sort(struct cw_bpfx *a, u32 n)
 		return;
 	tmp = cw_alloc((u64)n * sizeof(*tmp));
 	if (!tmp) {
-		cw_hsort(a, n, sizeof(*a), cw_pfx_cmp);
+		sort(a, n, sizeof(*a), cw_pfx_cmp, NULL);
 		return;
 	}
 	src = a;

@@ -84,9 +84,6 @@ static inline void cw_yield(u32 i)
 		cond_resched();
 }
 
-void cw_hsort(void *base, u32 n, u32 size,
-	      int (*cmp)(const void *, const void *));
-
 bool cw_fin_room(void **arr, u32 *cap, u64 need, u32 size);
 u32 cw_intern(struct cw_fin *fin, u32 n);
 u32 cw_union(struct cw_fin *fin, u32 a, u32 b);

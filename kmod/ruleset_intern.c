@@ -125,7 +125,7 @@ u32 cw_intern(struct cw_fin *fin, u32 n)
 		if (t[i].mask)
 			t[m++] = t[i];
 	}
-	cw_hsort(t, m, sizeof(*t), cw_item_cmp);
+	sort(t, m, sizeof(*t), cw_item_cmp, NULL);
 	for (i = 0, j = 0; i < m; i++) {
 		if (j && !cw_item_cmp(&t[j - 1], &t[i]))
 			t[j - 1].mask |= t[i].mask;

@@ -21,7 +21,7 @@ int cw_uids_build(struct cw_ruleset *rs, struct cw_builder *b)
 
 	if (!b->nr_uid)
 		return 0;
-	cw_hsort(b->uid, b->nr_uid, sizeof(*b->uid), cw_uid_cmp);
+	sort(b->uid, b->nr_uid, sizeof(*b->uid), cw_uid_cmp, NULL);
 	for (i = 0; i < b->nr_uid; i++)
 		if (!i || b->uid[i].uid != b->uid[i - 1].uid)
 			n++;
