@@ -294,8 +294,8 @@ struct cw_ruleset *cw_builder_finish(struct cw_builder *b)
 	rs->nr_entries = b->nr_entries;
 	rs->nr_purposes = b->nr_purposes;
 	if (b->nr_purposes) {
-		rs->purposes = cw_alloc((u64)b->nr_purposes *
-					sizeof(*rs->purposes));
+		rs->purposes = cw_alloc(array_size(b->nr_purposes,
+						   sizeof(*rs->purposes)));
 		if (!rs->purposes)
 			goto fail;
 		memcpy(rs->purposes, b->purposes,
@@ -318,7 +318,8 @@ struct cw_ruleset *cw_builder_finish(struct cw_builder *b)
 		goto fail;
 	rs->memory += cw_fam_memory(&rs->fam[0]) + cw_fam_memory(&rs->fam[1]);
 	if (fin.nr_items > 1) {
-		rs->items = cw_alloc((u64)fin.nr_items * sizeof(*rs->items));
+		rs->items = cw_alloc(array_size(fin.nr_items,
+						sizeof(*rs->items)));
 		if (!rs->items)
 			goto fail;
 		memcpy(rs->items, fin.items,

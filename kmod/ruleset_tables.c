@@ -25,8 +25,8 @@ int cw_uids_build(struct cw_ruleset *rs, struct cw_builder *b)
 	for (i = 0; i < b->nr_uid; i++)
 		if (!i || b->uid[i].uid != b->uid[i - 1].uid)
 			n++;
-	rs->uids = cw_alloc((u64)n * sizeof(*rs->uids));
-	rs->uid_masks = cw_alloc((u64)n * sizeof(*rs->uid_masks));
+	rs->uids = cw_alloc(array_size(n, sizeof(*rs->uids)));
+	rs->uid_masks = cw_alloc(array_size(n, sizeof(*rs->uid_masks)));
 	if (!rs->uids || !rs->uid_masks)
 		return -ENOMEM;
 	for (i = 0, n = 0; i < b->nr_uid; i++) {
@@ -57,8 +57,8 @@ int cw_doms_build(struct cw_ruleset *rs, struct cw_builder *b)
 		return 0;
 	while (size < 2 * b->nr_dom)
 		size *= 2;
-	rs->dtab = cw_alloc((u64)size * sizeof(*rs->dtab));
-	rs->doms = cw_alloc((u64)b->nr_dom * sizeof(*rs->doms));
+	rs->dtab = cw_alloc(array_size(size, sizeof(*rs->dtab)));
+	rs->doms = cw_alloc(array_size(b->nr_dom, sizeof(*rs->doms)));
 	rs->dpool = cw_alloc(b->nr_pool);
 	if (!rs->dtab || !rs->doms || !rs->dpool)
 		return -ENOMEM;
