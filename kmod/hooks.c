@@ -143,8 +143,12 @@ static __always_inline bool cw_parse(const struct sk_buff *skb, u8 pf,
 		memcpy(p->daddr, &ip6h->daddr, 16);
 		p->flow.family = AF_INET6;
 		nexthdr = ip6h->nexthdr;
-		thoff = cw_ipv6_skip_exthdr(skb, noff + sizeof(*ip6h),
-					    &nexthdr, &frag_off);
+		/*
+		 * Exported by the always built-in IPv6 core
+		 * (net/ipv6/exthdrs_core.c), and in the GKI lists.
+		 */
+		thoff = ipv6_skip_exthdr(skb, noff + sizeof(*ip6h), &nexthdr,
+					 &frag_off);
 		p->flow.proto = nexthdr;
 		if (thoff >= 0 && !(frag_off & htons(~0x7)))
 			cw_parse_l4(skb, thoff, p);
