@@ -34,9 +34,37 @@ struct cw_events {
 
 struct cw_net;
 
+/**
+ * cw_events_init() - set up a namespace's event ring and its drain work
+ * @cw: the namespace's state, at namespace init
+ *
+ * Context: process context, may sleep (allocates the ring).
+ * Return: 0, or -ENOMEM.
+ */
 int cw_events_init(struct cw_net *cw);
+
+/**
+ * cw_events_uninit() - stop the drain work for good and free the ring
+ * @cw: the namespace's state, once no packet can record an event
+ *
+ * Context: process context, may sleep (waits for a running drain).
+ */
 void cw_events_uninit(struct cw_net *cw);
-/* Packet path: never sleeps, never waits on the lock. */
+
+/**
+ * cw_events_record() - queue a blocked attempt for the namespace's owner
+ * @cw: the namespace's state
+ * @f: the flow that was blocked (its name, if any, is copied)
+ * @generation: the generation of the ruleset that blocked it
+ * @denied: the denied purposes it matched
+ *
+ * The same attempt as the newest queued event only adds to its count; a
+ * token bucket (event_rate) bounds the rest. What does not fit, or finds
+ * the ring's lock taken, is counted in events_dropped.
+ *
+ * Context: the packet path, any context; never sleeps, never waits on a
+ * lock (a trylock).
+ */
 void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 		      u32 generation, u64 denied);
 
