@@ -22,16 +22,30 @@ struct cw_nat64_prefix {
 	u8 addr[16];		/* the prefix, bits past len zero */
 };
 
+/**
+ * cw_nat64_len_valid() - whether RFC 6052 defines a prefix of this length
+ * @len: the prefix length in bits
+ *
+ * Context: any.
+ * Return: true for 32, 40, 48, 56, 64 and 96.
+ */
 static inline bool cw_nat64_len_valid(unsigned int len)
 {
 	return len == 32 || len == 40 || len == 48 || len == 56 ||
 	       len == 64 || len == 96;
 }
 
-/*
- * Fills @p from the 16 bytes @addr and the length @len. Returns -EINVAL
- * for a length RFC 6052 does not define, or for an address with bits set
- * past @len (a prefix written with its host part is a typo, not a prefix).
+/**
+ * cw_nat64_prefix_init() - a prefix ready for cw_nat64_under()
+ * @p: filled in
+ * @addr: the prefix, 16 bytes
+ * @len: its length in bits
+ *
+ * A prefix written with bits past its length is a typo, not a prefix.
+ *
+ * Context: any.
+ * Return: 0; -EINVAL for a length RFC 6052 does not define or for an
+ * address with bits set past @len (@p is then untouched).
  */
 static inline int cw_nat64_prefix_init(struct cw_nat64_prefix *p,
 				       const u8 *addr, unsigned int len)
@@ -55,7 +69,14 @@ static inline int cw_nat64_prefix_init(struct cw_nat64_prefix *p,
 	return 0;
 }
 
-/* The well-known prefix of RFC 6052, 64:ff9b::/96, always in force. */
+/**
+ * cw_nat64_wkp_init() - the well-known prefix of RFC 6052, 64:ff9b::/96
+ * @p: filled in
+ *
+ * Always in force: p[0] of every namespace's set.
+ *
+ * Context: any.
+ */
 static inline void cw_nat64_wkp_init(struct cw_nat64_prefix *p)
 {
 	u8 wkp[16] = { 0x00, 0x64, 0xff, 0x9b };
@@ -69,7 +90,14 @@ struct cw_nat64_set {
 	struct cw_nat64_prefix p[CW_NAT64_MAX + 1];
 };
 
-/* Whether the IPv6 address @a6 lies under @p. */
+/**
+ * cw_nat64_under() - whether an IPv6 address lies under a prefix
+ * @p: the prefix
+ * @a6: the address, 16 bytes, any alignment
+ *
+ * Context: any, the packet path included.
+ * Return: true if the first @p->len bits of @a6 are the prefix's.
+ */
 static inline bool cw_nat64_under(const struct cw_nat64_prefix *p,
 				  const u8 *a6)
 {
@@ -81,11 +109,17 @@ static inline bool cw_nat64_under(const struct cw_nat64_prefix *p,
 	return !(((hi ^ p->hi) & p->hi_mask) | ((lo ^ p->lo) & p->lo_mask));
 }
 
-/*
- * The IPv4 address embedded in @a6 under a prefix of @len bits, into @a4.
+/**
+ * cw_nat64_extract() - the IPv4 address an IPv6 address embeds
+ * @a6: the IPv6 address, 16 bytes
+ * @len: the length of the prefix it is under (cw_nat64_len_valid())
+ * @a4: set to the IPv4 address, 4 bytes
+ *
  * The u octet (byte 8) is skipped whatever it holds and the suffix is
  * ignored: RFC 6052 wants them zero, but a translator that forwards such
  * an address anyway must not let it pass unrecognised.
+ *
+ * Context: any.
  */
 static inline void cw_nat64_extract(const u8 *a6, unsigned int len, u8 *a4)
 {
@@ -98,7 +132,14 @@ static inline void cw_nat64_extract(const u8 *a6, unsigned int len, u8 *a4)
 	}
 }
 
-/* The RFC 6052 address of the IPv4 address @a4 under @p, into @a6. */
+/**
+ * cw_nat64_embed() - the RFC 6052 address of an IPv4 address
+ * @p: the prefix
+ * @a4: the IPv4 address, 4 bytes
+ * @a6: set to the IPv6 address, 16 bytes (suffix and u octet zero)
+ *
+ * Context: any.
+ */
 static inline void cw_nat64_embed(const struct cw_nat64_prefix *p,
 				  const u8 *a4, u8 *a6)
 {

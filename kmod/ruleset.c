@@ -7,62 +7,6 @@
  */
 #include "ruleset_build.h"
 
-/*
- * In-place heapsort: the kernel's sort() would do, but the same code must
- * run in userspace and its cost is bounded (no recursion, O(n log n)).
- */
-static void cw_swap(u8 *a, u8 *b, u32 size)
-{
-	u8 t;
-
-	while (size--) {
-		t = *a;
-		*a++ = *b;
-		*b++ = t;
-	}
-}
-
-static void cw_sift(u8 *base, u32 root, u32 n, u32 size,
-		    int (*cmp)(const void *, const void *))
-{
-	u32 child;
-
-	for (;;) {
-		child = 2 * root + 1;
-		if (child >= n)
-			return;
-		if (child + 1 < n &&
-		    cmp(base + (u64)child * size,
-			base + (u64)(child + 1) * size) < 0)
-			child++;
-		if (cmp(base + (u64)root * size,
-			base + (u64)child * size) >= 0)
-			return;
-		cw_swap(base + (u64)root * size, base + (u64)child * size,
-			size);
-		root = child;
-	}
-}
-
-void cw_hsort(void *base, u32 n, u32 size,
-	      int (*cmp)(const void *, const void *))
-{
-	u8 *b = base;
-	u32 i;
-
-	if (n < 2)
-		return;
-	for (i = n / 2; i-- > 0;) {
-		cw_sift(b, i, n, size, cmp);
-		cw_yield(i);
-	}
-	for (i = n - 1; i > 0; i--) {
-		cw_swap(b, b + (u64)i * size, size);
-		cw_sift(b, 0, i, size, cmp);
-		cw_yield(i);
-	}
-}
-
 struct cw_builder *cw_builder_new(const struct cw_limits *limits)
 {
 	struct cw_builder *b = cw_alloc(sizeof(*b));
@@ -367,8 +311,8 @@ struct cw_ruleset *cw_builder_finish(struct cw_builder *b)
 	rs->nr_entries = b->nr_entries;
 	rs->nr_purposes = b->nr_purposes;
 	if (b->nr_purposes) {
-		rs->purposes = cw_alloc((u64)b->nr_purposes *
-					sizeof(*rs->purposes));
+		rs->purposes = cw_alloc(array_size(b->nr_purposes,
+						   sizeof(*rs->purposes)));
 		if (!rs->purposes)
 			goto fail;
 		memcpy(rs->purposes, b->purposes,
@@ -391,7 +335,8 @@ struct cw_ruleset *cw_builder_finish(struct cw_builder *b)
 		goto fail;
 	rs->memory += cw_fam_memory(&rs->fam[0]) + cw_fam_memory(&rs->fam[1]);
 	if (fin.nr_items > 1) {
-		rs->items = cw_alloc((u64)fin.nr_items * sizeof(*rs->items));
+		rs->items = cw_alloc(array_size(fin.nr_items,
+						sizeof(*rs->items)));
 		if (!rs->items)
 			goto fail;
 		memcpy(rs->items, fin.items,

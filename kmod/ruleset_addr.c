@@ -6,11 +6,6 @@
  */
 #include "ruleset_build.h"
 
-static inline u32 cw_min(u32 a, u32 b)
-{
-	return a < b ? a : b;
-}
-
 /* A trie node while compiling; key is a reference into a key array. */
 struct cw_tnode {
 	u32 child[2];
@@ -51,8 +46,8 @@ static void cw_tinsert(struct cw_tbuild *t, struct cw_fin *fin, u32 *p,
 
 	while (*p) {
 		n = &t->tn[*p];
-		c = cw_min(cw_cpl(k, cw_tkey(t, n->kref), t->klen),
-			   cw_min(len, n->pos));
+		c = min_t(u32, cw_cpl(k, cw_tkey(t, n->kref), t->klen),
+			  min_t(u32, len, n->pos));
 		if (c == n->pos && c == len) {
 			n->list = cw_union(fin, n->list, list);
 			return;
@@ -96,10 +91,8 @@ static inline int cw_pfx_cmp(const void *a, const void *b)
 }
 
 /*
- * Sorts the builder's prefixes by family, key, length: a bottom-up merge
- * sort, several times faster than the heapsort on a million entries (the
- * commit time of a big ruleset), or the heapsort when there is no memory
- * for the scratch copy.
+ * The merge sort is several times faster than the kernel's heapsort on a
+ * million entries (the commit time of a big ruleset).
  */
 void cw_pfx_sort(struct cw_bpfx *a, u32 n)
 {
@@ -108,17 +101,17 @@ void cw_pfx_sort(struct cw_bpfx *a, u32 n)
 
 	if (n < 2)
 		return;
-	tmp = cw_alloc((u64)n * sizeof(*tmp));
+	tmp = cw_alloc(array_size(n, sizeof(*tmp)));
 	if (!tmp) {
-		cw_hsort(a, n, sizeof(*a), cw_pfx_cmp);
+		sort(a, n, sizeof(*a), cw_pfx_cmp, NULL);
 		return;
 	}
 	src = a;
 	dst = tmp;
 	for (w = 1; w < n; w *= 2) {
 		for (lo = 0; lo < n; lo = hi) {
-			mid = cw_min(lo + w, n);
-			hi = cw_min(lo + 2 * w, n);
+			mid = min_t(u32, lo + w, n);
+			hi = min_t(u32, lo + 2 * w, n);
 			i = lo;
 			j = mid;
 			k = lo;
@@ -139,12 +132,6 @@ void cw_pfx_sort(struct cw_bpfx *a, u32 n)
 	if (src != a)
 		memcpy(a, src, (u64)n * sizeof(*a));
 	kvfree(tmp);
-}
-
-/* Smallest s with 1 << s >= n. */
-static u32 cw_clog2(u32 n)
-{
-	return n > 1 ? 32 - __builtin_clz(n - 1) : 0;
 }
 
 /*
@@ -241,14 +228,14 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_fbuild *fb,
 	u64 *root;
 	int err = -ENOMEM;
 
-	root = cw_alloc((u64)nslots * sizeof(*root));
+	root = cw_alloc(array_size(nslots, sizeof(*root)));
 	if (!root)
 		goto out;
 	/* list indexes are below nr_items: every list of this family is in */
-	lb = cw_clog2(nr_items) ? cw_clog2(nr_items) : 1;
+	lb = order_base_2(nr_items) ? order_base_2(nr_items) : 1;
 	nw = cw_fam_runs(fb, NULL, NULL, lb);
 	if (nw) {
-		fam->runs = cw_alloc((u64)nw * sizeof(*fam->runs));
+		fam->runs = cw_alloc(array_size(nw, sizeof(*fam->runs)));
 		if (!fam->runs)
 			goto out;
 		fam->nr_runs = nw;
@@ -256,19 +243,19 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_fbuild *fb,
 	cw_fam_runs(fb, root, fam->runs, lb);
 
 	if (fam->abits == 32 && t->nr_tn) {
-		fam->n4 = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*fam->n4));
+		fam->n4 = cw_alloc(array_size((size_t)t->nr_tn + 1, sizeof(*fam->n4)));
 		if (!fam->n4)
 			goto out;
 	} else if (t->nr_tn) {
 		/* IPv6: node i is at off[i] in n6 (0 unused) */
-		off = cw_alloc(((u64)t->nr_tn + 1) * sizeof(*off));
+		off = cw_alloc(array_size((size_t)t->nr_tn + 1, sizeof(*off)));
 		if (!off)
 			goto out;
 		for (i = 1, w = 1; i <= t->nr_tn; i++) {
 			off[i] = w;
 			w += cw_n6_words(&t->tn[i]);
 		}
-		fam->n6 = cw_alloc((u64)w * sizeof(*fam->n6));
+		fam->n6 = cw_alloc(array_size(w, sizeof(*fam->n6)));
 		if (!fam->n6)
 			goto out;
 		fam->nr_n6 = w;
@@ -296,7 +283,7 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_fbuild *fb,
 	fam->nr_nodes = t->nr_tn;
 	fam->lbits = lb;
 	/* the widest node index: nr_tn, or the last offset in n6 */
-	fam->nbits = cw_clog2(fam->abits == 32 ? t->nr_tn + 1 : fam->nr_n6);
+	fam->nbits = order_base_2(fam->abits == 32 ? t->nr_tn + 1 : fam->nr_n6);
 	for (j = 0; j < nslots; j++) {
 		cw_yield(j);
 		if (!fb->cnt[j])
@@ -361,11 +348,11 @@ static u64 cw_fam_estimate(const struct cw_fbuild *fb, u32 s)
  */
 static u32 cw_sbits(const struct cw_fbuild *fb)
 {
-	u32 smax = cw_min(CW_ROOT_BITS, fb->t.klen * 8 - fb->c);
-	u32 s0 = cw_min(cw_clog2(fb->nd), smax), s, best = s0;
+	u32 smax = min_t(u32, CW_ROOT_BITS, fb->t.klen * 8 - fb->c);
+	u32 s0 = min_t(u32, order_base_2(fb->nd), smax), s, best = s0;
 	u64 m, min = ~0ULL;
 
-	for (s = s0 ? s0 - 1 : 0; s <= cw_min(s0 + 1, smax); s++) {
+	for (s = s0 ? s0 - 1 : 0; s <= min_t(u32, s0 + 1, smax); s++) {
 		m = cw_fam_estimate(fb, s);
 		if (m <= (u64)fb->nd * CW_ROOT_BUDGET)
 			min = 0, best = s;
@@ -375,10 +362,6 @@ static u32 cw_sbits(const struct cw_fbuild *fb)
 	return best;
 }
 
-/*
- * Compiles the prefixes pfx[0..n) (one family, sorted) into fam. Returns 0
- * or -ENOMEM.
- */
 int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		 const struct cw_bpfx *pfx, u32 n, u32 klen)
 {
@@ -396,9 +379,9 @@ int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	for (i = 0; i < n; i++)
 		if (!i || cw_pfx_cmp(&pfx[i - 1], &pfx[i]))
 			nd++;
-	t->keys = cw_alloc((u64)nd * klen);
+	t->keys = cw_alloc(array_size(nd, klen));
 	fb.dlen = cw_alloc(nd);
-	fb.dlist = cw_alloc((u64)nd * sizeof(*fb.dlist));
+	fb.dlist = cw_alloc(array_size(nd, sizeof(*fb.dlist)));
 	if (!t->keys || !fb.dlen || !fb.dlist)
 		goto out;
 	for (i = 0, nd = 0; i < n; i = j) {
@@ -419,7 +402,7 @@ int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		}
 		memcpy(t->keys + (u64)nd * klen, pfx[j - 1].key, klen);
 		fb.dlen[nd] = pfx[j - 1].len;
-		minlen = cw_min(minlen, fb.dlen[nd]);
+		minlen = min_t(u32, minlen, fb.dlen[nd]);
 		fb.dlist[nd] = cw_intern(fin, m);
 		if (!fb.dlist[nd])
 			goto out;
@@ -427,15 +410,15 @@ int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 	}
 	fb.nd = nd;
 	/* sorted keys: what the first and last share, all share */
-	fb.c = cw_min(cw_min(minlen, CW_SKIP_MAX),
-		      cw_cpl(t->keys, cw_tkey(t, nd - 1), klen));
+	fb.c = min_t(u32, min_t(u32, minlen, CW_SKIP_MAX),
+		     cw_cpl(t->keys, cw_tkey(t, nd - 1), klen));
 	fb.s = cw_sbits(&fb);
 	cs = fb.c + fb.s;
 	nslots = 1U << fb.s;
 
 	/* prefixes of c + s bits or fewer: merged into the slots they cover */
-	fb.slist = cw_alloc((u64)nslots * sizeof(*fb.slist));
-	fb.troot = cw_alloc((u64)nslots * sizeof(*fb.troot));
+	fb.slist = cw_alloc(array_size(nslots, sizeof(*fb.slist)));
+	fb.troot = cw_alloc(array_size(nslots, sizeof(*fb.troot)));
 	fb.cnt = cw_alloc(nslots);
 	if (!fb.slist || !fb.troot || !fb.cnt)
 		goto out;
@@ -475,7 +458,7 @@ int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 			 fb.cnt[cw_slot(cw_tkey(t, i), klen, fb.c, fb.s)] >
 			 CW_RUN;
 	/* a leaf and at most one branch node per prefix */
-	t->tn = cw_alloc(((u64)2 * ntrie + 1) * sizeof(*t->tn));
+	t->tn = cw_alloc(array_size(2 * (size_t)ntrie + 1, sizeof(*t->tn)));
 	if (!t->tn)
 		goto out;
 	for (i = 0; i < nd; i++) {

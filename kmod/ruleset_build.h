@@ -67,6 +67,13 @@ struct cw_fin {
 	bool nomem;
 };
 
+/**
+ * cw_alloc() - zeroed memory for the build or the frozen ruleset
+ * @bytes: the size; more than kvmalloc() takes is refused
+ *
+ * Context: process context, may sleep.
+ * Return: the memory (free with kvfree()), or NULL.
+ */
 static inline void *cw_alloc(u64 bytes)
 {
 	if (!bytes || bytes > CW_ALLOC_MAX)
@@ -74,10 +81,14 @@ static inline void *cw_alloc(u64 bytes)
 	return kvzalloc((size_t)bytes, GFP_KERNEL);
 }
 
-/*
+/**
+ * cw_yield() - let other tasks run, every 4096 steps of a long loop
+ * @i: the loop's counter
+ *
  * Compiling a million prefixes takes a second natively and twenty under
- * emulation: loops over them yield the CPU every so often (process
- * context: the netlink commit holds a mutex, no spinlock).
+ * emulation.
+ *
+ * Context: process context; the netlink commit holds a mutex, no spinlock.
  */
 static inline void cw_yield(u32 i)
 {
@@ -85,19 +96,93 @@ static inline void cw_yield(u32 i)
 		cond_resched();
 }
 
-void cw_hsort(void *base, u32 n, u32 size,
-	      int (*cmp)(const void *, const void *));
+/*
+ * Every function below runs in process context and may sleep (it allocates
+ * with GFP_KERNEL), inside cw_builder_finish().
+ */
 
+/**
+ * cw_fin_room() - make room for @need elements in a growable array
+ * @arr: the array, reallocated (doubling) when it is too small
+ * @cap: its capacity in elements, updated
+ * @need: the elements it must hold
+ * @size: the size of one element
+ *
+ * Return: true, or false when out of memory (the array is left as it was).
+ */
 bool cw_fin_room(void **arr, u32 *cap, u64 need, u32 size);
+
+/**
+ * cw_intern() - normalize and intern the list of @n items in @fin->tmp
+ * @fin: the finishing state
+ * @n: the number of items
+ *
+ * Every unconstrained item is folded into one, constrained ones are
+ * sorted, equal constraints merged, items implied by the unconstrained one
+ * dropped; an equal list already in the pool is shared.
+ *
+ * Return: the index of the list's first item, or 0 when out of memory.
+ */
 u32 cw_intern(struct cw_fin *fin, u32 n);
+
+/**
+ * cw_union() - the interned union of two interned lists
+ * @fin: the finishing state
+ * @a: a list's first item, or 0 for none
+ * @b: another, or 0
+ *
+ * Return: the union's first item; 0 for none, or when out of memory (then
+ * @fin->nomem is set).
+ */
 u32 cw_union(struct cw_fin *fin, u32 a, u32 b);
 
+/**
+ * cw_pfx_sort() - sort the builder's prefixes by family, key, length
+ * @a: the prefixes
+ * @n: how many
+ *
+ * A bottom-up merge sort that yields as it goes; without memory for its
+ * buffer, the kernel's sort().
+ */
 void cw_pfx_sort(struct cw_bpfx *a, u32 n);
+
+/**
+ * cw_fam_build() - compile one family's prefixes into its lookup structure
+ * @fam: the family of the frozen ruleset, filled
+ * @fin: the finishing state (the prefixes' match lists are interned there)
+ * @pfx: the family's prefixes, sorted by cw_pfx_sort()
+ * @n: how many
+ * @klen: the key length, 4 or 16 bytes
+ *
+ * Return: 0, or -ENOMEM.
+ */
 int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		 const struct cw_bpfx *pfx, u32 n, u32 klen);
+
+/**
+ * cw_fam_memory() - the bytes one family's structure holds
+ * @fam: the family, built
+ *
+ * Return: the size of its arrays, in bytes.
+ */
 u64 cw_fam_memory(const struct cw_fam *fam);
 
+/**
+ * cw_uids_build() - the sorted UID table of the frozen ruleset
+ * @rs: the ruleset being frozen
+ * @b: the builder, whose UID entries are sorted in place
+ *
+ * Return: 0, or -ENOMEM.
+ */
 int cw_uids_build(struct cw_ruleset *rs, struct cw_builder *b);
+
+/**
+ * cw_doms_build() - the domain hash table of the frozen ruleset
+ * @rs: the ruleset being frozen
+ * @b: the builder
+ *
+ * Return: 0, or -ENOMEM.
+ */
 int cw_doms_build(struct cw_ruleset *rs, struct cw_builder *b);
 
 #endif /* _CW_RULESET_BUILD_H */

@@ -80,7 +80,7 @@ static bool cw_list_eq(const struct cw_item *a, const struct cw_item *b,
 static bool cw_intern_grow(struct cw_fin *fin)
 {
 	u32 nsize = fin->itab_size ? fin->itab_size * 2 : 1024, i, j, h, n;
-	u32 *t = cw_alloc((u64)nsize * sizeof(*t));
+	u32 *t = cw_alloc(array_size(nsize, sizeof(*t)));
 
 	if (!t)
 		return false;
@@ -103,12 +103,6 @@ static bool cw_intern_grow(struct cw_fin *fin)
 	return true;
 }
 
-/*
- * Normalizes the n items in fin->tmp (every unconstrained item folded into
- * one, constrained ones sorted, equal constraints merged, items implied by
- * the unconstrained one dropped) and interns the list. Returns the index
- * of its first item, or 0 when out of memory.
- */
 u32 cw_intern(struct cw_fin *fin, u32 n)
 {
 	struct cw_item *t = fin->tmp;
@@ -125,7 +119,7 @@ u32 cw_intern(struct cw_fin *fin, u32 n)
 		if (t[i].mask)
 			t[m++] = t[i];
 	}
-	cw_hsort(t, m, sizeof(*t), cw_item_cmp);
+	sort(t, m, sizeof(*t), cw_item_cmp, NULL);
 	for (i = 0, j = 0; i < m; i++) {
 		if (j && !cw_item_cmp(&t[j - 1], &t[i]))
 			t[j - 1].mask |= t[i].mask;
@@ -177,7 +171,6 @@ static u32 cw_list_len(const struct cw_fin *fin, u32 first)
 	return n;
 }
 
-/* Interned union of two interned lists (0 = empty); 0 on failure too. */
 u32 cw_union(struct cw_fin *fin, u32 a, u32 b)
 {
 	u32 la, lb, r;

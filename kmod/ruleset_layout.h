@@ -112,7 +112,18 @@ struct cw_ruleset {
 	u64 memory;
 };
 
-/* Big-endian word i of a key (4 or 16 bytes), read without alignment. */
+/*
+ * The helpers below are pure arithmetic on keys and names: any context,
+ * the packet path included.
+ */
+
+/**
+ * cw_word() - word @i of a key, read without alignment
+ * @k: the key, 4 or 16 bytes in network order
+ * @i: the word, 0 for IPv4, 0..3 for IPv6
+ *
+ * Return: the word in host order.
+ */
 static inline u32 cw_word(const u8 *k, u32 i)
 {
 	__be32 w;
@@ -121,36 +132,77 @@ static inline u32 cw_word(const u8 *k, u32 i)
 	return be32_to_cpu(w);
 }
 
+/**
+ * cw_bit() - bit @pos of a key
+ * @k: the key
+ * @pos: the bit, 0 the most significant of its first byte
+ *
+ * Return: 0 or 1.
+ */
 static inline u32 cw_bit(const u8 *k, u32 pos)
 {
 	return (k[pos >> 3] >> (7 - (pos & 7))) & 1;
 }
 
-/* The first 64 bits of a key (an IPv4 key padded with zeros)... */
+/**
+ * cw_hi() - the first 64 bits of a key
+ * @k: the key
+ * @klen: its length, 4 or 16 bytes (an IPv4 key is padded with zeros)
+ *
+ * Return: the bits, the key's first the most significant.
+ */
 static inline u64 cw_hi(const u8 *k, u32 klen)
 {
 	return (u64)cw_word(k, 0) << 32 | (klen > 4 ? cw_word(k, 1) : 0);
 }
 
-/* ... and the next 64. */
+/**
+ * cw_lo() - the 64 bits of a key after those of cw_hi()
+ * @k: the key
+ * @klen: its length, 4 or 16 bytes
+ *
+ * Return: the bits; 0 for an IPv4 key.
+ */
 static inline u64 cw_lo(const u8 *k, u32 klen)
 {
 	return klen > 4 ? (u64)cw_word(k, 2) << 32 | cw_word(k, 3) : 0;
 }
 
-/* The 64 bits from bit o (0..63) of the key hi:lo. */
+/**
+ * cw_from() - the 64 bits from bit @o of the 128-bit key @hi:@lo
+ * @hi: the key's first 64 bits
+ * @lo: its next 64
+ * @o: the first bit, 0..63
+ *
+ * Return: the bits, left-aligned.
+ */
 static inline u64 cw_from(u64 hi, u64 lo, u32 o)
 {
 	return o ? hi << o | lo >> (64 - o) : hi;
 }
 
-/* A key's root slot: its s bits after the c that every key shares. */
+/**
+ * cw_slot() - a key's root slot
+ * @k: the key
+ * @klen: its length, 4 or 16 bytes
+ * @c: the leading bits every key of the family shares
+ * @s: the root's index bits
+ *
+ * Return: the @s bits of the key after the first @c.
+ */
 static inline u32 cw_slot(const u8 *k, u32 klen, u32 c, u32 s)
 {
 	return s ? cw_from(cw_hi(k, klen), cw_lo(k, klen), c) >> (64 - s) : 0;
 }
 
-/* Length of the common prefix of two keys of klen bytes, in bits. */
+/**
+ * cw_cpl() - the length of the common prefix of two keys
+ * @a: a key
+ * @b: another, of the same length
+ * @klen: their length, 4 or 16 bytes
+ *
+ * Return: the common prefix's length in bits, up to @klen * 8.
+ */
 static inline u32 cw_cpl(const u8 *a, const u8 *b, u32 klen)
 {
 	u32 i, x;
@@ -158,16 +210,28 @@ static inline u32 cw_cpl(const u8 *a, const u8 *b, u32 klen)
 	for (i = 0; i < klen / 4; i++) {
 		x = cw_word(a, i) ^ cw_word(b, i);
 		if (x)
-			return i * 32 + __builtin_clz(x);
+			return (i + 1) * 32 - fls(x);
 	}
 	return klen * 8;
 }
 
+/**
+ * cw_lower() - an ASCII byte in lower case
+ * @c: the byte
+ *
+ * Return: 'a'..'z' for 'A'..'Z', else @c.
+ */
 static inline u8 cw_lower(u8 c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
+/**
+ * cw_dom_slot() - spread a name's hash over the domain table's slots
+ * @h: the hash (FNV-1a, see cw_dom_match())
+ *
+ * Return: the mixed hash; the caller masks it to the table's size.
+ */
 static inline u32 cw_dom_slot(u32 h)
 {
 	h ^= h >> 16;
@@ -176,6 +240,16 @@ static inline u32 cw_dom_slot(u32 h)
 	return h;
 }
 
+/**
+ * cw_dom_eq() - whether a domain record is the name @s
+ * @rs: the ruleset whose pool holds the record's name
+ * @d: the record
+ * @h: the hash of @s
+ * @s: the name, any case
+ * @len: its length
+ *
+ * Return: true if the record holds @s, case aside.
+ */
 static inline bool cw_dom_eq(const struct cw_ruleset *rs,
 			     const struct cw_dom *d, u32 h,
 			     const char *s, u32 len)
@@ -191,7 +265,16 @@ static inline bool cw_dom_eq(const struct cw_ruleset *rs,
 	return true;
 }
 
-/* Words of a prefix in a run: list and length, then its key. */
+/**
+ * cw_run_words() - the size of one prefix in a run
+ * @klen: the key length, 4 or 16 bytes
+ * @len: the prefix length
+ *
+ * A word for its list and length, then its key: one word for IPv4, two
+ * for IPv6 up to /64, else four.
+ *
+ * Return: the prefix's size in 4-byte words.
+ */
 static inline u32 cw_run_words(u32 klen, u32 len)
 {
 	return 1 + (klen == 4 ? 1 : len <= 64 ? 2 : 4);

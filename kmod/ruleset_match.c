@@ -225,7 +225,7 @@ static noinline u64 cw_trie4(const struct cw_ruleset *rs,
 	if (!w.last)
 		return 0;
 	x = addr ^ t->n4[w.last].key;
-	m = x ? __builtin_clz(x) : 32;
+	m = 32 - fls(x);
 	return cw_walk_lists(rs, t->n4, sizeof(*t->n4), 32, n, m, &w, f);
 }
 

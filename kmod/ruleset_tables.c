@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The UID and app ID tables (sorted, searched by bisection) and the domain
- * table (open
- * addressing over a hash of each name) of a frozen ruleset. Pure code (see
- * pure.h).
+ * table (open addressing over a hash of each name) of a frozen ruleset.
+ * Pure code (see pure.h).
  */
 #include "ruleset_build.h"
 
@@ -30,8 +29,8 @@ static int cw_uidtab_build(struct cw_ruleset *rs, struct cw_uidtab *t,
 	for (i = 0; i < nr; i++)
 		if (!i || v[i].uid != v[i - 1].uid)
 			n++;
-	t->keys = cw_alloc((u64)n * sizeof(*t->keys));
-	t->masks = cw_alloc((u64)n * sizeof(*t->masks));
+	t->keys = cw_alloc(array_size(n, sizeof(*t->keys)));
+	t->masks = cw_alloc(array_size(n, sizeof(*t->masks)));
 	if (!t->keys || !t->masks)
 		return -ENOMEM;
 	for (i = 0, n = 0; i < nr; i++) {
@@ -50,7 +49,7 @@ int cw_uids_build(struct cw_ruleset *rs, struct cw_builder *b)
 
 	if (!b->nr_uid)
 		return 0;
-	cw_hsort(b->uid, b->nr_uid, sizeof(*b->uid), cw_uid_cmp);
+	sort(b->uid, b->nr_uid, sizeof(*b->uid), cw_uid_cmp, NULL);
 	while (k < b->nr_uid && !b->uid[k].appid)
 		k++;
 	return cw_uidtab_build(rs, &rs->uids, b->uid, k) ||
@@ -76,8 +75,8 @@ int cw_doms_build(struct cw_ruleset *rs, struct cw_builder *b)
 		return 0;
 	while (size < 2 * b->nr_dom)
 		size *= 2;
-	rs->dtab = cw_alloc((u64)size * sizeof(*rs->dtab));
-	rs->doms = cw_alloc((u64)b->nr_dom * sizeof(*rs->doms));
+	rs->dtab = cw_alloc(array_size(size, sizeof(*rs->dtab)));
+	rs->doms = cw_alloc(array_size(b->nr_dom, sizeof(*rs->doms)));
 	rs->dpool = cw_alloc(b->nr_pool);
 	if (!rs->dtab || !rs->doms || !rs->dpool)
 		return -ENOMEM;
