@@ -53,8 +53,8 @@ assert_match "consentd says so" 'NAT64 prefix 2001:db8:123:100::/56 on interface
 expect_blocked tcp 2001:db8:123:1c6:33:641e:: 5222
 expect_allowed tcp 2001:db8:123:1c6:33:641f:: 5222
 out=$(ctl explain tcp 2001:db8:123:1c6:33:641e:: 5222)
-assert_eq "explain names the IPv4 entry's address and the prefix" \
-	"block: matches push (denied); as 198.51.100.30 under the NAT64 prefix 2001:db8:123:100::/56" "$out"
+assert_eq "explain names the IPv4 entry, its address and the prefix" \
+	"block: matches push (denied) by ip 198.51.100.30/32 tcp 5222; as 198.51.100.30 under the NAT64 prefix 2001:db8:123:100::/56" "$out"
 
 # The router withdraws it (lifetime 0): it stops matching; conf stays.
 inet cwra inet0 fe80::254 2001:db8:123:100::/56@0 || fail "cwra"

@@ -78,6 +78,9 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 			printf("%s %s (%s)", m++ ? "," : ": matches",
 			       record_get(&rep.rec[i], "name"),
 			       record_get(&rep.rec[i], "consent"));
+			if (record_get(&rep.rec[i], "nat64_entry"))
+				printf(" by %s",
+				       record_get(&rep.rec[i], "nat64_entry"));
 		}
 		printf("%s", m ? "" : ": matches no purpose");
 		if (v4)
