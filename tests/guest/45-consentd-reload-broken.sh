@@ -6,10 +6,7 @@
 cd_net
 srv_tcp new 198.51.100.30 80
 
-cd_setup <<'RULES'
-[analytics]
-ip = 198.51.100.10
-RULES
+cd_setup_analytics
 cd_start
 gen0=$(status_get generation)
 expect_blocked tcp 198.51.100.10 80

@@ -6,6 +6,7 @@ CD_PKGS=$CD/packages.list
 # cd_setup < RULES: the rules (10-test.rules) and a config.
 cd_setup() {
 	mkdir -p "$CD/rules.d" "$CD/state"
+	: >>"$CD/consentd.log"
 	cat >"$CD/rules.d/10-test.rules"
 	printf 'com.xiaomi.xmsf 10061 0 /data/user/0/com.xiaomi.xmsf platform 3003\n' >"$CD_PKGS"
 	cat >"$CD/consentd.conf" <<CONF
@@ -15,13 +16,27 @@ event_log = $CD/events.log
 CONF
 }
 
-# cd_start: start consentd and wait until the kernel has its ruleset.
-cd_start() {
+# cd_launch: start consentd and wait until it answers on its socket.
+cd_launch() {
 	local i=0
 	consentd --foreground --config "$CD/consentd.conf" \
 		--rules-dir "$CD/rules.d" --state-dir "$CD/state" \
 		--socket "$CD/sock" >>"$CD/consentd.log" 2>&1 &
 	CD_PID=$!
+	# Whatever happens next, this consentd ends with the scenario.
+	trap '_rc=$?; cd_stop; [ $_rc = 0 ] || echo "FAIL: $CW_SCENARIO stopped with status $_rc"' EXIT
+	until consentctl --socket "$CD/sock" status >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 250 ] || fail "consentd did not answer: $(tail -n 20 "$CD/consentd.log")"
+		kill -0 "$CD_PID" 2>/dev/null || fail "consentd exited: $(tail -n 20 "$CD/consentd.log")"
+		usleep 20000
+	done
+}
+
+# cd_start: cd_launch, and wait until the kernel has its ruleset.
+cd_start() {
+	local i=0
+	cd_launch
 	until consentctl --socket "$CD/sock" status 2>/dev/null |
 	      grep -q '^kernel: *connected'; do
 		i=$((i + 1))
@@ -30,8 +45,6 @@ cd_start() {
 		usleep 20000
 	done
 	log "consentd $CD_PID connected"
-	# Whatever happens next, this consentd ends with the scenario.
-	trap '_rc=$?; cd_stop; [ $_rc = 0 ] || echo "FAIL: $CW_SCENARIO stopped with status $_rc"' EXIT
 }
 
 cd_stop() {
@@ -62,15 +75,42 @@ cd_net() {
 	srv_tcp ana 198.51.100.10 80
 }
 
-# cd_analytics: cd_net, and a consentd whose one purpose, analytics, lists
-# that server.
-cd_analytics() {
-	cd_net
+# cd_setup_analytics: cd_setup with one purpose, analytics, that lists the
+# server of cd_net.
+cd_setup_analytics() {
 	cd_setup <<'RULES'
 [analytics]
 ip = 198.51.100.10
 RULES
+}
+
+# cd_analytics: cd_net, cd_setup_analytics, and consentd started on them.
+cd_analytics() {
+	cd_net
+	cd_setup_analytics
 	cd_start
+}
+
+# expect_unreached tcp|udp ADDR PORT SERVER: blocked, and the server that
+# listens there counted nothing more.
+expect_unreached() {
+	local c
+	c=$(srv_conns "$4")
+	expect_blocked "$1" "$2" "$3"
+	assert_eq "server $4 reached by nothing" "$c" "$(srv_conns "$4")"
+}
+
+# expect_reached tcp|udp ADDR PORT SERVER: allowed, and the server counted it.
+expect_reached() {
+	local c i=0
+	c=$(srv_conns "$4")
+	expect_allowed "$1" "$2" "$3"
+	# The server counts when it accepts, which may come a moment later.
+	while [ "$(srv_conns "$4")" -le "$c" ] && [ $i -lt 100 ]; do
+		i=$((i + 1))
+		usleep 20000
+	done
+	assert_gt "server $4 counted the connection" "$c" "$(srv_conns "$4")"
 }
 
 # cd_log_wait REGEX OFFSET: until a line of consentd's log past byte OFFSET

@@ -53,6 +53,7 @@ void apps_load(struct daemon *d)
 {
 	int ret = pkglist_load(&d->pkgs, d->cfg.packages_list);
 
+	d->pkg_err = ret;
 	if (ret && ret != -ENOENT)
 		logmsg(LOG_WARNING, "%s: %s: no package is resolved",
 		       d->cfg.packages_list, strerror(-ret));
@@ -84,8 +85,10 @@ void apps_warn(struct daemon *d)
 		const char *s = b.s ? b.s : "", *nl;
 
 		for (; (nl = strchr(s, '\n')); s = nl + 1)
-			logmsg(LOG_WARNING, "%.*s: not in %s: matches nothing until it is installed",
-			       (int)(nl - s), s, d->cfg.packages_list);
+			logmsg(LOG_WARNING, "%.*s: %s %s%s%s: matches nothing until it is installed",
+			       (int)(nl - s), s, d->pkg_err ? "cannot be resolved:" : "not in",
+			       d->cfg.packages_list, d->pkg_err ? ": " : "",
+			       d->pkg_err ? strerror(-d->pkg_err) : "");
 		free(d->pkg_missing);
 		d->pkg_missing = xstrdup(b.s ? b.s : "");
 	}

@@ -18,6 +18,7 @@ void config_defaults(struct config *c)
 	c->event_log = xstrdup(DEFAULT_EVENT_LOG);
 	c->event_log_max = 1024 * 1024;
 	c->event_log_keep = 3;
+	c->netlink_buffer = 4u << 20;
 	c->clients_max = 64;
 	c->idle_ms = 60000;
 	c->line_ms = 10000;
@@ -143,6 +144,9 @@ int config_load(struct config *c, const char *path, bool required,
 			c->event_log_max = n;
 		} else if (!strcmp(k, "event_log_keep") && parse_u32(v, 100, &n)) {
 			c->event_log_keep = n;
+		} else if (!strcmp(k, "netlink_buffer_bytes") &&
+			   parse_u32(v, 1u << 30, &n) && n >= 65536) {
+			c->netlink_buffer = n;
 		} else if (!strcmp(k, "clients_max") && parse_u32(v, 10000, &n) && n) {
 			c->clients_max = n;
 		} else if (!strcmp(k, "client_idle_ms") &&
@@ -156,7 +160,7 @@ int config_load(struct config *c, const char *path, bool required,
 			c->stall_ms = n;
 		} else {
 			snprintf(err, errlen,
-				 "%s:%u:%d: expected packages_list, nat64_prefix, control_group, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096), event_log_keep (0-100), clients_max (1-10000), client_idle_ms, client_line_ms or client_stall_ms (100-86400000)",
+				 "%s:%u:%d: expected packages_list, nat64_prefix, control_group, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096), event_log_keep (0-100), netlink_buffer_bytes (65536-1073741824), clients_max (1-10000), client_idle_ms, client_line_ms or client_stall_ms (100-86400000)",
 				 path, ln, (int)(k - line) + 1);
 			ret = -EINVAL;
 			break;

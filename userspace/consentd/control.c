@@ -35,7 +35,7 @@
 #endif
 
 #define FOLLOW_BACKLOG_MAX	(1024 * 1024)
-#define ACCEPT_PER_TURN		16
+#define ACCEPT_PER_TURN		128	/* a flood drains in few turns */
 #define REQUESTS_PER_TURN	4
 
 int control_listen(struct daemon *d, char *err, size_t errlen)
@@ -578,36 +578,27 @@ static void do_log(struct daemon *d, struct client *c, int argc, char **argv)
 	proto_ok(&c->out);
 }
 
-/* LOG and FOLLOW name apps and hosts: the kernel tells the owner only. */
-static bool need_log(struct daemon *d, struct client *c)
+/*
+ * Root or the control group: to change consent, and to read the log (it
+ * names apps and hosts, which the kernel tells its owner only).
+ */
+static bool need_priv(struct daemon *d, struct client *c, const char *what)
 {
 	if (c->may_change)
 		return true;
 	if (d->cfg.has_gid)
 		proto_err(&c->out, PE_PERM,
-			  "permission denied: the blocked-attempt log names apps and hosts; reading it needs root or membership of group '%s' (you are uid %u)",
-			  d->cfg.control_group, (unsigned int)c->uid);
+			  "permission denied: %s needs root or membership of group '%s' (you are uid %u)",
+			  what, d->cfg.control_group, (unsigned int)c->uid);
 	else
 		proto_err(&c->out, PE_PERM,
-			  "permission denied: the blocked-attempt log names apps and hosts; reading it needs root (you are uid %u)",
-			  (unsigned int)c->uid);
+			  "permission denied: %s needs root (you are uid %u)",
+			  what, (unsigned int)c->uid);
 	return false;
 }
 
-static bool need_change(struct daemon *d, struct client *c)
-{
-	if (c->may_change)
-		return true;
-	if (d->cfg.has_gid)
-		proto_err(&c->out, PE_PERM,
-			  "permission denied: changing consent needs root or membership of group '%s' (you are uid %u)",
-			  d->cfg.control_group, (unsigned int)c->uid);
-	else
-		proto_err(&c->out, PE_PERM,
-			  "permission denied: changing consent needs root (you are uid %u)",
-			  (unsigned int)c->uid);
-	return false;
-}
+#define CHANGING "changing consent"
+#define READING_LOG "the blocked-attempt log names apps and hosts; reading it"
 
 void control_handle(struct daemon *d, struct client *c, char *line)
 {
@@ -629,7 +620,7 @@ void control_handle(struct daemon *d, struct client *c, char *line)
 		bool grant = argv[0][0] == 'A';
 		int i;
 
-		if (!need_change(d, c))
+		if (!need_priv(d, c, CHANGING))
 			return;
 		ret = daemon_set(d, argv + 1, argc - 1, grant, c->uid, err,
 				 sizeof(err));
@@ -647,17 +638,17 @@ void control_handle(struct daemon *d, struct client *c, char *line)
 		}
 		proto_ok(&c->out);
 	} else if (!strcmp(argv[0], "LOG")) {
-		if (need_log(d, c))
+		if (need_priv(d, c, READING_LOG))
 			do_log(d, c, argc, argv);
 	} else if (!strcmp(argv[0], "FOLLOW") && argc == 1) {
-		if (need_log(d, c))
+		if (need_priv(d, c, READING_LOG))
 			c->follow = true;
 	} else if (!strcmp(argv[0], "STATS") && argc == 1) {
 		do_stats(d, c);
 	} else if (!strcmp(argv[0], "EXPLAIN")) {
 		do_explain(d, c, argc, argv);
 	} else if (!strcmp(argv[0], "RELOAD") && argc == 1) {
-		if (!need_change(d, c))
+		if (!need_priv(d, c, CHANGING))
 			return;
 		ret = daemon_reload(d, err, sizeof(err));
 		if (ret) {

@@ -36,6 +36,7 @@ struct config {
 	unsigned int event_log_keep;	/* rotated files kept */
 	struct cw_nat64_prefix nat64[CW_NAT64_MAX];	/* nat64_prefix = */
 	unsigned int nr_nat64;
+	unsigned int netlink_buffer;	/* receive buffer for events, bytes */
 	/* Control socket bounds. */
 	unsigned int clients_max;	/* unprivileged connections at once */
 	unsigned int idle_ms;		/* a connection that asks nothing */
@@ -84,6 +85,7 @@ struct daemon {
 	struct rules rules;		/* what the kernel has (or will get) */
 	struct pkglist pkgs;		/* packages.list as last read */
 	int pkg_fd;			/* inotify on its directory, or -1 */
+	int pkg_err;			/* -errno of its last read, or 0 */
 	char *pkg_missing;		/* packages last warned about */
 	struct load_error *errors;	/* files broken at the last load */
 	int nerrors;

@@ -53,6 +53,7 @@ struct kernel {
 	reply_fn reply;
 	void *rarg;
 	bool lost;		/* ENOBUFS while it was in flight */
+	unsigned int rcvbuf;	/* receive buffer asked for */
 	char note[256];		/* a limit worth one log line */
 };
 
@@ -81,17 +82,27 @@ void kernel_disconnect(struct kernel *k)
 	k->family = 0;
 }
 
-/* The nlctrl "notify" group id, on a private socket (no event is eaten). */
-static int resolve_notify(void)
+/* A private socket for nlctrl lookups: resolving must not eat our events. */
+static struct nl_sock *ctrl_socket(void)
 {
 	struct nl_sock *sk = nl_socket_alloc();
+
+	if (sk && genl_connect(sk)) {
+		nl_socket_free(sk);
+		sk = NULL;
+	}
+	return sk;
+}
+
+/* The nlctrl "notify" group id. */
+static int resolve_notify(void)
+{
+	struct nl_sock *sk = ctrl_socket();
 	int ret;
 
 	if (!sk)
-		return -ENOMEM;
-	ret = genl_connect(sk);
-	if (!ret)
-		ret = genl_ctrl_resolve_grp(sk, "nlctrl", "notify");
+		return -ENOENT;
+	ret = genl_ctrl_resolve_grp(sk, "nlctrl", "notify");
 	nl_socket_free(sk);
 	return ret < 0 ? -ENOENT : ret;
 }
@@ -103,24 +114,19 @@ static int resolve_notify(void)
  */
 static int resolve_family(void)
 {
+	struct nl_sock *sk = ctrl_socket();
 	struct nl_cache *cache = NULL;
 	struct genl_family *f;
-	struct nl_sock *sk = nl_socket_alloc();
-	int ret;
+	int ret = -EIO;
 
 	if (!sk)
-		return -ENOMEM;
-	ret = genl_connect(sk);
-	if (!ret)
-		ret = genl_ctrl_alloc_cache(sk, &cache);
-	if (!ret) {
+		return -EIO;
+	if (!genl_ctrl_alloc_cache(sk, &cache)) {
 		f = genl_ctrl_search_by_name(cache, CW_GENL_NAME);
 		ret = f ? (int)genl_family_get_id(f) : -ENOENT;
 		if (f)
 			genl_family_put(f);
 		nl_cache_free(cache);
-	} else {
-		ret = -EIO;
 	}
 	nl_socket_free(sk);
 	return ret;
@@ -129,7 +135,7 @@ static int resolve_family(void)
 /* The events socket; the kernel asked for more room than it may get. */
 static int sock_open(struct kernel *k, char *err, size_t errlen)
 {
-	int one = 1, want = 4 << 20, got = 0, grp, ret;
+	int one = 1, want = (int)k->rcvbuf, got = 0, grp, ret;
 	socklen_t len = sizeof(got);
 
 	k->sk = nl_socket_alloc();
@@ -149,15 +155,20 @@ static int sock_open(struct kernel *k, char *err, size_t errlen)
 		   sizeof(one));
 	setsockopt(kernel_fd(k), SOL_NETLINK, NETLINK_CAP_ACK, &one,
 		   sizeof(one));
-	nl_socket_set_buffer_size(k->sk, 1 << 20, 1 << 20);
 	/* Past net.core.rmem_max with CAP_NET_ADMIN: room for event bursts. */
 	if (setsockopt(kernel_fd(k), SOL_SOCKET, SO_RCVBUFFORCE, &want,
-		       sizeof(want)) < 0 &&
-	    !getsockopt(kernel_fd(k), SOL_SOCKET, SO_RCVBUF, &got, &len) &&
-	    got < (1 << 20))
-		snprintf(k->note, sizeof(k->note),
-			 "netlink receive buffer %d bytes (net.core.rmem_max; SO_RCVBUFFORCE: %s): bursts of events may be lost",
-			 got, strerror(errno));
+		       sizeof(want)) < 0) {
+		ret = errno;
+		nl_socket_set_buffer_size(k->sk, want, 1 << 20);
+		/* The kernel doubles what it grants, for its bookkeeping. */
+		if (!getsockopt(kernel_fd(k), SOL_SOCKET, SO_RCVBUF, &got,
+				&len) && got / 2 < want)
+			snprintf(k->note, sizeof(k->note),
+				 "netlink receive buffer %d bytes, not %d (net.core.rmem_max; SO_RCVBUFFORCE: %s): bursts of events may be lost",
+				 got / 2, want, strerror(ret));
+	}
+	want = 1 << 20;
+	setsockopt(kernel_fd(k), SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
 	nl_socket_set_nonblocking(k->sk);
 	/* Hear when the module is loaded or unloaded. */
 	grp = resolve_notify();
@@ -183,12 +194,13 @@ void kernel_reopen(struct kernel *k)
 		abort();	/* no socket at all: nothing left to do */
 }
 
-int kernel_open(struct kernel **out, kernel_event_fn fn, void *arg,
-		char *err, size_t errlen)
+int kernel_open(struct kernel **out, unsigned int rcvbuf, kernel_event_fn fn,
+		void *arg, char *err, size_t errlen)
 {
 	struct kernel *k = xcalloc(1, sizeof(*k));
 	int ret;
 
+	k->rcvbuf = rcvbuf;
 	k->fn = fn;
 	k->arg = arg;
 	k->buf = xmalloc(RECV_BUF);

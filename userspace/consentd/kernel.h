@@ -61,9 +61,12 @@ struct kexplain {
 
 typedef void (*kernel_event_fn)(void *arg, const struct kev *ev);
 
-/* Opens the socket; the module need not be there yet. */
-int kernel_open(struct kernel **out, kernel_event_fn fn, void *arg,
-		char *err, size_t errlen);
+/*
+ * Opens the socket, with a receive buffer of rcvbuf bytes (forced past
+ * net.core.rmem_max when allowed); the module need not be there yet.
+ */
+int kernel_open(struct kernel **out, unsigned int rcvbuf, kernel_event_fn fn,
+		void *arg, char *err, size_t errlen);
 void kernel_close(struct kernel *k);
 /*
  * Closes the socket and opens a new one: the kernel sees its owner go and

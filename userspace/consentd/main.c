@@ -180,16 +180,16 @@ static int run(struct daemon *d, int sfd)
 				control_drop(d, c);
 				continue;
 			}
-			if ((re & (POLLIN | POLLHUP)) && !control_read(d, c)) {
-				control_drop(d, c);
-				continue;
-			}
-			if ((re & POLLOUT) && !control_write(c)) {
-				control_drop(d, c);
-				continue;
-			}
-			if (control_ready(c))
+			if (re & (POLLIN | POLLHUP)) {
+				if (!control_read(d, c)) {
+					control_drop(d, c);
+					continue;
+				}
+			} else if (control_ready(c)) {
 				control_serve(d, c);
+			}
+			if ((re & POLLOUT) && !control_write(c))
+				control_drop(d, c);
 		}
 		if (pfd[1].revents & POLLIN)
 			control_accept(d);
@@ -305,7 +305,8 @@ int main(int argc, char **argv)
 		daemon_fini(&d);
 		return 1;
 	}
-	if (kernel_open(&d.k, daemon_on_event, &d, err, sizeof(err))) {
+	if (kernel_open(&d.k, d.cfg.netlink_buffer, daemon_on_event, &d, err,
+			sizeof(err))) {
 		logmsg(LOG_ERR, "%s: running without the kernel", err);
 	} else {
 		if (kernel_note(d.k)[0])

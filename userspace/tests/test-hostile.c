@@ -72,6 +72,13 @@ static pid_t start_daemon(rlim_t nofile)
 		dup2(fd, 2);
 		if (nofile)
 			setrlimit(RLIMIT_NOFILE, &rl);
+		/*
+		 * A system daemon's priority, as on a handset: the attackers'
+		 * own CPU is the scheduler's business, what is measured here
+		 * is whether consentd lets them hold root up.
+		 */
+		if (setpriority(PRIO_PROCESS, 0, -10))
+			_exit(126);
 		execl(bin, bin, "--foreground", "--config", conf, "--rules-dir",
 		      rules, "--state-dir", state, "--socket", sock_path,
 		      (char *)NULL);
@@ -238,7 +245,8 @@ static void attack(enum attack a, int n, int ms)
 			(void)r;
 		}
 		k++;
-		usleep(a == DRIP ? 200000 : a == HOLD || a == MANY ? 50000 : 1000);
+		/* Enough to keep every socket full, not to starve the CPU. */
+		usleep(a == DRIP ? 200000 : a == HOLD || a == MANY ? 50000 : 10000);
 	}
 	_exit(0);
 }
