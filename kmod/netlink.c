@@ -5,7 +5,8 @@
  * (GENL_ADMIN_PERM) and, except CLAIM, must come from the namespace's
  * owner socket. Every refusal carries an extack message, naming the
  * attribute when one is at fault. Handlers of one namespace serialise on
- * cw_net.lock, which the NETLINK_URELEASE notifier also takes.
+ * cw_net.lock (the family has parallel_ops: genl_lock is not taken), which
+ * the NETLINK_URELEASE notifier also takes when the owner's socket closes.
  */
 #include <linux/ctype.h>
 #include <linux/module.h>
@@ -912,6 +913,12 @@ static struct genl_family cw_genl_family __ro_after_init = {
 	.name = CW_GENL_NAME,
 	.version = CW_GENL_VERSION,
 	.netnsok = true,
+	/*
+	 * Handlers serialise per namespace on cw_net.lock: genl_lock, which
+	 * every non-parallel family of the system shares, is not needed, and
+	 * a seconds-long COMMIT must not hold it.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = cw_genl_ops,
 	.n_ops = ARRAY_SIZE(cw_genl_ops),
@@ -941,7 +948,16 @@ static int cw_netlink_notify(struct notifier_block *nb, unsigned long event,
 	    !n->portid)
 		return NOTIFY_DONE;
 
+	/*
+	 * Every generic netlink socket of the namespace that closes comes
+	 * here (wpa_supplicant, iw...): only the owner's waits for the lock,
+	 * which a long COMMIT may hold for seconds. Unlocked, the owner can
+	 * only become n->portid through a request of that very socket, which
+	 * is being released and sends nothing any more.
+	 */
 	cw = cw_net(n->net);
+	if (READ_ONCE(cw->owner) != n->portid)
+		return NOTIFY_DONE;
 	mutex_lock(&cw->lock);
 	if (cw->owner == n->portid)
 		cw_net_drop_owner(cw);
