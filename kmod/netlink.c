@@ -131,14 +131,23 @@ static const struct nla_policy cw_explain_policy[CW_A_MAX + 1] = {
 	[CW_A_NAME] = { .type = NLA_NUL_STRING, .len = CW_NAME_MAX },
 };
 
-static int cw_check_owner(struct cw_net *cw, struct genl_info *info)
+/* The request comes from the owner's socket: its port id and the socket. */
+static bool cw_is_owner(const struct cw_net *cw, const struct sk_buff *skb,
+			const struct genl_info *info)
+{
+	return cw->owner == info->snd_portid &&
+	       cw->owner_sk == NETLINK_CB(skb).sk;
+}
+
+static int cw_check_owner(struct cw_net *cw, struct sk_buff *skb,
+			  struct genl_info *info)
 {
 	if (!cw->owner) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "namespace not claimed: send CW_CMD_CLAIM first");
 		return -ENOTCONN;
 	}
-	if (cw->owner != info->snd_portid) {
+	if (!cw_is_owner(cw, skb, info)) {
 		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
 		return -EBUSY;
 	}
@@ -146,9 +155,10 @@ static int cw_check_owner(struct cw_net *cw, struct genl_info *info)
 }
 
 /* ADD and COMMIT: the owner, inside its transaction. */
-static int cw_check_txn(struct cw_net *cw, struct genl_info *info)
+static int cw_check_txn(struct cw_net *cw, struct sk_buff *skb,
+			struct genl_info *info)
 {
-	int ret = cw_check_owner(cw, info);
+	int ret = cw_check_owner(cw, skb, info);
 
 	if (ret)
 		return ret;
@@ -166,17 +176,20 @@ static int cw_nl_claim(struct sk_buff *skb, struct genl_info *info)
 	int ret = 0;
 
 	mutex_lock(&cw->lock);
-	if (cw->owner && cw->owner != info->snd_portid) {
+	if (cw->owner && !cw_is_owner(cw, skb, info)) {
 		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
 		ret = -EBUSY;
-	} else {
+	} else if (!cw->owner) {
 		/* A claimed namespace is filtered from now on, for good. */
 		ret = cw_net_police(cw);
-		if (ret)
+		if (ret) {
 			NL_SET_ERR_MSG(info->extack,
 				       "cannot register the netfilter hooks");
-		else
+		} else {
+			cw->owner_sk = NETLINK_CB(skb).sk;
+			sock_hold(cw->owner_sk);
 			WRITE_ONCE(cw->owner, info->snd_portid);
+		}
 	}
 	mutex_unlock(&cw->lock);
 	return ret;
@@ -200,7 +213,7 @@ static int cw_nl_begin(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (ret)
 		goto out;
 	b = cw_builder_new(&limits);
@@ -346,7 +359,7 @@ static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
 	int ret, purpose, rem;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_txn(cw, info);
+	ret = cw_check_txn(cw, skb, info);
 	if (ret)
 		goto out;
 
@@ -404,7 +417,7 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_txn(cw, info);
+	ret = cw_check_txn(cw, skb, info);
 	if (ret)
 		goto out;
 
@@ -463,7 +476,7 @@ static int cw_nl_abort(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (!ret)
 		cw_txn_drop(cw);	/* no transaction: nothing to do */
 	mutex_unlock(&cw->lock);
@@ -479,7 +492,7 @@ static int cw_nl_set_consent(struct sk_buff *skb, struct genl_info *info)
 	int ret, idx;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (ret)
 		goto out;
 	ret = -EINVAL;
