@@ -32,6 +32,14 @@ MODULE_PARM_DESC(max_memory_mb,
 
 static struct genl_family cw_genl_family;
 
+/*
+ * Whether the family is registered, for the event works of every
+ * namespace: they run until the namespaces' teardown, after the family is
+ * gone at unload, and must not build a message for it then.
+ */
+static DEFINE_MUTEX(cw_genl_live_lock);
+static bool cw_genl_live;
+
 /* Every message of ours names the module, as NL_SET_ERR_MSG_MOD does. */
 #define CW_ERR_ATTR(extack, attr, msg)					\
 	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
@@ -801,8 +809,8 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
-			  u32 portid)
+static int cw_event_send(struct cw_net *cw, const struct cw_event *e,
+			 u32 portid)
 {
 	struct nlattr *purposes, *p;
 	struct cw_table *t;
@@ -857,6 +865,18 @@ int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
 err:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
+			  u32 portid)
+{
+	int ret = -ENOTCONN;
+
+	mutex_lock(&cw_genl_live_lock);
+	if (cw_genl_live)
+		ret = cw_event_send(cw, e, portid);
+	mutex_unlock(&cw_genl_live_lock);
+	return ret;
 }
 
 static const struct genl_ops cw_genl_ops[] = {
@@ -939,11 +959,19 @@ static struct genl_family cw_genl_family __ro_after_init = {
 
 int __init cw_genl_init(void)
 {
-	return genl_register_family(&cw_genl_family);
+	int ret = genl_register_family(&cw_genl_family);
+
+	mutex_lock(&cw_genl_live_lock);
+	cw_genl_live = !ret;
+	mutex_unlock(&cw_genl_live_lock);
+	return ret;
 }
 
 void cw_genl_uninit(void)
 {
+	mutex_lock(&cw_genl_live_lock);
+	cw_genl_live = false;
+	mutex_unlock(&cw_genl_live_lock);
 	genl_unregister_family(&cw_genl_family);
 }
 
