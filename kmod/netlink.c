@@ -466,13 +466,18 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	cw->commits++;
 	cw_net_swap_table(cw, new);
 
+	/*
+	 * Committed: whatever becomes of the reply (a full receive buffer),
+	 * the answer is success, or the daemon would take a ruleset in force
+	 * for a failed one. A lost reply leaves GET_STATUS's generation.
+	 */
 	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0, CW_CMD_COMMIT);
 	if (!hdr || nla_put_u32(msg, CW_A_GENERATION, gen)) {
 		nlmsg_free(msg);
-		goto out;	/* committed; only the reply is lost */
+		goto out;
 	}
 	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
+	genlmsg_reply(msg, info);
 out:
 	mutex_unlock(&cw->lock);
 	return ret;
