@@ -44,29 +44,26 @@ static bool cw_genl_live;
 #define CW_ERR_ATTR(extack, attr, msg)					\
 	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
 
-/* Points the extack at a static message from the ruleset builder. */
+/* The extack names @attr, with a static message from the ruleset builder. */
 static void cw_set_err(struct netlink_ext_ack *extack,
 		       const struct nlattr *attr, const char *why)
 {
-	if (!extack)
-		return;
-	extack->_msg = why;
-	extack->bad_attr = attr;
-}
-
-static bool cw_missing(struct genl_info *info, int type, const char *msg)
-{
-	if (info->attrs[type])
-		return false;
-	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
-	if (info->extack)
-		info->extack->_msg = msg;
-	return true;
+	NL_SET_BAD_ATTR(extack, attr);
+	CW_SET_ERR_MSG_STR(extack, why);
 }
 
 /* True (and the extack says which) if the request lacks the attribute. */
-#define CW_REQUIRE(info, type)						\
-	cw_missing(info, type, KBUILD_MODNAME ": missing attribute " #type)
+#define CW_REQUIRE(info, type) ({					\
+	struct genl_info *__info = (info);				\
+	bool __missing = !__info->attrs[type];				\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, type);	\
+		NL_SET_ERR_MSG_MOD(__info->extack,			\
+				   "missing attribute " #type);		\
+	}								\
+	__missing;							\
+})
 
 /*
  * No NLA_POLICY_VALIDATE_FN here: when an extended ack reports a bad
