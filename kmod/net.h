@@ -67,7 +67,13 @@ struct cw_net {
 	 * NETLINK_URELEASE notifier and the event work's owner lookup.
 	 */
 	struct mutex lock;
+	/*
+	 * The owner is its socket, held, and that socket's port id: a port
+	 * id alone is free for another socket to bind from the moment
+	 * netlink_release() unhashes the owner's, before NETLINK_URELEASE.
+	 */
 	u32 owner;			/* port id, 0 = none */
+	struct sock *owner_sk;		/* iff owner */
 	bool policed;			/* READ_ONCE on the packet path */
 	bool hooks_registered;		/* iff policed, but set first */
 	/* cw_hooks_ops with priv = this, registered for this namespace */
