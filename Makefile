@@ -10,6 +10,8 @@
 #   make module-debug the module with its self-test, into build/kmod-debug
 #   make module-arm64 the module cross-built for arm64, into build/kmod-arm64
 #   make gki-gate     arm64 builds (6.1, 6.12) and their GKI symbol gate
+#   make kernel-doc   kernel-doc of every function in kmod/*.h, warning-free
+#   make layout       the module's calls go one way (tests/unit/layout.sh)
 #   make unit         host unit tests only
 #   make guest        the QEMU guest suite only (T=substr for a subset)
 #   make check-debug  the whole guest suite on a KASAN/UBSAN/lockdep/kmemleak
@@ -75,6 +77,13 @@ gki-gate:
 # sparse over every file of the module (forces a full rebuild)
 sparse:
 	$(MAKE) $(KBUILD_ARGS) C=2 modules
+
+# kernel-doc over kmod/*.h (every function documented, no warning), and
+# the direction of the module's calls (README, "Repository layout")
+kernel-doc:
+	@tests/unit/kernel-doc.sh
+layout: module
+	@tests/unit/layout.sh kmod
 
 userspace:
 	@if [ -f userspace/Makefile ]; then \
@@ -153,4 +162,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug module-arm64 gki-gate install install-dkms deb pkg sparse userspace tools deps check check-debug check-powerloss unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug module-arm64 gki-gate install install-dkms deb pkg sparse kernel-doc layout userspace tools deps check check-debug check-powerloss unit guest run fuzz bench kdir clean

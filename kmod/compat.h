@@ -30,6 +30,14 @@
  */
 #if IS_ENABLED(CONFIG_IPV6) && !defined(CW_NO_IP6_ROUTE_ME_HARDER)
 #define CW_HAVE_RESET6 1
+/**
+ * cw_ip6_route() - route a locally built IPv6 packet from its header
+ * @net: the namespace it is sent in
+ * @skb: the packet, its IPv6 header written
+ *
+ * Context: any context (the LOCAL_OUT hook).
+ * Return: 0, or a negative errno when no route was found.
+ */
 static inline int cw_ip6_route(struct net *net, struct sk_buff *skb)
 {
 	return ip6_route_me_harder(net, NULL, skb);
@@ -109,6 +117,23 @@ static inline int cw_ipv6_skip_exthdr(const struct sk_buff *skb, int start,
 #define CW_SET_ERR_MSG_OWNED(extack, port)				\
 	NL_SET_ERR_MSG_MOD(extack,					\
 			   "namespace already owned by another socket")
+#endif
+
+/*
+ * An extack message that is not a literal: the ruleset builder's, static
+ * strings shared with the host tests. From 6.2, NL_SET_ERR_MSG_FMT copies
+ * it (and traces it, as every NL_SET_ERR_MSG does); 6.1's macros take
+ * string literals only, so there it is pointed at, as they would do.
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define CW_SET_ERR_MSG_STR(extack, str) NL_SET_ERR_MSG_FMT(extack, "%s", str)
+#else
+#define CW_SET_ERR_MSG_STR(extack, str) do {				\
+	struct netlink_ext_ack *__extack = (extack);			\
+									\
+	if (__extack)							\
+		__extack->_msg = (str);					\
+} while (0)
 #endif
 
 /*

@@ -5,7 +5,8 @@
  * (GENL_ADMIN_PERM) and, except CLAIM, must come from the namespace's
  * owner socket. Every refusal carries an extack message, naming the
  * attribute when one is at fault. Handlers of one namespace serialise on
- * cw_net.lock, which the NETLINK_URELEASE notifier also takes.
+ * cw_net.lock (the family has parallel_ops: genl_lock is not taken), which
+ * the NETLINK_URELEASE notifier also takes when the owner's socket closes.
  */
 #include <linux/ctype.h>
 #include <linux/module.h>
@@ -15,7 +16,6 @@
 #include <net/netlink.h>
 
 #include "compat.h"
-#include "hooks.h"
 #include "net.h"
 #include "netlink.h"
 #include "uapi/consentwall.h"
@@ -32,33 +32,38 @@ MODULE_PARM_DESC(max_memory_mb,
 
 static struct genl_family cw_genl_family;
 
+/*
+ * Whether the family is registered, for the event works of every
+ * namespace: they run until the namespaces' teardown, after the family is
+ * gone at unload, and must not build a message for it then.
+ */
+static DEFINE_MUTEX(cw_genl_live_lock);
+static bool cw_genl_live;
+
 /* Every message of ours names the module, as NL_SET_ERR_MSG_MOD does. */
 #define CW_ERR_ATTR(extack, attr, msg)					\
 	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
 
-/* Points the extack at a static message from the ruleset builder. */
+/* The extack names @attr, with a static message from the ruleset builder. */
 static void cw_set_err(struct netlink_ext_ack *extack,
 		       const struct nlattr *attr, const char *why)
 {
-	if (!extack)
-		return;
-	extack->_msg = why;
-	extack->bad_attr = attr;
-}
-
-static bool cw_missing(struct genl_info *info, int type, const char *msg)
-{
-	if (info->attrs[type])
-		return false;
-	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
-	if (info->extack)
-		info->extack->_msg = msg;
-	return true;
+	NL_SET_BAD_ATTR(extack, attr);
+	CW_SET_ERR_MSG_STR(extack, why);
 }
 
 /* True (and the extack says which) if the request lacks the attribute. */
-#define CW_REQUIRE(info, type)						\
-	cw_missing(info, type, KBUILD_MODNAME ": missing attribute " #type)
+#define CW_REQUIRE(info, type) ({					\
+	struct genl_info *__info = (info);				\
+	bool __missing = !__info->attrs[type];				\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, type);	\
+		NL_SET_ERR_MSG_MOD(__info->extack,			\
+				   "missing attribute " #type);		\
+	}								\
+	__missing;							\
+})
 
 /*
  * No NLA_POLICY_VALIDATE_FN here: when an extended ack reports a bad
@@ -90,6 +95,12 @@ static struct netlink_range_validation cw_port_any_range = {
 	.max = 65535,
 };
 
+/* (a policy's own max is 16 bits wide) */
+static struct netlink_range_validation cw_appid_range = {
+	.min = 0,
+	.max = CW_APPID_RANGE - 1,
+};
+
 static const struct nla_policy cw_entry_policy[CW_ENTRY_A_MAX + 1] = {
 	[CW_ENTRY_A_FAMILY] = NLA_POLICY_RANGE(NLA_U32, AF_INET, AF_INET6),
 	[CW_ENTRY_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
@@ -99,6 +110,7 @@ static const struct nla_policy cw_entry_policy[CW_ENTRY_A_MAX + 1] = {
 	[CW_ENTRY_A_PORT_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_port_range),
 	[CW_ENTRY_A_UID] = { .type = NLA_U32 },
 	[CW_ENTRY_A_DOMAIN] = { .type = NLA_NUL_STRING, .len = CW_NAME_MAX },
+	[CW_ENTRY_A_APPID] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_appid_range),
 };
 
 /* One policy per command: an attribute another command uses is refused. */
@@ -122,6 +134,15 @@ static const struct nla_policy cw_consent_policy[CW_A_MAX + 1] = {
 	[CW_A_CONSENT] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
+static const struct nla_policy cw_nat64_prefix_policy[CW_NAT64_A_MAX + 1] = {
+	[CW_NAT64_A_ADDR] = NLA_POLICY_EXACT_LEN(16),
+	[CW_NAT64_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U32, 128),
+};
+
+static const struct nla_policy cw_nat64_policy[CW_A_MAX + 1] = {
+	[CW_A_NAT64_PREFIXES] = NLA_POLICY_NESTED_ARRAY(cw_nat64_prefix_policy),
+};
+
 static const struct nla_policy cw_explain_policy[CW_A_MAX + 1] = {
 	[CW_A_FAMILY] = NLA_POLICY_RANGE(NLA_U32, AF_INET, AF_INET6),
 	[CW_A_PROTO] = NLA_POLICY_MAX(NLA_U32, 255),
@@ -131,14 +152,23 @@ static const struct nla_policy cw_explain_policy[CW_A_MAX + 1] = {
 	[CW_A_NAME] = { .type = NLA_NUL_STRING, .len = CW_NAME_MAX },
 };
 
-static int cw_check_owner(struct cw_net *cw, struct genl_info *info)
+/* The request comes from the owner's socket: its port id and the socket. */
+static bool cw_is_owner(const struct cw_net *cw, const struct sk_buff *skb,
+			const struct genl_info *info)
+{
+	return cw->owner == info->snd_portid &&
+	       cw->owner_sk == NETLINK_CB(skb).sk;
+}
+
+static int cw_check_owner(struct cw_net *cw, struct sk_buff *skb,
+			  struct genl_info *info)
 {
 	if (!cw->owner) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "namespace not claimed: send CW_CMD_CLAIM first");
 		return -ENOTCONN;
 	}
-	if (cw->owner != info->snd_portid) {
+	if (!cw_is_owner(cw, skb, info)) {
 		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
 		return -EBUSY;
 	}
@@ -146,9 +176,10 @@ static int cw_check_owner(struct cw_net *cw, struct genl_info *info)
 }
 
 /* ADD and COMMIT: the owner, inside its transaction. */
-static int cw_check_txn(struct cw_net *cw, struct genl_info *info)
+static int cw_check_txn(struct cw_net *cw, struct sk_buff *skb,
+			struct genl_info *info)
 {
-	int ret = cw_check_owner(cw, info);
+	int ret = cw_check_owner(cw, skb, info);
 
 	if (ret)
 		return ret;
@@ -166,17 +197,20 @@ static int cw_nl_claim(struct sk_buff *skb, struct genl_info *info)
 	int ret = 0;
 
 	mutex_lock(&cw->lock);
-	if (cw->owner && cw->owner != info->snd_portid) {
+	if (cw->owner && !cw_is_owner(cw, skb, info)) {
 		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
 		ret = -EBUSY;
-	} else {
+	} else if (!cw->owner) {
 		/* A claimed namespace is filtered from now on, for good. */
 		ret = cw_net_police(cw);
-		if (ret)
+		if (ret) {
 			NL_SET_ERR_MSG(info->extack,
 				       "cannot register the netfilter hooks");
-		else
+		} else {
+			cw->owner_sk = NETLINK_CB(skb).sk;
+			sock_hold(cw->owner_sk);
 			WRITE_ONCE(cw->owner, info->snd_portid);
+		}
 	}
 	mutex_unlock(&cw->lock);
 	return ret;
@@ -200,7 +234,7 @@ static int cw_nl_begin(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (ret)
 		goto out;
 	b = cw_builder_new(&limits);
@@ -230,7 +264,7 @@ static int cw_add_address(struct cw_builder *b, int purpose,
 		NL_SET_ERR_ATTR_MISS(extack, entry, tb[CW_ENTRY_A_FAMILY] ?
 				     CW_ENTRY_A_ADDR : CW_ENTRY_A_FAMILY);
 		CW_ERR_ATTR(extack, entry,
-			    "entry needs CW_ENTRY_A_FAMILY and CW_ENTRY_A_ADDR, or CW_ENTRY_A_UID, or CW_ENTRY_A_DOMAIN");
+			    "entry needs CW_ENTRY_A_FAMILY and CW_ENTRY_A_ADDR, or CW_ENTRY_A_UID, CW_ENTRY_A_APPID or CW_ENTRY_A_DOMAIN");
 		return -EINVAL;
 	}
 	family = nla_get_u32(tb[CW_ENTRY_A_FAMILY]);
@@ -320,6 +354,15 @@ static int cw_add_entry(struct cw_builder *b, int purpose,
 		}
 		ret = cw_builder_add_uid(b, purpose,
 					 nla_get_u32(tb[CW_ENTRY_A_UID]), &why);
+	} else if (tb[CW_ENTRY_A_APPID]) {
+		if (!cw_only(tb, CW_ENTRY_A_APPID)) {
+			CW_ERR_ATTR(extack, entry,
+				    "an app entry (CW_ENTRY_A_APPID) takes no other attribute");
+			return -EINVAL;
+		}
+		ret = cw_builder_add_appid(b, purpose,
+					   nla_get_u32(tb[CW_ENTRY_A_APPID]),
+					   &why);
 	} else if (tb[CW_ENTRY_A_DOMAIN]) {
 		const char *d = nla_data(tb[CW_ENTRY_A_DOMAIN]);
 
@@ -346,7 +389,7 @@ static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
 	int ret, purpose, rem;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_txn(cw, info);
+	ret = cw_check_txn(cw, skb, info);
 	if (ret)
 		goto out;
 
@@ -404,7 +447,7 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_txn(cw, info);
+	ret = cw_check_txn(cw, skb, info);
 	if (ret)
 		goto out;
 
@@ -445,13 +488,18 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	cw->commits++;
 	cw_net_swap_table(cw, new);
 
+	/*
+	 * Committed: whatever becomes of the reply (a full receive buffer),
+	 * the answer is success, or the daemon would take a ruleset in force
+	 * for a failed one. A lost reply leaves GET_STATUS's generation.
+	 */
 	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0, CW_CMD_COMMIT);
 	if (!hdr || nla_put_u32(msg, CW_A_GENERATION, gen)) {
 		nlmsg_free(msg);
-		goto out;	/* committed; only the reply is lost */
+		goto out;
 	}
 	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
+	genlmsg_reply(msg, info);
 out:
 	mutex_unlock(&cw->lock);
 	return ret;
@@ -463,7 +511,7 @@ static int cw_nl_abort(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (!ret)
 		cw_txn_drop(cw);	/* no transaction: nothing to do */
 	mutex_unlock(&cw->lock);
@@ -479,7 +527,7 @@ static int cw_nl_set_consent(struct sk_buff *skb, struct genl_info *info)
 	int ret, idx;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (ret)
 		goto out;
 	ret = -EINVAL;
@@ -511,6 +559,106 @@ static int cw_nl_set_consent(struct sk_buff *skb, struct genl_info *info)
 out:
 	mutex_unlock(&cw->lock);
 	return ret;
+}
+
+/* One prefix of a SET_NAT64 into n->set; 0 or an error with extack. */
+static int cw_nat64_parse_one(struct cw_nat64 *n, const struct nlattr *nest,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[CW_NAT64_A_MAX + 1];
+	struct cw_nat64_prefix pfx;
+	u32 i;
+	int ret;
+
+	ret = nla_parse_nested(tb, CW_NAT64_A_MAX, nest, cw_nat64_prefix_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[CW_NAT64_A_ADDR] || !tb[CW_NAT64_A_PREFIXLEN]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, tb[CW_NAT64_A_ADDR] ?
+				     CW_NAT64_A_PREFIXLEN : CW_NAT64_A_ADDR);
+		CW_ERR_ATTR(extack, nest,
+			    "a NAT64 prefix needs CW_NAT64_A_ADDR and CW_NAT64_A_PREFIXLEN");
+		return -EINVAL;
+	}
+	if (cw_nat64_prefix_init(&pfx, nla_data(tb[CW_NAT64_A_ADDR]),
+				 nla_get_u32(tb[CW_NAT64_A_PREFIXLEN]))) {
+		CW_ERR_ATTR(extack, nest,
+			    "not an RFC 6052 prefix: length 32, 40, 48, 56, 64 or 96, no bit set past it");
+		return -EINVAL;
+	}
+	for (i = 0; i < n->set.n; i++)
+		if (n->set.p[i].len == pfx.len &&
+		    !memcmp(n->set.p[i].addr, pfx.addr, 16))
+			return 0;	/* listed twice, or the well-known one */
+	if (n->set.n == ARRAY_SIZE(n->set.p)) {
+		CW_ERR_ATTR(extack, nest, "more than CW_NAT64_MAX NAT64 prefixes");
+		return -E2BIG;
+	}
+	n->set.p[n->set.n++] = pfx;
+	return 0;
+}
+
+/*
+ * The network's NAT64 prefixes, replacing the last set whole. Outside the
+ * ruleset transaction: the set changes with router advertisements.
+ */
+static int cw_nl_set_nat64(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	struct cw_nat64 *n;
+	struct nlattr *a;
+	int rem, ret;
+
+	if (CW_REQUIRE(info, CW_A_NAT64_PREFIXES))
+		return -EINVAL;
+	n = cw_nat64_new();
+	if (!n)
+		return -ENOMEM;
+	nla_for_each_nested(a, info->attrs[CW_A_NAT64_PREFIXES], rem) {
+		ret = cw_nat64_parse_one(n, a, info->extack);
+		if (ret)
+			goto out_free;
+	}
+	mutex_lock(&cw->lock);
+	ret = cw_check_owner(cw, skb, info);
+	if (!ret)
+		cw_net_swap_nat64(cw, n);
+	mutex_unlock(&cw->lock);
+	if (!ret)
+		return 0;
+out_free:
+	kfree(n);
+	return ret;
+}
+
+static int cw_put_nat64_prefix(struct sk_buff *msg,
+			       const struct cw_nat64_prefix *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, CW_A_NAT64_PREFIX);
+
+	if (!nest || nla_put(msg, CW_NAT64_A_ADDR, 16, p->addr) ||
+	    nla_put_u32(msg, CW_NAT64_A_PREFIXLEN, p->len))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The prefixes of the last SET_NAT64 (the well-known one is implied). */
+static int cw_put_nat64(struct sk_buff *msg, struct cw_net *cw)
+{
+	const struct cw_nat64 *n = rcu_dereference_protected(cw->nat64,
+						lockdep_is_held(&cw->lock));
+	struct nlattr *nest = nla_nest_start(msg, CW_A_NAT64_PREFIXES);
+	u32 i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i < n->set.n; i++)
+		if (cw_put_nat64_prefix(msg, &n->set.p[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
 }
 
 static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
@@ -575,7 +723,7 @@ static int cw_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 			t ? cw_ruleset_nr_entries(t->rs) : 0) ||
 	    nla_put_u64_64bit(msg, CW_A_MEMORY,
 			      t ? cw_ruleset_memory(t->rs) : 0, CW_A_PAD) ||
-	    cw_put_counters(msg, cw))
+	    cw_put_counters(msg, cw) || cw_put_nat64(msg, cw))
 		goto err;
 
 	purposes = nla_nest_start(msg, CW_A_PURPOSES);
@@ -668,18 +816,14 @@ out:
 	return skb->len;
 }
 
-static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
+/*
+ * The flow an EXPLAIN request describes; its name, if any, goes to @name
+ * as the name parsers would leave it: lower case, no trailing dot.
+ */
+static int cw_explain_flow(struct genl_info *info, struct cw_flow *f,
+			   char name[CW_NAME_MAX + 1])
 {
-	struct cw_net *cw = cw_net(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
-	char name[CW_NAME_MAX + 1];
-	struct cw_flow f = {};
-	struct nlattr *purposes, *p;
-	struct cw_table *t;
-	struct sk_buff *msg;
-	u32 verdict, gen = 0;
-	u64 m = 0, denied = 0, consent = 0;
-	void *hdr;
 	int alen;
 
 	if (CW_REQUIRE(info, CW_A_FAMILY) || CW_REQUIRE(info, CW_A_PROTO) ||
@@ -688,22 +832,21 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	alen = cw_addr_len(attrs[CW_A_FAMILY], info->extack);
 	if (alen < 0)
 		return alen;
-	f.family = nla_get_u32(attrs[CW_A_FAMILY]);
+	f->family = nla_get_u32(attrs[CW_A_FAMILY]);
 	if (nla_len(attrs[CW_A_ADDR]) != alen) {
 		CW_ERR_ATTR(info->extack, attrs[CW_A_ADDR],
 			    "CW_A_ADDR length does not match CW_A_FAMILY");
 		return -EINVAL;
 	}
-	f.daddr = nla_data(attrs[CW_A_ADDR]);
-	f.proto = nla_get_u32(attrs[CW_A_PROTO]);
+	f->daddr = nla_data(attrs[CW_A_ADDR]);
+	f->proto = nla_get_u32(attrs[CW_A_PROTO]);
 	if (attrs[CW_A_PORT])
-		f.dport = nla_get_u32(attrs[CW_A_PORT]);
+		f->dport = nla_get_u32(attrs[CW_A_PORT]);
 	if (attrs[CW_A_UID]) {
-		f.uid = nla_get_u32(attrs[CW_A_UID]);
-		f.has_uid = true;
+		f->uid = nla_get_u32(attrs[CW_A_UID]);
+		f->has_uid = true;
 	}
 	if (attrs[CW_A_NAME]) {
-		/* As the name parsers will: lower case, no trailing dot. */
 		const char *s = nla_data(attrs[CW_A_NAME]);
 		size_t len = strnlen(s, CW_NAME_MAX), i;
 
@@ -712,38 +855,24 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 		for (i = 0; i < len; i++)
 			name[i] = tolower(s[i]);
 		name[len] = '\0';
-		f.name = name;
-		f.name_len = len;
+		f->name = name;
+		f->name_len = len;
 	}
+	return 0;
+}
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE +
-			  CW_PURPOSES_MAX * cw_purpose_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+/* The verdict and each matched purpose with its consent. */
+static int cw_put_explain(struct sk_buff *msg, const struct cw_table *t,
+			  u32 verdict, u64 m, u64 consent)
+{
+	struct nlattr *purposes, *p;
 
-	rcu_read_lock();
-	t = rcu_dereference(cw->table);
-	if (!READ_ONCE(cw->policed)) {
-		verdict = CW_VERDICT_ACCEPT;
-	} else if (!t) {
-		verdict = cw_hooks_unconfigured_blocks() ? CW_VERDICT_BLOCK :
-							   CW_VERDICT_ACCEPT;
-	} else {
-		gen = t->generation;
-		consent = READ_ONCE(t->consent);
-		denied = t->all_mask & ~consent;
-		m = cw_ruleset_match(t->rs, &f);
-		verdict = (m & denied) ? CW_VERDICT_BLOCK : CW_VERDICT_ACCEPT;
-	}
-
-	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0,
-				CW_CMD_EXPLAIN);
-	if (!hdr || nla_put_u32(msg, CW_A_VERDICT, verdict) ||
-	    nla_put_u32(msg, CW_A_GENERATION, gen))
-		goto err;
+	if (nla_put_u32(msg, CW_A_VERDICT, verdict) ||
+	    nla_put_u32(msg, CW_A_GENERATION, t ? t->generation : 0))
+		return -EMSGSIZE;
 	purposes = nla_nest_start(msg, CW_A_PURPOSES);
 	if (!purposes)
-		goto err;
+		return -EMSGSIZE;
 	while (m) {
 		unsigned int i = __ffs64(m);
 
@@ -754,23 +883,79 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 				   cw_ruleset_purpose(t->rs, i)->name) ||
 		    nla_put_u32(msg, CW_PURPOSE_A_CONSENT,
 				!!(consent & BIT_ULL(i))))
-			goto err;
+			return -EMSGSIZE;
 		nla_nest_end(msg, p);
 	}
 	nla_nest_end(msg, purposes);
-	rcu_read_unlock();
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err:
-	rcu_read_unlock();
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+	return 0;
 }
 
-int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
-			  u32 portid)
+/* An IPv6 address that matched as the IPv4 address it embeds. */
+static int cw_put_explain_nat64(struct sk_buff *msg, const u8 *a4,
+				const struct cw_nat64_prefix *via)
+{
+	if (nla_put(msg, CW_A_NAT64_ADDR, 4, a4) ||
+	    cw_put_nat64_prefix(msg, via))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	char name[CW_NAME_MAX + 1];
+	struct cw_flow f = {};
+	struct cw_table *t;
+	struct sk_buff *msg;
+	struct cw_nat64_prefix via = {};
+	u64 m = 0, consent = 0;
+	int ret, hit = -1;
+	u32 verdict;
+	u8 a4[4];
+	void *hdr;
+
+	ret = cw_explain_flow(info, &f, name);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE +
+			  CW_PURPOSES_MAX * cw_purpose_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	rcu_read_lock();
+	t = rcu_dereference(cw->table);
+	if (!READ_ONCE(cw->policed)) {
+		verdict = CW_VERDICT_ACCEPT;
+		t = NULL;
+	} else if (!t) {
+		verdict = cw_net_unconfigured_blocks() ? CW_VERDICT_BLOCK :
+							 CW_VERDICT_ACCEPT;
+	} else {
+		consent = READ_ONCE(t->consent);
+		f.nat64 = &rcu_dereference(cw->nat64)->set;
+		m = cw_ruleset_match(t->rs, &f);
+		verdict = (m & t->all_mask & ~consent) ? CW_VERDICT_BLOCK :
+							 CW_VERDICT_ACCEPT;
+		/* Which IPv4 address matched, under which prefix. */
+		if (cw_ruleset_match_nat64(t->rs, &f, &hit, a4))
+			via = f.nat64->p[hit];
+	}
+	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0,
+				CW_CMD_EXPLAIN);
+	ret = hdr ? cw_put_explain(msg, t, verdict, m, consent) : -EMSGSIZE;
+	if (!ret && hit >= 0)
+		ret = cw_put_explain_nat64(msg, a4, &via);
+	rcu_read_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int cw_event_send(struct cw_net *cw, const struct cw_event *e,
+			 u32 portid)
 {
 	struct nlattr *purposes, *p;
 	struct cw_table *t;
@@ -825,6 +1010,18 @@ int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
 err:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
+			  u32 portid)
+{
+	int ret = -ENOTCONN;
+
+	mutex_lock(&cw_genl_live_lock);
+	if (cw_genl_live)
+		ret = cw_event_send(cw, e, portid);
+	mutex_unlock(&cw_genl_live_lock);
+	return ret;
 }
 
 static const struct genl_ops cw_genl_ops[] = {
@@ -888,12 +1085,25 @@ static const struct genl_ops cw_genl_ops[] = {
 		.policy = cw_explain_policy,
 		.maxattr = CW_A_MAX,
 	},
+	{
+		.cmd = CW_CMD_SET_NAT64,
+		.doit = cw_nl_set_nat64,
+		.policy = cw_nat64_policy,
+		.maxattr = CW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family cw_genl_family __ro_after_init = {
 	.name = CW_GENL_NAME,
 	.version = CW_GENL_VERSION,
 	.netnsok = true,
+	/*
+	 * Handlers serialise per namespace on cw_net.lock: genl_lock, which
+	 * every non-parallel family of the system shares, is not needed, and
+	 * a seconds-long COMMIT must not hold it.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = cw_genl_ops,
 	.n_ops = ARRAY_SIZE(cw_genl_ops),
@@ -901,11 +1111,19 @@ static struct genl_family cw_genl_family __ro_after_init = {
 
 int __init cw_genl_init(void)
 {
-	return genl_register_family(&cw_genl_family);
+	int ret = genl_register_family(&cw_genl_family);
+
+	mutex_lock(&cw_genl_live_lock);
+	cw_genl_live = !ret;
+	mutex_unlock(&cw_genl_live_lock);
+	return ret;
 }
 
 void cw_genl_uninit(void)
 {
+	mutex_lock(&cw_genl_live_lock);
+	cw_genl_live = false;
+	mutex_unlock(&cw_genl_live_lock);
 	genl_unregister_family(&cw_genl_family);
 }
 
@@ -923,7 +1141,16 @@ static int cw_netlink_notify(struct notifier_block *nb, unsigned long event,
 	    !n->portid)
 		return NOTIFY_DONE;
 
+	/*
+	 * Every generic netlink socket of the namespace that closes comes
+	 * here (wpa_supplicant, iw...): only the owner's waits for the lock,
+	 * which a long COMMIT may hold for seconds. Unlocked, the owner can
+	 * only become n->portid through a request of that very socket, which
+	 * is being released and sends nothing any more.
+	 */
 	cw = cw_net(n->net);
+	if (READ_ONCE(cw->owner) != n->portid)
+		return NOTIFY_DONE;
 	mutex_lock(&cw->lock);
 	if (cw->owner == n->portid)
 		cw_net_drop_owner(cw);

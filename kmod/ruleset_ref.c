@@ -19,6 +19,7 @@ struct cw_ref_pfx {
 struct cw_ref_uid {
 	u32 uid;
 	u32 purpose;
+	bool appid;
 };
 
 struct cw_ref_dom {
@@ -91,13 +92,14 @@ int cw_ref_add_prefix(struct cw_ref *r, int purpose, u8 family,
 	return 0;
 }
 
-int cw_ref_add_uid(struct cw_ref *r, int purpose, u32 uid)
+int cw_ref_add_uid(struct cw_ref *r, int purpose, u32 uid, bool appid)
 {
 	if (cw_ref_room((void **)&r->uid, &r->cap_uid, r->nr_uid,
 			sizeof(*r->uid)))
 		return -ENOMEM;
 	r->uid[r->nr_uid].uid = uid;
 	r->uid[r->nr_uid].purpose = purpose;
+	r->uid[r->nr_uid].appid = appid;
 	r->nr_uid++;
 	return 0;
 }
@@ -168,9 +170,13 @@ u64 cw_ref_match(const struct cw_ref *r, const struct cw_flow *f)
 			continue;
 		m |= BIT_ULL(p->purpose);
 	}
-	for (i = 0; f->has_uid && i < r->nr_uid; i++)
-		if (r->uid[i].uid == f->uid)
+	for (i = 0; f->has_uid && i < r->nr_uid; i++) {
+		/* an app ID: the same app in user 0, 1, 2... */
+		u32 uid = r->uid[i].appid ? f->uid % CW_APPID_RANGE : f->uid;
+
+		if (r->uid[i].uid == uid)
 			m |= BIT_ULL(r->uid[i].purpose);
+	}
 	if (!f->name)
 		len = 0;
 	if (len && f->name[len - 1] == '.')
@@ -295,11 +301,13 @@ int cw_ref_generate(struct cw_builder *b, struct cw_ref *r, u64 *seed,
 	for (i = 0; i < g->nr_uids; i++) {
 		u32 pur = cw_rand_below(seed, np);
 		u32 uid = cw_rand_below(seed, 4 * g->nr_uids + 1);
+		bool appid = !cw_rand_below(seed, 3);
 
-		err = cw_builder_add_uid(b, pur, uid, why);
+		err = appid ? cw_builder_add_appid(b, pur, uid, why) :
+			      cw_builder_add_uid(b, pur, uid, why);
 		if (err)
 			return err;
-		if (cw_ref_add_uid(r, pur, uid))
+		if (cw_ref_add_uid(r, pur, uid, appid))
 			return -ENOMEM;
 	}
 	for (i = 0; i < g->nr_domains; i++) {
@@ -377,6 +385,9 @@ void cw_ref_random_flow(const struct cw_ref *r, u64 *seed,
 		f->uid = r->nr_uid && cw_rand_below(seed, 2) ?
 			 r->uid[cw_rand_below(seed, r->nr_uid)].uid :
 			 cw_rand_below(seed, 1000);
+		/* the same UID in another Android user, at times */
+		if (cw_rand_below(seed, 2))
+			f->uid += CW_APPID_RANGE * cw_rand_below(seed, 1000);
 	}
 	if (cw_rand_below(seed, 3)) {
 		how = cw_rand_below(seed, 6);

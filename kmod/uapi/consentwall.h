@@ -18,6 +18,19 @@
  *                                     carries CW_A_GENERATION
  *   CW_CMD_ABORT                      drop the transaction
  *   CW_CMD_SET_CONSENT                CW_A_PURPOSE_NAME, CW_A_CONSENT
+ *   CW_CMD_SET_NAT64                  CW_A_NAT64_PREFIXES: the network's
+ *                                     NAT64 prefixes, replacing the last set
+ *
+ * IPv4 address entries also match IPv6 destinations that embed an IPv4
+ * address (RFC 6052) under a NAT64 prefix: the well-known 64:ff9b::/96,
+ * always, and the up to CW_NAT64_MAX prefixes of the last SET_NAT64 (each a
+ * nest of CW_NAT64_A_ADDR, 16 bytes, and CW_NAT64_A_PREFIXLEN, 32, 40, 48,
+ * 56, 64 or 96, no bit set past it; an empty CW_A_NAT64_PREFIXES clears
+ * them). The prefixes are the network's, not a purpose's, and change at any
+ * time (router advertisements): they are their own command, outside the
+ * ruleset transaction, apply at once to every packet and stay when the
+ * ruleset is replaced or the owner goes away (they only widen what entries
+ * match).
  *
  * Consent is kept by purpose name across commits: a purpose that exists in
  * both the old and the new ruleset keeps its decision. When the owner's
@@ -34,11 +47,15 @@
  * CW_CMD_EXPLAIN runs the classifier on a described packet: CW_A_FAMILY,
  * CW_A_PROTO, CW_A_ADDR, CW_A_PORT, [CW_A_UID], [CW_A_NAME]. The reply holds
  * CW_A_VERDICT, CW_A_GENERATION and CW_A_PURPOSES (every purpose that
- * matched, with CW_PURPOSE_A_NAME and CW_PURPOSE_A_CONSENT).
+ * matched, with CW_PURPOSE_A_NAME and CW_PURPOSE_A_CONSENT). When an IPv6
+ * address matched as the IPv4 address it embeds, the reply adds
+ * CW_A_NAT64_ADDR, that IPv4 address, and CW_A_NAT64_PREFIX, the prefix it
+ * was found under (events carry the IPv6 address as it was sent).
  *
  * CW_CMD_GET_STATUS replies with CW_A_POLICED, CW_A_CONFIGURED, CW_A_OWNER,
  * CW_A_GENERATION, CW_A_NR_ENTRIES, CW_A_MEMORY, CW_A_COUNTERS and
- * CW_A_PURPOSES (name, description, consent, entries of every purpose).
+ * CW_A_PURPOSES (name, description, consent, entries of every purpose) and
+ * CW_A_NAT64_PREFIXES (the prefixes of the last SET_NAT64).
  * CW_CMD_GET_STATS dumps one message per purpose: CW_A_GENERATION and one
  * CW_A_PURPOSE with its counters since the ruleset was committed.
  *
@@ -79,6 +96,8 @@
 #define CW_PURPOSE_NAME_MAX	32	/* bytes, including the NUL */
 #define CW_PURPOSE_DESC_MAX	256	/* bytes, including the NUL */
 #define CW_NAME_MAX		254	/* a DNS name, without the trailing dot */
+#define CW_NAT64_MAX		8	/* NAT64 prefixes besides 64:ff9b::/96 */
+#define CW_APPID_RANGE		100000	/* Android: UID = user * this + app ID */
 
 /*
  * A purpose name is 1 to CW_PURPOSE_NAME_MAX - 1 bytes of a-z, 0-9, '.',
@@ -124,6 +143,7 @@ enum cw_cmd {
 	CW_CMD_GET_STATS,
 	CW_CMD_EXPLAIN,
 	CW_CMD_EVENT,
+	CW_CMD_SET_NAT64,
 	__CW_CMD_MAX
 };
 #define CW_CMD_MAX (__CW_CMD_MAX - 1)
@@ -159,6 +179,9 @@ enum cw_attr {
 	CW_A_MEMORY,		/* u64: bytes the ruleset uses */
 	CW_A_PAD,
 	CW_A_COUNT,		/* u32: attempts one event stands for (>= 1) */
+	CW_A_NAT64_PREFIXES,	/* nested array of CW_A_NAT64_PREFIX */
+	CW_A_NAT64_PREFIX,	/* nest of enum cw_nat64_attr */
+	CW_A_NAT64_ADDR,	/* binary: 4 bytes, the embedded IPv4 address */
 	__CW_A_MAX
 };
 #define CW_A_MAX (__CW_A_MAX - 1)
@@ -173,7 +196,9 @@ enum cw_attr {
  * One endpoint, inside CW_A_ENTRIES. Exactly one of these forms:
  *   address: CW_ENTRY_A_FAMILY, CW_ENTRY_A_ADDR, [CW_ENTRY_A_PREFIXLEN],
  *            [CW_ENTRY_A_PROTO, [CW_ENTRY_A_PORT_MIN, CW_ENTRY_A_PORT_MAX]]
- *   app:     CW_ENTRY_A_UID
+ *   app:     CW_ENTRY_A_UID (that UID only) or CW_ENTRY_A_APPID (the
+ *            app in every Android user: any UID whose remainder by
+ *            CW_APPID_RANGE is the app ID)
  *   name:    CW_ENTRY_A_DOMAIN (the name and every name below it)
  * A missing prefix length means a host (32 or 128). Ports need a protocol
  * of tcp or udp; a missing PORT_MAX means PORT_MIN alone.
@@ -188,6 +213,7 @@ enum cw_entry_attr {
 	CW_ENTRY_A_PORT_MAX,	/* u32: PORT_MIN..65535 */
 	CW_ENTRY_A_UID,		/* u32 */
 	CW_ENTRY_A_DOMAIN,	/* string, lower case, no trailing dot */
+	CW_ENTRY_A_APPID,	/* u32: 0..CW_APPID_RANGE - 1 */
 	__CW_ENTRY_A_MAX
 };
 #define CW_ENTRY_A_MAX (__CW_ENTRY_A_MAX - 1)
@@ -207,6 +233,15 @@ enum cw_purpose_attr {
 	__CW_PURPOSE_A_MAX
 };
 #define CW_PURPOSE_A_MAX (__CW_PURPOSE_A_MAX - 1)
+
+/* One NAT64 prefix, inside CW_A_NAT64_PREFIXES or CW_A_NAT64_PREFIX. */
+enum cw_nat64_attr {
+	CW_NAT64_A_UNSPEC,
+	CW_NAT64_A_ADDR,	/* binary: 16 bytes */
+	CW_NAT64_A_PREFIXLEN,	/* u32: 32, 40, 48, 56, 64 or 96 */
+	__CW_NAT64_A_MAX
+};
+#define CW_NAT64_A_MAX (__CW_NAT64_A_MAX - 1)
 
 /* Namespace counters, inside CW_A_COUNTERS. All u64. */
 enum cw_counter_attr {

@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	for (i = 0; i < st.n; i++)
-		FUZZ_CHECK(rules_valid_purpose(st.r[i].purpose));
+		FUZZ_CHECK(cw_purpose_name_valid(st.r[i].purpose));
 	sbuf_init(&out);
 	state_format(&st, &out);
 	FUZZ_CHECK(!state_parse(&again, out.s, out.len, err, sizeof(err)));

@@ -18,7 +18,7 @@ static void check_purpose(const struct rule_purpose *p)
 {
 	size_t i;
 
-	FUZZ_CHECK(rules_valid_purpose(p->name));
+	FUZZ_CHECK(cw_purpose_name_valid(p->name));
 	FUZZ_CHECK(strlen(p->desc) < sizeof(p->desc));
 	for (i = 0; i < p->n; i++) {
 		const struct rule_entry *e = &p->e[i];

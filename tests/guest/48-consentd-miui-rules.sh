@@ -34,5 +34,5 @@ expect_allowed tcp 111.13.141.211 443
 out=$(ctl explain tcp 198.51.100.99 443 --uid 10061 --name data.mistat.xiaomi.com)
 assert_match "push app to analytics: blocked" '^block: matches .*analytics \(denied\)' "$out"
 out=$(ctl explain tcp 123.125.102.48 5222 --uid 10061)
-assert_eq "push app to push: accepted" "accept: matches cloud-messaging (allowed)" "$out"
+assert_eq "push app to push: accepted" "accept: matches cloud-messaging (allowed); the app is com.xiaomi.xmsf (user 0)" "$out"
 cd_stop

@@ -15,9 +15,10 @@
  *   claim | begin | commit | abort
  *   add PURPOSE [desc=TEXT] ENTRY...     ENTRY is one of
  *        ip=ADDR[/LEN][,PROTO[,PORT[-PORT]]]   (PROTO tcp, udp or a number)
- *        uid=N    domain=NAME
+ *        uid=N    appid=N (every Android user)    domain=NAME
  *   addgen PURPOSE COUNT [PER_MSG]       COUNT host entries 10.x.y.z
  *   consent PURPOSE 0|1|allow|deny
+ *   nat64 [PREFIX/LEN...]                 SET_NAT64 (none: clear them)
  *   status | stats
  *   explain PROTO ADDR PORT [uid=N] [name=HOST]
  *   swap N PURPOSE ENTRY...              N x (begin, add, commit), the
@@ -128,6 +129,22 @@ static void print_purpose(const char *prefix, const struct nlattr *nest)
 	printf("\n");
 }
 
+static void print_nat64(bool event, const struct nlattr *nest)
+{
+	char s[INET6_ADDRSTRLEN] = "?";
+	const struct nlattr *a;
+	unsigned int len = 0;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == CW_NAT64_A_ADDR &&
+		    mnl_attr_get_payload_len(a) == 16)
+			inet_ntop(AF_INET6, mnl_attr_get_payload(a), s, sizeof(s));
+		else if (mnl_attr_get_type(a) == CW_NAT64_A_PREFIXLEN)
+			len = mnl_attr_get_u32(a);
+	}
+	printf(event ? " nat64_prefix %s/%u" : "nat64_prefix %s/%u\n", s, len);
+}
+
 static const char *const counter_keys[] = {
 	[CW_COUNTER_A_OWNER_RELEASES] = "owner_releases",
 	[CW_COUNTER_A_EVENTS_SENT] = "events_sent",
@@ -209,6 +226,19 @@ static void print_genl(const struct nlmsghdr *nlh)
 		case CW_A_PURPOSE:
 			print_purpose(cur_cmd == CW_CMD_GET_STATS ?
 				      "stats" : "purpose", a);
+			break;
+		case CW_A_NAT64_ADDR:
+			printf(event ? " nat64" : "nat64");
+			print_addr(a);
+			if (!event)
+				printf("\n");
+			break;
+		case CW_A_NAT64_PREFIX:
+			print_nat64(event, a);
+			break;
+		case CW_A_NAT64_PREFIXES:
+			mnl_attr_for_each_nested(b, a)
+				print_nat64(event, b);
 			break;
 		case CW_A_COUNTERS:
 			mnl_attr_for_each_nested(b, a) {
@@ -444,6 +474,9 @@ static bool put_entry(struct nlmsghdr *nlh, const char *tok)
 	e = mnl_attr_nest_start(nlh, ENTRY_NEST);
 	if (!strncmp(tok, "uid=", 4)) {
 		mnl_attr_put_u32(nlh, CW_ENTRY_A_UID, strtoul(tok + 4, NULL, 0));
+	} else if (!strncmp(tok, "appid=", 6)) {
+		mnl_attr_put_u32(nlh, CW_ENTRY_A_APPID,
+				 strtoul(tok + 6, NULL, 0));
 	} else if (!strncmp(tok, "domain=", 7)) {
 		mnl_attr_put_strz(nlh, CW_ENTRY_A_DOMAIN, tok + 7);
 	} else if (!strncmp(tok, "ip=", 3)) {
@@ -574,6 +607,35 @@ static int cmd_consent(int argc, char **argv)
 	return transact(nlh);
 }
 
+/* nat64 [PREFIX/LEN...]: lengths are sent as written, checked by the kernel */
+static int cmd_nat64(int argc, char **argv)
+{
+	struct nlmsghdr *nlh = start(CW_CMD_SET_NAT64, NLM_F_ACK);
+	struct nlattr *all, *one;
+	unsigned char addr[16];
+	char buf[64], *slash;
+	int i;
+
+	all = mnl_attr_nest_start(nlh, CW_A_NAT64_PREFIXES);
+	for (i = 1; i < argc; i++) {
+		snprintf(buf, sizeof(buf), "%s", argv[i]);
+		slash = strchr(buf, '/');
+		if (slash)
+			*slash++ = 0;
+		if (parse_ip(buf, addr) != AF_INET6) {
+			printf("error EINVAL: usage: nat64 [IPV6PREFIX/LEN...]\n");
+			return EINVAL;
+		}
+		one = mnl_attr_nest_start(nlh, CW_A_NAT64_PREFIX);
+		mnl_attr_put(nlh, CW_NAT64_A_ADDR, 16, addr);
+		if (slash)
+			mnl_attr_put_u32(nlh, CW_NAT64_A_PREFIXLEN, atoi(slash));
+		mnl_attr_nest_end(nlh, one);
+	}
+	mnl_attr_nest_end(nlh, all);
+	return transact(nlh);
+}
+
 static int cmd_explain(int argc, char **argv)
 {
 	unsigned char addr[16];
@@ -664,6 +726,8 @@ static int run(int argc, char **argv)
 		return cmd_addgen(argc, argv);
 	if (!strcmp(c, "consent"))
 		return cmd_consent(argc, argv);
+	if (!strcmp(c, "nat64"))
+		return cmd_nat64(argc, argv);
 	if (!strcmp(c, "status"))
 		return simple(CW_CMD_GET_STATUS);
 	if (!strcmp(c, "stats"))

@@ -59,12 +59,18 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 	if (c->json) {
 		json_print_records(&rep, ensure);
 	} else {
-		const char *verdict = "?";
+		const char *verdict = "?", *app = NULL, *user = NULL;
+		const char *v4 = NULL, *pfx = NULL;
 		int m = 0;
 
 		for (i = 0; i < rep.n; i++)
-			if (!strcmp(rep.rec[i].type, "verdict"))
+			if (!strcmp(rep.rec[i].type, "verdict")) {
 				verdict = record_get(&rep.rec[i], "verdict");
+				app = record_get(&rep.rec[i], "app");
+				user = record_get(&rep.rec[i], "user");
+				v4 = record_get(&rep.rec[i], "nat64_ipv4");
+				pfx = record_get(&rep.rec[i], "nat64_prefix");
+			}
 		printf("%s", verdict);
 		for (i = 0; i < rep.n; i++) {
 			if (strcmp(rep.rec[i].type, "match"))
@@ -72,8 +78,17 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 			printf("%s %s (%s)", m++ ? "," : ": matches",
 			       record_get(&rep.rec[i], "name"),
 			       record_get(&rep.rec[i], "consent"));
+			if (record_get(&rep.rec[i], "nat64_entry"))
+				printf(" by %s",
+				       record_get(&rep.rec[i], "nat64_entry"));
 		}
-		printf("%s\n", m ? "" : ": matches no purpose");
+		printf("%s", m ? "" : ": matches no purpose");
+		if (v4)
+			printf("; as %s under the NAT64 prefix %s", v4,
+			       pfx ? pfx : "?");
+		if (app)
+			printf("; the app is %s (user %s)", app, user ? user : "?");
+		putchar('\n');
 	}
 	reply_free(&rep);
 	return EXIT_OK;

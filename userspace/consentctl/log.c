@@ -34,6 +34,9 @@ static void print_event(struct ctl *c, const struct record *r)
 	       record_get(r, "port") ? record_get(r, "port") : "0");
 	if ((v = record_get(r, "uid")))
 		printf(" uid %s", v);
+	if ((v = record_get(r, "app")))
+		printf(" (%s, user %s)", v, record_get(r, "user") ?
+		       record_get(r, "user") : "?");
 	if ((v = record_get(r, "name")))
 		printf(" %s", v);
 	if ((v = record_get(r, "count")) && strcmp(v, "1"))

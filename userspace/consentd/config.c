@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
@@ -44,6 +45,29 @@ static void resolve_group(struct config *c)
 		c->control_gid = g->gr_gid;
 		c->has_gid = true;
 	}
+}
+
+/* `nat64_prefix = 2001:db8:122::/48`: the network's NAT64 prefix. */
+static int parse_nat64(struct config *c, const char *v)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(v, '/');
+	uint8_t a[16];
+	uint32_t len;
+
+	if (!slash || (size_t)(slash - v) >= sizeof(addr) ||
+	    !parse_u32(slash + 1, 128, &len))
+		return -EINVAL;
+	memcpy(addr, v, (size_t)(slash - v));
+	addr[slash - v] = '\0';
+	if (inet_pton(AF_INET6, addr, a) != 1)
+		return -EINVAL;
+	if (c->nr_nat64 == CW_NAT64_MAX)
+		return -E2BIG;
+	if (cw_nat64_prefix_init(&c->nat64[c->nr_nat64], a, len))
+		return -EINVAL;
+	c->nr_nat64++;
+	return 0;
 }
 
 int config_load(struct config *c, const char *path, bool required,
@@ -95,7 +119,16 @@ int config_load(struct config *c, const char *path, bool required,
 		for (e = v + strlen(v); e > v && isspace((unsigned char)e[-1]); e--)
 			;
 		*e = '\0';
-		if (!strcmp(k, "packages_list")) {
+		if (!strcmp(k, "nat64_prefix")) {
+			ret = parse_nat64(c, v);
+			if (ret) {
+				snprintf(err, errlen, ret == -E2BIG ?
+					 "%s:%u:%d: expected at most %d nat64_prefix lines" :
+					 "%s:%u:%d: expected an RFC 6052 prefix: IPV6/LEN, LEN 32, 40, 48, 56, 64 or 96, no bit set past it",
+					 path, ln, (int)(v - line) + 1, CW_NAT64_MAX);
+				break;
+			}
+		} else if (!strcmp(k, "packages_list")) {
 			free(c->packages_list);
 			c->packages_list = xstrdup(v);
 		} else if (!strcmp(k, "control_group")) {
@@ -127,7 +160,7 @@ int config_load(struct config *c, const char *path, bool required,
 			c->stall_ms = n;
 		} else {
 			snprintf(err, errlen,
-				 "%s:%u:%d: expected packages_list, control_group, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096), event_log_keep (0-100), netlink_buffer_bytes (65536-1073741824), clients_max (1-10000), client_idle_ms, client_line_ms or client_stall_ms (100-86400000)",
+				 "%s:%u:%d: expected packages_list, nat64_prefix, control_group, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096), event_log_keep (0-100), netlink_buffer_bytes (65536-1073741824), clients_max (1-10000), client_idle_ms, client_line_ms or client_stall_ms (100-86400000)",
 				 path, ln, (int)(k - line) + 1);
 			ret = -EINVAL;
 			break;

@@ -515,6 +515,33 @@ static void do_stats(struct daemon *d, struct client *c)
 	proto_ok(b);
 }
 
+/* The IPv4 entry of @p that the embedded address @a4 (text) matched. */
+static const struct rule_entry *ipv4_entry(const struct rule_purpose *p,
+					   const char *a4, uint32_t proto,
+					   uint32_t port)
+{
+	uint8_t a[4];
+	size_t i;
+
+	if (!p || inet_pton(AF_INET, a4, a) != 1)
+		return NULL;
+	for (i = 0; i < p->n; i++) {
+		const struct rule_entry *e = &p->e[i];
+		uint32_t m, x, y;
+
+		if (e->type != RULE_ADDR || e->family != AF_INET ||
+		    (e->proto && e->proto != proto) ||
+		    (e->port_min && (port < e->port_min || port > e->port_max)))
+			continue;
+		m = e->prefixlen ? ~0u << (32 - e->prefixlen) : 0;
+		memcpy(&x, a, 4);
+		memcpy(&y, e->addr, 4);
+		if (!((ntohl(x) ^ ntohl(y)) & m))
+			return e;
+	}
+	return NULL;
+}
+
 static void do_explain(struct daemon *d, struct client *c, int argc,
 		       char **argv)
 {
@@ -573,11 +600,30 @@ static void do_explain(struct daemon *d, struct client *c, int argc,
 	rec_begin(b, "verdict");
 	rec_str(b, "verdict", ex.verdict == CW_VERDICT_BLOCK ? "block" : "accept");
 	rec_u64(b, "generation", ex.generation);
+	if (has_uid && apps_of_uid(d, uid)) {
+		rec_str(b, "app", apps_of_uid(d, uid)->name);
+		rec_u64(b, "user", uid / PKG_PER_USER_RANGE);
+	}
+	if (ex.nat64_addr[0]) {
+		rec_str(b, "nat64_ipv4", ex.nat64_addr);
+		rec_str(b, "nat64_prefix", ex.nat64_prefix);
+	}
 	rec_end(b);
 	for (i = 0; i < ex.np; i++) {
+		const struct rule_entry *e = NULL;
+
+		if (ex.nat64_addr[0])
+			e = ipv4_entry(rules_find(&d->rules, ex.p[i].name),
+				       ex.nat64_addr, proto, port);
 		rec_begin(b, "match");
 		rec_str(b, "name", ex.p[i].name);
 		rec_str(b, "consent", ex.p[i].consent ? "allowed" : "denied");
+		if (e) {
+			char text[320];
+
+			rule_entry_format(e, text, sizeof(text));
+			rec_str(b, "nat64_entry", text);
+		}
 		rec_end(b);
 	}
 	proto_ok(b);

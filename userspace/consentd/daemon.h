@@ -13,10 +13,12 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "../lib/packages.h"
 #include "../lib/rules.h"
 #include "../lib/state.h"
 #include "../lib/util.h"
 #include "kernel.h"
+#include "pref64.h"
 
 #define DEFAULT_CONFIG		"/etc/consentwall/consentd.conf"
 #define DEFAULT_RULES_DIR	"/etc/consentwall/rules.d"
@@ -32,6 +34,8 @@ struct config {
 	char *event_log;		/* "" = none */
 	unsigned long event_log_max;	/* bytes before rotation */
 	unsigned int event_log_keep;	/* rotated files kept */
+	struct cw_nat64_prefix nat64[CW_NAT64_MAX];	/* nat64_prefix = */
+	unsigned int nr_nat64;
 	unsigned int netlink_buffer;	/* receive buffer for events, bytes */
 	/* Control socket bounds. */
 	unsigned int clients_max;	/* unprivileged connections at once */
@@ -44,6 +48,7 @@ struct event {
 	time_t time;
 	bool gap;		/* not an event: some were lost before this */
 	struct kev k;
+	char app[256];		/* the package of k.uid when it came, or "" */
 };
 
 /*
@@ -78,6 +83,10 @@ struct daemon {
 	struct config cfg;
 
 	struct rules rules;		/* what the kernel has (or will get) */
+	struct pkglist pkgs;		/* packages.list as last read */
+	int pkg_fd;			/* inotify on its directory, or -1 */
+	int pkg_err;			/* -errno of its last read, or 0 */
+	char *pkg_missing;		/* packages last warned about */
 	struct load_error *errors;	/* files broken at the last load */
 	int nerrors;
 	/* Why nothing is committed: a broken file with no last good version. */
@@ -88,6 +97,8 @@ struct daemon {
 	bool state_dirty;	/* memory holds decisions the disk does not */
 	char state_locked[1024];	/* why the receipts must not be written */
 
+	struct pref64_set learned;	/* NAT64 prefixes from RAs */
+	int ra_fd;			/* rtnetlink: ND user options, links */
 	struct kernel *k;
 	bool synced;		/* kernel owns our ruleset and consent */
 	uint32_t generation;
@@ -138,6 +149,10 @@ bool daemon_effective(const struct daemon *d, const struct rule_purpose *p,
 		      const char **why);
 /* Connect, claim, commit, restore consent. */
 int daemon_sync(struct daemon *d);
+/* The same rules again (their apps resolve differently now). */
+void daemon_recommit(struct daemon *d);
+/* The configured and learned NAT64 prefixes to the kernel. */
+int daemon_push_nat64(struct daemon *d);
 /* Writes the receipts; false (state_dirty stays) with err if it cannot. */
 bool daemon_save_state(struct daemon *d, char *err, size_t errlen);
 /* Applies grant/deny to names (order in policy.c); 0 or a proto_err. */
@@ -152,6 +167,24 @@ void daemon_on_event(void *arg, const struct kev *ev);
 void daemon_check_kernel(struct daemon *d);
 /* Messages lost to a full netlink buffer: a gap in the log, a check. */
 void daemon_overrun(struct daemon *d);
+
+/* apps.c: packages.list, followed live */
+void apps_init(struct daemon *d);
+void apps_fini(struct daemon *d);
+void apps_load(struct daemon *d);
+void apps_warn(struct daemon *d);
+/* The inotify descriptor is readable. */
+void apps_changed(struct daemon *d);
+const struct pkg *apps_of_uid(const struct daemon *d, uint32_t uid);
+
+/* ra.c: NAT64 prefixes from router advertisements */
+void ra_open(struct daemon *d);
+void ra_close(struct daemon *d);
+/* The socket is readable. */
+void ra_read(struct daemon *d);
+/* Lifetimes that ran out; ra_next(): mono_ms() of the next, or -1. */
+void ra_tick(struct daemon *d);
+int64_t ra_next(const struct daemon *d);
 
 /* events.c */
 void events_init(struct daemon *d);

@@ -101,6 +101,10 @@ void event_record(struct sbuf *b, const struct event *e)
 	rec_u64(b, "port", e->k.port);
 	if (e->k.has_uid)
 		rec_u64(b, "uid", e->k.uid);
+	if (e->app[0]) {
+		rec_str(b, "app", e->app);
+		rec_u64(b, "user", e->k.uid / PKG_PER_USER_RANGE);
+	}
 	if (e->k.name[0])
 		rec_str(b, "name", e->k.name);
 	rec_u64(b, "generation", e->k.generation);

@@ -586,14 +586,27 @@ static void commit_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
 		*(uint32_t *)arg = get_u32(tb[CW_A_GENERATION]);
 }
 
-static int put_entry(struct nl_msg *msg, const struct rule_entry *e)
+static int put_entry(struct nl_msg *msg, const struct rule_entry *e,
+		     const struct pkglist *pkgs)
 {
-	struct nlattr *n = nla_nest_start(msg, CW_A_ENTRY);
+	const struct pkg *pk = NULL;
+	struct nlattr *n;
 	int ret = 0;
 
+	/* A package that is not installed has no UID: nothing to send. */
+	if (e->type == RULE_APP && !(pk = pkglist_find(pkgs, e->domain)))
+		return 0;
+	n = nla_nest_start(msg, CW_A_ENTRY);
 	if (!n)
 		return -ENOMEM;
 	switch (e->type) {
+	case RULE_APP:
+		if (e->uid == RULE_USER_ANY)
+			ret = nla_put_u32(msg, CW_ENTRY_A_APPID, pk->appid);
+		else
+			ret = nla_put_u32(msg, CW_ENTRY_A_UID,
+					  e->uid * PKG_PER_USER_RANGE + pk->appid);
+		break;
 	case RULE_DOMAIN:
 		ret = nla_put_string(msg, CW_ENTRY_A_DOMAIN, e->domain);
 		break;
@@ -621,7 +634,7 @@ static int put_entry(struct nl_msg *msg, const struct rule_entry *e)
 
 /* One purpose, in as many ADD messages as its entries need. */
 static int add_purpose(struct kernel *k, const struct rule_purpose *p,
-		       char *err, size_t errlen)
+		       const struct pkglist *pkgs, char *err, size_t errlen)
 {
 	size_t i = 0;
 	bool first = true;
@@ -644,7 +657,7 @@ static int add_purpose(struct kernel *k, const struct rule_purpose *p,
 		for (; i < p->n; i++) {
 			if (nlmsg_hdr(msg)->nlmsg_len > ADD_MSG_MAX)
 				break;
-			if (put_entry(msg, &p->e[i])) {
+			if (put_entry(msg, &p->e[i], pkgs)) {
 				nlmsg_free(msg);
 				return -ENOMEM;
 			}
@@ -663,8 +676,9 @@ static int add_purpose(struct kernel *k, const struct rule_purpose *p,
 	return 0;
 }
 
-int kernel_commit(struct kernel *k, const struct rules *r, uint32_t *gen,
-		  char *err, size_t errlen)
+int kernel_commit(struct kernel *k, const struct rules *r,
+		  const struct pkglist *pkgs, uint32_t *gen, char *err,
+		  size_t errlen)
 {
 	struct kstatus *st = xmalloc(sizeof(*st));
 	char ignore[64];
@@ -684,7 +698,7 @@ int kernel_commit(struct kernel *k, const struct rules *r, uint32_t *gen,
 	if (ret)
 		return ret;
 	for (i = 0; i < r->n; i++) {
-		ret = add_purpose(k, r->p[i], err, errlen);
+		ret = add_purpose(k, r->p[i], pkgs, err, errlen);
 		if (ret) {
 			free(st);
 			goto abort;
@@ -718,6 +732,37 @@ abort:
 	if (k->family)
 		simple(k, CW_CMD_ABORT, ignore, sizeof(ignore));
 	return ret;
+}
+
+int kernel_set_nat64(struct kernel *k, const struct cw_nat64_prefix *p,
+		     size_t n, char *err, size_t errlen)
+{
+	struct nlattr *all, *one;
+	struct nl_msg *msg;
+	size_t i;
+
+	if (!k->family) {
+		snprintf(err, errlen, "kernel: consentwall module not loaded");
+		return -ENOENT;
+	}
+	msg = new_msg(k, CW_CMD_SET_NAT64, NLM_F_ACK, 0);
+	if (!msg)
+		return -ENOMEM;
+	all = nla_nest_start(msg, CW_A_NAT64_PREFIXES);
+	for (i = 0; all && i < n; i++) {
+		one = nla_nest_start(msg, CW_A_NAT64_PREFIX);
+		if (!one || nla_put(msg, CW_NAT64_A_ADDR, 16, p[i].addr) ||
+		    nla_put_u32(msg, CW_NAT64_A_PREFIXLEN, p[i].len))
+			all = NULL;
+		else
+			nla_nest_end(msg, one);
+	}
+	if (!all) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, all);
+	return request(k, msg, NULL, NULL, err, errlen);
 }
 
 int kernel_set_consent(struct kernel *k, const char *purpose, bool granted,
@@ -837,6 +882,21 @@ static void explain_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
 	ex->verdict = get_u32(tb[CW_A_VERDICT]);
 	ex->generation = get_u32(tb[CW_A_GENERATION]);
 	ex->np = parse_purposes(tb[CW_A_PURPOSES], ex->p, CW_PURPOSES_MAX);
+	if (tb[CW_A_NAT64_ADDR] && nla_len(tb[CW_A_NAT64_ADDR]) == 4 &&
+	    tb[CW_A_NAT64_PREFIX]) {
+		struct nlattr *pt[CW_NAT64_A_MAX + 1];
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, nla_data(tb[CW_A_NAT64_ADDR]),
+			  ex->nat64_addr, sizeof(ex->nat64_addr));
+		if (!nla_parse_nested(pt, CW_NAT64_A_MAX, tb[CW_A_NAT64_PREFIX],
+				      NULL) && pt[CW_NAT64_A_ADDR] &&
+		    nla_len(pt[CW_NAT64_A_ADDR]) == 16 &&
+		    inet_ntop(AF_INET6, nla_data(pt[CW_NAT64_A_ADDR]), a,
+			      sizeof(a)))
+			snprintf(ex->nat64_prefix, sizeof(ex->nat64_prefix),
+				 "%s/%u", a, get_u32(pt[CW_NAT64_A_PREFIXLEN]));
+	}
 }
 
 int kernel_explain(struct kernel *k, uint32_t family, uint32_t proto,

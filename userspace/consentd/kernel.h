@@ -16,7 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/packages.h"
 #include "../lib/rules.h"
+#include "../../kmod/nat64.h"
 
 struct kernel;
 
@@ -50,6 +52,9 @@ struct kstatus {
 
 struct kexplain {
 	uint32_t verdict, generation;
+	/* An IPv6 address matched as this IPv4 address, under this prefix. */
+	char nat64_addr[16];		/* "" if not */
+	char nat64_prefix[48];		/* "64:ff9b::/96" */
 	int np;
 	struct kpurpose p[CW_PURPOSES_MAX];
 };
@@ -96,11 +101,17 @@ int kernel_claim(struct kernel *k, char *err, size_t errlen);
 /*
  * BEGIN, ADD (batched), COMMIT; ABORT on any error. A COMMIT whose answer
  * was lost is judged by the generation GET_STATUS reports, never guessed.
+ * `app = PACKAGE` entries are resolved against @pkgs: a package it does not
+ * list is left out.
  */
-int kernel_commit(struct kernel *k, const struct rules *r, uint32_t *gen,
-		  char *err, size_t errlen);
+int kernel_commit(struct kernel *k, const struct rules *r,
+		  const struct pkglist *pkgs, uint32_t *gen, char *err,
+		  size_t errlen);
 int kernel_set_consent(struct kernel *k, const char *purpose, bool granted,
 		       char *err, size_t errlen);
+/* SET_NAT64: these prefixes (besides 64:ff9b::/96) replace the last. */
+int kernel_set_nat64(struct kernel *k, const struct cw_nat64_prefix *p,
+		     size_t n, char *err, size_t errlen);
 int kernel_status(struct kernel *k, struct kstatus *st, char *err,
 		  size_t errlen);
 /* Fills st->p[] with the per-purpose counters (GET_STATS dump). */

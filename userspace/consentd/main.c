@@ -120,8 +120,10 @@ static int run(struct daemon *d, int sfd)
 			timeout = until(d->next_check, now, timeout);
 		if (d->state_dirty)
 			timeout = until(d->next_save, now, timeout);
-		if (cap < d->nclients + 3) {
-			cap = d->nclients + 3 + 64;
+		if (d->learned.n)
+			timeout = until(ra_next(d), now, timeout);
+		if (cap < d->nclients + 5) {
+			cap = d->nclients + 5 + 64;
 			pfd = xrealloc(pfd, cap * sizeof(*pfd));
 			cl = xrealloc(cl, cap * sizeof(*cl));
 		}
@@ -133,6 +135,8 @@ static int run(struct daemon *d, int sfd)
 			timeout = until(d->accept_after, now, timeout);
 		pfd[n++] = (struct pollfd){ .fd = d->k ? kernel_fd(d->k) : -1,
 					    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->pkg_fd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->ra_fd, .events = POLLIN };
 		/* Every client, every turn: none is left out. */
 		for (c = d->clients; c; c = c->next) {
 			short ev = 0;
@@ -166,7 +170,7 @@ static int run(struct daemon *d, int sfd)
 		if (d->k && (pfd[2].revents & (POLLIN | POLLERR)))
 			read_kernel(d);
 		for (i = 0; i < nc; i++) {
-			short re = pfd[3 + i].revents;
+			short re = pfd[5 + i].revents;
 
 			for (c = d->clients; c && c != cl[i]; c = c->next)
 				;
@@ -189,6 +193,11 @@ static int run(struct daemon *d, int sfd)
 		}
 		if (pfd[1].revents & POLLIN)
 			control_accept(d);
+		if (pfd[3].revents & POLLIN)
+			apps_changed(d);
+		if (pfd[4].revents & POLLIN)
+			ra_read(d);
+		ra_tick(d);
 		now = mono_ms();
 		if (d->k && now >= d->next_check)
 			daemon_check_kernel(d);

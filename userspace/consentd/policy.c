@@ -35,10 +35,8 @@ static void free_errors(struct load_error *e, int n)
 
 int daemon_init(struct daemon *d, char *err, size_t errlen)
 {
-	struct rules_ctx unused;
 	int ret;
 
-	(void)unused;
 	d->log_fd = -1;
 	d->listen_fd = -1;
 	d->spare_fd = -1;
@@ -72,6 +70,8 @@ int daemon_init(struct daemon *d, char *err, size_t errlen)
 	}
 	err[0] = '\0';
 	events_init(d);
+	apps_init(d);
+	ra_open(d);
 	daemon_load_rules(d);
 	return 0;
 }
@@ -79,6 +79,8 @@ int daemon_init(struct daemon *d, char *err, size_t errlen)
 void daemon_fini(struct daemon *d)
 {
 	rules_free(&d->rules);
+	apps_fini(d);
+	ra_close(d);
 	free_errors(d->errors, d->nerrors);
 	d->errors = NULL;
 	d->nerrors = 0;
@@ -119,8 +121,7 @@ static void good_path(const struct daemon *d, const char *file, char *buf,
 }
 
 /* One file, or its last good version; -errno if neither loads. */
-static int load_file(const struct daemon *d, struct rules_ctx *ctx,
-		     const char *file, struct load *l, struct rules *tmp)
+static int load_file(const struct daemon *d, const char *file, struct load *l, struct rules *tmp)
 {
 	char err[RULES_ERR_MAX], gerr[RULES_ERR_MAX], gpath[4096];
 	struct load_error *le;
@@ -129,7 +130,7 @@ static int load_file(const struct daemon *d, struct rules_ctx *ctx,
 	size_t len;
 	int ret;
 
-	ret = rules_parse_file(tmp, ctx, file, err, sizeof(err));
+	ret = rules_parse_file(tmp, file, err, sizeof(err));
 	if (!ret) {
 		const char *base = strrchr(file, '/');
 
@@ -153,7 +154,7 @@ static int load_file(const struct daemon *d, struct rules_ctx *ctx,
 		free(buf);
 	}
 	good_path(d, file, gpath, sizeof(gpath));
-	ret = rules_parse_file(tmp, ctx, gpath, gerr, sizeof(gerr));
+	ret = rules_parse_file(tmp, gpath, gerr, sizeof(gerr));
 	if (!ret) {
 		le->replaced = true;
 		le->msg = xstrdup(err);
@@ -180,7 +181,6 @@ static void load_free(struct load *l)
 
 static void load_rules(const struct daemon *d, struct load *l)
 {
-	struct rules_ctx ctx = { .packages_list = d->cfg.packages_list };
 	char err[RULES_ERR_MAX];
 	char **files;
 	int n, i;
@@ -199,7 +199,7 @@ static void load_rules(const struct daemon *d, struct load *l)
 		struct rules tmp;
 
 		rules_init(&tmp);
-		if (!load_file(d, &ctx, files[i], l, &tmp) &&
+		if (!load_file(d, files[i], l, &tmp) &&
 		    rules_merge(&l->rules, &tmp, err, sizeof(err)) &&
 		    !l->missing[0]) {
 			snprintf(l->missing, sizeof(l->missing), "%s", err);
@@ -208,10 +208,6 @@ static void load_rules(const struct daemon *d, struct load *l)
 		rules_free(&tmp);
 	}
 	free_names(files, n);
-	if (ctx.warnings.len)
-		logmsg(LOG_WARNING, "%.*s", (int)ctx.warnings.len - 1,
-		       ctx.warnings.s);
-	rules_ctx_free(&ctx);
 	rules_finalize(&l->rules);
 }
 
@@ -290,6 +286,7 @@ void daemon_load_rules(struct daemon *d)
 		save_good(d, &l);
 	}
 	load_free(&l);
+	apps_warn(d);
 	logmsg(LOG_INFO, "rules: %zu purposes, %zu entries from %s (%d files broken)",
 	       d->rules.n, rules_nr_entries(&d->rules), d->rules_dir,
 	       d->nerrors);
@@ -382,10 +379,13 @@ int daemon_sync(struct daemon *d)
 				 ks.owner, kernel_portid(d->k));
 	}
 	if (!ret)
-		ret = kernel_commit(d->k, &d->rules, &d->generation, err,
-				    sizeof(err));
+		ret = kernel_commit(d->k, &d->rules, &d->pkgs, &d->generation,
+				    err, sizeof(err));
 	if (!ret)
 		ret = apply_consent(d, &d->rules, err, sizeof(err));
+	/* Logged inside; the ruleset and consent are in force either way. */
+	if (!ret)
+		daemon_push_nat64(d);
 out:
 	if (ret) {
 		/* Log a given failure once, not every second. */
@@ -400,6 +400,44 @@ out:
 	       "kernel: ruleset generation %u committed, consent restored",
 	       d->generation);
 	return 0;
+}
+
+int daemon_push_nat64(struct daemon *d)
+{
+	struct cw_nat64_prefix p[CW_NAT64_MAX];
+	char err[512];
+	size_t n = 0, i;
+	int ret;
+
+	if (!d->k || !kernel_connected(d->k))
+		return 0;
+	for (i = 0; i < d->cfg.nr_nat64; i++)
+		p[n++] = d->cfg.nat64[i];
+	for (i = 0; i < d->learned.n && n < CW_NAT64_MAX; i++)
+		cw_nat64_prefix_init(&p[n++], d->learned.v[i].p.prefix,
+				     d->learned.v[i].p.len);
+	ret = kernel_set_nat64(d->k, p, n, err, sizeof(err));
+	if (ret)
+		logmsg(LOG_ERR, "kernel: NAT64 prefixes not set: %s", err);
+	return ret;
+}
+
+void daemon_recommit(struct daemon *d)
+{
+	char err[1024];
+
+	if (!d->k || !d->synced || d->rules_missing[0])
+		return;
+	if (kernel_commit(d->k, &d->rules, &d->pkgs, &d->generation, err,
+			  sizeof(err)) ||
+	    apply_consent(d, &d->rules, err, sizeof(err))) {
+		logmsg(LOG_ERR, "commit after a package change: %s; resynchronizing",
+		       err);
+		daemon_sync(d);
+		return;
+	}
+	logmsg(LOG_INFO, "kernel: ruleset generation %u committed for the new package list",
+	       d->generation);
 }
 
 void daemon_check_kernel(struct daemon *d)
@@ -453,6 +491,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	int ret = 0;
 	size_t i;
 
+	/* A reload reads packages.list again too, whatever inotify saw. */
+	apps_load(d);
 	load_rules(d, &l);
 	if (l.missing[0]) {
 		/* Refused, but what is broken is what status shows now. */
@@ -486,7 +526,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		if (np && !daemon_effective(d, np, NULL))
 			kernel_set_consent(d->k, np->name, false, e2, sizeof(e2));
 	}
-	ret = kernel_commit(d->k, &l.rules, &d->generation, err, errlen);
+	ret = kernel_commit(d->k, &l.rules, &d->pkgs, &d->generation, err,
+			    errlen);
 	if (ret) {
 		/* The kernel kept the old ruleset: so do we. */
 		load_free(&l);
@@ -506,6 +547,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		daemon_sync(d);
 	}
 done:
+	apps_warn(d);
 	logmsg(LOG_INFO, "reloaded: %zu purposes, %zu entries, generation %u",
 	       d->rules.n, rules_nr_entries(&d->rules), d->generation);
 	return 0;
@@ -713,5 +755,12 @@ void daemon_on_event(void *arg, const struct kev *ev)
 	memset(&e, 0, sizeof(e));
 	e.time = time(NULL);
 	e.k = *ev;
+	e.app[0] = '\0';
+	if (ev->has_uid) {
+		const struct pkg *p = apps_of_uid(d, ev->uid);
+
+		if (p)
+			snprintf(e.app, sizeof(e.app), "%s", p->name);
+	}
 	events_add(d, &e);
 }

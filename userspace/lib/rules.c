@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "packages.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -64,12 +65,6 @@ void rules_free(struct rules *r)
 	for (i = 0; i < r->n; i++)
 		purpose_free(r->p[i]);
 	rules_init(r);
-}
-
-void rules_ctx_free(struct rules_ctx *c)
-{
-	pkgdb_free(&c->db);
-	sbuf_free(&c->warnings);
 }
 
 struct rule_purpose *rules_find(const struct rules *r, const char *name)
@@ -300,115 +295,57 @@ static int parse_ip(struct rule_purpose *p, const struct pos *ps,
 	return 0;
 }
 
-int pkgdb_load(struct pkgdb *db, const char *path)
+/*
+ * `app = UID` (that UID only), `app = com.example.package` (the app in
+ * every Android user) or `app = com.example.package user N` (in user N).
+ */
+static int parse_app(struct rule_purpose *p, const struct pos *ps,
+		     const char *s, const char *end)
 {
-	char *buf, *line, *save = NULL;
-	size_t len;
-	int ret;
-
-	pkgdb_free(db);
-	db->path = xstrdup(path);
-	db->loaded = true;
-	ret = read_file(path, &buf, &len);
-	if (ret) {
-		db->err = ret;
-		return ret;
-	}
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char name[256], uidstr[16];
-		uint32_t uid;
-
-		/* name uid debuggable datadir seinfo gids: the first two matter */
-		if (sscanf(line, "%255s %15s", name, uidstr) != 2 ||
-		    !parse_u32(uidstr, CW_UID_MAX, &uid))
-			continue;
-		db->pkgs = xrealloc(db->pkgs, (db->n + 1) * sizeof(*db->pkgs));
-		db->pkgs[db->n].name = xstrdup(name);
-		db->pkgs[db->n].uid = uid;
-		db->n++;
-	}
-	free(buf);
-	return 0;
-}
-
-int pkgdb_lookup(const struct pkgdb *db, const char *name, uint32_t *uid)
-{
-	size_t i;
-
-	for (i = 0; i < db->n; i++) {
-		if (!strcmp(db->pkgs[i].name, name)) {
-			*uid = db->pkgs[i].uid;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-void pkgdb_free(struct pkgdb *db)
-{
-	size_t i;
-
-	for (i = 0; i < db->n; i++)
-		free(db->pkgs[i].name);
-	free(db->pkgs);
-	free(db->path);
-	memset(db, 0, sizeof(*db));
-}
-
-/* `app = UID` or `app = com.example.package` */
-static int parse_app(struct rule_purpose *p, struct rules_ctx *c,
-		     const struct pos *ps, const char *s, const char *end)
-{
-	const char *te = token_end(s, end), *q;
-	const char *path = c->packages_list ? c->packages_list :
-			   RULES_DEFAULT_PACKAGES;
+	const char *te = token_end(s, end), *u, *ue;
 	struct rule_entry *re;
-	char name[256];
-	uint32_t uid;
+	char name[256], num[16];
+	uint32_t uid, user = RULE_USER_ANY;
 
-	if (skip_sp(te, end) < end)
-		return fail(ps, skip_sp(te, end),
-			    "expected one UID or package name per line");
 	if ((size_t)(te - s) >= sizeof(name))
 		return fail(ps, s,
 			    "expected a numeric UID or an Android package name");
 	memcpy(name, s, (size_t)(te - s));
 	name[te - s] = '\0';
+	u = skip_sp(te, end);
 	if (isdigit((unsigned char)name[0])) {
+		if (u < end)
+			return fail(ps, u, "expected one UID or package name per line");
 		if (!parse_u32(name, CW_UID_MAX, &uid))
 			return fail(ps, s, "expected a UID of 0-%u",
 				    CW_UID_MAX);
-	} else {
-		for (q = name; *q; q++)
-			if (!isalnum((unsigned char)*q) && *q != '_' &&
-			    *q != '.')
-				return fail(ps, s + (q - name),
-					    "expected a numeric UID or an Android package name");
-		if (!c->db.loaded || strcmp(c->db.path, path))
-			pkgdb_load(&c->db, path);
-		/*
-		 * A package not installed (or no list to say) sends nothing:
-		 * the entry matches nothing, and the file loads.
-		 */
-		if (c->db.err || pkgdb_lookup(&c->db, name, &uid)) {
-			char why[600];
-
-			if (c->db.err)
-				snprintf(why, sizeof(why), "cannot be resolved: %s: %s",
-					 path, file_strerror(c->db.err));
-			else
-				snprintf(why, sizeof(why), "is not in %s", path);
-			sbuf_printf(&c->warnings,
-				    "%s:%u:%u: package '%s' %s: this entry matches nothing\n",
-				    ps->path, ps->line,
-				    (unsigned int)(s - ps->lstart) + 1, name, why);
-			return 0;
-		}
+		re = purpose_push(p);
+		re->type = RULE_UID;
+		re->uid = uid;
+		return 0;
+	}
+	if (!pkg_name_valid(name))
+		return fail(ps, s,
+			    "expected a numeric UID or an Android package name");
+	if (u < end) {
+		ue = token_end(u, end);
+		if (ue - u != 4 || memcmp(u, "user", 4))
+			return fail(ps, u, "expected 'user N' or the end of the line after the package name");
+		u = skip_sp(ue, end);
+		ue = token_end(u, end);
+		if (u == end || (size_t)(ue - u) >= sizeof(num))
+			return fail(ps, u, "expected an Android user of 0-%u", PKG_USER_MAX);
+		memcpy(num, u, (size_t)(ue - u));
+		num[ue - u] = '\0';
+		if (!parse_u32(num, PKG_USER_MAX, &user))
+			return fail(ps, u, "expected an Android user of 0-%u", PKG_USER_MAX);
+		if (skip_sp(ue, end) < end)
+			return fail(ps, skip_sp(ue, end), "expected end of line after the user");
 	}
 	re = purpose_push(p);
-	re->type = RULE_UID;
-	re->uid = uid;
+	re->type = RULE_APP;
+	re->domain = xstrdup(name);
+	re->uid = user;
 	return 0;
 }
 
@@ -586,8 +523,7 @@ static int parse_section(struct rules *r, const struct pos *ps,
 	return *cur ? 0 : -EINVAL;
 }
 
-static int parse_line(struct rules *r, struct rules_ctx *c,
-		      const struct pos *ps, const char *s, const char *end,
+static int parse_line(struct rules *r, const struct pos *ps, const char *s, const char *end,
 		      struct rule_purpose **cur)
 {
 	const char *k, *ke, *v;
@@ -638,13 +574,13 @@ static int parse_line(struct rules *r, struct rules_ctx *c,
 	if (KEY("ip"))
 		return parse_ip(*cur, ps, v, end);
 	if (KEY("app"))
-		return parse_app(*cur, c, ps, v, end);
+		return parse_app(*cur, ps, v, end);
 	return parse_include(*cur, ps, v, end);
 #undef KEY
 }
 
-int rules_parse(struct rules *r, struct rules_ctx *c, const char *path,
-		const char *buf, size_t len, char *err, size_t errlen)
+int rules_parse(struct rules *r, const char *path, const char *buf,
+		size_t len, char *err, size_t errlen)
 {
 	struct pos ps = { path, 0, buf, err, errlen };
 	const char *s = buf, *end = buf + len;
@@ -663,7 +599,7 @@ int rules_parse(struct rules *r, struct rules_ctx *c, const char *path,
 		ce = content_end(s, le);
 		t = skip_sp(s, ce);
 		if (t < ce) {
-			ret = parse_line(r, c, &ps, t, ce, &cur);
+			ret = parse_line(r, &ps, t, ce, &cur);
 			if (ret)
 				return ret;
 		}
@@ -672,8 +608,8 @@ int rules_parse(struct rules *r, struct rules_ctx *c, const char *path,
 	return 0;
 }
 
-int rules_parse_file(struct rules *r, struct rules_ctx *c, const char *path,
-		     char *err, size_t errlen)
+int rules_parse_file(struct rules *r, const char *path, char *err,
+		     size_t errlen)
 {
 	char *buf;
 	size_t len;
@@ -684,7 +620,7 @@ int rules_parse_file(struct rules *r, struct rules_ctx *c, const char *path,
 		snprintf(err, errlen, "%s: %s", path, file_strerror(ret));
 		return ret;
 	}
-	ret = rules_parse(r, c, path, buf, len, err, errlen);
+	ret = rules_parse(r, path, buf, len, err, errlen);
 	free(buf);
 	return ret;
 }
@@ -780,6 +716,11 @@ static int entry_cmp(const void *pa, const void *pb)
 		return strcmp(a->domain, b->domain);
 	case RULE_UID:
 		return a->uid < b->uid ? -1 : a->uid > b->uid;
+	case RULE_APP:
+		c = strcmp(a->domain, b->domain);
+		if (c)
+			return c;
+		return a->uid < b->uid ? -1 : a->uid > b->uid;
 	default:
 		if (a->family != b->family)
 			return a->family - b->family;
@@ -807,6 +748,12 @@ void rule_entry_format(const struct rule_entry *e, char *buf, size_t len)
 		break;
 	case RULE_UID:
 		snprintf(buf, len, "app %u", e->uid);
+		break;
+	case RULE_APP:
+		if (e->uid == RULE_USER_ANY)
+			snprintf(buf, len, "app %s", e->domain);
+		else
+			snprintf(buf, len, "app %s user %u", e->domain, e->uid);
 		break;
 	default:
 		inet_ntop(e->family, e->addr, a, sizeof(a));

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * The one rules parser: consentwall.rules(5) files, the domain lists they
- * include, and Android's packages.list for `app = package.name`. Pure
- * userspace code with no daemon state, so the host tests drive it directly.
+ * The one rules parser: consentwall.rules(5) files and the domain lists they
+ * include. Pure userspace code with no daemon state, so the host tests drive
+ * it directly. `app = package.name` stays a name here: consentd resolves it
+ * against packages.list whenever it commits (lib/packages.h), so a rules
+ * digest, and the consent bound to it, never depends on a UID.
  *
  * Every error is one line "file:line:column: expected ...", column counted
  * in bytes from 1, naming what would have been valid at that spot.
@@ -19,11 +21,13 @@
 
 #define RULES_ERR_MAX 512
 #define RULES_DEFAULT_PACKAGES "/data/system/packages.list"
+#define RULE_USER_ANY UINT32_MAX	/* RULE_APP in every Android user */
 
 enum rule_type {
 	RULE_ADDR,
 	RULE_UID,
 	RULE_DOMAIN,
+	RULE_APP,	/* an Android package, by name */
 };
 
 struct rule_entry {
@@ -33,9 +37,10 @@ struct rule_entry {
 	uint8_t proto;		/* 0 any, IPPROTO_TCP, IPPROTO_UDP */
 	uint16_t port_min;	/* 0 = every port */
 	uint16_t port_max;
-	uint32_t uid;		/* RULE_UID */
+	uint32_t uid;		/* RULE_UID; RULE_APP: user or RULE_USER_ANY */
 	uint8_t addr[16];	/* network order, host bits zero */
-	char *domain;		/* RULE_DOMAIN: lower case, no trailing dot */
+	char *domain;		/* RULE_DOMAIN: lower case, no trailing dot;
+				 * RULE_APP: the package name */
 };
 
 struct rule_purpose {
@@ -52,30 +57,15 @@ struct rules {
 	size_t n;
 };
 
-struct pkgdb {
-	char *path;
-	bool loaded;
-	int err;		/* -errno of the load, 0 if fine */
-	struct pkg { char *name; uint32_t uid; } *pkgs;
-	size_t n;
-};
-
-struct rules_ctx {
-	const char *packages_list;	/* NULL: RULES_DEFAULT_PACKAGES */
-	struct pkgdb db;		/* loaded on first `app = name` */
-	/* Lines "file:line:col: ...\n" of what loads but matches nothing. */
-	struct sbuf warnings;
-};
 
 void rules_init(struct rules *r);
 void rules_free(struct rules *r);
-void rules_ctx_free(struct rules_ctx *c);
 
 /* Parses a rules file's text into r, merging purposes by name. */
-int rules_parse(struct rules *r, struct rules_ctx *c, const char *path,
-		const char *buf, size_t len, char *err, size_t errlen);
-int rules_parse_file(struct rules *r, struct rules_ctx *c, const char *path,
-		     char *err, size_t errlen);
+int rules_parse(struct rules *r, const char *path, const char *buf,
+		size_t len, char *err, size_t errlen);
+int rules_parse_file(struct rules *r, const char *path, char *err,
+		     size_t errlen);
 /* Parses a domain list (hosts format or one name per line) into p. */
 int rules_parse_list(struct rule_purpose *p, const char *path,
 		     const char *buf, size_t len, char *err, size_t errlen);
@@ -97,10 +87,6 @@ size_t rules_nr_entries(const struct rules *r);
 
 /* Section names of a file, even a broken one: what it meant to define. */
 int rules_scan_sections(const char *buf, size_t len, char ***names);
-
-int pkgdb_load(struct pkgdb *db, const char *path);
-int pkgdb_lookup(const struct pkgdb *db, const char *name, uint32_t *uid);
-void pkgdb_free(struct pkgdb *db);
 
 /*
  * r as a rules file that parses back to the same purposes, descriptions and

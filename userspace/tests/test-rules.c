@@ -19,14 +19,9 @@
 
 static int parse(struct rules *r, const char *text, char *err)
 {
-	struct rules_ctx c = { .packages_list = "data/packages.list" };
-	int ret;
-
 	err[0] = '\0';
-	ret = rules_parse(r, &c, "data/t.rules", text, strlen(text), err,
-			  RULES_ERR_MAX);
-	rules_ctx_free(&c);
-	return ret;
+	return rules_parse(r, "data/t.rules", text, strlen(text), err,
+			   RULES_ERR_MAX);
 }
 
 static bool has(const struct rule_purpose *p, const char *canon)
@@ -85,7 +80,7 @@ static void test_valid(void)
 	       has(p, "ip 111.13.141.211/32") && has(p, "ip 42.62.48.0/24") &&
 	       has(p, "ip 111.13.142.153/32 tcp 5222") &&
 	       has(p, "ip 2001:db8::/32 udp 5000-5100") &&
-	       has(p, "app 10061") && has(p, "ip 203.0.113.7/32 tcp"),
+	       has(p, "app com.xiaomi.xmsf") && has(p, "ip 203.0.113.7/32 tcp"),
 	       "every entry form of cloud-messaging is there");
 	tap_ok(p && has(p, "domain resolver.msg.xiaomi.net") &&
 	       has(p, "domain register.xmpush.xiaomi.com"),
@@ -172,8 +167,15 @@ static const struct {
 	{ "[a]\ndomain = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com\n",
 	  "data/t.rules:2:10: expected labels of at most 63 bytes" },
 	{ "[a]\napp = 4294967295\n", "data/t.rules:2:7: expected a UID of 0-4294967294" },
-	{ "[a]\napp = com.example/evil\n", "data/t.rules:2:18: expected a numeric UID or an Android package name" },
+	{ "[a]\napp = com.example/evil\n", "data/t.rules:2:7: expected a numeric UID or an Android package name" },
+	{ "[a]\napp = com..example\n", "data/t.rules:2:7: expected a numeric UID or an Android package name" },
 	{ "[a]\napp = 1000 1001\n", "data/t.rules:2:12: expected one UID or package name per line" },
+	{ "[a]\napp = 1000 user 0\n", "data/t.rules:2:12: expected one UID or package name per line" },
+	{ "[a]\napp = com.example.a 0\n", "data/t.rules:2:21: expected 'user N' or the end of the line after the package name" },
+	{ "[a]\napp = com.example.a user\n", "data/t.rules:2:25: expected an Android user of 0-42948" },
+	{ "[a]\napp = com.example.a user x\n", "data/t.rules:2:26: expected an Android user of 0-42948" },
+	{ "[a]\napp = com.example.a user 42949\n", "data/t.rules:2:26: expected an Android user of 0-42948" },
+	{ "[a]\napp = com.example.a user 0 1\n", "data/t.rules:2:28: expected end of line after the user" },
 	{ "[a]\ninclude = missing.domains\n", "data/t.rules:2:11: expected a readable list file: data/missing.domains: No such file or directory" },
 	{ "[a]\ninclude = bad.hosts\n", "data/bad.hosts:2:13: expected a label between dots" },
 	{ "[a]\ninclude = a b\n", "data/t.rules:2:13: expected one list file per line" },
@@ -191,7 +193,6 @@ static void test_bad(void)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct rules r;
-		struct rules_ctx c = { .packages_list = "data/packages.list" };
 		size_t len = strlen(bad[i].text);
 		int ret;
 
@@ -200,13 +201,12 @@ static void test_bad(void)
 			len += 1 + strlen(bad[i].text + len + 1);
 		rules_init(&r);
 		err[0] = '\0';
-		ret = rules_parse(&r, &c, "data/t.rules", bad[i].text, len, err,
+		ret = rules_parse(&r, "data/t.rules", bad[i].text, len, err,
 				  sizeof(err));
 		if (!tap_ok(ret == -EINVAL && !strcmp(err, bad[i].err),
 			    "malformed %zu: %s", i, bad[i].err))
 			tap_diag("got: %s", err);
 		rules_free(&r);
-		rules_ctx_free(&c);
 	}
 }
 
@@ -315,48 +315,37 @@ static void test_big_list(void)
 	sbuf_free(&b);
 }
 
-static void test_packages(void)
+/*
+ * A package stays a name: installed or not, the rules say the same, and the
+ * digest (what a grant is bound to) never depends on a UID.
+ */
+static void test_apps(void)
 {
-	struct pkgdb db;
-	uint32_t uid = 0;
+	const char *t = "[a]\napp = com.not.installed\napp = com.xiaomi.xmsf\n"
+			"app = com.xiaomi.xmsf user 10\napp = com.xiaomi.xmsf user 0\n"
+			"app = 1010061\n";
+	char err[RULES_ERR_MAX], digest[65];
 	struct rules r;
-	char err[RULES_ERR_MAX];
-	struct rules_ctx c = { .packages_list = "data/nonexistent.list" };
-	const char *t = "[a]\napp = com.xiaomi.xmsf\n";
 
-	memset(&db, 0, sizeof(db));
-	tap_ok(pkgdb_load(&db, "data/packages.list") == 0 && db.n == 3,
-	       "packages.list: 3 packages, junk line skipped");
-	tap_ok(!pkgdb_lookup(&db, "com.xiaomi.xmsf", &uid) && uid == 10061,
-	       "com.xiaomi.xmsf resolves to 10061");
-	tap_ok(pkgdb_lookup(&db, "com.xiaomi", &uid) == -ENOENT,
-	       "a prefix of a package name does not resolve");
-	pkgdb_free(&db);
-
-	/* Not installed, or nothing to say: loads, matches nothing, warns. */
 	rules_init(&r);
-	err[0] = '\0';
-	tap_ok(!rules_parse(&r, &c, "x.rules", t, strlen(t), err, sizeof(err)) &&
-	       r.n == 1 && r.p[0]->n == 0,
-	       "an unresolvable package is an entry that matches nothing");
-	tap_ok(c.warnings.s && !strcmp(c.warnings.s,
-	       "x.rules:2:7: package 'com.xiaomi.xmsf' cannot be resolved: data/nonexistent.list: No such file or directory: this entry matches nothing\n"),
-	       "one warning line names the file, the package and the list: %s",
-	       c.warnings.s);
+	tap_ok(!parse(&r, t, err) && r.n == 1 && r.p[0]->n == 5,
+	       "packages load by name, installed or not (%s)", err);
+	rules_finalize(&r);
+	tap_ok(has(r.p[0], "app com.not.installed") &&
+	       has(r.p[0], "app com.xiaomi.xmsf") &&
+	       has(r.p[0], "app com.xiaomi.xmsf user 10") &&
+	       has(r.p[0], "app com.xiaomi.xmsf user 0") &&
+	       has(r.p[0], "app 1010061"),
+	       "every user, one user, one UID: three different entries");
+	memcpy(digest, r.p[0]->digest, sizeof(digest));
 	rules_free(&r);
-	rules_ctx_free(&c);
-
-	c = (struct rules_ctx){ .packages_list = "data/packages.list" };
-	t = "[a]\napp = com.not.installed\napp = com.xiaomi.xmsf\n";
+	t = "[a]\napp = com.xiaomi.xmsf user 10\napp = 1010061\napp = com.not.installed\n"
+	    "app = com.xiaomi.xmsf\napp = com.xiaomi.xmsf user 0\n";
 	rules_init(&r);
-	tap_ok(!rules_parse(&r, &c, "x.rules", t, strlen(t), err, sizeof(err)) &&
-	       r.p[0]->n == 1 && r.p[0]->e[0].uid == 10061,
-	       "a package not installed is skipped, the others resolve");
-	tap_ok(c.warnings.s && !strcmp(c.warnings.s,
-	       "x.rules:2:7: package 'com.not.installed' is not in data/packages.list: this entry matches nothing\n"),
-	       "and named in a warning: %s", c.warnings.s);
+	parse(&r, t, err);
+	rules_finalize(&r);
+	tap_ok(!strcmp(digest, r.p[0]->digest), "the digest is of names, in any order");
 	rules_free(&r);
-	rules_ctx_free(&c);
 }
 
 /* A FIFO in the rules directory once hung the parser. */
@@ -478,7 +467,6 @@ static bool suffix_of(const char *a, const char *b)
 /* The shipped MIUI rules load, and push never depends on analytics. */
 static void test_shipped(void)
 {
-	struct rules_ctx c = { .packages_list = "../conf/demo-packages.list" };
 	struct rule_purpose *push, *ana;
 	char **files, err[RULES_ERR_MAX];
 	struct rules r, tmp;
@@ -489,7 +477,7 @@ static void test_shipped(void)
 	n = rules_dir_list("../rules", &files);
 	for (i = 0; i < n; i++) {
 		rules_init(&tmp);
-		if (rules_parse_file(&tmp, &c, files[i], err, sizeof(err)) ||
+		if (rules_parse_file(&tmp, files[i], err, sizeof(err)) ||
 		    rules_merge(&r, &tmp, err, sizeof(err))) {
 			tap_diag("%s", err);
 			bad++;
@@ -503,7 +491,7 @@ static void test_shipped(void)
 	tap_ok(n == 2 && !bad && push && ana && rules_find(&r, "ads") &&
 	       rules_find(&r, "crash-reports") && rules_find(&r, "account"),
 	       "the shipped MIUI rules load");
-	tap_ok(push && has(push, "app 10061") &&
+	tap_ok(push && has(push, "app com.xiaomi.xmsf") &&
 	       has(push, "ip 123.125.102.48/32 tcp 5222") &&
 	       has(push, "domain resolver.msg.xiaomi.net"),
 	       "cloud-messaging: push app, port 5222, resolver");
@@ -524,7 +512,6 @@ static void test_shipped(void)
 	}
 	tap_ok(!bad, "no push name is covered by an analytics name, or the reverse");
 	rules_free(&r);
-	rules_ctx_free(&c);
 }
 
 int main(void)
@@ -536,7 +523,7 @@ int main(void)
 	test_long();
 	test_lists();
 	test_big_list();
-	test_packages();
+	test_apps();
 	test_format();
 	test_fifo();
 	test_dir_and_merge();

@@ -62,8 +62,8 @@ static int add(struct cw_builder *b, int purpose, const char *addr,
 	return err;
 }
 
-static u64 match(const struct cw_ruleset *rs, const char *addr, u8 proto,
-		 u16 port)
+static u64 match64(const struct cw_ruleset *rs, const struct cw_nat64_set *s,
+		   const char *addr, u8 proto, u16 port, int *hit, u8 *a4)
 {
 	struct cw_flow f = { 0 };
 	u8 a[16] = { 0 };
@@ -72,7 +72,16 @@ static u64 match(const struct cw_ruleset *rs, const char *addr, u8 proto,
 	f.daddr = a;
 	f.proto = proto;
 	f.dport = port;
+	f.nat64 = s;
+	if (hit)
+		return cw_ruleset_match_nat64(rs, &f, hit, a4);
 	return cw_ruleset_match(rs, &f);
+}
+
+static u64 match(const struct cw_ruleset *rs, const char *addr, u8 proto,
+		 u16 port)
+{
+	return match64(rs, NULL, addr, proto, port, NULL, NULL);
 }
 
 static u64 match_name(const struct cw_ruleset *rs, const char *name)
@@ -485,6 +494,108 @@ static void test_uids(void)
 	cw_ruleset_free(rs);
 }
 
+/* IPv4 entries seen through RFC 6052 addresses (issue 13). */
+static void test_nat64(void)
+{
+	struct cw_builder *b = new_builder(3);
+	struct cw_nat64_set s = { .n = 1 };
+	struct cw_ruleset *rs;
+	u8 pre[16], a4[4];
+	int hit;
+
+	add(b, 0, "198.51.100.30", 32, IPPROTO_TCP, 5222, 5222);
+	add(b, 1, "203.0.113.0", 24, 0, 0, 0);
+	add(b, 2, "2001:db8:100::10", 128, 0, 0, 0);
+	rs = cw_builder_finish(b);
+	cw_nat64_wkp_init(&s.p[0]);
+	tap_ok(match64(rs, &s, "64:ff9b::c633:641e", IPPROTO_TCP, 5222, NULL, NULL) == 1,
+	       "64:ff9b::198.51.100.30 tcp 5222 matches the IPv4 entry");
+	tap_ok(match64(rs, &s, "64:ff9b::c633:641e", IPPROTO_UDP, 5222, NULL, NULL) == 0,
+	       "udp 5222 does not (the entry is tcp)");
+	tap_ok(match64(rs, &s, "64:ff9b::c633:641e", IPPROTO_TCP, 5223, NULL, NULL) == 0,
+	       "nor tcp 5223");
+	tap_ok(match64(rs, &s, "64:ff9b::c633:641f", IPPROTO_TCP, 5222, NULL, NULL) == 0,
+	       "nor 198.51.100.31");
+	tap_ok(match64(rs, &s, "64:ff9b::cb00:71fe", IPPROTO_UDP, 53, NULL, NULL) == 2,
+	       "64:ff9b::203.0.113.254 is in 203.0.113.0/24");
+	tap_ok(match64(rs, NULL, "64:ff9b::cb00:71fe", IPPROTO_UDP, 53, NULL, NULL) == 0,
+	       "a flow without prefixes sees no embedding");
+	tap_ok(match64(rs, &s, "2001:db8:122:344::cb00:71fe", IPPROTO_UDP, 53, NULL, NULL) == 0,
+	       "an unknown prefix embeds nothing");
+	inet_pton(AF_INET6, "2001:db8:122::", pre);
+	cw_nat64_prefix_init(&s.p[1], pre, 48);
+	s.n = 2;
+	tap_ok(match64(rs, &s, "2001:db8:122:cb00:71:fe00::", IPPROTO_UDP, 53, NULL, NULL) == 2,
+	       "a configured /48 embeds 203.0.113.254 around the u octet");
+	tap_ok(match64(rs, &s, "2001:db8:122:cb00:71:fe00::", IPPROTO_UDP, 53, &hit, a4) == 2 &&
+	       hit == 1 && a4[0] == 203 && a4[3] == 254,
+	       "and says which prefix and IPv4 address matched");
+	tap_ok(match64(rs, &s, "2001:db8:100::10", IPPROTO_UDP, 53, &hit, a4) == 0 &&
+	       hit == -1, "an IPv6 entry's match owes nothing to NAT64");
+	tap_ok(match64(rs, &s, "2001:db8:100::10", IPPROTO_UDP, 53, NULL, NULL) == 4,
+	       "and is still matched as IPv6");
+	cw_ruleset_free(rs);
+
+	/* No IPv4 entries: nothing to look up, whatever the prefix. */
+	b = new_builder(1);
+	add(b, 0, "2001:db8:100::10", 128, 0, 0, 0);
+	rs = cw_builder_finish(b);
+	tap_ok(match64(rs, &s, "64:ff9b::c633:641e", IPPROTO_TCP, 5222, &hit, a4) == 0 &&
+	       hit == -1, "a ruleset without IPv4 entries matches no embedding");
+	cw_ruleset_free(rs);
+}
+
+/* Android: UID = user * 100000 + app ID. */
+static void test_appids(void)
+{
+	static const u32 users[] = { 0, 10, 999, 42948 };
+	struct cw_builder *b = new_builder(3);
+	struct cw_ruleset *rs;
+	struct cw_flow f = { 0 };
+	const char *why;
+	u32 i;
+	int bad = 0, err;
+
+	tap_ok(!cw_builder_add_appid(b, 0, 10187, &why), "app ID 10187");
+	tap_ok(!cw_builder_add_uid(b, 1, 10188, &why), "UID 10188, user 0 only");
+	tap_ok(!cw_builder_add_appid(b, 2, 10188, &why) &&
+	       !cw_builder_add_uid(b, 2, 1010187, &why),
+	       "app ID 10188 and UID 1010187 in a third purpose");
+	why = "";
+	err = cw_builder_add_appid(b, 0, CW_APPID_RANGE, &why);
+	tap_ok(err == -EINVAL, "app ID 100000 refused: %s", why);
+	tap_ok(!cw_builder_add_appid(b, 0, 0, &why) &&
+	       !cw_builder_add_appid(b, 0, CW_APPID_RANGE - 1, &why),
+	       "app IDs 0 and 99999");
+	rs = cw_builder_finish(b);
+	tap_ok(cw_ruleset_nr_entries(rs) == 6, "6 entries, no copy per user (%u)",
+	       cw_ruleset_nr_entries(rs));
+	f.family = AF_INET;
+	f.daddr = v4_any;
+	f.has_uid = true;
+	for (i = 0; i < ARRAY_SIZE(users); i++) {
+		u32 base = users[i] * CW_APPID_RANGE;
+
+		f.uid = base + 10187;
+		bad += cw_ruleset_match(rs, &f) != (users[i] == 10 ? 5u : 1u);
+		f.uid = base + 10188;
+		bad += cw_ruleset_match(rs, &f) != (users[i] ? 4u : 6u);
+		f.uid = base + 10186;
+		bad += cw_ruleset_match(rs, &f) != 0;
+		f.uid = base;
+		bad += cw_ruleset_match(rs, &f) != 1;
+		f.uid = base + CW_APPID_RANGE - 1;
+		bad += cw_ruleset_match(rs, &f) != 1;
+	}
+	tap_ok(!bad, "users 0, 10, 999, 42948: app IDs everywhere, UIDs only at home");
+	f.uid = 0xffffffff;	/* 42949 * 100000 + 67295 */
+	tap_ok(cw_ruleset_match(rs, &f) == 0, "UID 2^32-1: app ID 67295, nothing");
+	f.has_uid = false;
+	f.uid = 10187;
+	tap_ok(cw_ruleset_match(rs, &f) == 0, "a flow without a uid is no app");
+	cw_ruleset_free(rs);
+}
+
 static void test_domains(void)
 {
 	struct cw_builder *b = new_builder(4);
@@ -677,9 +788,12 @@ static void test_garbage(u64 seed)
 		} else if (kind == 1) {
 			u32 uid = cw_rand_below(&seed, 50);
 
-			err = cw_builder_add_uid(b, pur, uid, &why);
+			bool appid = cw_rand_below(&seed, 2);
+
+			err = appid ? cw_builder_add_appid(b, pur, uid, &why) :
+				      cw_builder_add_uid(b, pur, uid, &why);
 			if (!err)
-				cw_ref_add_uid(ref, pur, uid);
+				cw_ref_add_uid(ref, pur, uid, appid);
 		} else {
 			len = cw_rand_below(&seed, 2) ?
 			      cw_rand_below(&seed, 12) :
@@ -964,6 +1078,8 @@ int main(void)
 	test_overlap();
 	test_ports();
 	test_uids();
+	test_appids();
+	test_nat64();
 	test_domains();
 	test_deep();
 	test_differential(seed);
