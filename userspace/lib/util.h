@@ -47,7 +47,8 @@ char *sbuf_detach(struct sbuf *b);
 /*
  * Reads a whole regular file of at most READ_FILE_MAX bytes; NUL-terminated,
  * *len excludes the NUL. Never blocks on a FIFO or device: anything but a
- * regular file is -EINVAL, a larger one -EFBIG (file_strerror() says so).
+ * regular file (or /dev/null, read as empty) is -EINVAL, a larger one
+ * -EFBIG (file_strerror() says so).
  */
 int read_file(const char *path, char **out, size_t *len);
 /* strerror() for read_file()'s errors. */
