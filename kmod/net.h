@@ -194,7 +194,7 @@ void cw_net_swap_table(struct cw_net *cw, struct cw_table *new);
  * @cw: the namespace's state
  *
  * Every consent reverts to denied at once (fail closed), the open
- * transaction is dropped, the ruleset stays.
+ * transaction is dropped and the owner's socket let go; the ruleset stays.
  *
  * Context: cw_net.lock held.
  */
