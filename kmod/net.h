@@ -221,7 +221,7 @@ void cw_net_swap_nat64(struct cw_net *cw, struct cw_nat64 *new);
  * @cw: the namespace's state
  *
  * Every consent reverts to denied at once (fail closed), the open
- * transaction is dropped, the ruleset stays.
+ * transaction is dropped and the owner's socket let go; the ruleset stays.
  *
  * Context: cw_net.lock held.
  */
