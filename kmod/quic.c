@@ -29,6 +29,8 @@ const char *cw_quic_why_str(enum cw_quic_why why)
 		return "ClientHello over budget";
 	case CW_QUIC_CRYPTO:
 		return "crypto provider failed";
+	case CW_QUIC_FULL:
+		return "no room to reassemble";
 	}
 	return "?";
 }

@@ -59,6 +59,7 @@ enum cw_quic_why {
 	CW_QUIC_TLS,		/* the CRYPTO stream is not a ClientHello */
 	CW_QUIC_BUDGET,		/* CRYPTO data beyond CW_QUIC_CRYPTO_MAX */
 	CW_QUIC_CRYPTO,		/* the crypto provider failed */
+	CW_QUIC_FULL,		/* the hook had no room to reassemble */
 };
 
 const char *cw_quic_why_str(enum cw_quic_why why);
