@@ -3,12 +3,14 @@
  * The per-namespace table of QUIC connections whose ClientHello is being
  * reassembled over several Initials (see quic_flows.h).
  *
- * A flow is its socket, destination address and ports: an unconnected UDP
- * socket may talk to several servers from one port. The key is taken from
- * the skb, not from connection IDs (the client's destination ID changes
- * once the server answers, and a Retry changes it too), so it holds across
- * GSO, retransmissions and the socket moving between CPUs; the parser
- * state keeps the IDs and the name for a later flow memory. A connection's
+ * A flow is its destination address and ports (the table is per
+ * namespace, and a local port is bound by one socket at a time); not the
+ * socket, which an app may close and open again between Initials, and not
+ * the connection IDs (the client's destination ID changes once the server
+ * answers, and a Retry changes it too). The key is taken from the headers,
+ * so it holds across GSO, retransmissions and the socket moving between
+ * CPUs; the parser state keeps the IDs and the name for a later flow
+ * memory. A connection's
  * first datagram is read in this CPU's area (quic_crypto.c) and copied
  * into a slot only if it did not hold the whole answer or to keep the
  * answer for the connection's later Initials, which may carry another
@@ -19,7 +21,6 @@
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <net/inet_sock.h>
 
 #include "quic_crypto.h"
 #include "quic_flows.h"
@@ -49,28 +50,28 @@ bool cw_quic_wanted(const struct sk_buff *skb, u32 poff, u32 plen)
 	return b & 0x80;
 }
 
-static bool cw_quic_is(const struct cw_quic_slot *s, const void *sk,
-		       const u8 daddr[16], u16 sport, u16 dport)
+static bool cw_quic_is(const struct cw_quic_slot *s, const u8 daddr[16],
+		       u16 sport, u16 dport)
 {
-	return s->used && s->sk == sk && s->sport == sport &&
+	return s->used && s->sport == sport &&
 	       s->dport == dport && !memcmp(s->daddr, daddr, 16);
 }
 
 static struct cw_quic_slot *cw_quic_find(struct cw_quic_flows *qf,
-					 const void *sk, const u8 daddr[16],
-					 u16 sport, u16 dport)
+					 const u8 daddr[16], u16 sport,
+					 u16 dport)
 {
 	int i;
 
 	for (i = 0; i < CW_QUIC_FLOWS_MAX; i++)
-		if (cw_quic_is(&qf->slot[i], sk, daddr, sport, dport))
+		if (cw_quic_is(&qf->slot[i], daddr, sport, dport))
 			return &qf->slot[i];
 	return NULL;
 }
 
 static struct cw_quic_slot *cw_quic_add(struct cw_quic_flows *qf,
-					const void *sk, const u8 daddr[16],
-					u16 sport, u16 dport)
+					const u8 daddr[16], u16 sport,
+					u16 dport)
 {
 	struct cw_quic_slot *s = NULL;
 	int i;
@@ -86,7 +87,6 @@ static struct cw_quic_slot *cw_quic_add(struct cw_quic_flows *qf,
 	if (!s->used)
 		atomic_inc(&qf->used);
 	s->used = true;
-	s->sk = sk;
 	memcpy(s->daddr, daddr, 16);
 	s->sport = sport;
 	s->dport = dport;
@@ -98,7 +98,6 @@ void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 		  u16 dport, struct cw_quic_seen *seen)
 {
 	struct cw_quic_cpu *qc = cw_quic_this_cpu();
-	const void *sk = skb_to_full_sk(skb);
 	struct cw_quic_state *st = &qc->st;
 	struct cw_quic_slot *s;
 	u32 n = plen, len = 0;
@@ -119,7 +118,7 @@ void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 	}
 	spin_lock(&qf->lock);
 	s = atomic_read(&qf->used) ?
-	    cw_quic_find(qf, sk, daddr, sport, dport) : NULL;
+	    cw_quic_find(qf, daddr, sport, dport) : NULL;
 	if (s) {
 		st = &s->st;
 		s->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
@@ -129,7 +128,7 @@ void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 	seen->r = cw_quic_feed(st, &qc->ops, qc->dgram, n, qc->name, &len);
 	seen->why = st->why;
 	if (!s && seen->r != CW_PARSE_NOT_PROTO) {
-		s = cw_quic_add(qf, sk, daddr, sport, dport);
+		s = cw_quic_add(qf, daddr, sport, dport);
 		if (s) {
 			s->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
 			memcpy(&s->st, st, sizeof(*st));

@@ -25,7 +25,6 @@
 #define CW_QUIC_FLOWS_TIMEOUT	(10 * HZ)
 
 struct cw_quic_slot {
-	const void *sk;		/* identity only, never dereferenced */
 	u8 daddr[16];
 	u16 sport, dport;
 	bool used;
@@ -58,7 +57,7 @@ struct cw_quic_seen {
 
 /*
  * Reads the UDP datagram (payload at poff, plen bytes) of the flow
- * (socket, destination address, ports) as QUIC client Initials; r as for
+ * (destination address, ports) as QUIC client Initials; r as for
  * cw_quic_feed(), and CW_PARSE_MALFORMED with CW_QUIC_FULL when a
  * ClientHello continues in later Initials and no slot is free. Called
  * with bottom halves disabled; name stays valid until they are enabled.

@@ -50,7 +50,7 @@ udp dns-udp-glibc.bin 2 getent ahosts resolver.msg.xiaomi.net
 # The names resolve through a private /etc/hosts, so each is sent as SNI.
 # quic-rfc9001-a2.bin is not a capture: it is the protected packet of
 # RFC 9001 appendix A.2, byte for byte.
-printf '127.0.0.1 push.xiaomi.net tracking.intl.miui.com\n' >/tmp/cw-hosts
+printf '127.0.0.1 push.xiaomi.net www.example.org tracking.intl.miui.com\n' >/tmp/cw-hosts
 mount --bind /tmp/cw-hosts /etc/hosts
 quic() { # file, count, host, client options...
 	f=$1; n=$2; h=$3; shift 3
@@ -60,5 +60,7 @@ quic() { # file, count, host, client options...
 	wait $pid
 }
 quic quic-v1-ngtcp2.bin 1 push.xiaomi.net
+quic quic-v1-ngtcp2-example.bin 1 www.example.org
 # A 1 KiB ffdhe8192 key share: a 1,324-byte ClientHello over two Initials.
 quic quic-ffdhe8192-ngtcp2.bin 2 tracking.intl.miui.com --groups=-GROUP-ALL:+GROUP-FFDHE8192:+GROUP-X25519
+quic quic-ffdhe8192-ngtcp2-push.bin 2 push.xiaomi.net --groups=-GROUP-ALL:+GROUP-FFDHE8192:+GROUP-X25519

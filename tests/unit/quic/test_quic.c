@@ -12,60 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "quic.h"
+#include "ossl.h"
 #include "../../tap.h"
 
 #ifndef CAPDIR
 #define CAPDIR "../../captures"
 #endif
-
-/* --- the OpenSSL provider --------------------------------------------- */
-
-struct ossl {
-	EVP_CIPHER_CTX *aes[2];
-	int fail_hmac;
-};
-
-static int o_hmac(void *ctx, const u8 *key, u32 key_len, const u8 *msg,
-		  u32 msg_len, u8 out[32])
-{
-	struct ossl *o = ctx;
-	unsigned int n = 32;
-
-	if (o->fail_hmac)
-		return -EIO;
-	return HMAC(EVP_sha256(), key, key_len, msg, msg_len, out, &n) ?
-	       0 : -EIO;
-}
-
-static int o_setkey(void *ctx, int slot, const u8 key[16])
-{
-	struct ossl *o = ctx;
-
-	if (!EVP_EncryptInit_ex(o->aes[slot], EVP_aes_128_ecb(), NULL, key,
-				NULL))
-		return -EIO;
-	EVP_CIPHER_CTX_set_padding(o->aes[slot], 0);
-	return 0;
-}
-
-static void o_block(void *ctx, int slot, const u8 in[16], u8 out[16])
-{
-	struct ossl *o = ctx;
-	int n;
-
-	EVP_EncryptUpdate(o->aes[slot], out, &n, in, 16);
-}
-
-static struct ossl prov_ctx;
-static struct cw_quic_crypto prov = {
-	.hmac_sha256 = o_hmac,
-	.aes_setkey = o_setkey,
-	.aes_block = o_block,
-	.ctx = &prov_ctx,
-};
 
 /* --- helpers ----------------------------------------------------------- */
 
@@ -151,79 +105,6 @@ static int is_name(enum cw_parse_result r, const char *want)
 static const char *rs(enum cw_parse_result r)
 {
 	return cw_parse_result_str(r);
-}
-
-/*
- * Builds a client Initial in a datagram of at least pad_to bytes: header
- * (dcid, scid, pn in pn_len bytes), payload = frames, PADDING up to size,
- * sealed with OpenSSL AES-128-GCM and header protection applied.
- * Returns the datagram length.
- */
-static u32 seal(u32 ver, const u8 *dcid, u32 dlen, u64 pn, u32 pn_len,
-		const u8 *frames, u32 flen, u32 pad_to, u8 *out)
-{
-	struct cw_quic_keys k;
-	u8 nonce[12], mask[16];
-	u32 o = 0, hdr, plen, i, total;
-	EVP_CIPHER_CTX *g;
-	int n;
-
-	cw_quic_initial_keys(&prov, ver, dcid, dlen, &k);
-	out[o++] = (ver == CW_QUIC_V2 ? 0xd0 : 0xc0) | (pn_len - 1);
-	out[o++] = ver >> 24;
-	out[o++] = ver >> 16;
-	out[o++] = ver >> 8;
-	out[o++] = ver;
-	out[o++] = dlen;
-	memcpy(out + o, dcid, dlen);
-	o += dlen;
-	out[o++] = 4;			/* scid */
-	memcpy(out + o, "\x01\x02\x03\x04", 4);
-	o += 4;
-	out[o++] = 0;			/* token length */
-	/* payload length: pn + frames (+ padding) + tag, 2-byte varint */
-	plen = pn_len + flen + 16;
-	total = o + 2 + plen;
-	if (total < pad_to) {
-		plen += pad_to - total;
-		total = pad_to;
-	}
-	out[o++] = 0x40 | (plen >> 8);
-	out[o++] = plen;
-	for (i = 0; i < pn_len; i++)
-		out[o + i] = pn >> (8 * (pn_len - 1 - i));
-	hdr = o + pn_len;
-	memcpy(out + hdr, frames, flen);
-	memset(out + hdr + flen, 0, plen - pn_len - flen - 16);
-	memcpy(nonce, k.iv, 12);
-	for (i = 0; i < 8; i++)
-		nonce[4 + i] ^= pn >> (56 - 8 * i);
-	g = EVP_CIPHER_CTX_new();
-	EVP_EncryptInit_ex(g, EVP_aes_128_gcm(), NULL, NULL, NULL);
-	EVP_EncryptInit_ex(g, NULL, NULL, k.key, nonce);
-	EVP_EncryptUpdate(g, NULL, &n, out, hdr);
-	EVP_EncryptUpdate(g, out + hdr, &n, out + hdr, plen - pn_len - 16);
-	EVP_EncryptFinal_ex(g, out + hdr, &n);
-	EVP_CIPHER_CTX_ctrl(g, EVP_CTRL_GCM_GET_TAG, 16, out + total - 16);
-	EVP_CIPHER_CTX_free(g);
-	o_setkey(&prov_ctx, 0, k.hp);
-	o_block(&prov_ctx, 0, out + o + 4, mask);
-	out[0] ^= mask[0] & 0x0f;
-	for (i = 0; i < pn_len; i++)
-		out[o + i] ^= mask[1 + i];
-	return total;
-}
-
-/* Appends a CRYPTO frame (2-byte varints for offset and length). */
-static u32 crypto_frame(u8 *out, u32 off, const u8 *data, u32 n)
-{
-	out[0] = 0x06;
-	out[1] = 0x40 | off >> 8;
-	out[2] = off;
-	out[3] = 0x40 | n >> 8;
-	out[4] = n;
-	memcpy(out + 5, data, n);
-	return 5 + n;
 }
 
 /*
@@ -383,26 +264,23 @@ static void test_captures(void)
 	(void)client_hello;
 }
 
+static const u8 shuffle_dcid[12] = "shuffledcid";
+
 /*
- * The ClientHello of the two-packet capture, cut into pieces sent in
- * shuffled order over three Initials, with PING, PADDING and ACK frames
- * between them, as browsers do.
+ * A ClientHello cut into 7 pieces (cut[0..7]) sent in shuffled order over
+ * three Initials, with PING, PADDING and ACK frames between them, as
+ * browsers do.
  */
-static void test_shuffled(void)
+static void shuffle3(const u8 *ch, u32 n, u32 ver, u8 pkt[3][1500],
+		     u32 len[3], u32 cut[8])
 {
-	static const char *const multi[] = {
-		"quic-ffdhe8192-ngtcp2.bin.0", "quic-ffdhe8192-ngtcp2.bin.1",
-	};
-	static const u8 dcid[12] = "shuffledcid";
-	u8 ch[CW_QUIC_CRYPTO_MAX], fr[3][1400], pkt[3][1500];
-	u32 n = client_hello(multi, 2, ch), cut[8], i, len[3], fl[3] = { 0 };
-	/* piece i goes to packet dest[i], pieces listed in sending order */
+	/* piece order[k] goes to packet dest[k] */
 	static const int order[7] = { 5, 2, 6, 0, 3, 1, 4 };
 	static const int dest[7] = { 0, 0, 1, 1, 2, 2, 2 };
-	enum cw_parse_result r;
+	u8 fr[3][1400];
+	u32 fl[3] = { 0 }, i;
 	int k;
 
-	tap_ok(n > 1300, "decrypted ClientHello: %u bytes", n);
 	for (i = 0; i <= 7; i++)
 		cut[i] = n * i / 7;
 	for (k = 0; k < 7; k++) {
@@ -419,8 +297,23 @@ static void test_shuffled(void)
 				      cut[p + 1] - cut[p]);
 	}
 	for (i = 0; i < 3; i++)
-		len[i] = seal(CW_QUIC_V1, dcid, sizeof(dcid), i, 1, fr[i],
-			      fl[i], 1200, pkt[i]);
+		len[i] = seal(ver, shuffle_dcid, sizeof(shuffle_dcid), i, 1,
+			      fr[i], fl[i], 1200, pkt[i]);
+}
+
+/* The shuffled ClientHello of the two-packet capture. */
+static void test_shuffled(void)
+{
+	static const char *const multi[] = {
+		"quic-ffdhe8192-ngtcp2.bin.0", "quic-ffdhe8192-ngtcp2.bin.1",
+	};
+	static const u8 *dcid = shuffle_dcid;
+	u8 ch[CW_QUIC_CRYPTO_MAX], pkt[3][1500];
+	u32 n = client_hello(multi, 2, ch), cut[8], len[3];
+	enum cw_parse_result r;
+
+	tap_ok(n > 1300, "decrypted ClientHello: %u bytes", n);
+	shuffle3(ch, n, CW_QUIC_V1, pkt, len, cut);
 	cw_quic_init(st);
 	r = feed(pkt[2], len[2]);
 	tap_ok(r == CW_PARSE_INCOMPLETE, "shuffled: third packet first: %s",
@@ -444,7 +337,7 @@ static void test_shuffled(void)
 		cw_quic_init(st);
 		feed(pkt[1], len[1]);
 		e = crypto_frame(f2, 0, evil, cut[1]);
-		l = seal(CW_QUIC_V1, dcid, sizeof(dcid), 3, 1, f2, e, 1200, p2);
+		l = seal(CW_QUIC_V1, dcid, 12, 3, 1, f2, e, 1200, p2);
 		r = feed(p2, l);
 		tap_ok(r == CW_PARSE_INCOMPLETE, "rewritten piece 0: %s", rs(r));
 		feed(pkt[0], len[0]);
@@ -670,11 +563,120 @@ static void test_flow(void)
 	}
 }
 
-int main(void)
+/*
+ * Datagrams for the guest scenario (57-names-quic), built from captures
+ * and committed in tests/captures as quic-built-*: a v2 Initial, and a
+ * ClientHello shuffled over three Initials, each for a listed name and an
+ * unlisted one. `test_quic --write DIR` writes them again; the test checks
+ * that the committed ones are what it builds, and what they carry.
+ */
+struct built {
+	const char *file;	/* quic-built-FILE, .0 .. .2 if shuffled */
+	const char *from[2];	/* the capture(s) its ClientHello comes from */
+	int shuffled;		/* else one v2 Initial */
+	const char *name;
+};
+
+static const struct built builts[] = {
+	{ "v2-push.bin", { "quic-v1-ngtcp2.bin" }, 0, "push.xiaomi.net" },
+	{ "v2-example.bin", { "quic-v1-ngtcp2-example.bin" }, 0,
+	  "www.example.org" },
+	{ "shuffled-push.bin", { "quic-ffdhe8192-ngtcp2-push.bin.0",
+				 "quic-ffdhe8192-ngtcp2-push.bin.1" }, 1,
+	  "push.xiaomi.net" },
+	{ "shuffled-miui.bin", { "quic-ffdhe8192-ngtcp2.bin.0",
+				 "quic-ffdhe8192-ngtcp2.bin.1" }, 1,
+	  "tracking.intl.miui.com" },
+};
+
+/* Builds b's datagrams into pkt/len; returns how many. */
+static int build(const struct built *b, u8 pkt[3][1500], u32 len[3])
 {
-	prov_ctx.aes[0] = EVP_CIPHER_CTX_new();
-	prov_ctx.aes[1] = EVP_CIPHER_CTX_new();
+	static const u8 dcid[8] = "v2-guest";
+	u8 ch[CW_QUIC_CRYPTO_MAX], fr[1400];
+	u32 n = client_hello(b->from, b->from[1] ? 2 : 1, ch), cut[8];
+
+	if (b->shuffled) {
+		shuffle3(ch, n, CW_QUIC_V1, pkt, len, cut);
+		return 3;
+	}
+	len[0] = seal(CW_QUIC_V2, dcid, 8, 0, 1, fr,
+		      crypto_frame(fr, 0, ch, n), 1200, pkt[0]);
+	return 1;
+}
+
+static void file_name(char *out, size_t sz, const char *dir,
+		      const struct built *b, int i, int many)
+{
+	if (many)
+		snprintf(out, sz, "%s/quic-built-%s.%d", dir, b->file, i);
+	else
+		snprintf(out, sz, "%s/quic-built-%s", dir, b->file);
+}
+
+static int write_builts(const char *dir)
+{
+	u8 pkt[3][1500];
+	u32 len[3];
+	size_t k;
+	int i, n;
+
+	for (k = 0; k < ARRAY_SIZE(builts); k++) {
+		n = build(&builts[k], pkt, len);
+		for (i = 0; i < n; i++) {
+			char path[512];
+			FILE *f;
+
+			file_name(path, sizeof(path), dir, &builts[k], i, n > 1);
+			f = fopen(path, "wb");
+			if (!f || fwrite(pkt[i], 1, len[i], f) != len[i]) {
+				perror(path);
+				return 1;
+			}
+			fclose(f);
+		}
+	}
+	return 0;
+}
+
+static void test_builts(void)
+{
+	u8 pkt[3][1500];
+	u32 len[3];
+	size_t k;
+	int i, n;
+
+	for (k = 0; k < ARRAY_SIZE(builts); k++) {
+		const struct built *b = &builts[k];
+		enum cw_parse_result r = CW_PARSE_NOT_PROTO;
+		int same = 1;
+
+		n = build(b, pkt, len);
+		cw_quic_init(st);
+		for (i = 0; i < n; i++) {
+			char path[512];
+			struct blob f;
+
+			file_name(path, sizeof(path), ".", b, i, n > 1);
+			f = load(path + 2);
+			same &= f.n == len[i] && !memcmp(f.p, pkt[i], f.n);
+			r = feed(f.p, f.n);
+			if (i < n - 1 && r != CW_PARSE_INCOMPLETE)
+				same = 0;
+			free(f.p);
+		}
+		tap_ok(same, "quic-built-%s: as built now", b->file);
+		tap_ok(is_name(r, b->name), "quic-built-%s: %s (%s)", b->file,
+		       b->name, name);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	ossl_init();
 	st = malloc(sizeof(*st));
+	if (argc == 3 && !strcmp(argv[1], "--write"))
+		return write_builts(argv[2]);
 	tap_diag("sizeof(struct cw_quic_state) = %zu", sizeof(*st));
 	test_vectors();
 	test_captures();
@@ -682,8 +684,8 @@ int main(void)
 	test_v2();
 	test_bad();
 	test_flow();
+	test_builts();
 	free(st);
-	EVP_CIPHER_CTX_free(prov_ctx.aes[0]);
-	EVP_CIPHER_CTX_free(prov_ctx.aes[1]);
+	ossl_exit();
 	return tap_done();
 }
