@@ -7,6 +7,8 @@
 #   make run          boot a QEMU handset with the module and consentd
 #   make module       the module only; KDIR, ARCH, CROSS_COMPILE as usual
 #   make module-debug the module with its self-test, into build/kmod-debug
+#   make kernel-doc   kernel-doc of every function in kmod/*.h, warning-free
+#   make layout       the module's calls go one way (tests/unit/layout.sh)
 #   make unit         host unit tests only
 #   make guest        the QEMU guest suite only (T=substr for a subset)
 #   make check-debug  the whole guest suite on a KASAN/UBSAN/lockdep/kmemleak
@@ -45,6 +47,13 @@ module-debug:
 # sparse over every file of the module (forces a full rebuild)
 sparse:
 	$(MAKE) $(KBUILD_ARGS) C=2 modules
+
+# kernel-doc over kmod/*.h (every function documented, no warning), and
+# the direction of the module's calls (README, "Repository layout")
+kernel-doc:
+	@tests/unit/kernel-doc.sh
+layout: module
+	@tests/unit/layout.sh kmod
 
 userspace:
 	@if [ -f userspace/Makefile ]; then \
@@ -95,4 +104,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug sparse userspace tools deps check check-debug unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug sparse kernel-doc layout userspace tools deps check check-debug unit guest run fuzz bench kdir clean

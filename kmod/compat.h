@@ -30,6 +30,14 @@
  */
 #if IS_ENABLED(CONFIG_IPV6) && !defined(CW_NO_IP6_ROUTE_ME_HARDER)
 #define CW_HAVE_RESET6 1
+/**
+ * cw_ip6_route() - route a locally built IPv6 packet from its header
+ * @net: the namespace it is sent in
+ * @skb: the packet, its IPv6 header written
+ *
+ * Context: any context (the LOCAL_OUT hook).
+ * Return: 0, or a negative errno when no route was found.
+ */
 static inline int cw_ip6_route(struct net *net, struct sk_buff *skb)
 {
 	return ip6_route_me_harder(net, NULL, skb);
@@ -37,17 +45,6 @@ static inline int cw_ip6_route(struct net *net, struct sk_buff *skb)
 #else
 #define CW_HAVE_RESET6 0
 #endif
-
-/*
- * Finding the transport header behind IPv6 extension headers:
- * ipv6_skip_exthdr() is exported by the always-built-in IPv6 core
- * (net/ipv6/exthdrs_core.c) on every kernel version we support.
- */
-static inline int cw_ipv6_skip_exthdr(const struct sk_buff *skb, int start,
-				      u8 *nexthdr, __be16 *frag_off)
-{
-	return ipv6_skip_exthdr(skb, start, nexthdr, frag_off);
-}
 
 /*
  * Formatted extack messages (NL_SET_ERR_MSG_FMT_MOD) arrived in 6.2; before

@@ -10,6 +10,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "netlink.h"
 #include "ruleset.h"
 
 #define CW_EVENTS_RING	128	/* also the token bucket's burst */
@@ -20,20 +21,6 @@
  * HZ / CW_EVENTS_DELAY times a second, whatever its packet rate.
  */
 #define CW_EVENTS_DELAY	(HZ / 10)
-
-struct cw_event {
-	u64 denied;		/* denied purposes that matched */
-	u32 count;		/* attempts folded into this event */
-	u32 generation;
-	u32 uid;
-	bool has_uid;
-	u8 family;
-	u8 proto;
-	u16 dport;
-	u8 daddr[16];
-	u16 name_len;
-	char name[CW_NAME_MAX + 1];
-};
 
 struct cw_events {
 	spinlock_t lock;		/* ring and bucket */
@@ -47,9 +34,37 @@ struct cw_events {
 
 struct cw_net;
 
+/**
+ * cw_events_init() - set up a namespace's event ring and its drain work
+ * @cw: the namespace's state, at namespace init
+ *
+ * Context: process context, may sleep (allocates the ring).
+ * Return: 0, or -ENOMEM.
+ */
 int cw_events_init(struct cw_net *cw);
+
+/**
+ * cw_events_uninit() - stop the drain work for good and free the ring
+ * @cw: the namespace's state, once no packet can record an event
+ *
+ * Context: process context, may sleep (waits for a running drain).
+ */
 void cw_events_uninit(struct cw_net *cw);
-/* Packet path: never sleeps, never waits on the lock. */
+
+/**
+ * cw_events_record() - queue a blocked attempt for the namespace's owner
+ * @cw: the namespace's state
+ * @f: the flow that was blocked (its name, if any, is copied)
+ * @generation: the generation of the ruleset that blocked it
+ * @denied: the denied purposes it matched
+ *
+ * The same attempt as the newest queued event only adds to its count; a
+ * token bucket (event_rate) bounds the rest. What does not fit, or finds
+ * the ring's lock taken, is counted in events_dropped.
+ *
+ * Context: the packet path, any context; never sleeps, never waits on a
+ * lock (a trylock).
+ */
 void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 		      u32 generation, u64 denied);
 

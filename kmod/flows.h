@@ -40,30 +40,87 @@ struct cw_flows {
 	struct cw_flow_slot slot[CW_FLOWS_MAX];
 };
 
+/**
+ * cw_flows_new() - allocate an empty flow table
+ *
+ * Context: process context, may sleep.
+ * Return: the table, or NULL when out of memory.
+ */
 struct cw_flows *cw_flows_new(void);
+
+/**
+ * cw_flows_free() - free a flow table
+ * @ft: the table, or NULL; no packet may still be using it
+ *
+ * Context: any context that may call kvfree().
+ */
 void cw_flows_free(struct cw_flows *ft);
 
-/* Cheap test on the packet path: no flow is tracked. */
+/**
+ * cw_flows_empty() - whether no flow is tracked, read without the lock
+ * @ft: the table
+ *
+ * Context: the packet path, any context.
+ * Return: true if no slot is in use (the answer may be stale at once).
+ */
 static inline bool cw_flows_empty(const struct cw_flows *ft)
 {
 	return !atomic_read(&ft->used);
 }
 
-/*
- * The rest is called with bottom halves disabled, between cw_flows_lock()
- * and cw_flows_unlock().
+/**
+ * cw_flows_lock() - take the table's lock
+ * @ft: the table
+ *
+ * Context: bottom halves disabled. The functions below are called with it.
  */
 void cw_flows_lock(struct cw_flows *ft) __acquires(&ft->lock);
+
+/**
+ * cw_flows_unlock() - release the table's lock
+ * @ft: the table
+ *
+ * Context: bottom halves disabled, the lock held.
+ */
 void cw_flows_unlock(struct cw_flows *ft) __releases(&ft->lock);
 
+/**
+ * cw_flows_find() - the slot of a tracked flow
+ * @ft: the table
+ * @sk: the flow's socket, compared as an identity only
+ * @sport: its source port
+ * @dport: its destination port
+ *
+ * Context: the table's lock held (cw_flows_lock()).
+ * Return: the slot, expired or not, or NULL if the flow is not tracked.
+ */
 struct cw_flow_slot *cw_flows_find(struct cw_flows *ft, const void *sk,
 				   u16 sport, u16 dport);
-/*
- * A free slot for the flow (any old slot of the same flow is released
- * first), or NULL when every slot it may use is taken and not yet expired.
+
+/**
+ * cw_flows_add() - a slot for a flow to track
+ * @ft: the table
+ * @sk: the flow's socket, kept as an identity only
+ * @sport: its source port
+ * @dport: its destination port
+ *
+ * Any old slot of the same flow is released first; a slot whose flow has
+ * been silent for CW_FLOWS_TIMEOUT may be taken over.
+ *
+ * Context: the table's lock held (cw_flows_lock()).
+ * Return: the slot, its parser state for the caller to fill, or NULL when
+ * every slot the flow may use is taken and not yet expired.
  */
 struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
 				  u16 sport, u16 dport);
+
+/**
+ * cw_flows_release() - stop tracking a flow
+ * @ft: the table
+ * @s: its slot (a free slot is left as it is)
+ *
+ * Context: the table's lock held (cw_flows_lock()).
+ */
 void cw_flows_release(struct cw_flows *ft, struct cw_flow_slot *s);
 
 #endif /* _CW_FLOWS_H */

@@ -22,63 +22,15 @@
 
 #include "compat.h"
 #include "events.h"
-#include "flows.h"
 #include "hooks.h"
 #include "names.h"
 #include "net.h"
 #include "reject.h"
 
-/*
- * Enum module parameters share one set of param ops: the kernel_param's arg
- * points at a struct cw_param_enum naming the accepted words.
- */
-struct cw_param_enum {
-	int *value;
-	const char * const *names;
-	unsigned int nr;
+enum cw_block_mode {
+	CW_BLOCK_REJECT,
+	CW_BLOCK_DROP,
 };
-
-static int cw_param_enum_set(const char *val, const struct kernel_param *kp)
-{
-	const struct cw_param_enum *e = kp->arg;
-	unsigned int i;
-
-	for (i = 0; i < e->nr; i++) {
-		if (sysfs_streq(val, e->names[i])) {
-			WRITE_ONCE(*e->value, i);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static int cw_param_enum_get(char *buf, const struct kernel_param *kp)
-{
-	const struct cw_param_enum *e = kp->arg;
-
-	return sysfs_emit(buf, "%s\n", e->names[READ_ONCE(*e->value)]);
-}
-
-static const struct kernel_param_ops cw_param_enum_ops = {
-	.set = cw_param_enum_set,
-	.get = cw_param_enum_get,
-};
-
-static int cw_unconfigured = CW_UNCONFIGURED_BLOCK;
-static const char * const cw_unconfigured_names[] = {
-	[CW_UNCONFIGURED_BLOCK] = "block",
-	[CW_UNCONFIGURED_ACCEPT] = "accept",
-};
-
-static struct cw_param_enum cw_unconfigured_param = {
-	.value = &cw_unconfigured,
-	.names = cw_unconfigured_names,
-	.nr = ARRAY_SIZE(cw_unconfigured_names),
-};
-module_param_cb(unconfigured, &cw_param_enum_ops, &cw_unconfigured_param,
-		0644);
-MODULE_PARM_DESC(unconfigured,
-		 "Policed namespace before its first commit: block (default: all non-loopback egress except DHCP, DHCPv6, IPv6 RS/NS/NA/MLDv2) or accept");
 
 static int cw_block_mode = CW_BLOCK_REJECT;
 static const char * const cw_block_names[] = {
@@ -94,11 +46,6 @@ static struct cw_param_enum cw_block_param = {
 module_param_cb(block, &cw_param_enum_ops, &cw_block_param, 0644);
 MODULE_PARM_DESC(block,
 		 "How a blocked packet fails: reject (default: connect/send fail at once, established TCP flows get a reset) or drop (silent)");
-
-bool cw_hooks_unconfigured_blocks(void)
-{
-	return READ_ONCE(cw_unconfigured) == CW_UNCONFIGURED_BLOCK;
-}
 
 static bool cw_proto_has_ports(u8 proto)
 {
@@ -196,8 +143,12 @@ static __always_inline bool cw_parse(const struct sk_buff *skb, u8 pf,
 		memcpy(p->daddr, &ip6h->daddr, 16);
 		p->flow.family = AF_INET6;
 		nexthdr = ip6h->nexthdr;
-		thoff = cw_ipv6_skip_exthdr(skb, noff + sizeof(*ip6h),
-					    &nexthdr, &frag_off);
+		/*
+		 * Exported by the always built-in IPv6 core
+		 * (net/ipv6/exthdrs_core.c), and in the GKI lists.
+		 */
+		thoff = ipv6_skip_exthdr(skb, noff + sizeof(*ip6h), &nexthdr,
+					 &frag_off);
 		p->flow.proto = nexthdr;
 		if (thoff >= 0 && !(frag_off & htons(~0x7)))
 			cw_parse_l4(skb, thoff, p);
@@ -249,8 +200,9 @@ static bool cw_unconfigured_exempt(const struct cw_pkt *p)
 	return false;
 }
 
-unsigned int cw_block(struct sk_buff *skb, const struct nf_hook_state *state,
-		      const struct cw_pkt *p)
+static unsigned int cw_block(struct sk_buff *skb,
+			     const struct nf_hook_state *state,
+			     const struct cw_pkt *p)
 {
 	if (READ_ONCE(cw_block_mode) == CW_BLOCK_DROP)
 		return NF_DROP;
@@ -284,7 +236,7 @@ static unsigned int cw_hook_unconfigured(struct cw_net *cw,
 {
 	struct cw_pkt p = {};
 
-	if (!cw_hooks_unconfigured_blocks() || cw_out_is_loopback(state))
+	if (!cw_net_unconfigured_blocks() || cw_out_is_loopback(state))
 		return NF_ACCEPT;
 	if (cw_parse(skb, state->pf, &p) && cw_unconfigured_exempt(&p))
 		return NF_ACCEPT;
@@ -311,9 +263,10 @@ static void cw_count(struct cw_table *t, u64 mask, bool blocked,
 }
 
 /* Counts, records and enforces the classification @m of the packet. */
-unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
-			struct sk_buff *skb, const struct nf_hook_state *state,
-			const struct cw_pkt *p, u64 denied, u64 m)
+static unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
+			       struct sk_buff *skb,
+			       const struct nf_hook_state *state,
+			       const struct cw_pkt *p, u64 denied, u64 m)
 {
 	if (m & denied) {
 		cw_count(t, m & denied, true, skb->len);
@@ -322,6 +275,37 @@ unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
 	}
 	cw_count(t, m, false, skb->len);
 	return NF_ACCEPT;
+}
+
+/*
+ * A payload the name parsers look at. The name they leave in @p lives in
+ * their per-CPU area while bottom halves are off: the verdict, and the
+ * event that copies the name, come before they are on again. A parser
+ * answer that may hide a name matched no purpose: it is in neither the
+ * purposes' counters nor an event, but in names_failed.
+ */
+static noinline unsigned int
+cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
+	      const struct nf_hook_state *state, struct cw_pkt *p, u64 denied)
+{
+	unsigned int verdict;
+	u64 m;
+
+	local_bh_disable();
+	switch (cw_names_classify(cw->flows, t->rs, skb, p, denied, &m)) {
+	case CW_NAMES_OK:
+		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
+		break;
+	case CW_NAMES_FAIL:
+		this_cpu_inc(cw->stats->names_failed);
+		verdict = cw_block(skb, state, p);
+		break;
+	default:
+		verdict = NF_DROP;	/* TCP sends it again, in order */
+		break;
+	}
+	local_bh_enable();
+	return verdict;
 }
 
 /*
@@ -342,7 +326,7 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	cw_fill_uid(skb, &p.flow);
 
 	/* Destination names: DNS query names, TLS SNI, HTTP Host. */
-	if (t->has_domains && cw_may_name(&p))
+	if (t->has_domains && cw_names_wanted(cw->flows, skb, &p))
 		return cw_hook_names(cw, t, skb, state, &p, denied);
 
 	m = cw_ruleset_match(t->rs, &p.flow);
@@ -391,7 +375,7 @@ static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
 }
 
 /* Last of the filter hooks: see the packet as it will leave. */
-static const struct nf_hook_ops cw_nf_ops[] = {
+const struct nf_hook_ops cw_hooks_ops[CW_HOOKS_NR] = {
 	{
 		.hook = cw_hook_out,
 		.pf = NFPROTO_IPV4,
@@ -407,66 +391,3 @@ static const struct nf_hook_ops cw_nf_ops[] = {
 	},
 #endif
 };
-
-/*
- * Everything the hooks of @net use is allocated before they are registered
- * and freed only once no packet can be inside one (cw_hooks_free()), so the
- * packet path never allocates and never finds it missing. Each namespace
- * registers its own copy of the ops, whose priv is its cw_net: the hook
- * gets it without net_generic(), which takes and drops the RCU read lock
- * (two calls on a preemptible-RCU kernel) for every packet.
- */
-int cw_hooks_register(struct net *net)
-{
-	struct cw_net *cw = cw_net(net);
-	unsigned int i;
-	int ret;
-
-	BUILD_BUG_ON(sizeof(cw->nf_ops) < sizeof(cw_nf_ops));
-	memcpy(cw->nf_ops, cw_nf_ops, sizeof(cw_nf_ops));
-	for (i = 0; i < ARRAY_SIZE(cw_nf_ops); i++)
-		cw->nf_ops[i].priv = cw;
-
-	ret = cw_names_get();
-	if (ret)
-		return ret;
-	cw->flows = cw_flows_new();
-	if (!cw->flows) {
-		ret = -ENOMEM;
-		goto err_scratch;
-	}
-	ret = nf_register_net_hooks(net, cw->nf_ops, ARRAY_SIZE(cw_nf_ops));
-	if (ret)
-		goto err_flows;
-	return 0;
-
-err_flows:
-	cw_flows_free(cw->flows);
-	cw->flows = NULL;
-err_scratch:
-	cw_names_put();
-	return ret;
-}
-
-/*
- * nf_unregister_net_hooks() does not wait for the packets already inside a
- * hook: the hook blob is freed with call_rcu(), and a CPU that loaded our
- * hook from it before it was replaced still calls it. Hence two steps: the
- * hooks go in the pernet pre_exit, and what they use (this namespace's
- * state included) goes in exit, after the RCU grace period that the netns
- * core puts between the two.
- */
-void cw_hooks_unregister(struct net *net)
-{
-	nf_unregister_net_hooks(net, cw_net(net)->nf_ops,
-				ARRAY_SIZE(cw_nf_ops));
-}
-
-void cw_hooks_free(struct net *net)
-{
-	struct cw_net *cw = cw_net(net);
-
-	cw_flows_free(cw->flows);
-	cw->flows = NULL;
-	cw_names_put();
-}

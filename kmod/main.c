@@ -9,6 +9,9 @@
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 
+#include "events.h"
+#include "hooks.h"
+#include "names.h"
 #include "net.h"
 #include "netlink.h"
 #include "selftest.h"
@@ -34,6 +37,60 @@ MODULE_PARM_DESC(bench,
 #define cw_bench_at_load false
 #endif
 
+/* A namespace's state: net.c's first, then the event ring, then policing. */
+static int __net_init cw_pernet_init(struct net *net)
+{
+	struct cw_net *cw = cw_net(net);
+	int ret;
+
+	ret = cw_net_setup(net);
+	if (ret)
+		return ret;
+	ret = cw_events_init(cw);
+	if (ret)
+		goto err_events;
+	/*
+	 * The handset's namespace is filtered from load (fail closed); any
+	 * other namespace (containers) only once a daemon claims it.
+	 */
+	if (net_eq(net, &init_net)) {
+		ret = cw_net_police(cw);
+		if (ret)
+			goto err_police;
+	}
+	return 0;
+
+err_police:
+	cw_events_uninit(cw);
+err_events:
+	cw_net_teardown(net);
+	return ret;
+}
+
+static void __net_exit cw_pernet_pre_exit(struct net *net)
+{
+	cw_net_unpolice(net);
+}
+
+/*
+ * The netns core runs synchronize_rcu() between every pre_exit and exit:
+ * the hooks (called under rcu_read_lock()) are done with this namespace.
+ */
+static void __net_exit cw_pernet_exit(struct net *net)
+{
+	/* No packet can queue an event any more: stop the drain for good. */
+	cw_events_uninit(cw_net(net));
+	cw_net_teardown(net);
+}
+
+static struct pernet_operations cw_pernet_ops = {
+	.init = cw_pernet_init,
+	.pre_exit = cw_pernet_pre_exit,
+	.exit = cw_pernet_exit,
+	.id = &cw_net_id,
+	.size = sizeof(struct cw_net),
+};
+
 static int __init cw_mod_init(void)
 {
 	int ret;
@@ -52,11 +109,17 @@ static int __init cw_mod_init(void)
 			pr_warn("benchmark failed (%d)\n", ret);
 	}
 
+	/* The name parsers' area first: the hooks use it at once. */
+	ret = cw_names_init();
+	if (ret)
+		return ret;
 	/*
-	 * Per-namespace state (and its hooks) first: the notifier and the
+	 * Per-namespace state (and its hooks) next: the notifier and the
 	 * family look it up and must never find a namespace without it.
 	 */
-	ret = cw_net_init();
+	ret = cw_net_init(cw_hooks_ops, ARRAY_SIZE(cw_hooks_ops));
+	if (!ret)
+		ret = register_pernet_subsys(&cw_pernet_ops);
 	if (ret)
 		goto err_net;
 	ret = cw_notifier_init();
@@ -75,10 +138,11 @@ static int __init cw_mod_init(void)
 err_genl:
 	cw_notifier_uninit();
 err_notifier:
-	cw_net_uninit();
+	unregister_pernet_subsys(&cw_pernet_ops);
 err_net:
 	/* Tables are freed with call_rcu(): wait for them. */
 	rcu_barrier();
+	cw_names_uninit();
 	return ret;
 }
 
@@ -86,9 +150,10 @@ static void __exit cw_mod_exit(void)
 {
 	cw_genl_uninit();
 	cw_notifier_uninit();
-	cw_net_uninit();
+	unregister_pernet_subsys(&cw_pernet_ops);
 	/* No RCU callback of ours may run once the module text is gone. */
 	rcu_barrier();
+	cw_names_uninit();
 	pr_info("unloaded\n");
 }
 

@@ -44,7 +44,6 @@
  * classified by address, port and app only.
  */
 #include <linux/minmax.h>
-#include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
 #include <linux/skbuff.h>
@@ -53,9 +52,7 @@
 #include <net/tcp.h>
 
 #include "flows.h"
-#include "hooks.h"
 #include "names.h"
-#include "net.h"
 #include "parse.h"
 
 /* How much of a ClientHello is copied out of the skb at a time. */
@@ -76,26 +73,21 @@ struct cw_scratch {
 	u8 buf[CW_HTTP_WANT];
 };
 
-/* Shared by every namespace; allocated with the first one's hooks. */
+/*
+ * Shared by every namespace, for the module's life: the handset's
+ * namespace is policed from load, so it is always in use.
+ */
 static struct cw_scratch __percpu *cw_scratch;
-static unsigned int cw_scratch_users;
-static DEFINE_MUTEX(cw_scratch_lock);
 
-enum cw_name_res {
-	CW_NAMES_OK,		/* classified: the match is in *m */
-	CW_NAMES_FAIL,		/* fail closed */
-	CW_NAMES_HOLD,		/* drop silently, TCP will send it again */
-};
-
-static u64 cw_match_name(const struct cw_table *t, struct cw_pkt *p,
+static u64 cw_match_name(const struct cw_ruleset *rs, struct cw_pkt *p,
 			 const char *name, u32 len)
 {
 	p->flow.name = name;
 	p->flow.name_len = len;
-	return cw_ruleset_match(t->rs, &p->flow);
+	return cw_ruleset_match(rs, &p->flow);
 }
 
-static enum cw_name_res cw_names_dns_udp(const struct cw_table *t,
+static enum cw_name_res cw_names_dns_udp(const struct cw_ruleset *rs,
 					 const struct sk_buff *skb,
 					 struct cw_pkt *p, struct cw_scratch *sc,
 					 u64 *m)
@@ -107,13 +99,13 @@ static enum cw_name_res cw_names_dns_udp(const struct cw_table *t,
 		return CW_NAMES_FAIL;
 	switch (cw_parse_dns_udp(d, n, sc->name, &len)) {
 	case CW_PARSE_NAME:
-		*m = cw_match_name(t, p, sc->name, len);
+		*m = cw_match_name(rs, p, sc->name, len);
 		return CW_NAMES_OK;
 	case CW_PARSE_MALFORMED:
 	case CW_PARSE_INCOMPLETE:
 		return CW_NAMES_FAIL;
 	default:
-		*m = cw_ruleset_match(t->rs, &p->flow);
+		*m = cw_ruleset_match(rs, &p->flow);
 		return CW_NAMES_OK;
 	}
 }
@@ -123,7 +115,7 @@ static enum cw_name_res cw_names_dns_udp(const struct cw_table *t,
  * one that is denied. A segment that does not start at a message (the
  * rest of a message written in pieces) is not a query and ends the walk.
  */
-static enum cw_name_res cw_names_dns_tcp(const struct cw_table *t,
+static enum cw_name_res cw_names_dns_tcp(const struct cw_ruleset *rs,
 					 const struct sk_buff *skb,
 					 struct cw_pkt *p, struct cw_scratch *sc,
 					 u64 denied, u64 *m)
@@ -131,7 +123,7 @@ static enum cw_name_res cw_names_dns_tcp(const struct cw_table *t,
 	u32 off = p->poff, end = p->poff + p->plen, i, len;
 	bool found = false;
 
-	*m = cw_ruleset_match(t->rs, &p->flow);
+	*m = cw_ruleset_match(rs, &p->flow);
 	for (i = 0; i < CW_DNS_TCP_MSGS && end - off >= 2; i++) {
 		u32 n = min_t(u32, end - off, CW_DNS_WANT);
 		const u8 *d = skb_header_pointer(skb, off, n, sc->buf);
@@ -150,7 +142,7 @@ static enum cw_name_res cw_names_dns_tcp(const struct cw_table *t,
 		default:
 			goto out;
 		}
-		mm = cw_match_name(t, p, sc->name, len);
+		mm = cw_match_name(rs, p, sc->name, len);
 		*m |= mm;
 		if (mm & denied) {
 			found = true;
@@ -208,7 +200,7 @@ static bool cw_tcp_at_start(const struct sock *sk, u32 seq)
 	       READ_ONCE(tp->bytes_acked) <= 1;
 }
 
-static enum cw_name_res cw_names_http(const struct cw_table *t,
+static enum cw_name_res cw_names_http(const struct cw_ruleset *rs,
 				      const struct sk_buff *skb,
 				      struct cw_pkt *p, struct cw_scratch *sc,
 				      u64 *m)
@@ -220,11 +212,11 @@ static enum cw_name_res cw_names_http(const struct cw_table *t,
 		return CW_NAMES_FAIL;
 	switch (cw_parse_http(d, n, sc->name, &len)) {
 	case CW_PARSE_NAME:
-		*m = cw_match_name(t, p, sc->name, len);
+		*m = cw_match_name(rs, p, sc->name, len);
 		return CW_NAMES_OK;
 	case CW_PARSE_NO_NAME:
 	case CW_PARSE_NOT_PROTO:
-		*m = cw_ruleset_match(t->rs, &p->flow);
+		*m = cw_ruleset_match(rs, &p->flow);
 		return CW_NAMES_OK;
 	default:
 		/*
@@ -238,7 +230,7 @@ static enum cw_name_res cw_names_http(const struct cw_table *t,
 
 /* The first payload of a TCP stream. @sk is NULL for a socketless one. */
 static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
-					   const struct cw_table *t,
+					   const struct cw_ruleset *rs,
 					   const struct sk_buff *skb,
 					   const struct sock *sk,
 					   struct cw_pkt *p,
@@ -261,12 +253,12 @@ static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
 
 	switch (r) {
 	case CW_PARSE_NAME:
-		*m = cw_match_name(t, p, sc->tls.name, sc->tls.name_len);
+		*m = cw_match_name(rs, p, sc->tls.name, sc->tls.name_len);
 		return CW_NAMES_OK;
 	case CW_PARSE_NO_NAME:
 		break;
 	case CW_PARSE_NOT_PROTO:
-		return cw_names_http(t, skb, p, sc, m);
+		return cw_names_http(rs, skb, p, sc, m);
 	case CW_PARSE_INCOMPLETE:
 		/*
 		 * A socketless sender (a raw socket, CAP_NET_RAW) has no
@@ -289,13 +281,13 @@ static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
 	default:
 		return CW_NAMES_FAIL;
 	}
-	*m = cw_ruleset_match(t->rs, &p->flow);
+	*m = cw_ruleset_match(rs, &p->flow);
 	return CW_NAMES_OK;
 }
 
 /* A later payload segment of a flow that may be in the table. */
 static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
-					  const struct cw_table *t,
+					  const struct cw_ruleset *rs,
 					  const struct sk_buff *skb,
 					  const struct sock *sk,
 					  struct cw_pkt *p,
@@ -307,7 +299,7 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 	enum cw_parse_result r;
 	u32 ahead, skip;
 
-	*m = cw_ruleset_match(t->rs, &p->flow);
+	*m = cw_ruleset_match(rs, &p->flow);
 	cw_flows_lock(ft);
 	s = cw_flows_find(ft, sk, p->sport, p->flow.dport);
 	if (!s)
@@ -338,7 +330,7 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 		break;
 	case CW_PARSE_NAME:
 		memcpy(sc->name, s->tls.name, s->tls.name_len + 1);
-		*m = cw_match_name(t, p, sc->name, s->tls.name_len);
+		*m = cw_match_name(rs, p, sc->name, s->tls.name_len);
 		/*
 		 * A blocked flow keeps its slot, so that its segments are
 		 * blocked again if they are sent again (block=drop, or a
@@ -362,15 +354,6 @@ out:
 	return res;
 }
 
-bool cw_may_name(const struct cw_pkt *p)
-{
-	if (!p->plen)
-		return false;
-	if (p->flow.proto == IPPROTO_UDP)
-		return p->flow.dport == 53;
-	return p->flow.proto == IPPROTO_TCP;
-}
-
 /* Which part of a TCP stream a payload segment is, for the name parsers. */
 enum cw_tcp_part {
 	CW_TCP_OTHER,		/* nothing to look at */
@@ -379,7 +362,7 @@ enum cw_tcp_part {
 	CW_TCP_NOSOCK,		/* no TCP socket: each segment on its own */
 };
 
-static enum cw_tcp_part cw_tcp_part(const struct cw_net *cw,
+static enum cw_tcp_part cw_tcp_part(const struct cw_flows *ft,
 				    const struct sk_buff *skb,
 				    const struct cw_pkt *p,
 				    const struct sock **skp)
@@ -393,97 +376,69 @@ static enum cw_tcp_part cw_tcp_part(const struct cw_net *cw,
 	*skp = sk;
 	if (cw_tcp_at_start(sk, p->seq))
 		return CW_TCP_START;
-	return cw_flows_empty(cw->flows) ? CW_TCP_OTHER : CW_TCP_TRACKED;
+	return cw_flows_empty(ft) ? CW_TCP_OTHER : CW_TCP_TRACKED;
 }
 
-/*
- * Fail closed: no purpose matched, so neither the purpose counters nor an
- * event see it; the namespace counts it (names_failed).
- */
-static unsigned int cw_names_fail(struct cw_net *cw, struct sk_buff *skb,
-				  const struct nf_hook_state *state,
-				  const struct cw_pkt *p)
+bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
+		     const struct cw_pkt *p)
 {
-	this_cpu_inc(cw->stats->names_failed);
-	return cw_block(skb, state, p);
-}
+	const struct sock *sk;
 
-unsigned int cw_hook_names(struct cw_net *cw, struct cw_table *t,
-			   struct sk_buff *skb, const struct nf_hook_state *state,
-			   struct cw_pkt *p, u64 denied)
-{
-	enum cw_tcp_part part = CW_TCP_OTHER;
-	enum cw_name_res res = CW_NAMES_OK;
-	const struct sock *sk = NULL;
-	struct cw_scratch *sc;
-	unsigned int verdict;
-	u64 m = 0;
-
-	/*
-	 * The common case, a segment in the middle of a stream that is not
-	 * tracked, costs a few loads from its socket and no more.
-	 */
-	if (p->flow.proto == IPPROTO_TCP && p->flow.dport != 53) {
-		part = cw_tcp_part(cw, skb, p, &sk);
-		if (part == CW_TCP_OTHER)
-			goto no_name;
+	if (!p->plen)
+		return false;
+	if (p->flow.proto == IPPROTO_UDP) {
+		if (p->flow.dport != 53)
+			return false;
+	} else if (p->flow.proto != IPPROTO_TCP) {
+		return false;
+	} else if (p->flow.dport != 53 &&
+		   cw_tcp_part(ft, skb, p, &sk) == CW_TCP_OTHER) {
+		/*
+		 * The common case, a segment in the middle of a stream that
+		 * is not tracked, costs a few loads from its socket and no
+		 * more.
+		 */
+		return false;
 	}
 	/*
 	 * Not expected at LOCAL_OUT, but the per-CPU area could not be
 	 * protected there: classify by address, port and app only.
 	 */
-	if (unlikely(hardirq_count() || irqs_disabled()))
-		goto no_name;
+	return !(hardirq_count() || irqs_disabled());
+}
 
-	local_bh_disable();
-	sc = this_cpu_ptr(cw_scratch);
+enum cw_name_res cw_names_classify(struct cw_flows *ft,
+				   const struct cw_ruleset *rs,
+				   const struct sk_buff *skb, struct cw_pkt *p,
+				   u64 denied, u64 *m)
+{
+	struct cw_scratch *sc = this_cpu_ptr(cw_scratch);
+	const struct sock *sk = NULL;
+
+	*m = 0;
 	if (p->flow.proto == IPPROTO_UDP)
-		res = cw_names_dns_udp(t, skb, p, sc, &m);
-	else if (p->flow.dport == 53)
-		res = cw_names_dns_tcp(t, skb, p, sc, denied, &m);
-	else if (part == CW_TCP_TRACKED)
-		res = cw_names_tcp_more(cw->flows, t, skb, sk, p, sc, denied,
-					&m);
-	else
-		res = cw_names_tcp_start(cw->flows, t, skb, sk, p, sc, &m);
-
-	/* The name lives in the per-CPU area: use it before leaving it. */
-	if (res == CW_NAMES_OK)
-		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
-	else if (res == CW_NAMES_FAIL)
-		verdict = cw_names_fail(cw, skb, state, p);
-	else
-		verdict = NF_DROP;
-	local_bh_enable();
-	return verdict;
-
-no_name:
-	return cw_verdict(cw, t, skb, state, p, denied,
-			  cw_ruleset_match(t->rs, &p->flow));
+		return cw_names_dns_udp(rs, skb, p, sc, m);
+	if (p->flow.dport == 53)
+		return cw_names_dns_tcp(rs, skb, p, sc, denied, m);
+	switch (cw_tcp_part(ft, skb, p, &sk)) {
+	case CW_TCP_TRACKED:
+		return cw_names_tcp_more(ft, rs, skb, sk, p, sc, denied, m);
+	case CW_TCP_OTHER:
+		/* Its flow left the table since cw_names_wanted(). */
+		*m = cw_ruleset_match(rs, &p->flow);
+		return CW_NAMES_OK;
+	default:
+		return cw_names_tcp_start(ft, rs, skb, sk, p, sc, m);
+	}
 }
 
-int cw_names_get(void)
+int __init cw_names_init(void)
 {
-	int ret = 0;
-
-	mutex_lock(&cw_scratch_lock);
-	if (!cw_scratch_users) {
-		cw_scratch = alloc_percpu(struct cw_scratch);
-		if (!cw_scratch)
-			ret = -ENOMEM;
-	}
-	if (!ret)
-		cw_scratch_users++;
-	mutex_unlock(&cw_scratch_lock);
-	return ret;
+	cw_scratch = alloc_percpu(struct cw_scratch);
+	return cw_scratch ? 0 : -ENOMEM;
 }
 
-void cw_names_put(void)
+void cw_names_uninit(void)
 {
-	mutex_lock(&cw_scratch_lock);
-	if (!--cw_scratch_users) {
-		free_percpu(cw_scratch);
-		cw_scratch = NULL;
-	}
-	mutex_unlock(&cw_scratch_lock);
+	free_percpu(cw_scratch);
 }

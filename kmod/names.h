@@ -1,28 +1,88 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Destination names for the packet path: DNS query names, TLS SNI and
- * HTTP Host read from the first payload of a flow (see names.c).
+ * HTTP Host read from the first payload of a flow (see names.c). Names
+ * classify: they say which purposes a packet matches and decide nothing.
  */
 #ifndef _CW_NAMES_H
 #define _CW_NAMES_H
 
-#include <linux/netfilter.h>
+#include <linux/skbuff.h>
 
-#include "hooks.h"
+#include "flows.h"
+#include "ruleset.h"
 
-struct cw_net;
-struct cw_table;
+/* What the packet path learns from the headers, never trusting a length. */
+struct cw_pkt {
+	struct cw_flow flow;
+	u8 daddr[16];
+	u16 sport;
+	u8 tcp_flags;		/* valid if has_l4 and proto is TCP */
+	u8 icmp6_type;		/* valid if has_l4 and proto is ICMPv6 */
+	bool has_l4;		/* first fragment with a readable header */
+	u32 seq;		/* TCP: sequence number of the first byte */
+	u32 poff, plen;		/* TCP and UDP: payload offset and length */
+};
 
-/* Whether the packet may carry a name worth parsing. */
-bool cw_may_name(const struct cw_pkt *p);
+enum cw_name_res {
+	CW_NAMES_OK,		/* classified: the match is in *m */
+	CW_NAMES_FAIL,		/* fail closed */
+	CW_NAMES_HOLD,		/* drop silently, TCP will send it again */
+};
 
-/* Classifies @p by its name as well, then counts and enforces it. */
-unsigned int cw_hook_names(struct cw_net *cw, struct cw_table *t,
-			   struct sk_buff *skb, const struct nf_hook_state *state,
-			   struct cw_pkt *p, u64 denied);
+/**
+ * cw_names_wanted() - whether the name parsers look at this packet
+ * @ft: the namespace's flow table
+ * @skb: the packet
+ * @p: what cw_parse() read from its headers
+ *
+ * Cheap: a DNS payload, or a TCP payload at the start of its stream or of
+ * a tracked flow. A segment in the middle of an untracked stream costs a
+ * few loads from its socket.
+ *
+ * Context: the LOCAL_OUT hook, RCU read lock held; never sleeps.
+ * Return: true if cw_names_classify() should see the packet.
+ */
+bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
+		     const struct cw_pkt *p);
 
-/* The per-CPU parse area, shared by every namespace with hooks. */
-int cw_names_get(void);
-void cw_names_put(void);
+/**
+ * cw_names_classify() - the purposes a packet matches, its name included
+ * @ft: the namespace's flow table (a ClientHello in pieces is tracked)
+ * @rs: the ruleset the packet meets
+ * @skb: the packet
+ * @p: what cw_parse() read; the name found is left in @p->flow, pointing
+ *     into a per-CPU area valid until bottom halves are enabled again
+ * @denied: the namespace's denied purposes (a denied name is kept)
+ * @m: set to the purposes matched when the answer is CW_NAMES_OK
+ *
+ * Says what matched and decides nothing: the caller counts, records and
+ * enforces.
+ *
+ * Context: the LOCAL_OUT hook, RCU read lock held, bottom halves disabled
+ * by the caller; never sleeps, never allocates.
+ * Return: CW_NAMES_OK with *@m set; CW_NAMES_FAIL when a name may hide
+ * behind what the parsers could not read (fail closed); CW_NAMES_HOLD for
+ * a segment sent ahead of one never seen, which TCP will send again.
+ */
+enum cw_name_res cw_names_classify(struct cw_flows *ft,
+				   const struct cw_ruleset *rs,
+				   const struct sk_buff *skb, struct cw_pkt *p,
+				   u64 denied, u64 *m);
+
+/**
+ * cw_names_init() - allocate the parsers' per-CPU area
+ *
+ * Context: module init, may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int cw_names_init(void);
+
+/**
+ * cw_names_uninit() - free the parsers' per-CPU area
+ *
+ * Context: module exit (or a failed init), once no hook can run.
+ */
+void cw_names_uninit(void);
 
 #endif /* _CW_NAMES_H */

@@ -5,12 +5,68 @@
  * load for the handset's namespace, at the first claim for any other, so
  * that the packets of a namespace nobody claimed pay nothing.
  */
+#include <linux/module.h>
 #include <linux/slab.h>
 
 #include "net.h"
-#include "hooks.h"
 
 unsigned int cw_net_id __read_mostly;
+
+/* The hooks every policed namespace registers (cw_hooks_ops). */
+static const struct nf_hook_ops *cw_net_hook_ops __read_mostly;
+static unsigned int cw_net_nr_hook_ops __read_mostly;
+
+static int cw_param_enum_set(const char *val, const struct kernel_param *kp)
+{
+	const struct cw_param_enum *e = kp->arg;
+	unsigned int i;
+
+	for (i = 0; i < e->nr; i++) {
+		if (sysfs_streq(val, e->names[i])) {
+			WRITE_ONCE(*e->value, i);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int cw_param_enum_get(char *buf, const struct kernel_param *kp)
+{
+	const struct cw_param_enum *e = kp->arg;
+
+	return sysfs_emit(buf, "%s\n", e->names[READ_ONCE(*e->value)]);
+}
+
+const struct kernel_param_ops cw_param_enum_ops = {
+	.set = cw_param_enum_set,
+	.get = cw_param_enum_get,
+};
+
+enum cw_unconfigured_policy {
+	CW_UNCONFIGURED_BLOCK,
+	CW_UNCONFIGURED_ACCEPT,
+};
+
+static int cw_unconfigured = CW_UNCONFIGURED_BLOCK;
+static const char * const cw_unconfigured_names[] = {
+	[CW_UNCONFIGURED_BLOCK] = "block",
+	[CW_UNCONFIGURED_ACCEPT] = "accept",
+};
+
+static struct cw_param_enum cw_unconfigured_param = {
+	.value = &cw_unconfigured,
+	.names = cw_unconfigured_names,
+	.nr = ARRAY_SIZE(cw_unconfigured_names),
+};
+module_param_cb(unconfigured, &cw_param_enum_ops, &cw_unconfigured_param,
+		0644);
+MODULE_PARM_DESC(unconfigured,
+		 "Policed namespace before its first commit: block (default: all non-loopback egress except DHCP, DHCPv6, IPv6 RS/NS/NA/MLDv2) or accept");
+
+bool cw_net_unconfigured_blocks(void)
+{
+	return READ_ONCE(cw_unconfigured) == CW_UNCONFIGURED_BLOCK;
+}
 
 struct cw_table *cw_table_new(struct cw_ruleset *rs, u32 generation)
 {
@@ -114,6 +170,36 @@ void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum)
 }
 
 /*
+ * Everything the hooks of a namespace use is allocated before they are
+ * registered and freed only once no packet can be inside one
+ * (cw_net_exit_one()), so the packet path never allocates and never finds
+ * it missing. Each namespace registers its own copy of the ops, whose priv
+ * is its cw_net: the hook gets it without net_generic(), which takes and
+ * drops the RCU read lock (two calls on a preemptible-RCU kernel) for
+ * every packet.
+ */
+static int cw_net_hooks_register(struct cw_net *cw)
+{
+	unsigned int i;
+	int ret;
+
+	memcpy(cw->nf_ops, cw_net_hook_ops,
+	       cw_net_nr_hook_ops * sizeof(*cw->nf_ops));
+	for (i = 0; i < cw_net_nr_hook_ops; i++)
+		cw->nf_ops[i].priv = cw;
+
+	cw->flows = cw_flows_new();
+	if (!cw->flows)
+		return -ENOMEM;
+	ret = nf_register_net_hooks(cw->net, cw->nf_ops, cw_net_nr_hook_ops);
+	if (ret) {
+		cw_flows_free(cw->flows);
+		cw->flows = NULL;
+	}
+	return ret;
+}
+
+/*
  * Filters @cw's namespace from now on, for good: registers its hooks if it
  * has none yet. At namespace init, or with cw->lock held (a claim).
  */
@@ -122,7 +208,7 @@ int cw_net_police(struct cw_net *cw)
 	int ret;
 
 	if (!cw->hooks_registered) {
-		ret = cw_hooks_register(cw->net);
+		ret = cw_net_hooks_register(cw);
 		if (ret)
 			return ret;
 		cw->hooks_registered = true;
@@ -131,65 +217,45 @@ int cw_net_police(struct cw_net *cw)
 	return 0;
 }
 
-static int __net_init cw_net_init_one(struct net *net)
+/* Per-namespace state, at namespace init, before anything else uses it. */
+int cw_net_setup(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);
-	int ret;
 
 	cw->net = net;
 	mutex_init(&cw->lock);
 	RCU_INIT_POINTER(cw->table, NULL);
 	cw->stats = alloc_percpu(struct cw_net_pcpu);
-	if (!cw->stats)
-		return -ENOMEM;
-
-	ret = cw_events_init(cw);
-	if (ret)
-		goto err_stats;
-
-	/*
-	 * The handset's namespace is filtered from load (fail closed); any
-	 * other namespace (containers) only once a daemon claims it.
-	 */
-	if (net_eq(net, &init_net)) {
-		ret = cw_net_police(cw);
-		if (ret)
-			goto err_events;
-	}
-	return 0;
-
-err_events:
-	cw_events_uninit(cw);
-err_stats:
-	free_percpu(cw->stats);
-	return ret;
+	return cw->stats ? 0 : -ENOMEM;
 }
 
 /*
  * No claim can run now, nor later: a claim comes from a socket in the
  * namespace, which holds a reference on it. So hooks_registered is stable.
+ *
+ * nf_unregister_net_hooks() does not wait for the packets already inside a
+ * hook: the hook blob is freed with call_rcu(), and a CPU that loaded our
+ * hook from it before it was replaced still calls it. Hence two steps: the
+ * hooks go here (pernet pre_exit), and what they use (this namespace's
+ * state included) goes in cw_net_teardown() (exit), after the RCU grace
+ * period that the netns core puts between the two.
  */
-static void __net_exit cw_net_pre_exit(struct net *net)
+void cw_net_unpolice(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);
 
 	if (cw->hooks_registered)
-		cw_hooks_unregister(net);
+		nf_unregister_net_hooks(net, cw->nf_ops, cw_net_nr_hook_ops);
 }
 
-/*
- * The netns core runs synchronize_rcu() between every pre_exit and exit:
- * the hooks (called under rcu_read_lock()) are done with this namespace.
- */
-static void __net_exit cw_net_exit_one(struct net *net)
+/* The rest of the state, once no hook, command or event work can use it. */
+void cw_net_teardown(struct net *net)
 {
 	struct cw_net *cw = cw_net(net);
 	struct cw_table *t;
 
-	if (cw->hooks_registered)
-		cw_hooks_free(net);
-	/* No packet can queue an event any more: stop the drain for good. */
-	cw_events_uninit(cw);
+	cw_flows_free(cw->flows);
+	cw->flows = NULL;
 
 	mutex_lock(&cw->lock);
 	if (cw->txn)
@@ -204,20 +270,13 @@ static void __net_exit cw_net_exit_one(struct net *net)
 	mutex_destroy(&cw->lock);
 }
 
-static struct pernet_operations cw_net_ops = {
-	.init = cw_net_init_one,
-	.pre_exit = cw_net_pre_exit,
-	.exit = cw_net_exit_one,
-	.id = &cw_net_id,
-	.size = sizeof(struct cw_net),
-};
-
-int cw_net_init(void)
+int cw_net_init(const struct nf_hook_ops *ops, unsigned int n)
 {
-	return register_pernet_subsys(&cw_net_ops);
-}
+	struct cw_net *cw;
 
-void cw_net_uninit(void)
-{
-	unregister_pernet_subsys(&cw_net_ops);
+	if (WARN_ON(n > ARRAY_SIZE(cw->nf_ops)))
+		return -EINVAL;
+	cw_net_hook_ops = ops;
+	cw_net_nr_hook_ops = n;
+	return 0;
 }

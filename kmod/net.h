@@ -6,6 +6,7 @@
 #ifndef _CW_NET_H
 #define _CW_NET_H
 
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
@@ -63,7 +64,7 @@ struct cw_net {
 	u32 owner;			/* port id, 0 = none */
 	bool policed;			/* READ_ONCE on the packet path */
 	bool hooks_registered;		/* iff policed, but set first */
-	/* cw_nf_ops with priv = this, registered for this namespace */
+	/* cw_hooks_ops with priv = this, registered for this namespace */
 	struct nf_hook_ops nf_ops[2];
 	struct cw_table __rcu *table;	/* NULL = unconfigured */
 	struct cw_builder *txn;		/* open transaction, owner's */
@@ -72,34 +73,171 @@ struct cw_net {
 	u64 commits;			/* under lock */
 	struct cw_net_pcpu __percpu *stats;
 	struct cw_events events;
-	struct cw_flows *flows;		/* names.c: flows in mid-ClientHello */
+	struct cw_flows *flows;		/* flows in mid-ClientHello, iff hooks */
 };
 
 extern unsigned int cw_net_id;
 
+/**
+ * cw_net() - consentwall's state of a network namespace
+ * @net: the namespace
+ *
+ * Context: any context; the namespace must be alive.
+ * Return: its struct cw_net, never NULL.
+ */
 static inline struct cw_net *cw_net(const struct net *net)
 {
 	return net_generic(net, cw_net_id);
 }
 
-int cw_net_init(void);
-void cw_net_uninit(void);
+/**
+ * cw_net_init() - the hooks every policed namespace registers
+ * @ops: the template (cw_hooks_ops); each namespace registers a copy
+ * @n: its number of entries
+ *
+ * Context: module init, before any namespace is set up.
+ * Return: 0, or -EINVAL if struct cw_net has no room for @n hooks.
+ */
+int cw_net_init(const struct nf_hook_ops *ops, unsigned int n);
 
-/* Helpers for the control plane, all called with cw->lock held. */
+/**
+ * cw_net_setup() - a namespace's state, at its pernet init
+ * @net: the namespace
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int cw_net_setup(struct net *net);
+
+/**
+ * cw_net_unpolice() - unregister a namespace's hooks, at its pre_exit
+ * @net: the namespace, which no claim can reach any more
+ *
+ * Packets already inside a hook may still run: what they use is freed by
+ * cw_net_teardown(), after an RCU grace period.
+ *
+ * Context: process context, may sleep.
+ */
+void cw_net_unpolice(struct net *net);
+
+/**
+ * cw_net_teardown() - free a namespace's state, at its pernet exit
+ * @net: the namespace; no hook, command or event work can use it
+ *
+ * The ruleset goes with call_rcu(): module exit waits with rcu_barrier().
+ *
+ * Context: process context, may sleep (takes cw_net.lock).
+ */
+void cw_net_teardown(struct net *net);
+
+/**
+ * cw_net_unconfigured_blocks() - the unconfigured module parameter
+ *
+ * Context: any context.
+ * Return: true if a policed namespace without a ruleset blocks its
+ * non-exempt egress (unconfigured=block), false if it accepts it.
+ */
+bool cw_net_unconfigured_blocks(void);
+
+/*
+ * Enum module parameters share one set of param ops: the kernel_param's arg
+ * points at a struct cw_param_enum naming the accepted words.
+ */
+struct cw_param_enum {
+	int *value;
+	const char * const *names;
+	unsigned int nr;
+};
+
+extern const struct kernel_param_ops cw_param_enum_ops;
+
+/**
+ * cw_table_new() - wrap a frozen ruleset for the packet path
+ * @rs: the ruleset; the table owns it from now on, on success
+ * @generation: the generation it is committed as
+ *
+ * Every consent starts denied.
+ *
+ * Context: process context, may sleep.
+ * Return: the table, or NULL when out of memory (@rs is left to the
+ * caller).
+ */
 struct cw_table *cw_table_new(struct cw_ruleset *rs, u32 generation);
+
+/**
+ * cw_table_release() - free a table once no packet can be reading it
+ * @t: the table, or NULL
+ *
+ * Context: any context; frees after an RCU grace period (call_rcu()).
+ */
 void cw_table_release(struct cw_table *t);
+
+/**
+ * cw_net_swap_table() - make @new the namespace's active table
+ * @cw: the namespace's state
+ * @new: the table, or NULL for unconfigured
+ *
+ * Every packet sees the old or the new table; the old one is released.
+ *
+ * Context: cw_net.lock held.
+ */
 void cw_net_swap_table(struct cw_net *cw, struct cw_table *new);
+
+/**
+ * cw_net_drop_owner() - end the owner's authority (its socket closed)
+ * @cw: the namespace's state
+ *
+ * Every consent reverts to denied at once (fail closed), the open
+ * transaction is dropped, the ruleset stays.
+ *
+ * Context: cw_net.lock held.
+ */
 void cw_net_drop_owner(struct cw_net *cw);
+
+/**
+ * cw_net_police() - filter the namespace from now on, for good
+ * @cw: the namespace's state
+ *
+ * Registers its hooks (and allocates their flow table) if it has none.
+ *
+ * Context: process context, may sleep; at namespace init, or with
+ * cw_net.lock held (a claim).
+ * Return: 0, or the error of the allocation or of the registration.
+ */
 int cw_net_police(struct cw_net *cw);
 
+/**
+ * cw_net_table() - the active table, for the control plane
+ * @cw: the namespace's state
+ *
+ * Context: cw_net.lock held (lockdep checks it).
+ * Return: the table, or NULL while unconfigured.
+ */
 static inline struct cw_table *cw_net_table(struct cw_net *cw)
 {
 	return rcu_dereference_protected(cw->table,
 					 lockdep_is_held(&cw->lock));
 }
 
+/**
+ * cw_table_sum() - one purpose's counters, summed over the CPUs
+ * @t: the table
+ * @idx: the purpose's index in its ruleset
+ * @sum: filled with the sums
+ *
+ * Context: any context; the table must stay alive (RCU read lock or
+ * cw_net.lock held). The sums are not a snapshot across CPUs.
+ */
 void cw_table_sum(const struct cw_table *t, u32 idx,
 		  struct cw_purpose_stats *sum);
+
+/**
+ * cw_net_sum() - the namespace's counters, summed over the CPUs
+ * @cw: the namespace's state
+ * @sum: filled with the sums
+ *
+ * Context: any context. The sums are not a snapshot across CPUs.
+ */
 void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum);
 
 #endif /* _CW_NET_H */

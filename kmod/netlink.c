@@ -15,7 +15,6 @@
 #include <net/netlink.h>
 
 #include "compat.h"
-#include "hooks.h"
 #include "net.h"
 #include "netlink.h"
 #include "uapi/consentwall.h"
@@ -726,7 +725,7 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	if (!READ_ONCE(cw->policed)) {
 		verdict = CW_VERDICT_ACCEPT;
 	} else if (!t) {
-		verdict = cw_hooks_unconfigured_blocks() ? CW_VERDICT_BLOCK :
+		verdict = cw_net_unconfigured_blocks() ? CW_VERDICT_BLOCK :
 							   CW_VERDICT_ACCEPT;
 	} else {
 		gen = t->generation;

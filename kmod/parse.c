@@ -5,11 +5,6 @@
  */
 #include "parse.h"
 
-static inline u32 cw_min(u32 a, u32 b)
-{
-	return a < b ? a : b;
-}
-
 static inline char cw_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
@@ -139,7 +134,7 @@ static enum cw_parse_result cw_dns_msg(const u8 *p, u32 len, char *name,
 enum cw_parse_result cw_parse_dns_udp(const u8 *buf, u32 len, char *name,
 				      u32 *name_len)
 {
-	return cw_dns_msg(buf, cw_min(len, CW_DNS_WANT), name, name_len);
+	return cw_dns_msg(buf, min_t(u32, len, CW_DNS_WANT), name, name_len);
 }
 
 enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
@@ -153,7 +148,7 @@ enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
 	mlen = (u32)buf[0] << 8 | buf[1];
 	if (mlen < CW_DNS_HDR)
 		return CW_PARSE_NOT_PROTO;
-	len = cw_min(len - 2, CW_DNS_WANT - 2);
+	len = min_t(u32, len - 2, CW_DNS_WANT - 2);
 	if (mlen <= len) {
 		/* The whole message is here: running out means malformed. */
 		r = cw_dns_msg(buf + 2, mlen, name, name_len);
@@ -281,7 +276,7 @@ enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
 	u32 off, eol, end, i, mlen, alen;
 	int m;
 
-	len = cw_min(len, CW_HTTP_WANT);
+	len = min_t(u32, len, CW_HTTP_WANT);
 	m = cw_http_method(buf, len);
 	if (m <= 0)
 		return m ? CW_PARSE_INCOMPLETE : CW_PARSE_NOT_PROTO;
@@ -513,7 +508,7 @@ static u32 cw_tls_run(struct cw_tls_state *st, const u8 *buf, u32 len)
 
 	if (st->result != CW_PARSE_INCOMPLETE)
 		return 0;
-	len = cw_min(len, CW_TLS_BUDGET - st->fed);
+	len = min_t(u32, len, CW_TLS_BUDGET - st->fed);
 	for (;;) {
 		enum cw_parse_result r = CW_PARSE_INCOMPLETE;
 
@@ -537,7 +532,7 @@ static u32 cw_tls_run(struct cw_tls_state *st, const u8 *buf, u32 len)
 			}
 			continue;
 		}
-		n = cw_min(cw_min(len - done, st->rec_left), st->need);
+		n = min_t(u32, min_t(u32, len - done, st->rec_left), st->need);
 		if (cw_tls_is_skip(st->step)) {
 			/* Stepped over: never read. */
 		} else if (!buf) {
@@ -585,13 +580,13 @@ u32 cw_tls_skippable(const struct cw_tls_state *st)
 	if (st->result != CW_PARSE_INCOMPLETE || !st->rec_left ||
 	    !cw_tls_is_skip(st->step))
 		return 0;
-	return cw_min(cw_min(st->need, st->rec_left),
-		      CW_TLS_BUDGET - st->fed);
+	return min_t(u32, min_t(u32, st->need, st->rec_left),
+		     CW_TLS_BUDGET - st->fed);
 }
 
 u32 cw_tls_skip(struct cw_tls_state *st, u32 n)
 {
-	return cw_tls_run(st, NULL, cw_min(n, cw_tls_skippable(st)));
+	return cw_tls_run(st, NULL, min_t(u32, n, cw_tls_skippable(st)));
 }
 
 enum cw_parse_result cw_parse_tls(const u8 *buf, u32 len, char *name,

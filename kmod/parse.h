@@ -50,6 +50,17 @@ enum cw_parse_result {
 	CW_PARSE_OVER_BUDGET,
 };
 
+/*
+ * Every function below is pure: any context, the packet path included;
+ * it never sleeps, never allocates, takes no lock.
+ */
+
+/**
+ * cw_parse_result_str() - a parser answer's name, for messages and tests
+ * @r: the answer
+ *
+ * Return: a static string ("name", "no name"...), "?" for an unknown one.
+ */
 const char *cw_parse_result_str(enum cw_parse_result r);
 
 /*
@@ -68,14 +79,33 @@ const char *cw_parse_result_str(enum cw_parse_result r);
  * whose own length ends inside the question is CW_PARSE_MALFORMED). Neither
  * needs more than CW_DNS_WANT bytes: the hook copies min(payload,
  * CW_DNS_WANT). Over TCP the first segment nearly always holds the whole
- * query (glibc, bionic, musl and dig write prefix and message at once); if
- * it does not, the hook can keep up to CW_DNS_WANT bytes in the flow's slot
- * (smaller than struct cw_tls_state) and parse again as segments come.
+ * query (glibc, bionic, musl and dig write prefix and message at once); a
+ * query cut by the end of its segment is CW_PARSE_INCOMPLETE, and the hook
+ * keeps nothing of it: it fails closed.
  */
 #define CW_DNS_WANT	(2 + 12 + 255 + 4)
 
+/**
+ * cw_parse_dns_udp() - the query name of a DNS message over UDP
+ * @buf: the UDP payload
+ * @len: its length (bytes past CW_DNS_WANT are not read)
+ * @name: CW_NAME_MAX + 1 bytes for the name
+ * @name_len: set to the name's length
+ *
+ * Return: CW_PARSE_NAME with the name written, or why not (see above).
+ */
 enum cw_parse_result cw_parse_dns_udp(const u8 *buf, u32 len, char *name,
 				      u32 *name_len);
+
+/**
+ * cw_parse_dns_tcp() - the query name of a DNS message over TCP
+ * @buf: the start of the stream: the 2-byte length, then the message
+ * @len: the bytes there (past CW_DNS_WANT are not read)
+ * @name: CW_NAME_MAX + 1 bytes for the name
+ * @name_len: set to the name's length
+ *
+ * Return: CW_PARSE_NAME with the name written, or why not (see above).
+ */
 enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
 				      u32 *name_len);
 
@@ -96,6 +126,15 @@ enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
  */
 #define CW_HTTP_WANT	4096
 
+/**
+ * cw_parse_http() - the host an HTTP/1.x request is for
+ * @buf: the request, from its first byte
+ * @len: the bytes there (past CW_HTTP_WANT are not read)
+ * @name: CW_NAME_MAX + 1 bytes for the name
+ * @name_len: set to the name's length
+ *
+ * Return: CW_PARSE_NAME with the name written, or why not (see above).
+ */
 enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
 				   u32 *name_len);
 
@@ -150,34 +189,69 @@ struct cw_tls_state {
 	char name[CW_NAME_MAX + 2];	/* the SNI as sent, maybe a dot */
 };
 
+/**
+ * cw_tls_init() - start parsing a new client stream
+ * @st: the state
+ */
 void cw_tls_init(struct cw_tls_state *st);
 
-/*
- * Feeds the next len bytes of the client's stream. Returns
- * CW_PARSE_INCOMPLETE while more bytes are needed, else the final result;
- * on CW_PARSE_NAME the name is in name/name_len (name may be NULL to only
- * learn the result).
+/**
+ * cw_tls_feed() - feed the next bytes of the client's stream
+ * @st: the state
+ * @buf: the bytes, or NULL with @len 0 to learn the answer so far
+ * @len: how many
+ * @name: CW_NAME_MAX + 1 bytes for the name, or NULL to learn the answer
+ *        only
+ * @name_len: set to the name's length, if @name is not NULL
+ *
+ * Return: CW_PARSE_INCOMPLETE while more bytes are needed, else the final
+ * answer, again for every later feed; with CW_PARSE_NAME the name is
+ * written to @name.
  */
 enum cw_parse_result cw_tls_feed(struct cw_tls_state *st, const u8 *buf,
 				 u32 len, char *name, u32 *name_len);
 
-/*
- * How many of the next stream bytes the parser will not look at. The hook
- * may pass up to that many to cw_tls_skip() instead of copying them; it is
- * always right to cw_tls_feed() them instead.
+/**
+ * cw_tls_skippable() - how many next stream bytes the parser ignores
+ * @st: the state
+ *
+ * The hook may pass up to that many to cw_tls_skip() instead of copying
+ * them out of the skb; cw_tls_feed() is always right too.
+ *
+ * Return: the number of bytes, 0 when the next one matters.
  */
 u32 cw_tls_skippable(const struct cw_tls_state *st);
-/* Steps over min(n, cw_tls_skippable()) bytes; returns how many. */
+
+/**
+ * cw_tls_skip() - step over bytes the parser ignores
+ * @st: the state
+ * @n: how many the caller would skip
+ *
+ * Return: how many were skipped: min(@n, cw_tls_skippable()).
+ */
 u32 cw_tls_skip(struct cw_tls_state *st, u32 n);
 
-/* One-shot form over a contiguous buffer, e.g. for EXPLAIN or tests. */
+/**
+ * cw_parse_tls() - the SNI of a ClientHello in one contiguous buffer
+ * @buf: the client's stream from its first byte
+ * @len: its length
+ * @name: CW_NAME_MAX + 1 bytes for the name
+ * @name_len: set to the name's length
+ *
+ * Return: as cw_tls_feed() after the whole buffer (tests, fuzzers).
+ */
 enum cw_parse_result cw_parse_tls(const u8 *buf, u32 len, char *name,
 				  u32 *name_len);
 
-/*
- * Checks and normalises a name of len bytes: lower case, one trailing dot
- * dropped. Writes it NUL-terminated to out (CW_NAME_MAX + 1 bytes) and
- * returns its length, or 0 if it is not a valid host name.
+/**
+ * cw_name_normalize() - check a host name and bring it to normal form
+ * @in: the name
+ * @len: its length
+ * @out: CW_NAME_MAX + 1 bytes for the name in lower case, one trailing
+ *       dot dropped, NUL-terminated; may be @in; an empty string on
+ *       failure
+ *
+ * Return: the normalized length, or 0 if @in is not a valid host name.
  */
 u32 cw_name_normalize(const char *in, u32 len, char *out);
 

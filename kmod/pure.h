@@ -18,6 +18,10 @@
 #include <linux/socket.h>
 #include <linux/in.h>
 #include <linux/sched.h>
+#include <linux/sort.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/overflow.h>
 #include <asm/byteorder.h>
 #else
 #include <errno.h>
@@ -56,6 +60,30 @@ typedef uint32_t __be32;
 #define BIT_ULL(n) (1ULL << (n))
 /* Long builds (a million prefixes) yield the CPU in the kernel. */
 #define cond_resched() do { } while (0)
+/* The kernel's heapsort; the C library's sort does for the tests. */
+#define sort(base, num, size, cmp, swap) qsort((base), (num), (size), (cmp))
+#define min_t(type, a, b) \
+	({ type __a = (a); type __b = (b); __a < __b ? __a : __b; })
+/* Last set bit, 1-based; 0 for 0. */
+static inline int fls(unsigned int x)
+{
+	return x ? 32 - __builtin_clz(x) : 0;
+}
+
+/* Smallest s with 1 << s >= n. */
+static inline int order_base_2(unsigned int n)
+{
+	return n > 1 ? fls(n - 1) : 0;
+}
+
+/* a * b, or SIZE_MAX when that overflows: every allocator refuses it. */
+static inline size_t array_size(size_t a, size_t b)
+{
+	size_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+
 /* glibc's sys/cdefs.h has __always_inline, and this under another name */
 #define noinline __attribute_noinline__
 #endif

@@ -111,8 +111,8 @@ static void cw_reset6(struct net *net, const struct sk_buff *oldskb)
 	u8 nexthdr = oip6h->nexthdr;
 	int thoff;
 
-	thoff = cw_ipv6_skip_exthdr(oldskb, skb_network_offset(oldskb) +
-				    sizeof(*oip6h), &nexthdr, &frag_off);
+	thoff = ipv6_skip_exthdr(oldskb, skb_network_offset(oldskb) +
+				 sizeof(*oip6h), &nexthdr, &frag_off);
 	if (thoff < 0 || nexthdr != IPPROTO_TCP || frag_off ||
 	    !skb_dst(oldskb))
 		return;

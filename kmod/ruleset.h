@@ -44,41 +44,184 @@ struct cw_limits {
 struct cw_ruleset;
 struct cw_builder;
 
+/*
+ * Context of the builder functions below: process context, may sleep
+ * (they allocate with GFP_KERNEL and yield during long builds); one caller
+ * at a time per builder (netlink.c holds cw_net.lock). On an error they
+ * point *why at a static message for the extack, and change nothing.
+ */
+
+/**
+ * cw_builder_new() - an empty builder
+ * @limits: the bounds of this build (copied)
+ *
+ * Context: may sleep.
+ * Return: the builder, or NULL when out of memory.
+ */
 struct cw_builder *cw_builder_new(const struct cw_limits *limits);
+
+/**
+ * cw_builder_free() - drop a builder and what it holds
+ * @b: the builder, or NULL
+ *
+ * Context: may sleep.
+ */
 void cw_builder_free(struct cw_builder *b);
 
-/*
- * Returns the purpose's index (0..CW_PURPOSES_MAX-1), creating it on first
- * use in insertion order. A NULL or empty desc leaves the description as is.
- * On error returns a negative errno and points *why at a static message.
+/**
+ * cw_builder_purpose() - declare a purpose, or find it again
+ * @b: the builder
+ * @name: its name (cw_purpose_name_valid(), shorter than
+ *        CW_PURPOSE_NAME_MAX)
+ * @desc: its description, or NULL or "" to leave it as it is
+ * @why: set to a static message on error
+ *
+ * Purposes are numbered in the order they are first declared.
+ *
+ * Context: may sleep.
+ * Return: the purpose's index, 0..CW_PURPOSES_MAX-1; -EINVAL for a bad
+ * name or description, -E2BIG past CW_PURPOSES_MAX purposes.
  */
 int cw_builder_purpose(struct cw_builder *b, const char *name,
 		       const char *desc, const char **why);
+
+/**
+ * cw_builder_add_prefix() - add an address entry
+ * @b: the builder
+ * @purpose: an index from cw_builder_purpose()
+ * @family: AF_INET or AF_INET6
+ * @addr: the address, 4 or 16 bytes in network order; no bit may be set
+ *        beyond @prefixlen
+ * @prefixlen: 0..32 or 0..128
+ * @proto: 0 (any), IPPROTO_TCP or IPPROTO_UDP
+ * @port_min: first port of the range, or 0 for every port
+ * @port_max: last port, or 0 for @port_min alone
+ * @why: set to a static message on error
+ *
+ * Context: may sleep.
+ * Return: 0; -EINVAL for a bad entry, -EAFNOSUPPORT for a bad family,
+ * -E2BIG past max_entries or max_memory, -ENOMEM out of memory.
+ */
 int cw_builder_add_prefix(struct cw_builder *b, int purpose, u8 family,
 			  const u8 *addr, u8 prefixlen, u8 proto,
 			  u16 port_min, u16 port_max, const char **why);
+
+/**
+ * cw_builder_add_uid() - add an app entry: all egress of one UID
+ * @b: the builder
+ * @purpose: an index from cw_builder_purpose()
+ * @uid: the socket owner's UID, in the initial user namespace
+ * @why: set to a static message on error
+ *
+ * Context: may sleep.
+ * Return: 0; -EINVAL for a bad purpose, -E2BIG past max_entries or
+ * max_memory, -ENOMEM out of memory.
+ */
 int cw_builder_add_uid(struct cw_builder *b, int purpose, u32 uid,
 		       const char **why);
+
+/**
+ * cw_builder_add_domain() - add a name entry: the name and its subdomains
+ * @b: the builder
+ * @purpose: an index from cw_builder_purpose()
+ * @name: the name, any case, one trailing dot allowed
+ * @len: its length in bytes
+ * @why: set to a static message on error
+ *
+ * Context: may sleep.
+ * Return: 0; -EINVAL for a name that is not a host name, -E2BIG past
+ * max_entries or max_memory, -ENOMEM out of memory.
+ */
 int cw_builder_add_domain(struct cw_builder *b, int purpose,
 			  const char *name, u32 len, const char **why);
 
-/*
- * Freezes the builder into a ruleset and frees the builder in every case.
- * Returns NULL on allocation failure.
+/**
+ * cw_builder_finish() - freeze a builder into an immutable ruleset
+ * @b: the builder, freed in every case
+ *
+ * Context: may sleep; long (a second natively at a million prefixes) but
+ * yields the CPU as it goes.
+ * Return: the ruleset, or NULL when out of memory or when the frozen form
+ * would exceed max_memory.
  */
 struct cw_ruleset *cw_builder_finish(struct cw_builder *b);
+
+/**
+ * cw_ruleset_free() - free a ruleset at once
+ * @rs: the ruleset, or NULL; no reader may be left (see cw_table_release())
+ *
+ * Context: may sleep.
+ */
 void cw_ruleset_free(struct cw_ruleset *rs);
 
-/* Bitmask of the purposes (bit i = purpose index i) the flow matches. */
+/**
+ * cw_ruleset_match() - the purposes a flow belongs to
+ * @rs: the ruleset
+ * @f: the flow
+ *
+ * Every entry that matches counts (see the matching semantics above).
+ *
+ * Context: any context, the packet path included: never sleeps, never
+ * allocates, takes no lock; @rs must stay alive (RCU read lock held).
+ * Return: the bitmask of the purposes matched, bit i for index i.
+ */
 u64 cw_ruleset_match(const struct cw_ruleset *rs, const struct cw_flow *f);
 
+/**
+ * cw_ruleset_nr_purposes() - how many purposes a ruleset has
+ * @rs: the ruleset
+ *
+ * Context: any context.
+ * Return: 0..CW_PURPOSES_MAX.
+ */
 u32 cw_ruleset_nr_purposes(const struct cw_ruleset *rs);
+
+/**
+ * cw_ruleset_purpose() - one purpose of a ruleset
+ * @rs: the ruleset
+ * @idx: its index, below cw_ruleset_nr_purposes()
+ *
+ * Context: any context.
+ * Return: the purpose, or NULL for an index out of range.
+ */
 const struct cw_purpose *cw_ruleset_purpose(const struct cw_ruleset *rs,
 					    u32 idx);
-/* Index of the purpose with that name, or -ENOENT. */
+
+/**
+ * cw_ruleset_find() - a purpose's index by name
+ * @rs: the ruleset
+ * @name: the name, NUL-terminated
+ *
+ * Context: any context.
+ * Return: the index, or -ENOENT.
+ */
 int cw_ruleset_find(const struct cw_ruleset *rs, const char *name);
+
+/**
+ * cw_ruleset_nr_entries() - how many entries went into a ruleset
+ * @rs: the ruleset
+ *
+ * Context: any context.
+ * Return: address, app and domain entries, duplicates included.
+ */
 u32 cw_ruleset_nr_entries(const struct cw_ruleset *rs);
+
+/**
+ * cw_ruleset_has_domains() - whether a ruleset has name entries
+ * @rs: the ruleset
+ *
+ * Context: any context.
+ * Return: true if it has one at least (the hook then reads payloads).
+ */
 bool cw_ruleset_has_domains(const struct cw_ruleset *rs);
+
+/**
+ * cw_ruleset_memory() - the bytes a frozen ruleset holds
+ * @rs: the ruleset
+ *
+ * Context: any context.
+ * Return: its allocations' size, in bytes.
+ */
 u64 cw_ruleset_memory(const struct cw_ruleset *rs);
 
 #endif /* _CW_RULESET_H */

@@ -9,20 +9,38 @@
 #define _CW_SELFTEST_H
 
 #ifdef CONFIG_CONSENTWALL_DEBUG
-/* 0 when every lookup agreed with the reference, else -errno. */
+/**
+ * cw_selftest() - randomized differential test of the ruleset lookup
+ *
+ * Context: module init, may sleep (allocates, runs a reader thread).
+ * Return: 0 when every lookup agreed with the reference, else -errno.
+ */
 int cw_selftest(void);
-/*
- * Lookup microbenchmark (issue 7): ns per lookup and bytes per prefix at
- * 1k..1M IPv4 and IPv6 prefixes, printed with pr_info. Takes about a
- * minute under QEMU TCG and ~200 MB at 1M prefixes. 0 or -ENOMEM.
+
+/**
+ * cw_bench() - ns per lookup and bytes per prefix, 1k..1M prefixes
+ *
+ * Context: module init, may sleep; prints with pr_info() (make bench).
+ * About a minute under QEMU TCG and ~200 MB at 1M prefixes.
+ * Return: 0, or -ENOMEM.
  */
 int cw_bench(void);
 #else
+/**
+ * cw_selftest() - no self-test without CONFIG_CONSENTWALL_DEBUG
+ *
+ * Return: 0.
+ */
 static inline int cw_selftest(void)
 {
 	return 0;
 }
 
+/**
+ * cw_bench() - no benchmark without CONFIG_CONSENTWALL_DEBUG
+ *
+ * Return: 0.
+ */
 static inline int cw_bench(void)
 {
 	return 0;
