@@ -292,7 +292,8 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	u64 m;
 
 	local_bh_disable();
-	switch (cw_names_classify(cw->flows, t->rs, skb, p, denied, &m)) {
+	switch (cw_names_classify(cw->flows, cw->quic, t->rs, skb, p, denied,
+				  &m)) {
 	case CW_NAMES_OK:
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 		break;
@@ -325,7 +326,7 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 		return NF_DROP;
 	cw_fill_uid(skb, &p.flow);
 
-	/* Destination names: DNS query names, TLS SNI, HTTP Host. */
+	/* Destination names: DNS query names, TLS and QUIC SNI, HTTP Host. */
 	if (t->has_domains && cw_names_wanted(cw->flows, skb, &p))
 		return cw_hook_names(cw, t, skb, state, &p, denied);
 

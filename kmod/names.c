@@ -8,6 +8,11 @@
  *  - TCP to port 53: the query names of the messages the segment starts
  *    with (resolvers write each query, length prefix included, at once;
  *    glibc writes its A and AAAA queries together);
+ *  - UDP to any other port whose first byte marks a QUIC long header: the
+ *    SNI of the ClientHello in its client Initials (quic.h), decrypted
+ *    with keys anyone can derive; a ClientHello over several Initials is
+ *    reassembled in the namespace's QUIC table (quic_flows.c). A short
+ *    header, the bulk of QUIC, costs that one byte test;
  *  - any other TCP payload at the start of its stream: a TLS ClientHello's
  *    SNI, or else an HTTP/1.x request's host. A ClientHello whose SNI is
  *    not in that first payload puts the flow in the namespace's flow table
@@ -32,14 +37,15 @@
  * meanwhile.
  *
  * Failing closed: a parser answer that may hide a name (MALFORMED, a TLS
- * parse OVER_BUDGET, an HTTP head or DNS message cut by the end of the
- * segment), or no free slot in the flow table, blocks the packet, as a
+ * or QUIC parse OVER_BUDGET, an HTTP head or DNS message cut by the end of
+ * the segment, a QUIC Initial of an unknown version or whose tag fails),
+ * or no free slot in a flow table, blocks the packet, as a
  * denied name would. Such a packet matched no purpose: it is not in the
  * purposes' counters nor in an event, but in the names_failed counter.
  *
  * Not seen, by design of "the start of the stream only": a second HTTP
  * request on a kept-alive connection, a ClientHello after STARTTLS, names
- * inside QUIC (UDP) or behind Encrypted Client Hello, and DNS over TLS or
+ * behind Encrypted Client Hello, and DNS over TLS or
  * HTTPS (whose server name is seen as any other SNI). Such traffic is
  * classified by address, port and app only.
  */
@@ -54,6 +60,8 @@
 #include "flows.h"
 #include "names.h"
 #include "parse.h"
+#include "quic_crypto.h"
+#include "quic_flows.h"
 
 /* How much of a ClientHello is copied out of the skb at a time. */
 #define CW_TLS_CHUNK	256
@@ -103,6 +111,34 @@ static enum cw_name_res cw_names_dns_udp(const struct cw_ruleset *rs,
 		return CW_NAMES_OK;
 	case CW_PARSE_MALFORMED:
 	case CW_PARSE_INCOMPLETE:
+		return CW_NAMES_FAIL;
+	default:
+		*m = cw_ruleset_match(rs, &p->flow);
+		return CW_NAMES_OK;
+	}
+}
+
+/*
+ * A datagram that may be QUIC: a client Initial's SNI classifies it; one
+ * that is not an Initial of a known version (a short header, a 0-RTT or
+ * Handshake packet, another UDP protocol) is matched without a name, as
+ * is a ClientHello whose end is in later Initials (it completes nothing).
+ */
+static enum cw_name_res cw_names_quic(struct cw_quic_flows *qf,
+				      const struct cw_ruleset *rs,
+				      const struct sk_buff *skb,
+				      struct cw_pkt *p, u64 *m)
+{
+	struct cw_quic_seen seen;
+
+	cw_quic_read(qf, skb, p->poff, p->plen, p->daddr, p->sport,
+		     p->flow.dport, &seen);
+	switch (seen.r) {
+	case CW_PARSE_NAME:
+		*m = cw_match_name(rs, p, seen.name, seen.name_len);
+		return CW_NAMES_OK;
+	case CW_PARSE_MALFORMED:
+	case CW_PARSE_OVER_BUDGET:
 		return CW_NAMES_FAIL;
 	default:
 		*m = cw_ruleset_match(rs, &p->flow);
@@ -387,7 +423,8 @@ bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
 	if (!p->plen)
 		return false;
 	if (p->flow.proto == IPPROTO_UDP) {
-		if (p->flow.dport != 53)
+		if (p->flow.dport != 53 &&
+		    !cw_quic_wanted(skb, p->poff, p->plen))
 			return false;
 	} else if (p->flow.proto != IPPROTO_TCP) {
 		return false;
@@ -408,6 +445,7 @@ bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
 }
 
 enum cw_name_res cw_names_classify(struct cw_flows *ft,
+				   struct cw_quic_flows *qf,
 				   const struct cw_ruleset *rs,
 				   const struct sk_buff *skb, struct cw_pkt *p,
 				   u64 denied, u64 *m)
@@ -416,8 +454,10 @@ enum cw_name_res cw_names_classify(struct cw_flows *ft,
 	const struct sock *sk = NULL;
 
 	*m = 0;
-	if (p->flow.proto == IPPROTO_UDP)
+	if (p->flow.proto == IPPROTO_UDP && p->flow.dport == 53)
 		return cw_names_dns_udp(rs, skb, p, sc, m);
+	if (p->flow.proto == IPPROTO_UDP)
+		return cw_names_quic(qf, rs, skb, p, m);
 	if (p->flow.dport == 53)
 		return cw_names_dns_tcp(rs, skb, p, sc, denied, m);
 	switch (cw_tcp_part(ft, skb, p, &sk)) {
@@ -434,11 +474,19 @@ enum cw_name_res cw_names_classify(struct cw_flows *ft,
 
 int __init cw_names_init(void)
 {
+	int ret;
+
 	cw_scratch = alloc_percpu(struct cw_scratch);
-	return cw_scratch ? 0 : -ENOMEM;
+	if (!cw_scratch)
+		return -ENOMEM;
+	ret = cw_quic_crypto_init();
+	if (ret)
+		free_percpu(cw_scratch);
+	return ret;
 }
 
 void cw_names_uninit(void)
 {
+	cw_quic_crypto_exit();
 	free_percpu(cw_scratch);
 }

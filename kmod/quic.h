@@ -62,6 +62,12 @@ enum cw_quic_why {
 	CW_QUIC_FULL,		/* the hook had no room to reassemble */
 };
 
+/**
+ * cw_quic_why_str() - a short English phrase for an enum cw_quic_why
+ * @why: the reason
+ *
+ * Return: a static string, "?" for a value out of range.
+ */
 const char *cw_quic_why_str(enum cw_quic_why why);
 
 /*
@@ -110,25 +116,28 @@ struct cw_quic_state {
 	u8 crypto[CW_QUIC_CRYPTO_MAX];
 };
 
+/**
+ * cw_quic_init() - start the state of a new connection
+ * @st: the state
+ */
 void cw_quic_init(struct cw_quic_state *st);
 
-/*
- * The one-byte test the hook makes on every UDP datagram: only a long
- * header (first bit set) can be an Initial. Short-header packets, the bulk
- * of any QUIC flow, cost nothing more.
- */
-static inline bool cw_quic_maybe(const u8 *buf, u32 len)
-{
-	return len >= 7 && (buf[0] & 0x80);
-}
-
-/*
- * Feeds one UDP datagram that the client sends. buf is modified in place
- * (protection is removed), so it must be a private copy. Coalesced packets
- * are walked: Initials are read, 0-RTT and Handshake packets of a known
- * version stepped over, a short header ends the datagram.
+/**
+ * cw_quic_feed() - read one UDP datagram that a client sends
+ * @st: the connection's state, from cw_quic_init()
+ * @c: the crypto provider
+ * @buf: the datagram, modified in place (protection is removed), so a
+ *       private copy
+ * @len: its length
+ * @name: where the SNI goes (CW_NAME_MAX + 1 bytes), or NULL
+ * @name_len: set to the SNI's length on CW_PARSE_NAME
  *
- * Returns:
+ * Coalesced packets are walked: Initials are read, 0-RTT and Handshake
+ * packets of a known version stepped over, a short header ends the
+ * datagram.
+ *
+ * Context: any; never sleeps or allocates (nor does @c).
+ * Return:
  *  CW_PARSE_NOT_PROTO   not a client Initial of a known version: no long
  *                       header, a version negotiation or server-only
  *                       packet, only 0-RTT/Handshake packets, or a long
@@ -150,10 +159,18 @@ enum cw_parse_result cw_quic_feed(struct cw_quic_state *st,
 				  const struct cw_quic_crypto *c, u8 *buf,
 				  u32 len, char *name, u32 *name_len);
 
-/*
- * The client's Initial keys for a destination connection ID (RFC 9001
- * section 5.2; RFC 9369 section 3.3.1). Returns 0, -EINVAL for a version
- * other than v1/v2, or the provider's error.
+/**
+ * cw_quic_initial_keys() - the client's Initial keys for a connection ID
+ * @c: the crypto provider
+ * @version: CW_QUIC_V1 or CW_QUIC_V2
+ * @dcid: the destination connection ID of the client's first Initial
+ * @dcid_len: its length
+ * @keys: set to the packet key, IV and header protection key
+ *
+ * RFC 9001 section 5.2; RFC 9369 section 3.3.1.
+ *
+ * Return: 0, -EINVAL for a version other than v1/v2, or the provider's
+ * error.
  */
 int cw_quic_initial_keys(const struct cw_quic_crypto *c, u32 version,
 			 const u8 *dcid, u32 dcid_len,

@@ -28,10 +28,27 @@ struct cw_quic_cpu {
 	u8 dgram[CW_QUIC_DGRAM_MAX];	/* private copy, unprotected in place */
 };
 
+/**
+ * cw_quic_crypto_init() - allocate every possible CPU's context
+ *
+ * Context: module init, may sleep.
+ * Return: 0, or -ENOMEM (also when hmac(sha256) cannot be had).
+ */
 int cw_quic_crypto_init(void);
+
+/**
+ * cw_quic_crypto_exit() - free the contexts
+ *
+ * Context: module exit (or a failed init), once no hook can run.
+ */
 void cw_quic_crypto_exit(void);
 
-/* This CPU's context; the caller has bottom halves disabled. */
+/**
+ * cw_quic_this_cpu() - this CPU's context
+ *
+ * Context: bottom halves disabled, until the context is no longer used.
+ * Return: the context.
+ */
 struct cw_quic_cpu *cw_quic_this_cpu(void);
 
 #endif /* _CW_QUIC_CRYPTO_H */

@@ -38,12 +38,31 @@ struct cw_quic_flows {
 	struct cw_quic_slot slot[CW_QUIC_FLOWS_MAX];
 };
 
+/**
+ * cw_quic_flows_new() - an empty table for a namespace
+ *
+ * Context: may sleep.
+ * Return: the table, or NULL.
+ */
 struct cw_quic_flows *cw_quic_flows_new(void);
+
+/**
+ * cw_quic_flows_free() - free a table
+ * @qf: the table, or NULL
+ *
+ * Context: once no hook can use it.
+ */
 void cw_quic_flows_free(struct cw_quic_flows *qf);
 
-/*
- * The one-byte test on a UDP payload of plen bytes at poff: may it be a
- * QUIC long header? Short-header packets, the bulk of QUIC, stop here.
+/**
+ * cw_quic_wanted() - may a UDP payload be a QUIC long header?
+ * @skb: the packet
+ * @poff: where its UDP payload starts
+ * @plen: the payload's length
+ *
+ * The one-byte test: short-header packets, the bulk of QUIC, stop here.
+ *
+ * Return: true if the first byte has the long-header bit.
  */
 bool cw_quic_wanted(const struct sk_buff *skb, u32 poff, u32 plen);
 
@@ -55,12 +74,21 @@ struct cw_quic_seen {
 	u32 name_len;
 };
 
-/*
- * Reads the UDP datagram (payload at poff, plen bytes) of the flow
- * (destination address, ports) as QUIC client Initials; r as for
- * cw_quic_feed(), and CW_PARSE_MALFORMED with CW_QUIC_FULL when a
- * ClientHello continues in later Initials and no slot is free. Called
- * with bottom halves disabled; name stays valid until they are enabled.
+/**
+ * cw_quic_read() - read a UDP datagram as QUIC client Initials
+ * @qf: the namespace's table
+ * @skb: the packet
+ * @poff: where its UDP payload starts
+ * @plen: the payload's length
+ * @daddr: the destination address (IPv4 in the first 4 bytes, zeros after)
+ * @sport: the source port
+ * @dport: the destination port
+ * @seen: set to the answer: r as for cw_quic_feed(), and
+ *        CW_PARSE_MALFORMED with CW_QUIC_FULL when a ClientHello goes on
+ *        in later Initials and no slot is free
+ *
+ * Context: bottom halves disabled; @seen->name stays valid until they are
+ * enabled again. Never sleeps or allocates.
  */
 void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 		  u32 poff, u32 plen, const u8 daddr[16], u16 sport,
