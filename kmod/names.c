@@ -343,7 +343,21 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 
 	ahead = p->seq - s->next_seq;
 	if (ahead && ahead < CW_FLOWS_WINDOW) {
-		res = CW_NAMES_HOLD;
+		/*
+		 * Bytes before this segment went out unparsed: while every
+		 * purpose was consented, no name was looked at. Once they are
+		 * acknowledged TCP never sends them again, and holding this
+		 * segment would drop it, and each retransmission, forever:
+		 * the name is lost to the parser, so fail closed at once.
+		 * Before that, a retransmission from snd_una may still bring
+		 * them: drop this one so that TCP sends it again in order.
+		 */
+		if (before(s->next_seq, READ_ONCE(tcp_sk(sk)->snd_una))) {
+			s->blocked = true;
+			res = CW_NAMES_FAIL;
+		} else {
+			res = CW_NAMES_HOLD;
+		}
 		goto out;
 	}
 	skip = -ahead;
