@@ -161,4 +161,3 @@ module_init(cw_mod_init);
 module_exit(cw_mod_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Kernel-enforced telemetry consent");
-MODULE_AUTHOR("The consentwall authors");

@@ -25,8 +25,10 @@
  * nothing on the accepting side, 0). That holds for the first
  * transmission, for every retransmission of it (so a blocked first segment
  * stays blocked when block=drop lets the socket retransmit it) and for a
- * SYN carrying data (TCP Fast Open). The socket is owned by its sender
- * while it transmits, so these fields are stable here.
+ * SYN carrying data (TCP Fast Open). These fields are stable here: a
+ * transmission from process context owns the socket (lock_sock()), one
+ * from softirq (a timer, an ACK clocking out data) holds its spinlock
+ * only; either way the receive path, which moves them, waits for it.
  *
  * At LOCAL_OUT a TCP skb is usually a GSO super-packet: its payload is many
  * segments of the stream, in order, and is parsed as such. Everything is

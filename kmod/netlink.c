@@ -667,18 +667,14 @@ out:
 	return skb->len;
 }
 
-static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
+/*
+ * The flow an EXPLAIN request describes; its name, if any, goes to @name
+ * as the name parsers would leave it: lower case, no trailing dot.
+ */
+static int cw_explain_flow(struct genl_info *info, struct cw_flow *f,
+			   char name[CW_NAME_MAX + 1])
 {
-	struct cw_net *cw = cw_net(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
-	char name[CW_NAME_MAX + 1];
-	struct cw_flow f = {};
-	struct nlattr *purposes, *p;
-	struct cw_table *t;
-	struct sk_buff *msg;
-	u32 verdict, gen = 0;
-	u64 m = 0, denied = 0, consent = 0;
-	void *hdr;
 	int alen;
 
 	if (CW_REQUIRE(info, CW_A_FAMILY) || CW_REQUIRE(info, CW_A_PROTO) ||
@@ -687,22 +683,21 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	alen = cw_addr_len(attrs[CW_A_FAMILY], info->extack);
 	if (alen < 0)
 		return alen;
-	f.family = nla_get_u32(attrs[CW_A_FAMILY]);
+	f->family = nla_get_u32(attrs[CW_A_FAMILY]);
 	if (nla_len(attrs[CW_A_ADDR]) != alen) {
 		CW_ERR_ATTR(info->extack, attrs[CW_A_ADDR],
 			    "CW_A_ADDR length does not match CW_A_FAMILY");
 		return -EINVAL;
 	}
-	f.daddr = nla_data(attrs[CW_A_ADDR]);
-	f.proto = nla_get_u32(attrs[CW_A_PROTO]);
+	f->daddr = nla_data(attrs[CW_A_ADDR]);
+	f->proto = nla_get_u32(attrs[CW_A_PROTO]);
 	if (attrs[CW_A_PORT])
-		f.dport = nla_get_u32(attrs[CW_A_PORT]);
+		f->dport = nla_get_u32(attrs[CW_A_PORT]);
 	if (attrs[CW_A_UID]) {
-		f.uid = nla_get_u32(attrs[CW_A_UID]);
-		f.has_uid = true;
+		f->uid = nla_get_u32(attrs[CW_A_UID]);
+		f->has_uid = true;
 	}
 	if (attrs[CW_A_NAME]) {
-		/* As the name parsers will: lower case, no trailing dot. */
 		const char *s = nla_data(attrs[CW_A_NAME]);
 		size_t len = strnlen(s, CW_NAME_MAX), i;
 
@@ -711,38 +706,24 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 		for (i = 0; i < len; i++)
 			name[i] = tolower(s[i]);
 		name[len] = '\0';
-		f.name = name;
-		f.name_len = len;
+		f->name = name;
+		f->name_len = len;
 	}
+	return 0;
+}
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE +
-			  CW_PURPOSES_MAX * cw_purpose_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+/* The verdict and each matched purpose with its consent. */
+static int cw_put_explain(struct sk_buff *msg, const struct cw_table *t,
+			  u32 verdict, u64 m, u64 consent)
+{
+	struct nlattr *purposes, *p;
 
-	rcu_read_lock();
-	t = rcu_dereference(cw->table);
-	if (!READ_ONCE(cw->policed)) {
-		verdict = CW_VERDICT_ACCEPT;
-	} else if (!t) {
-		verdict = cw_net_unconfigured_blocks() ? CW_VERDICT_BLOCK :
-							   CW_VERDICT_ACCEPT;
-	} else {
-		gen = t->generation;
-		consent = READ_ONCE(t->consent);
-		denied = t->all_mask & ~consent;
-		m = cw_ruleset_match(t->rs, &f);
-		verdict = (m & denied) ? CW_VERDICT_BLOCK : CW_VERDICT_ACCEPT;
-	}
-
-	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0,
-				CW_CMD_EXPLAIN);
-	if (!hdr || nla_put_u32(msg, CW_A_VERDICT, verdict) ||
-	    nla_put_u32(msg, CW_A_GENERATION, gen))
-		goto err;
+	if (nla_put_u32(msg, CW_A_VERDICT, verdict) ||
+	    nla_put_u32(msg, CW_A_GENERATION, t ? t->generation : 0))
+		return -EMSGSIZE;
 	purposes = nla_nest_start(msg, CW_A_PURPOSES);
 	if (!purposes)
-		goto err;
+		return -EMSGSIZE;
 	while (m) {
 		unsigned int i = __ffs64(m);
 
@@ -753,19 +734,57 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 				   cw_ruleset_purpose(t->rs, i)->name) ||
 		    nla_put_u32(msg, CW_PURPOSE_A_CONSENT,
 				!!(consent & BIT_ULL(i))))
-			goto err;
+			return -EMSGSIZE;
 		nla_nest_end(msg, p);
 	}
 	nla_nest_end(msg, purposes);
-	rcu_read_unlock();
+	return 0;
+}
 
+static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cw_net *cw = cw_net(genl_info_net(info));
+	char name[CW_NAME_MAX + 1];
+	struct cw_flow f = {};
+	struct cw_table *t;
+	struct sk_buff *msg;
+	u64 m = 0, consent = 0;
+	u32 verdict;
+	void *hdr;
+	int ret;
+
+	ret = cw_explain_flow(info, &f, name);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE +
+			  CW_PURPOSES_MAX * cw_purpose_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	rcu_read_lock();
+	t = rcu_dereference(cw->table);
+	if (!READ_ONCE(cw->policed)) {
+		verdict = CW_VERDICT_ACCEPT;
+		t = NULL;
+	} else if (!t) {
+		verdict = cw_net_unconfigured_blocks() ? CW_VERDICT_BLOCK :
+							 CW_VERDICT_ACCEPT;
+	} else {
+		consent = READ_ONCE(t->consent);
+		m = cw_ruleset_match(t->rs, &f);
+		verdict = (m & t->all_mask & ~consent) ? CW_VERDICT_BLOCK :
+							 CW_VERDICT_ACCEPT;
+	}
+	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0,
+				CW_CMD_EXPLAIN);
+	ret = hdr ? cw_put_explain(msg, t, verdict, m, consent) : -EMSGSIZE;
+	rcu_read_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-
-err:
-	rcu_read_unlock();
-	nlmsg_free(msg);
-	return -EMSGSIZE;
 }
 
 int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,

@@ -381,10 +381,10 @@ static bool cw_tls_field(struct cw_tls_state *st, u8 step, u32 n, u32 end)
 	(cw_tls_field(st, step, n, end) ? CW_PARSE_INCOMPLETE :	\
 	 CW_PARSE_MALFORMED)
 
-/* The current field is complete: check it and start the next one. */
-static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
+/* A field of the ClientHello before its extensions is complete. */
+static enum cw_parse_result cw_tls_hello(struct cw_tls_state *st)
 {
-	u32 v = st->acc, n;
+	u32 v = st->acc;
 
 	switch (st->step) {
 	case CW_TLS_HS_TYPE:
@@ -421,6 +421,16 @@ static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
 		if (st->pos == st->msg_end)
 			return CW_PARSE_NO_NAME;
 		return CW_TLS_FIELD(st, CW_TLS_EXTS_LEN, 2, st->msg_end);
+	}
+	return CW_PARSE_MALFORMED;
+}
+
+/* A field of the extensions, up to the SNI's name, is complete. */
+static enum cw_parse_result cw_tls_ext(struct cw_tls_state *st)
+{
+	u32 v = st->acc, n;
+
+	switch (st->step) {
 	case CW_TLS_EXTS_LEN:
 		st->exts_end = st->pos + v;
 		if (st->exts_end > st->msg_end)
@@ -466,6 +476,12 @@ static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
 		return st->name_len ? CW_PARSE_NAME : CW_PARSE_NO_NAME;
 	}
 	return CW_PARSE_MALFORMED;
+}
+
+/* The current field is complete: check it and start the next one. */
+static enum cw_parse_result cw_tls_next(struct cw_tls_state *st)
+{
+	return st->step < CW_TLS_EXTS_LEN ? cw_tls_hello(st) : cw_tls_ext(st);
 }
 
 /*

@@ -212,6 +212,61 @@ static u32 cw_fam_runs(const struct cw_fbuild *fb, u64 *root, u32 *runs,
 }
 
 /*
+ * The trie nodes, in their order of creation: fam->n4 for IPv4, fam->n6
+ * for IPv6, where node i is at (*off)[i] (0 unused; *off stays NULL for
+ * IPv4). 0 or -ENOMEM.
+ */
+static int cw_fam_nodes(struct cw_fam *fam, const struct cw_tbuild *t,
+			u32 **offp)
+{
+	size_t nr = (size_t)t->nr_tn + 1;
+	u32 *off, i, w;
+
+	if (!t->nr_tn)
+		return 0;
+	if (fam->abits == 32) {
+		fam->n4 = cw_alloc(array_size(nr, sizeof(*fam->n4)));
+		if (!fam->n4)
+			return -ENOMEM;
+		for (i = 1; i <= t->nr_tn; i++) {
+			const struct cw_tnode *sn = &t->tn[i];
+
+			cw_yield(i);
+			fam->n4[i].n.child[0] = sn->child[0];
+			fam->n4[i].n.child[1] = sn->child[1];
+			fam->n4[i].n.info = sn->list << 8 | sn->pos;
+			fam->n4[i].key = cw_word(cw_tkey(t, sn->kref), 0);
+		}
+		return 0;
+	}
+	off = cw_alloc(array_size(nr, sizeof(*off)));
+	*offp = off;
+	if (!off)
+		return -ENOMEM;
+	for (i = 1, w = 1; i <= t->nr_tn; i++) {
+		off[i] = w;
+		w += cw_n6_words(&t->tn[i]);
+	}
+	fam->n6 = cw_alloc(array_size(w, sizeof(*fam->n6)));
+	if (!fam->n6)
+		return -ENOMEM;
+	fam->nr_n6 = w;
+	for (i = 1; i <= t->nr_tn; i++) {
+		const struct cw_tnode *sn = &t->tn[i];
+		u32 c0 = sn->child[0], c1 = sn->child[1];
+
+		cw_yield(i);
+		w = off[i];
+		fam->n6[w] = c0 ? off[c0] : 0;
+		fam->n6[w + 1] = c1 ? off[c1] : 0;
+		fam->n6[w + 2] = sn->list << 8 | sn->pos;
+		memcpy(&fam->n6[w + 3], cw_tkey(t, sn->kref),
+		       4 * (cw_n6_words(sn) - 3));
+	}
+	return 0;
+}
+
+/*
  * Writes the compiled family into fam: the slots (see CW_SLOT_*), the runs
  * and the trie nodes. Nodes keep their order: a slot's nodes were made one
  * after the other, so that they share cache lines. IPv4 nodes carry their
@@ -223,7 +278,7 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_fbuild *fb,
 		       u32 nr_items)
 {
 	struct cw_tbuild *t = &fb->t;
-	u32 nslots = 1U << fb->s, lb, nw, i, j, w;
+	u32 nslots = 1U << fb->s, lb, nw, j;
 	u32 *off = NULL;
 	u64 *root;
 	int err = -ENOMEM;
@@ -242,48 +297,13 @@ static int cw_fam_emit(struct cw_fam *fam, struct cw_fbuild *fb,
 	}
 	cw_fam_runs(fb, root, fam->runs, lb);
 
-	if (fam->abits == 32 && t->nr_tn) {
-		fam->n4 = cw_alloc(array_size((size_t)t->nr_tn + 1, sizeof(*fam->n4)));
-		if (!fam->n4)
-			goto out;
-	} else if (t->nr_tn) {
-		/* IPv6: node i is at off[i] in n6 (0 unused) */
-		off = cw_alloc(array_size((size_t)t->nr_tn + 1, sizeof(*off)));
-		if (!off)
-			goto out;
-		for (i = 1, w = 1; i <= t->nr_tn; i++) {
-			off[i] = w;
-			w += cw_n6_words(&t->tn[i]);
-		}
-		fam->n6 = cw_alloc(array_size(w, sizeof(*fam->n6)));
-		if (!fam->n6)
-			goto out;
-		fam->nr_n6 = w;
-	}
-	for (i = 1; i <= t->nr_tn; i++) {
-		const struct cw_tnode *sn = &t->tn[i];
-		const u8 *k = cw_tkey(t, sn->kref);
-		u32 c0 = sn->child[0], c1 = sn->child[1];
-		u32 info = sn->list << 8 | sn->pos;
-
-		cw_yield(i);
-		if (fam->abits == 32) {
-			fam->n4[i].n.child[0] = c0;
-			fam->n4[i].n.child[1] = c1;
-			fam->n4[i].n.info = info;
-			fam->n4[i].key = cw_word(k, 0);
-			continue;
-		}
-		w = off[i];
-		fam->n6[w] = c0 ? off[c0] : 0;
-		fam->n6[w + 1] = c1 ? off[c1] : 0;
-		fam->n6[w + 2] = info;
-		memcpy(&fam->n6[w + 3], k, 4 * (cw_n6_words(sn) - 3));
-	}
+	if (cw_fam_nodes(fam, t, &off))
+		goto out;
 	fam->nr_nodes = t->nr_tn;
 	fam->lbits = lb;
 	/* the widest node index: nr_tn, or the last offset in n6 */
-	fam->nbits = order_base_2(fam->abits == 32 ? t->nr_tn + 1 : fam->nr_n6);
+	fam->nbits = order_base_2(fam->abits == 32 ? t->nr_tn + 1 :
+						     fam->nr_n6);
 	for (j = 0; j < nslots; j++) {
 		cw_yield(j);
 		if (!fb->cnt[j])
@@ -362,28 +382,24 @@ static u32 cw_sbits(const struct cw_fbuild *fb)
 	return best;
 }
 
-int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
-		 const struct cw_bpfx *pfx, u32 n, u32 klen)
+/*
+ * The distinct prefixes of pfx[0..n) (sorted) into fb: their keys, lengths
+ * and interned lists, then the bits they all share (fb->c). 0 or -ENOMEM.
+ */
+static int cw_fam_distinct(struct cw_fbuild *fb, struct cw_fin *fin,
+			   const struct cw_bpfx *pfx, u32 n)
 {
-	struct cw_fbuild fb = { .t.klen = klen };
-	struct cw_tbuild *t = &fb.t;
-	u32 nd = 0, i, j, cs, nslots, last_in, last_out, ntrie, minlen = 128;
-	const u8 *k;
-	int err = -ENOMEM;
+	struct cw_tbuild *t = &fb->t;
+	u32 klen = t->klen, nd = 0, i, j, minlen = 128;
 
-	fam->abits = klen * 8;
-	if (!n)
-		return 0;
-
-	/* distinct prefixes and their lists */
 	for (i = 0; i < n; i++)
 		if (!i || cw_pfx_cmp(&pfx[i - 1], &pfx[i]))
 			nd++;
 	t->keys = cw_alloc(array_size(nd, klen));
-	fb.dlen = cw_alloc(nd);
-	fb.dlist = cw_alloc(array_size(nd, sizeof(*fb.dlist)));
-	if (!t->keys || !fb.dlen || !fb.dlist)
-		goto out;
+	fb->dlen = cw_alloc(nd);
+	fb->dlist = cw_alloc(array_size(nd, sizeof(*fb->dlist)));
+	if (!t->keys || !fb->dlen || !fb->dlist)
+		return -ENOMEM;
 	for (i = 0, nd = 0; i < n; i = j) {
 		u32 m = 0;
 
@@ -392,7 +408,7 @@ int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 		cw_yield(nd);
 		if (!cw_fin_room((void **)&fin->tmp, &fin->cap_tmp,
 				 (u64)(j - i) + 1, sizeof(*fin->tmp)))
-			goto out;
+			return -ENOMEM;
 		for (; i < j; i++, m++) {
 			memset(&fin->tmp[m], 0, sizeof(fin->tmp[m]));
 			fin->tmp[m].mask = BIT_ULL(pfx[i].purpose);
@@ -401,89 +417,128 @@ int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
 			fin->tmp[m].port_max = pfx[i].port_max;
 		}
 		memcpy(t->keys + (u64)nd * klen, pfx[j - 1].key, klen);
-		fb.dlen[nd] = pfx[j - 1].len;
-		minlen = min_t(u32, minlen, fb.dlen[nd]);
-		fb.dlist[nd] = cw_intern(fin, m);
-		if (!fb.dlist[nd])
-			goto out;
+		fb->dlen[nd] = pfx[j - 1].len;
+		minlen = min_t(u32, minlen, fb->dlen[nd]);
+		fb->dlist[nd] = cw_intern(fin, m);
+		if (!fb->dlist[nd])
+			return -ENOMEM;
 		nd++;
 	}
-	fb.nd = nd;
+	fb->nd = nd;
 	/* sorted keys: what the first and last share, all share */
-	fb.c = min_t(u32, min_t(u32, minlen, CW_SKIP_MAX),
-		     cw_cpl(t->keys, cw_tkey(t, nd - 1), klen));
-	fb.s = cw_sbits(&fb);
-	cs = fb.c + fb.s;
-	nslots = 1U << fb.s;
+	fb->c = min_t(u32, min_t(u32, minlen, CW_SKIP_MAX),
+		      cw_cpl(t->keys, cw_tkey(t, nd - 1), klen));
+	return 0;
+}
 
-	/* prefixes of c + s bits or fewer: merged into the slots they cover */
+/*
+ * Prefixes of c + s bits or fewer: their lists merged into the root slots
+ * they cover (fb->slist). 0 or -ENOMEM.
+ */
+static int cw_fam_short(struct cw_fbuild *fb, struct cw_fin *fin)
+{
+	const struct cw_tbuild *t = &fb->t;
+	u32 cs = fb->c + fb->s, last_in = 0, last_out = 0, i, j;
+
+	for (i = 0; i < fb->nd; i++) {
+		u32 first, cnt;
+
+		cw_yield(i);
+		if (fb->dlen[i] > cs)
+			continue;
+		first = cw_slot(cw_tkey(t, i), t->klen, fb->c, fb->s);
+		cnt = 1U << (cs - fb->dlen[i]);
+		for (j = first; j < first + cnt; j++) {
+			cw_yield(j - first + 1);
+			/* runs of slots share a list: reuse the last union */
+			if (fb->slist[j] != last_in || !last_out) {
+				last_in = fb->slist[j];
+				last_out = cw_union(fin, fb->slist[j],
+						    fb->dlist[i]);
+				if (fin->nomem)
+					return -ENOMEM;
+			}
+			fb->slist[j] = last_out;
+		}
+		last_in = 0;
+		last_out = 0;
+	}
+	return 0;
+}
+
+/*
+ * Longer prefixes: counted per slot (fb->cnt), and those of a slot with
+ * more than CW_RUN put in its trie (fb->troot). 0 or -ENOMEM.
+ */
+static int cw_fam_tries(struct cw_fbuild *fb, struct cw_fin *fin)
+{
+	struct cw_tbuild *t = &fb->t;
+	u32 cs = fb->c + fb->s, ntrie = 0, i, j;
+
+	for (i = 0; i < fb->nd; i++)
+		if (fb->dlen[i] > cs) {
+			j = cw_slot(cw_tkey(t, i), t->klen, fb->c, fb->s);
+			fb->cnt[j] += fb->cnt[j] <= CW_RUN;
+		}
+	for (i = 0; i < fb->nd; i++)
+		ntrie += fb->dlen[i] > cs &&
+			 fb->cnt[cw_slot(cw_tkey(t, i), t->klen, fb->c,
+					 fb->s)] > CW_RUN;
+	/* a leaf and at most one branch node per prefix */
+	t->tn = cw_alloc(array_size(2 * (size_t)ntrie + 1, sizeof(*t->tn)));
+	if (!t->tn)
+		return -ENOMEM;
+	for (i = 0; i < fb->nd; i++) {
+		cw_yield(i);
+		j = cw_slot(cw_tkey(t, i), t->klen, fb->c, fb->s);
+		if (fb->dlen[i] <= cs || fb->cnt[j] <= CW_RUN)
+			continue;
+		cw_tinsert(t, fin, &fb->troot[j], i, fb->dlen[i],
+			   fb->dlist[i]);
+		if (fin->nomem)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int cw_fam_build(struct cw_fam *fam, struct cw_fin *fin,
+		 const struct cw_bpfx *pfx, u32 n, u32 klen)
+{
+	struct cw_fbuild fb = { .t.klen = klen };
+	u32 nslots;
+	int err;
+
+	fam->abits = klen * 8;
+	if (!n)
+		return 0;
+
+	err = cw_fam_distinct(&fb, fin, pfx, n);
+	if (err)
+		goto out;
+	fb.s = cw_sbits(&fb);
+	nslots = 1U << fb.s;
+	err = -ENOMEM;
 	fb.slist = cw_alloc(array_size(nslots, sizeof(*fb.slist)));
 	fb.troot = cw_alloc(array_size(nslots, sizeof(*fb.troot)));
 	fb.cnt = cw_alloc(nslots);
 	if (!fb.slist || !fb.troot || !fb.cnt)
 		goto out;
-	last_in = 0;
-	last_out = 0;
-	for (i = 0; i < nd; i++) {
-		u32 first, cnt;
-
-		cw_yield(i);
-		if (fb.dlen[i] > cs)
-			continue;
-		first = cw_slot(cw_tkey(t, i), klen, fb.c, fb.s);
-		cnt = 1U << (cs - fb.dlen[i]);
-		for (j = first; j < first + cnt; j++) {
-			cw_yield(j - first + 1);
-			/* runs of slots share a list: reuse the last union */
-			if (fb.slist[j] != last_in || !last_out) {
-				last_in = fb.slist[j];
-				last_out = cw_union(fin, fb.slist[j],
-						    fb.dlist[i]);
-				if (fin->nomem)
-					goto out;
-			}
-			fb.slist[j] = last_out;
-		}
-		last_in = 0;
-		last_out = 0;
-	}
-	/* longer ones: counted per slot; a trie for a slot with many */
-	for (i = 0; i < nd; i++)
-		if (fb.dlen[i] > cs) {
-			j = cw_slot(cw_tkey(t, i), klen, fb.c, fb.s);
-			fb.cnt[j] += fb.cnt[j] <= CW_RUN;
-		}
-	for (i = 0, ntrie = 0; i < nd; i++)
-		ntrie += fb.dlen[i] > cs &&
-			 fb.cnt[cw_slot(cw_tkey(t, i), klen, fb.c, fb.s)] >
-			 CW_RUN;
-	/* a leaf and at most one branch node per prefix */
-	t->tn = cw_alloc(array_size(2 * (size_t)ntrie + 1, sizeof(*t->tn)));
-	if (!t->tn)
+	err = cw_fam_short(&fb, fin);
+	if (!err)
+		err = cw_fam_tries(&fb, fin);
+	if (err)
 		goto out;
-	for (i = 0; i < nd; i++) {
-		cw_yield(i);
-		k = cw_tkey(t, i);
-		j = cw_slot(k, klen, fb.c, fb.s);
-		if (fb.dlen[i] <= cs || fb.cnt[j] <= CW_RUN)
-			continue;
-		cw_tinsert(t, fin, &fb.troot[j], i, fb.dlen[i], fb.dlist[i]);
-		if (fin->nomem)
-			goto out;
-	}
 	fam->cbits = fb.c;
 	fam->sbits = fb.s;
 	fam->cmask = fb.c ? ~0ULL << (64 - fb.c) : 0;
-	fam->ckey = cw_hi(t->keys, klen) & fam->cmask;
-	if (cw_fam_emit(fam, &fb, fin->nr_items))
-		goto out;
-	err = 0;
+	fam->ckey = cw_hi(fb.t.keys, klen) & fam->cmask;
+	err = cw_fam_emit(fam, &fb, fin->nr_items) ? -ENOMEM : 0;
 out:
 	kvfree(fb.cnt);
 	kvfree(fb.troot);
 	kvfree(fb.slist);
-	kvfree(t->tn);
-	kvfree(t->keys);
+	kvfree(fb.t.tn);
+	kvfree(fb.t.keys);
 	kvfree(fb.dlist);
 	kvfree(fb.dlen);
 	return err;
