@@ -153,51 +153,179 @@ static enum cw_name_res cw_names_quic(struct cw_quic_flows *qf,
  * one that is denied. A segment that does not start at a message (the
  * rest of a message written in pieces) is not a query and ends the walk.
  */
-static enum cw_name_res cw_names_dns_tcp(const struct cw_ruleset *rs,
+/*
+ * The slot of a DNS-over-TCP flow whose last message goes on past this
+ * segment: where the next one starts (have = 0), or the head of the
+ * message kept so far. No slot: a segment that ends where its messages
+ * end, so the next one starts a message. Called under the table's lock.
+ */
+static bool cw_dns_tcp_track(struct cw_flows *ft, const struct sock *sk,
+			     struct cw_pkt *p, struct cw_flow_slot **sp,
+			     u32 next_seq, const u8 *head, u32 have)
+{
+	struct cw_flow_slot *s = *sp;
+
+	if (!sk)
+		return !have;	/* no stream to follow: nothing to keep */
+	if (!s)
+		s = cw_flows_add(ft, sk, p->sport, p->flow.dport);
+	*sp = s;
+	if (!s)
+		return false;
+	s->next_seq = next_seq;
+	s->dns.have = have;
+	memcpy(s->dns.head, head, have);
+	s->expires = jiffies + CW_FLOWS_TIMEOUT;
+	return true;
+}
+
+/* One message's head at d (n bytes, n <= CW_DNS_WANT), judged. */
+static enum cw_parse_result cw_dns_tcp_msg(const struct cw_ruleset *rs,
+					   struct cw_pkt *p,
+					   struct cw_scratch *sc, const u8 *d,
+					   u32 n, u64 denied, u64 *m,
+					   bool *found)
+{
+	enum cw_parse_result r;
+	u32 len;
+	u64 mm;
+
+	r = cw_parse_dns_tcp(d, n, sc->name, &len);
+	if (r == CW_PARSE_NAME && !*found) {
+		mm = cw_match_name(rs, p, sc->name, len);
+		*m |= mm;
+		if (mm & denied)
+			*found = true;
+	}
+	return r;
+}
+
+/*
+ * Every query the segment holds counts; the event names the first one
+ * that is denied. Resolvers write each query, length prefix included, at
+ * once, but a client may write the prefix alone, or a long message in
+ * pieces: the flow's slot then says where the next message starts in the
+ * stream, and keeps the head of one whose question is not whole yet (it
+ * carries no name so far, and goes through).
+ */
+static enum cw_name_res cw_names_dns_tcp(struct cw_flows *ft,
+					 const struct cw_ruleset *rs,
 					 const struct sk_buff *skb,
 					 struct cw_pkt *p, struct cw_scratch *sc,
 					 u64 denied, u64 *m)
 {
-	u32 off = p->poff, end = p->poff + p->plen, i, len;
+	const struct sock *sk = skb_to_full_sk(skb);
+	u32 off = p->poff, end = p->poff + p->plen, i, n, ahead;
+	enum cw_name_res res = CW_NAMES_OK;
+	struct cw_flow_slot *s = NULL;
 	bool found = false;
+	const u8 *d;
 
 	*m = cw_ruleset_match(rs, &p->flow);
-	for (i = 0; i < CW_DNS_TCP_MSGS && end - off >= 2; i++) {
-		u32 n = min_t(u32, end - off, CW_DNS_WANT);
-		const u8 *d = skb_header_pointer(skb, off, n, sc->buf);
-		u64 mm;
+	if (sk && (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP))
+		sk = NULL;
+	cw_flows_lock(ft);
+	if (sk && !cw_flows_empty(ft))
+		s = cw_flows_find(ft, sk, p->sport, p->flow.dport);
+	if (s) {
+		ahead = s->next_seq - p->seq;
+		if (ahead >= p->plen && ahead < CW_FLOWS_WINDOW) {
+			/* inside a message judged already, or sent again */
+			goto out;
+		}
+		if (ahead >= CW_FLOWS_WINDOW) {
+			/* a gap, or an older flow's slot: start afresh */
+			cw_flows_release(ft, s);
+			s = NULL;
+		} else if (s->dns.have) {
+			u32 have = s->dns.have;
 
-		if (!d)
-			return CW_NAMES_FAIL;
-		switch (cw_parse_dns_tcp(d, n, sc->name, &len)) {
+			n = min_t(u32, CW_DNS_WANT - have, p->plen - ahead);
+			if (skb_copy_bits(skb, off + ahead, s->dns.head + have,
+					  n)) {
+				res = CW_NAMES_FAIL;
+				goto out;
+			}
+			switch (cw_dns_tcp_msg(rs, p, sc, s->dns.head,
+					       have + n, denied, m, &found)) {
+			case CW_PARSE_INCOMPLETE:
+				if (have + n < CW_DNS_WANT &&
+				    ahead + n == p->plen) {
+					s->dns.have = have + n;
+					s->next_seq = p->seq + p->plen;
+					goto out;
+				}
+				fallthrough;
+			case CW_PARSE_MALFORMED:
+				res = CW_NAMES_FAIL;
+				goto out;
+			default:
+				break;
+			}
+			if (found)	/* blocked: the flow ends here */
+				goto out;
+			/* the message's end, from its start in the stream */
+			n = 2 + ((u32)s->dns.head[0] << 8 | s->dns.head[1]);
+			off += ahead + n - have;
+			if (ahead + n - have > p->plen) {
+				cw_dns_tcp_track(ft, sk, p, &s, p->seq + ahead +
+						 n - have, NULL, 0);
+				goto out;
+			}
+		} else {
+			off += ahead;
+		}
+	}
+	for (i = 0; i < CW_DNS_TCP_MSGS && off < end; i++) {
+		n = min_t(u32, end - off, CW_DNS_WANT);
+		d = skb_header_pointer(skb, off, n, sc->buf);
+		if (!d) {
+			res = CW_NAMES_FAIL;
+			goto out;
+		}
+		switch (cw_dns_tcp_msg(rs, p, sc, d, n, denied, m, &found)) {
 		case CW_PARSE_NAME:
-			break;
 		case CW_PARSE_NO_NAME:
-			goto next;
-		case CW_PARSE_MALFORMED:
+			break;
 		case CW_PARSE_INCOMPLETE:
-			return CW_NAMES_FAIL;
+			/*
+			 * The segment ends inside the message's head: keep
+			 * it, its question comes with the next segment.
+			 */
+			if (n == end - off && n < CW_DNS_WANT &&
+			    (n < 2 || 2 + ((u32)d[0] << 8 | d[1]) > n)) {
+				if (!cw_dns_tcp_track(ft, sk, p, &s,
+						      p->seq + p->plen, d, n))
+					res = CW_NAMES_FAIL;
+				goto out;
+			}
+			fallthrough;
+		case CW_PARSE_MALFORMED:
+			res = CW_NAMES_FAIL;
+			goto out;
 		default:
 			goto out;
 		}
-		mm = cw_match_name(rs, p, sc->name, len);
-		*m |= mm;
-		if (mm & denied) {
-			found = true;
+		if (found)
 			goto out;
-		}
-next:
 		off += 2 + ((u32)d[0] << 8 | d[1]);
-		if (off > end)
-			break;
+	}
+	if (off > end) {
+		/* the last message goes on in later segments */
+		if (!cw_dns_tcp_track(ft, sk, p, &s, p->seq + (off - p->poff),
+				      NULL, 0))
+			res = CW_NAMES_FAIL;
+	} else if (s) {
+		cw_flows_release(ft, s);
 	}
 out:
+	cw_flows_unlock(ft);
 	/* Every later message overwrote sc->name: keep the name denied. */
 	if (!found) {
 		p->flow.name = NULL;
 		p->flow.name_len = 0;
 	}
-	return CW_NAMES_OK;
+	return res;
 }
 
 /* Feeds @len payload bytes at @off to @st, stepping over what it skips. */
@@ -475,7 +603,7 @@ enum cw_name_res cw_names_classify(struct cw_flows *ft,
 	if (p->flow.proto == IPPROTO_UDP)
 		return cw_names_quic(qf, rs, skb, p, m);
 	if (p->flow.dport == 53)
-		return cw_names_dns_tcp(rs, skb, p, sc, denied, m);
+		return cw_names_dns_tcp(ft, rs, skb, p, sc, denied, m);
 	switch (cw_tcp_part(ft, skb, p, &sk)) {
 	case CW_TCP_TRACKED:
 		return cw_names_tcp_more(ft, rs, skb, sk, p, sc, denied, m);
