@@ -5,9 +5,11 @@
  * Only when the ruleset has domain entries and some purpose is denied does
  * the hook look at payloads, and then only at:
  *  - UDP to port 53: the query name of the datagram;
- *  - TCP to port 53: the query names of the messages the segment starts
- *    with (resolvers write each query, length prefix included, at once;
- *    glibc writes its A and AAAA queries together);
+ *  - TCP to port 53: the query names of the messages in the segment
+ *    (resolvers write each query, length prefix included, at once; glibc
+ *    writes its A and AAAA queries together); a message written in pieces
+ *    puts the flow in the flow table, which says where the next message
+ *    starts and keeps the head of one whose question is not whole yet;
  *  - UDP to any other port whose first byte marks a QUIC long header: the
  *    SNI of the ClientHello in its client Initials (quic.h), decrypted
  *    with keys anyone can derive; a ClientHello over several Initials is
