@@ -20,11 +20,14 @@
  * with bottom halves disabled, so a softirq transmission on the same CPU
  * cannot reuse it meanwhile. Nothing here sleeps or allocates per packet.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/aes.h>
 #include <crypto/hash.h>
 #include <linux/bottom_half.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
+#include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 
@@ -38,12 +41,15 @@ static int cw_quic_hmac(void *ctx, const u8 *key, u32 key_len,
 	struct cw_quic_cpu *qc = ctx;
 	int err;
 
+	if (!qc->desc)
+		return -EOPNOTSUPP;
 	err = crypto_shash_setkey(qc->desc->tfm, key, key_len);
 	if (err)
 		return err;
 	return crypto_shash_digest(qc->desc, msg, msg_len, out);
 }
 
+#if IS_ENABLED(CONFIG_CRYPTO_LIB_AES)
 static int cw_quic_aes_setkey(void *ctx, int slot, const u8 key[16])
 {
 	struct cw_quic_cpu *qc = ctx;
@@ -58,6 +64,19 @@ static void cw_quic_aes_block(void *ctx, int slot, const u8 in[16],
 
 	aes_encrypt(&qc->aes[slot], out, in);
 }
+#else
+/* A kernel without the AES library (Kconfig selects it in a tree). */
+static int cw_quic_aes_setkey(void *ctx, int slot, const u8 key[16])
+{
+	return -EOPNOTSUPP;
+}
+
+static void cw_quic_aes_block(void *ctx, int slot, const u8 in[16],
+			      u8 out[16])
+{
+	memset(out, 0, 16);
+}
+#endif
 
 struct cw_quic_cpu *cw_quic_this_cpu(void)
 {
@@ -84,17 +103,23 @@ static struct cw_quic_cpu *cw_quic_cpu_new(int cpu)
 	qc = kzalloc_node(sizeof(*qc), GFP_KERNEL, cpu_to_node(cpu));
 	if (!qc)
 		return NULL;
-	/* synchronous only: the hook cannot wait for an async driver */
+	/*
+	 * Synchronous only: the hook cannot wait for an async driver. A
+	 * kernel without hmac(sha256) (the debug rig's tinyconfig) leaves
+	 * desc NULL: every Initial is then unreadable and fails closed.
+	 */
 	tfm = crypto_alloc_shash("hmac(sha256)", 0, CRYPTO_ALG_ASYNC);
-	if (IS_ERR(tfm))
+	if (IS_ERR(tfm) && PTR_ERR(tfm) != -ENOENT)
 		goto fail;
-	qc->desc = kzalloc(sizeof(*qc->desc) + crypto_shash_descsize(tfm),
-			   GFP_KERNEL);
-	if (!qc->desc) {
-		crypto_free_shash(tfm);
-		goto fail;
+	if (!IS_ERR(tfm)) {
+		qc->desc = kzalloc(sizeof(*qc->desc) +
+				   crypto_shash_descsize(tfm), GFP_KERNEL);
+		if (!qc->desc) {
+			crypto_free_shash(tfm);
+			goto fail;
+		}
+		qc->desc->tfm = tfm;
 	}
-	qc->desc->tfm = tfm;
 	qc->ops.hmac_sha256 = cw_quic_hmac;
 	qc->ops.aes_setkey = cw_quic_aes_setkey;
 	qc->ops.aes_block = cw_quic_aes_block;
@@ -119,6 +144,9 @@ int cw_quic_crypto_init(void)
 			return -ENOMEM;
 		}
 	}
+	if (!IS_ENABLED(CONFIG_CRYPTO_LIB_AES) ||
+	    !cw_quic_cpus[cpumask_first(cpu_possible_mask)]->desc)
+		pr_warn("no hmac(sha256) or AES library: QUIC Initials cannot be read and fail closed while a name is denied\n");
 	return 0;
 }
 

@@ -10,6 +10,12 @@
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 cw_require
+# The debug rig's tinyconfig kernel has no hmac(sha256) nor AES library:
+# the module says so at load, and every Initial would fail closed.
+if dmesg | grep -q 'QUIC Initials cannot be read'; then
+	log "no QUIC crypto in this kernel: skipped"
+	exit 0
+fi
 net_up
 owner_start
 rules_names
