@@ -368,6 +368,56 @@ static bool cw_tcp_at_start(const struct sock *sk, u32 seq)
 	       READ_ONCE(tp->bytes_acked) <= 1;
 }
 
+/* How far into one skb a request head is searched for its Host line. */
+#define CW_HTTP_FAR	SZ_64K
+
+/*
+ * A request head longer than CW_HTTP_WANT (its first bytes at @d): the
+ * Host line searched for in the rest of the skb, a chunk at a time, then
+ * read by cw_parse_http() behind a short request line. Only for an
+ * origin-form target ("GET /..."): an absolute-form or CONNECT target
+ * names the host itself, in a request line that did not fit.
+ */
+static enum cw_parse_result cw_http_host_far(const struct sk_buff *skb,
+					     const struct cw_pkt *p,
+					     struct cw_scratch *sc,
+					     const u8 *d, u32 *len)
+{
+	static const char req[] = "GET / HTTP/1.1\r\n", host[] = "\r\nhost:";
+	u32 end = min_t(u32, p->plen, CW_HTTP_FAR), i, k, n, hm = 0, em = 0;
+	const u8 *c;
+	u8 ch;
+
+	for (i = 0; i < 16 && d[i] != ' '; i++)
+		;
+	if (i == 16 || d[i + 1] != '/')
+		return CW_PARSE_MALFORMED;
+	for (i = 0; i < end; i += n) {
+		n = min_t(u32, end - i, CW_HTTP_WANT);
+		c = skb_header_pointer(skb, p->poff + i, n, sc->buf);
+		if (!c)
+			return CW_PARSE_MALFORMED;
+		for (k = 0; k < n; k++) {
+			ch = c[k] >= 'A' && c[k] <= 'Z' ? c[k] + 32 : c[k];
+			hm = ch == host[hm] ? hm + 1 : ch == '\r';
+			em = ch == "\r\n\r\n"[em] ? em + 1 : ch == '\r';
+			if (em == 4)
+				return CW_PARSE_NO_NAME;
+			if (hm == sizeof(host) - 1)
+				goto found;
+		}
+	}
+	return CW_PARSE_INCOMPLETE;
+found:
+	/* the Host line from its 'H', after a request line of our own */
+	i += k + 1 - 5;
+	n = min_t(u32, p->plen - i, CW_NAME_MAX + 64);
+	memcpy(sc->buf, req, sizeof(req) - 1);
+	if (skb_copy_bits(skb, p->poff + i, sc->buf + sizeof(req) - 1, n))
+		return CW_PARSE_MALFORMED;
+	return cw_parse_http(sc->buf, sizeof(req) - 1 + n, sc->name, len);
+}
+
 static enum cw_name_res cw_names_http(const struct cw_ruleset *rs,
 				      const struct sk_buff *skb,
 				      struct cw_pkt *p, struct cw_scratch *sc,
@@ -379,6 +429,21 @@ static enum cw_name_res cw_names_http(const struct cw_ruleset *rs,
 	if (!d)
 		return CW_NAMES_FAIL;
 	switch (cw_parse_http(d, n, sc->name, &len)) {
+	case CW_PARSE_INCOMPLETE:
+		if (p->plen <= CW_HTTP_WANT)
+			break;
+		/* A long URL or long headers before Host, in this skb. */
+		switch (cw_http_host_far(skb, p, sc, d, &len)) {
+		case CW_PARSE_NAME:
+			*m = cw_match_name(rs, p, sc->name, len);
+			return CW_NAMES_OK;
+		case CW_PARSE_NO_NAME:
+			*m = cw_ruleset_match(rs, &p->flow);
+			return CW_NAMES_OK;
+		default:
+			break;
+		}
+		break;
 	case CW_PARSE_NAME:
 		*m = cw_match_name(rs, p, sc->name, len);
 		return CW_NAMES_OK;
@@ -387,13 +452,14 @@ static enum cw_name_res cw_names_http(const struct cw_ruleset *rs,
 		*m = cw_ruleset_match(rs, &p->flow);
 		return CW_NAMES_OK;
 	default:
-		/*
-		 * The request line or the headers before Host go on in a
-		 * later segment: no state is kept for HTTP, so refuse it.
-		 * Real clients write the request head at once.
-		 */
-		return CW_NAMES_FAIL;
+		break;
 	}
+	/*
+	 * The request line or the headers before Host go on in a later
+	 * segment: no state is kept for HTTP, so refuse it. Real clients
+	 * write the request head at once.
+	 */
+	return CW_NAMES_FAIL;
 }
 
 /* The first payload of a TCP stream. @sk is NULL for a socketless one. */

@@ -6,11 +6,14 @@
 # dropped silently, and every retransmission with it, until the client
 # gives up. With consent kept, the same connection gets its ClientHello
 # through whole.
+# And an HTTP request head that runs past 4 KiB before its Host line (a
+# long URL), written at once, is judged by that Host, not reset.
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 cw_require
 net_up
 srv_tcp tls443 "$UNLISTED" 443
+srv_tcp web "$UNLISTED" 80
 owner_start
 rules_names
 capture_hello app.chat.xiaomi.net hello-denied
@@ -71,4 +74,20 @@ set -- $(toggled 1 1)
 assert_eq "consented at the end: socat exit" 0 "$1"
 assert_eq "consented at the end: the whole ClientHello arrived" "$total" \
 	"$(( $(srv_bytes tls443) - b ))"
+
+# long_get NAME: a GET with a 5000-byte path, Host: NAME after it
+long_get() {
+	timed curl -sS --max-time "$CW_CLIENT_TIMEOUT" -H "Host: $1" \
+		"http://$UNLISTED:80/$(head -c 5000 /dev/zero | tr '\0' a)"
+}
+owner_ok consent push 0 >/dev/null
+owner_ok consent analytics 0 >/dev/null
+f0=$(status_get counter names_failed)
+b=$(srv_bytes web)
+expect_flow_allowed "5 KiB before Host, unlisted name" "$(long_get www.example.org)" web "$b"
+assert_gt "5 KiB before Host, unlisted name: the whole head arrived" $((b + 5000)) "$(srv_bytes web)"
+b=$(srv_bytes web)
+expect_flow_blocked "5 KiB before Host, listed name" "$(long_get push.xiaomi.net)" web "$b"
+assert_eq "5 KiB before Host: nothing counted as unreadable" 0 \
+	"$(( $(status_get counter names_failed) - f0 ))"
 dmesg_clean || fail "kernel warnings"
