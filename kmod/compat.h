@@ -62,6 +62,23 @@ static inline int cw_ip6_route(struct net *net, struct sk_buff *skb)
 #endif
 
 /*
+ * An extack message that is not a literal: the ruleset builder's, static
+ * strings shared with the host tests. From 6.2, NL_SET_ERR_MSG_FMT copies
+ * it (and traces it, as every NL_SET_ERR_MSG does); 6.1's macros take
+ * string literals only, so there it is pointed at, as they would do.
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define CW_SET_ERR_MSG_STR(extack, str) NL_SET_ERR_MSG_FMT(extack, "%s", str)
+#else
+#define CW_SET_ERR_MSG_STR(extack, str) do {				\
+	struct netlink_ext_ack *__extack = (extack);			\
+									\
+	if (__extack)							\
+		__extack->_msg = (str);					\
+} while (0)
+#endif
+
+/*
  * Generic netlink ops: struct genl_ops with a policy per op works from 5.10
  * on, including kernels with split ops (6.2+), so netlink.c uses it as is.
  */

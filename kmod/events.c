@@ -13,6 +13,7 @@
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/mm.h>
+#include <net/sock.h>
 
 #include "events.h"
 #include "net.h"
@@ -32,7 +33,6 @@ static void cw_events_work(struct work_struct *work)
 	bool more;
 
 	do {
-		u32 owner;
 		int err;
 
 		spin_lock_irqsave(&ev->lock, flags);
@@ -47,9 +47,18 @@ static void cw_events_work(struct work_struct *work)
 		if (!more)
 			break;
 
-		owner = READ_ONCE(cw->owner);
-		err = owner ? cw_netlink_send_event(cw, &ev->scratch, owner) :
-			      -ENOTCONN;
+		/*
+		 * Under the lock, as the notifier drops the owner: and never
+		 * to a port id whose socket is closing, which another socket
+		 * may bind before NETLINK_URELEASE comes.
+		 */
+		mutex_lock(&cw->lock);
+		if (cw->owner && !sock_flag(cw->owner_sk, SOCK_DEAD))
+			err = cw_netlink_send_event(cw, &ev->scratch,
+						    cw->owner);
+		else
+			err = -ENOTCONN;
+		mutex_unlock(&cw->lock);
 		if (err)
 			this_cpu_add(cw->stats->events_dropped,
 				     ev->scratch.count);

@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <net/sock.h>
 
 #include "net.h"
 
@@ -134,6 +135,8 @@ void cw_net_drop_owner(struct cw_net *cw)
 		cw_builder_free(cw->txn);
 	cw->txn = NULL;
 	WRITE_ONCE(cw->owner, 0);
+	sock_put(cw->owner_sk);
+	cw->owner_sk = NULL;
 	cw->owner_releases++;
 }
 
@@ -264,6 +267,10 @@ void cw_net_teardown(struct net *net)
 	cw->quic = NULL;
 
 	mutex_lock(&cw->lock);
+	/* Unload with the owner's socket still open. */
+	if (cw->owner_sk)
+		sock_put(cw->owner_sk);
+	cw->owner_sk = NULL;
 	if (cw->txn)
 		cw_builder_free(cw->txn);
 	cw->txn = NULL;

@@ -62,7 +62,13 @@ struct cw_net {
 	 * NETLINK_URELEASE notifier and the event work's owner lookup.
 	 */
 	struct mutex lock;
+	/*
+	 * The owner is its socket, held, and that socket's port id: a port
+	 * id alone is free for another socket to bind from the moment
+	 * netlink_release() unhashes the owner's, before NETLINK_URELEASE.
+	 */
 	u32 owner;			/* port id, 0 = none */
+	struct sock *owner_sk;		/* iff owner */
 	bool policed;			/* READ_ONCE on the packet path */
 	bool hooks_registered;		/* iff policed, but set first */
 	/* cw_hooks_ops with priv = this, registered for this namespace */
@@ -190,7 +196,7 @@ void cw_net_swap_table(struct cw_net *cw, struct cw_table *new);
  * @cw: the namespace's state
  *
  * Every consent reverts to denied at once (fail closed), the open
- * transaction is dropped, the ruleset stays.
+ * transaction is dropped and the owner's socket let go; the ruleset stays.
  *
  * Context: cw_net.lock held.
  */

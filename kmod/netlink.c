@@ -5,7 +5,8 @@
  * (GENL_ADMIN_PERM) and, except CLAIM, must come from the namespace's
  * owner socket. Every refusal carries an extack message, naming the
  * attribute when one is at fault. Handlers of one namespace serialise on
- * cw_net.lock, which the NETLINK_URELEASE notifier also takes.
+ * cw_net.lock (the family has parallel_ops: genl_lock is not taken), which
+ * the NETLINK_URELEASE notifier also takes when the owner's socket closes.
  */
 #include <linux/ctype.h>
 #include <linux/module.h>
@@ -31,33 +32,38 @@ MODULE_PARM_DESC(max_memory_mb,
 
 static struct genl_family cw_genl_family;
 
+/*
+ * Whether the family is registered, for the event works of every
+ * namespace: they run until the namespaces' teardown, after the family is
+ * gone at unload, and must not build a message for it then.
+ */
+static DEFINE_MUTEX(cw_genl_live_lock);
+static bool cw_genl_live;
+
 /* Every message of ours names the module, as NL_SET_ERR_MSG_MOD does. */
 #define CW_ERR_ATTR(extack, attr, msg)					\
 	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
 
-/* Points the extack at a static message from the ruleset builder. */
+/* The extack names @attr, with a static message from the ruleset builder. */
 static void cw_set_err(struct netlink_ext_ack *extack,
 		       const struct nlattr *attr, const char *why)
 {
-	if (!extack)
-		return;
-	extack->_msg = why;
-	extack->bad_attr = attr;
-}
-
-static bool cw_missing(struct genl_info *info, int type, const char *msg)
-{
-	if (info->attrs[type])
-		return false;
-	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
-	if (info->extack)
-		info->extack->_msg = msg;
-	return true;
+	NL_SET_BAD_ATTR(extack, attr);
+	CW_SET_ERR_MSG_STR(extack, why);
 }
 
 /* True (and the extack says which) if the request lacks the attribute. */
-#define CW_REQUIRE(info, type)						\
-	cw_missing(info, type, KBUILD_MODNAME ": missing attribute " #type)
+#define CW_REQUIRE(info, type) ({					\
+	struct genl_info *__info = (info);				\
+	bool __missing = !__info->attrs[type];				\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, type);	\
+		NL_SET_ERR_MSG_MOD(__info->extack,			\
+				   "missing attribute " #type);		\
+	}								\
+	__missing;							\
+})
 
 /*
  * No NLA_POLICY_VALIDATE_FN here: when an extended ack reports a bad
@@ -130,14 +136,23 @@ static const struct nla_policy cw_explain_policy[CW_A_MAX + 1] = {
 	[CW_A_NAME] = { .type = NLA_NUL_STRING, .len = CW_NAME_MAX },
 };
 
-static int cw_check_owner(struct cw_net *cw, struct genl_info *info)
+/* The request comes from the owner's socket: its port id and the socket. */
+static bool cw_is_owner(const struct cw_net *cw, const struct sk_buff *skb,
+			const struct genl_info *info)
+{
+	return cw->owner == info->snd_portid &&
+	       cw->owner_sk == NETLINK_CB(skb).sk;
+}
+
+static int cw_check_owner(struct cw_net *cw, struct sk_buff *skb,
+			  struct genl_info *info)
 {
 	if (!cw->owner) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "namespace not claimed: send CW_CMD_CLAIM first");
 		return -ENOTCONN;
 	}
-	if (cw->owner != info->snd_portid) {
+	if (!cw_is_owner(cw, skb, info)) {
 		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
 		return -EBUSY;
 	}
@@ -145,9 +160,10 @@ static int cw_check_owner(struct cw_net *cw, struct genl_info *info)
 }
 
 /* ADD and COMMIT: the owner, inside its transaction. */
-static int cw_check_txn(struct cw_net *cw, struct genl_info *info)
+static int cw_check_txn(struct cw_net *cw, struct sk_buff *skb,
+			struct genl_info *info)
 {
-	int ret = cw_check_owner(cw, info);
+	int ret = cw_check_owner(cw, skb, info);
 
 	if (ret)
 		return ret;
@@ -165,17 +181,20 @@ static int cw_nl_claim(struct sk_buff *skb, struct genl_info *info)
 	int ret = 0;
 
 	mutex_lock(&cw->lock);
-	if (cw->owner && cw->owner != info->snd_portid) {
+	if (cw->owner && !cw_is_owner(cw, skb, info)) {
 		CW_SET_ERR_MSG_OWNED(info->extack, cw->owner);
 		ret = -EBUSY;
-	} else {
+	} else if (!cw->owner) {
 		/* A claimed namespace is filtered from now on, for good. */
 		ret = cw_net_police(cw);
-		if (ret)
+		if (ret) {
 			NL_SET_ERR_MSG(info->extack,
 				       "cannot register the netfilter hooks");
-		else
+		} else {
+			cw->owner_sk = NETLINK_CB(skb).sk;
+			sock_hold(cw->owner_sk);
 			WRITE_ONCE(cw->owner, info->snd_portid);
+		}
 	}
 	mutex_unlock(&cw->lock);
 	return ret;
@@ -199,7 +218,7 @@ static int cw_nl_begin(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (ret)
 		goto out;
 	b = cw_builder_new(&limits);
@@ -345,7 +364,7 @@ static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
 	int ret, purpose, rem;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_txn(cw, info);
+	ret = cw_check_txn(cw, skb, info);
 	if (ret)
 		goto out;
 
@@ -403,7 +422,7 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_txn(cw, info);
+	ret = cw_check_txn(cw, skb, info);
 	if (ret)
 		goto out;
 
@@ -444,13 +463,18 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	cw->commits++;
 	cw_net_swap_table(cw, new);
 
+	/*
+	 * Committed: whatever becomes of the reply (a full receive buffer),
+	 * the answer is success, or the daemon would take a ruleset in force
+	 * for a failed one. A lost reply leaves GET_STATUS's generation.
+	 */
 	hdr = genlmsg_put_reply(msg, info, &cw_genl_family, 0, CW_CMD_COMMIT);
 	if (!hdr || nla_put_u32(msg, CW_A_GENERATION, gen)) {
 		nlmsg_free(msg);
-		goto out;	/* committed; only the reply is lost */
+		goto out;
 	}
 	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
+	genlmsg_reply(msg, info);
 out:
 	mutex_unlock(&cw->lock);
 	return ret;
@@ -462,7 +486,7 @@ static int cw_nl_abort(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (!ret)
 		cw_txn_drop(cw);	/* no transaction: nothing to do */
 	mutex_unlock(&cw->lock);
@@ -478,7 +502,7 @@ static int cw_nl_set_consent(struct sk_buff *skb, struct genl_info *info)
 	int ret, idx;
 
 	mutex_lock(&cw->lock);
-	ret = cw_check_owner(cw, info);
+	ret = cw_check_owner(cw, skb, info);
 	if (ret)
 		goto out;
 	ret = -EINVAL;
@@ -787,8 +811,8 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
-			  u32 portid)
+static int cw_event_send(struct cw_net *cw, const struct cw_event *e,
+			 u32 portid)
 {
 	struct nlattr *purposes, *p;
 	struct cw_table *t;
@@ -843,6 +867,18 @@ int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
 err:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
+			  u32 portid)
+{
+	int ret = -ENOTCONN;
+
+	mutex_lock(&cw_genl_live_lock);
+	if (cw_genl_live)
+		ret = cw_event_send(cw, e, portid);
+	mutex_unlock(&cw_genl_live_lock);
+	return ret;
 }
 
 static const struct genl_ops cw_genl_ops[] = {
@@ -912,6 +948,12 @@ static struct genl_family cw_genl_family __ro_after_init = {
 	.name = CW_GENL_NAME,
 	.version = CW_GENL_VERSION,
 	.netnsok = true,
+	/*
+	 * Handlers serialise per namespace on cw_net.lock: genl_lock, which
+	 * every non-parallel family of the system shares, is not needed, and
+	 * a seconds-long COMMIT must not hold it.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = cw_genl_ops,
 	.n_ops = ARRAY_SIZE(cw_genl_ops),
@@ -919,11 +961,19 @@ static struct genl_family cw_genl_family __ro_after_init = {
 
 int __init cw_genl_init(void)
 {
-	return genl_register_family(&cw_genl_family);
+	int ret = genl_register_family(&cw_genl_family);
+
+	mutex_lock(&cw_genl_live_lock);
+	cw_genl_live = !ret;
+	mutex_unlock(&cw_genl_live_lock);
+	return ret;
 }
 
 void cw_genl_uninit(void)
 {
+	mutex_lock(&cw_genl_live_lock);
+	cw_genl_live = false;
+	mutex_unlock(&cw_genl_live_lock);
 	genl_unregister_family(&cw_genl_family);
 }
 
@@ -941,7 +991,16 @@ static int cw_netlink_notify(struct notifier_block *nb, unsigned long event,
 	    !n->portid)
 		return NOTIFY_DONE;
 
+	/*
+	 * Every generic netlink socket of the namespace that closes comes
+	 * here (wpa_supplicant, iw...): only the owner's waits for the lock,
+	 * which a long COMMIT may hold for seconds. Unlocked, the owner can
+	 * only become n->portid through a request of that very socket, which
+	 * is being released and sends nothing any more.
+	 */
 	cw = cw_net(n->net);
+	if (READ_ONCE(cw->owner) != n->portid)
+		return NOTIFY_DONE;
 	mutex_lock(&cw->lock);
 	if (cw->owner == n->portid)
 		cw_net_drop_owner(cw);

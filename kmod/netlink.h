@@ -61,8 +61,9 @@ void cw_notifier_uninit(void);
  * @e: the event
  * @portid: the recipient, the namespace's owner
  *
- * Context: process context (the event work), may sleep.
- * Return: 0, -ENOMEM, -EMSGSIZE, or genlmsg_unicast()'s error.
+ * Context: process context (the event work), may sleep; cw_net.lock held.
+ * Return: 0; -ENOTCONN once the family is unregistered (unload), -ENOMEM,
+ * -EMSGSIZE, or genlmsg_unicast()'s error.
  */
 int cw_netlink_send_event(struct cw_net *cw, const struct cw_event *e,
 			  u32 portid);

@@ -274,7 +274,12 @@ static inline u32 cw_run_words(u32 klen, u32 len)
 	return 1 + (klen == 4 ? 1 : len <= 64 ? 2 : 4);
 }
 
-/* FNV-1a over the lower-cased name, last byte first: see cw_dom_match(). */
+/*
+ * FNV-1a over the lower-cased name, last byte first (see cw_dom_match()):
+ * a running hash, so one pass from the name's end gives every
+ * label-boundary suffix its hash on the way. jhash() hashes a whole key
+ * at a time and would take a pass per suffix, on the packet path.
+ */
 #define CW_FNV_SEED	0x811c9dc5U
 #define CW_FNV_PRIME	0x01000193U
 
