@@ -31,7 +31,18 @@ struct cw_flow_slot {
 	bool used;
 	/* The verdict was to block: later segments are blocked again. */
 	bool blocked;
-	struct cw_tls_state tls;
+	union {
+		struct cw_tls_state tls;	/* a ClientHello in pieces */
+		struct {			/* DNS over TCP (port 53) */
+			/*
+			 * next_seq is where the next message starts, or,
+			 * with have bytes of a message's head kept here
+			 * (its question not whole yet), the byte after them.
+			 */
+			u16 have;
+			u8 head[CW_DNS_WANT];
+		} dns;
+	};
 };
 
 struct cw_flows {

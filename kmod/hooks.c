@@ -288,7 +288,8 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	u64 m;
 
 	local_bh_disable();
-	switch (cw_names_classify(cw->flows, t->rs, skb, p, denied, &m)) {
+	switch (cw_names_classify(cw->flows, cw->quic, t->rs, skb, p, denied,
+				  &m)) {
 	case CW_NAMES_OK:
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 		break;
@@ -322,7 +323,7 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	cw_fill_uid(skb, &p.flow);
 	p.flow.nat64 = &rcu_dereference(cw->nat64)->set;
 
-	/* Destination names: DNS query names, TLS SNI, HTTP Host. */
+	/* Destination names: DNS query names, TLS and QUIC SNI, HTTP Host. */
 	if (t->has_domains && cw_names_wanted(cw->flows, skb, &p))
 		return cw_hook_names(cw, t, skb, state, &p, denied);
 

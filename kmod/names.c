@@ -5,9 +5,16 @@
  * Only when the ruleset has domain entries and some purpose is denied does
  * the hook look at payloads, and then only at:
  *  - UDP to port 53: the query name of the datagram;
- *  - TCP to port 53: the query names of the messages the segment starts
- *    with (resolvers write each query, length prefix included, at once;
- *    glibc writes its A and AAAA queries together);
+ *  - TCP to port 53: the query names of the messages in the segment
+ *    (resolvers write each query, length prefix included, at once; glibc
+ *    writes its A and AAAA queries together); a message written in pieces
+ *    puts the flow in the flow table, which says where the next message
+ *    starts and keeps the head of one whose question is not whole yet;
+ *  - UDP to any other port whose first byte marks a QUIC long header: the
+ *    SNI of the ClientHello in its client Initials (quic.h), decrypted
+ *    with keys anyone can derive; a ClientHello over several Initials is
+ *    reassembled in the namespace's QUIC table (quic_flows.c). A short
+ *    header, the bulk of QUIC, costs that one byte test;
  *  - any other TCP payload at the start of its stream: a TLS ClientHello's
  *    SNI, or else an HTTP/1.x request's host. A ClientHello whose SNI is
  *    not in that first payload puts the flow in the namespace's flow table
@@ -34,14 +41,15 @@
  * meanwhile.
  *
  * Failing closed: a parser answer that may hide a name (MALFORMED, a TLS
- * parse OVER_BUDGET, an HTTP head or DNS message cut by the end of the
- * segment), or no free slot in the flow table, blocks the packet, as a
+ * or QUIC parse OVER_BUDGET, an HTTP head or DNS message cut by the end of
+ * the segment, a QUIC Initial of an unknown version or whose tag fails),
+ * or no free slot in a flow table, blocks the packet, as a
  * denied name would. Such a packet matched no purpose: it is not in the
  * purposes' counters nor in an event, but in the names_failed counter.
  *
  * Not seen, by design of "the start of the stream only": a second HTTP
  * request on a kept-alive connection, a ClientHello after STARTTLS, names
- * inside QUIC (UDP) or behind Encrypted Client Hello, and DNS over TLS or
+ * behind Encrypted Client Hello, and DNS over TLS or
  * HTTPS (whose server name is seen as any other SNI). Such traffic is
  * classified by address, port and app only.
  */
@@ -56,6 +64,8 @@
 #include "flows.h"
 #include "names.h"
 #include "parse.h"
+#include "quic_crypto.h"
+#include "quic_flows.h"
 
 /* How much of a ClientHello is copied out of the skb at a time. */
 #define CW_TLS_CHUNK	256
@@ -113,55 +123,211 @@ static enum cw_name_res cw_names_dns_udp(const struct cw_ruleset *rs,
 }
 
 /*
+ * A datagram that may be QUIC: a client Initial's SNI classifies it; one
+ * that is not an Initial of a known version (a short header, a 0-RTT or
+ * Handshake packet, another UDP protocol) is matched without a name, as
+ * is a ClientHello whose end is in later Initials (it completes nothing).
+ */
+static enum cw_name_res cw_names_quic(struct cw_quic_flows *qf,
+				      const struct cw_ruleset *rs,
+				      const struct sk_buff *skb,
+				      struct cw_pkt *p, u64 *m)
+{
+	struct cw_quic_seen seen;
+
+	cw_quic_read(qf, skb, p->poff, p->plen, p->daddr, p->sport,
+		     p->flow.dport, &seen);
+	switch (seen.r) {
+	case CW_PARSE_NAME:
+		*m = cw_match_name(rs, p, seen.name, seen.name_len);
+		return CW_NAMES_OK;
+	case CW_PARSE_MALFORMED:
+	case CW_PARSE_OVER_BUDGET:
+		return CW_NAMES_FAIL;
+	default:
+		*m = cw_ruleset_match(rs, &p->flow);
+		return CW_NAMES_OK;
+	}
+}
+
+/*
  * Every query the segment starts with counts; the event names the first
  * one that is denied. A segment that does not start at a message (the
  * rest of a message written in pieces) is not a query and ends the walk.
  */
-static enum cw_name_res cw_names_dns_tcp(const struct cw_ruleset *rs,
+/*
+ * The slot of a DNS-over-TCP flow whose last message goes on past this
+ * segment: where the next one starts (have = 0), or the head of the
+ * message kept so far. No slot: a segment that ends where its messages
+ * end, so the next one starts a message. Called under the table's lock.
+ */
+static bool cw_dns_tcp_track(struct cw_flows *ft, const struct sock *sk,
+			     struct cw_pkt *p, struct cw_flow_slot **sp,
+			     u32 next_seq, const u8 *head, u32 have)
+{
+	struct cw_flow_slot *s = *sp;
+
+	if (!sk)
+		return !have;	/* no stream to follow: nothing to keep */
+	if (!s)
+		s = cw_flows_add(ft, sk, p->sport, p->flow.dport);
+	*sp = s;
+	if (!s)
+		return false;
+	s->next_seq = next_seq;
+	s->dns.have = have;
+	memcpy(s->dns.head, head, have);
+	s->expires = jiffies + CW_FLOWS_TIMEOUT;
+	return true;
+}
+
+/* One message's head at d (n bytes, n <= CW_DNS_WANT), judged. */
+static enum cw_parse_result cw_dns_tcp_msg(const struct cw_ruleset *rs,
+					   struct cw_pkt *p,
+					   struct cw_scratch *sc, const u8 *d,
+					   u32 n, u64 denied, u64 *m,
+					   bool *found)
+{
+	enum cw_parse_result r;
+	u32 len;
+	u64 mm;
+
+	r = cw_parse_dns_tcp(d, n, sc->name, &len);
+	if (r == CW_PARSE_NAME && !*found) {
+		mm = cw_match_name(rs, p, sc->name, len);
+		*m |= mm;
+		if (mm & denied)
+			*found = true;
+	}
+	return r;
+}
+
+/*
+ * Every query the segment holds counts; the event names the first one
+ * that is denied. Resolvers write each query, length prefix included, at
+ * once, but a client may write the prefix alone, or a long message in
+ * pieces: the flow's slot then says where the next message starts in the
+ * stream, and keeps the head of one whose question is not whole yet (it
+ * carries no name so far, and goes through).
+ */
+static enum cw_name_res cw_names_dns_tcp(struct cw_flows *ft,
+					 const struct cw_ruleset *rs,
 					 const struct sk_buff *skb,
 					 struct cw_pkt *p, struct cw_scratch *sc,
 					 u64 denied, u64 *m)
 {
-	u32 off = p->poff, end = p->poff + p->plen, i, len;
+	const struct sock *sk = skb_to_full_sk(skb);
+	u32 off = p->poff, end = p->poff + p->plen, i, n, ahead;
+	enum cw_name_res res = CW_NAMES_OK;
+	struct cw_flow_slot *s = NULL;
 	bool found = false;
+	const u8 *d;
 
 	*m = cw_ruleset_match(rs, &p->flow);
-	for (i = 0; i < CW_DNS_TCP_MSGS && end - off >= 2; i++) {
-		u32 n = min_t(u32, end - off, CW_DNS_WANT);
-		const u8 *d = skb_header_pointer(skb, off, n, sc->buf);
-		u64 mm;
+	if (sk && (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP))
+		sk = NULL;
+	cw_flows_lock(ft);
+	if (sk && !cw_flows_empty(ft))
+		s = cw_flows_find(ft, sk, p->sport, p->flow.dport);
+	if (s) {
+		ahead = s->next_seq - p->seq;
+		if (ahead >= p->plen && ahead < CW_FLOWS_WINDOW) {
+			/* inside a message judged already, or sent again */
+			goto out;
+		}
+		if (ahead >= CW_FLOWS_WINDOW) {
+			/* a gap, or an older flow's slot: start afresh */
+			cw_flows_release(ft, s);
+			s = NULL;
+		} else if (s->dns.have) {
+			u32 have = s->dns.have;
 
-		if (!d)
-			return CW_NAMES_FAIL;
-		switch (cw_parse_dns_tcp(d, n, sc->name, &len)) {
+			n = min_t(u32, CW_DNS_WANT - have, p->plen - ahead);
+			if (skb_copy_bits(skb, off + ahead, s->dns.head + have,
+					  n)) {
+				res = CW_NAMES_FAIL;
+				goto out;
+			}
+			switch (cw_dns_tcp_msg(rs, p, sc, s->dns.head,
+					       have + n, denied, m, &found)) {
+			case CW_PARSE_INCOMPLETE:
+				if (have + n < CW_DNS_WANT &&
+				    ahead + n == p->plen) {
+					s->dns.have = have + n;
+					s->next_seq = p->seq + p->plen;
+					goto out;
+				}
+				fallthrough;
+			case CW_PARSE_MALFORMED:
+				res = CW_NAMES_FAIL;
+				goto out;
+			default:
+				break;
+			}
+			if (found)	/* blocked: the flow ends here */
+				goto out;
+			/* the message's end, from its start in the stream */
+			n = 2 + ((u32)s->dns.head[0] << 8 | s->dns.head[1]);
+			off += ahead + n - have;
+			if (ahead + n - have > p->plen) {
+				cw_dns_tcp_track(ft, sk, p, &s, p->seq + ahead +
+						 n - have, NULL, 0);
+				goto out;
+			}
+		} else {
+			off += ahead;
+		}
+	}
+	for (i = 0; i < CW_DNS_TCP_MSGS && off < end; i++) {
+		n = min_t(u32, end - off, CW_DNS_WANT);
+		d = skb_header_pointer(skb, off, n, sc->buf);
+		if (!d) {
+			res = CW_NAMES_FAIL;
+			goto out;
+		}
+		switch (cw_dns_tcp_msg(rs, p, sc, d, n, denied, m, &found)) {
 		case CW_PARSE_NAME:
-			break;
 		case CW_PARSE_NO_NAME:
-			goto next;
-		case CW_PARSE_MALFORMED:
+			break;
 		case CW_PARSE_INCOMPLETE:
-			return CW_NAMES_FAIL;
+			/*
+			 * The segment ends inside the message's head: keep
+			 * it, its question comes with the next segment.
+			 */
+			if (n == end - off && n < CW_DNS_WANT &&
+			    (n < 2 || 2 + ((u32)d[0] << 8 | d[1]) > n)) {
+				if (!cw_dns_tcp_track(ft, sk, p, &s,
+						      p->seq + p->plen, d, n))
+					res = CW_NAMES_FAIL;
+				goto out;
+			}
+			fallthrough;
+		case CW_PARSE_MALFORMED:
+			res = CW_NAMES_FAIL;
+			goto out;
 		default:
 			goto out;
 		}
-		mm = cw_match_name(rs, p, sc->name, len);
-		*m |= mm;
-		if (mm & denied) {
-			found = true;
+		if (found)
 			goto out;
-		}
-next:
 		off += 2 + ((u32)d[0] << 8 | d[1]);
-		if (off > end)
-			break;
+	}
+	if (off > end) {
+		/* the last message goes on in later segments */
+		if (!cw_dns_tcp_track(ft, sk, p, &s, p->seq + (off - p->poff),
+				      NULL, 0))
+			res = CW_NAMES_FAIL;
+	} else if (s) {
+		cw_flows_release(ft, s);
 	}
 out:
+	cw_flows_unlock(ft);
 	/* Every later message overwrote sc->name: keep the name denied. */
 	if (!found) {
 		p->flow.name = NULL;
 		p->flow.name_len = 0;
 	}
-	return CW_NAMES_OK;
+	return res;
 }
 
 /* Feeds @len payload bytes at @off to @st, stepping over what it skips. */
@@ -202,6 +368,56 @@ static bool cw_tcp_at_start(const struct sock *sk, u32 seq)
 	       READ_ONCE(tp->bytes_acked) <= 1;
 }
 
+/* How far into one skb a request head is searched for its Host line. */
+#define CW_HTTP_FAR	SZ_64K
+
+/*
+ * A request head longer than CW_HTTP_WANT (its first bytes at @d): the
+ * Host line searched for in the rest of the skb, a chunk at a time, then
+ * read by cw_parse_http() behind a short request line. Only for an
+ * origin-form target ("GET /..."): an absolute-form or CONNECT target
+ * names the host itself, in a request line that did not fit.
+ */
+static enum cw_parse_result cw_http_host_far(const struct sk_buff *skb,
+					     const struct cw_pkt *p,
+					     struct cw_scratch *sc,
+					     const u8 *d, u32 *len)
+{
+	static const char req[] = "GET / HTTP/1.1\r\n", host[] = "\r\nhost:";
+	u32 end = min_t(u32, p->plen, CW_HTTP_FAR), i, k, n, hm = 0, em = 0;
+	const u8 *c;
+	u8 ch;
+
+	for (i = 0; i < 16 && d[i] != ' '; i++)
+		;
+	if (i == 16 || d[i + 1] != '/')
+		return CW_PARSE_MALFORMED;
+	for (i = 0; i < end; i += n) {
+		n = min_t(u32, end - i, CW_HTTP_WANT);
+		c = skb_header_pointer(skb, p->poff + i, n, sc->buf);
+		if (!c)
+			return CW_PARSE_MALFORMED;
+		for (k = 0; k < n; k++) {
+			ch = c[k] >= 'A' && c[k] <= 'Z' ? c[k] + 32 : c[k];
+			hm = ch == host[hm] ? hm + 1 : ch == '\r';
+			em = ch == "\r\n\r\n"[em] ? em + 1 : ch == '\r';
+			if (em == 4)
+				return CW_PARSE_NO_NAME;
+			if (hm == sizeof(host) - 1)
+				goto found;
+		}
+	}
+	return CW_PARSE_INCOMPLETE;
+found:
+	/* the Host line from its 'H', after a request line of our own */
+	i += k + 1 - 5;
+	n = min_t(u32, p->plen - i, CW_NAME_MAX + 64);
+	memcpy(sc->buf, req, sizeof(req) - 1);
+	if (skb_copy_bits(skb, p->poff + i, sc->buf + sizeof(req) - 1, n))
+		return CW_PARSE_MALFORMED;
+	return cw_parse_http(sc->buf, sizeof(req) - 1 + n, sc->name, len);
+}
+
 static enum cw_name_res cw_names_http(const struct cw_ruleset *rs,
 				      const struct sk_buff *skb,
 				      struct cw_pkt *p, struct cw_scratch *sc,
@@ -213,6 +429,21 @@ static enum cw_name_res cw_names_http(const struct cw_ruleset *rs,
 	if (!d)
 		return CW_NAMES_FAIL;
 	switch (cw_parse_http(d, n, sc->name, &len)) {
+	case CW_PARSE_INCOMPLETE:
+		if (p->plen <= CW_HTTP_WANT)
+			break;
+		/* A long URL or long headers before Host, in this skb. */
+		switch (cw_http_host_far(skb, p, sc, d, &len)) {
+		case CW_PARSE_NAME:
+			*m = cw_match_name(rs, p, sc->name, len);
+			return CW_NAMES_OK;
+		case CW_PARSE_NO_NAME:
+			*m = cw_ruleset_match(rs, &p->flow);
+			return CW_NAMES_OK;
+		default:
+			break;
+		}
+		break;
 	case CW_PARSE_NAME:
 		*m = cw_match_name(rs, p, sc->name, len);
 		return CW_NAMES_OK;
@@ -221,13 +452,14 @@ static enum cw_name_res cw_names_http(const struct cw_ruleset *rs,
 		*m = cw_ruleset_match(rs, &p->flow);
 		return CW_NAMES_OK;
 	default:
-		/*
-		 * The request line or the headers before Host go on in a
-		 * later segment: no state is kept for HTTP, so refuse it.
-		 * Real clients write the request head at once.
-		 */
-		return CW_NAMES_FAIL;
+		break;
 	}
+	/*
+	 * The request line or the headers before Host go on in a later
+	 * segment: no state is kept for HTTP, so refuse it. Real clients
+	 * write the request head at once.
+	 */
+	return CW_NAMES_FAIL;
 }
 
 /* The first payload of a TCP stream. @sk is NULL for a socketless one. */
@@ -309,7 +541,21 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 
 	ahead = p->seq - s->next_seq;
 	if (ahead && ahead < CW_FLOWS_WINDOW) {
-		res = CW_NAMES_HOLD;
+		/*
+		 * Bytes before this segment went out unparsed: while every
+		 * purpose was consented, no name was looked at. Once they are
+		 * acknowledged TCP never sends them again, and holding this
+		 * segment would drop it, and each retransmission, forever:
+		 * the name is lost to the parser, so fail closed at once.
+		 * Before that, a retransmission from snd_una may still bring
+		 * them: drop this one so that TCP sends it again in order.
+		 */
+		if (before(s->next_seq, READ_ONCE(tcp_sk(sk)->snd_una))) {
+			s->blocked = true;
+			res = CW_NAMES_FAIL;
+		} else {
+			res = CW_NAMES_HOLD;
+		}
 		goto out;
 	}
 	skip = -ahead;
@@ -389,7 +635,8 @@ bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
 	if (!p->plen)
 		return false;
 	if (p->flow.proto == IPPROTO_UDP) {
-		if (p->flow.dport != 53)
+		if (p->flow.dport != 53 &&
+		    !cw_quic_wanted(skb, p->poff, p->plen))
 			return false;
 	} else if (p->flow.proto != IPPROTO_TCP) {
 		return false;
@@ -410,6 +657,7 @@ bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
 }
 
 enum cw_name_res cw_names_classify(struct cw_flows *ft,
+				   struct cw_quic_flows *qf,
 				   const struct cw_ruleset *rs,
 				   const struct sk_buff *skb, struct cw_pkt *p,
 				   u64 denied, u64 *m)
@@ -418,10 +666,12 @@ enum cw_name_res cw_names_classify(struct cw_flows *ft,
 	const struct sock *sk = NULL;
 
 	*m = 0;
-	if (p->flow.proto == IPPROTO_UDP)
+	if (p->flow.proto == IPPROTO_UDP && p->flow.dport == 53)
 		return cw_names_dns_udp(rs, skb, p, sc, m);
+	if (p->flow.proto == IPPROTO_UDP)
+		return cw_names_quic(qf, rs, skb, p, m);
 	if (p->flow.dport == 53)
-		return cw_names_dns_tcp(rs, skb, p, sc, denied, m);
+		return cw_names_dns_tcp(ft, rs, skb, p, sc, denied, m);
 	switch (cw_tcp_part(ft, skb, p, &sk)) {
 	case CW_TCP_TRACKED:
 		return cw_names_tcp_more(ft, rs, skb, sk, p, sc, denied, m);
@@ -436,11 +686,19 @@ enum cw_name_res cw_names_classify(struct cw_flows *ft,
 
 int __init cw_names_init(void)
 {
+	int ret;
+
 	cw_scratch = alloc_percpu(struct cw_scratch);
-	return cw_scratch ? 0 : -ENOMEM;
+	if (!cw_scratch)
+		return -ENOMEM;
+	ret = cw_quic_crypto_init();
+	if (ret)
+		free_percpu(cw_scratch);
+	return ret;
 }
 
 void cw_names_uninit(void)
 {
+	cw_quic_crypto_exit();
 	free_percpu(cw_scratch);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Destination names for the packet path: DNS query names, TLS SNI and
- * HTTP Host read from the first payload of a flow (see names.c). Names
+ * Destination names for the packet path: DNS query names, TLS SNI, QUIC
+ * SNI and HTTP Host read from the first payload of a flow (see names.c). Names
  * classify: they say which purposes a packet matches and decide nothing.
  */
 #ifndef _CW_NAMES_H
@@ -10,6 +10,7 @@
 #include <linux/skbuff.h>
 
 #include "flows.h"
+#include "quic_flows.h"
 #include "ruleset.h"
 
 /* What the packet path learns from the headers, never trusting a length. */
@@ -49,6 +50,7 @@ bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
 /**
  * cw_names_classify() - the purposes a packet matches, its name included
  * @ft: the namespace's flow table (a ClientHello in pieces is tracked)
+ * @qf: the namespace's QUIC table (a ClientHello over several Initials)
  * @rs: the ruleset the packet meets
  * @skb: the packet
  * @p: what cw_parse() read; the name found is left in @p->flow, pointing
@@ -66,12 +68,13 @@ bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
  * a segment sent ahead of one never seen, which TCP will send again.
  */
 enum cw_name_res cw_names_classify(struct cw_flows *ft,
+				   struct cw_quic_flows *qf,
 				   const struct cw_ruleset *rs,
 				   const struct sk_buff *skb, struct cw_pkt *p,
 				   u64 denied, u64 *m);
 
 /**
- * cw_names_init() - allocate the parsers' per-CPU area
+ * cw_names_init() - allocate the parsers' per-CPU areas and QUIC crypto
  *
  * Context: module init, may sleep.
  * Return: 0, or -ENOMEM.
@@ -79,7 +82,7 @@ enum cw_name_res cw_names_classify(struct cw_flows *ft,
 int cw_names_init(void);
 
 /**
- * cw_names_uninit() - free the parsers' per-CPU area
+ * cw_names_uninit() - free the parsers' per-CPU areas and QUIC crypto
  *
  * Context: module exit (or a failed init), once no hook can run.
  */

@@ -192,12 +192,16 @@ static int cw_net_hooks_register(struct cw_net *cw)
 		cw->nf_ops[i].priv = cw;
 
 	cw->flows = cw_flows_new();
-	if (!cw->flows)
-		return -ENOMEM;
-	ret = nf_register_net_hooks(cw->net, cw->nf_ops, cw_net_nr_hook_ops);
+	cw->quic = cw_quic_flows_new();
+	ret = cw->flows && cw->quic ? 0 : -ENOMEM;
+	if (!ret)
+		ret = nf_register_net_hooks(cw->net, cw->nf_ops,
+					    cw_net_nr_hook_ops);
 	if (ret) {
 		cw_flows_free(cw->flows);
 		cw->flows = NULL;
+		cw_quic_flows_free(cw->quic);
+		cw->quic = NULL;
 	}
 	return ret;
 }
@@ -287,6 +291,8 @@ void cw_net_teardown(struct net *net)
 
 	cw_flows_free(cw->flows);
 	cw->flows = NULL;
+	cw_quic_flows_free(cw->quic);
+	cw->quic = NULL;
 
 	mutex_lock(&cw->lock);
 	/* Unload with the owner's socket still open. */

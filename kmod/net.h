@@ -16,6 +16,7 @@
 
 #include "events.h"
 #include "flows.h"
+#include "quic_flows.h"
 #include "ruleset.h"
 
 /* Per-cpu counters of one purpose, summed on read. */
@@ -87,6 +88,7 @@ struct cw_net {
 	struct cw_net_pcpu __percpu *stats;
 	struct cw_events events;
 	struct cw_flows *flows;		/* flows in mid-ClientHello, iff hooks */
+	struct cw_quic_flows *quic;	/* QUIC connections in mid-ClientHello */
 };
 
 extern unsigned int cw_net_id;

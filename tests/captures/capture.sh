@@ -2,7 +2,8 @@
 # Re-captures the real client bytes the parser tests use. Run as root; all
 # traffic stays on the loopback of a private network namespace:
 #   unshare -n -m sh tests/captures/capture.sh tests/captures
-# The clients are Debian 12's openssl 3.0, curl 7.88, dig 9.18 and glibc 2.36.
+# The clients are Debian 12's openssl 3.0, curl 7.88, dig 9.18, glibc 2.36 and
+# ngtcp2 0.12 (package ngtcp2-client).
 set -e
 out=${1:-.}
 here=$(dirname "$0")
@@ -44,3 +45,22 @@ udp dns-udp-dig-https.bin 1 dig +tries=1 +time=2 @127.0.0.1 tracking.intl.miui.c
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >/tmp/cw-resolv.conf
 mount --bind /tmp/cw-resolv.conf /etc/resolv.conf
 udp dns-udp-glibc.bin 2 getent ahosts resolver.msg.xiaomi.net
+
+# QUIC client Initials from Debian 12's ngtcp2 client (gtlsclient 0.12).
+# The names resolve through a private /etc/hosts, so each is sent as SNI.
+# quic-rfc9001-a2.bin is not a capture: it is the protected packet of
+# RFC 9001 appendix A.2, byte for byte.
+printf '127.0.0.1 push.xiaomi.net www.example.org tracking.intl.miui.com\n' >/tmp/cw-hosts
+mount --bind /tmp/cw-hosts /etc/hosts
+quic() { # file, count, host, client options...
+	f=$1; n=$2; h=$3; shift 3
+	$L udp 4433 "$out/$f" "$n" & pid=$!
+	sleep 0.5
+	timeout 3 gtlsclient -q --timeout=2s "$@" "$h" 4433 "https://$h/" </dev/null >/dev/null 2>&1 || true
+	wait $pid
+}
+quic quic-v1-ngtcp2.bin 1 push.xiaomi.net
+quic quic-v1-ngtcp2-example.bin 1 www.example.org
+# A 1 KiB ffdhe8192 key share: a 1,324-byte ClientHello over two Initials.
+quic quic-ffdhe8192-ngtcp2.bin 2 tracking.intl.miui.com --groups=-GROUP-ALL:+GROUP-FFDHE8192:+GROUP-X25519
+quic quic-ffdhe8192-ngtcp2-push.bin 2 push.xiaomi.net --groups=-GROUP-ALL:+GROUP-FFDHE8192:+GROUP-X25519

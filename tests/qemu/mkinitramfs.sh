@@ -47,7 +47,8 @@ copy_prog() {
 }
 
 for p in /usr/bin/ip /usr/sbin/nft /usr/bin/curl /usr/bin/dig \
-	 /usr/bin/openssl /usr/bin/socat /usr/bin/setpriv /usr/bin/unshare; do
+	 /usr/bin/openssl /usr/bin/socat /usr/bin/setpriv /usr/bin/unshare \
+	 /usr/bin/gtlsclient /usr/sbin/gtlsserver; do
 	copy_prog "$p" || echo "mkinitramfs: $p missing, not in the guest" >&2
 done
 # curl and openssl want their config; an empty one is enough.
@@ -104,6 +105,9 @@ debug_module=${CW_MODULE_DEBUG:-$top/build/kmod-debug/kmod/consentwall.ko}
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 cp "$top"/tests/guest/*.sh "$root/cw/guest/" 2>/dev/null || true
+# Packets the scenarios replay (QUIC Initials built from captures).
+mkdir -p "$root/cw/captures"
+cp "$top"/tests/captures/quic-* "$root/cw/captures/"
 # Extra scenario files (a developer's scratch tests), by path.
 for f in ${CW_EXTRA_SCENARIOS:-}; do
 	cp "$f" "$root/cw/guest/"

@@ -13,39 +13,11 @@
 #include "parse.h"
 #include "ref_sni.h"
 #include "../../tap.h"
+#include "../capture.h"
 
-#ifndef CAPDIR
-#define CAPDIR "../../captures"
-#endif
 
 typedef enum cw_parse_result (*parser_fn)(const u8 *, u32, char *, u32 *);
 
-struct blob {
-	u8 *p;
-	u32 n;
-};
-
-static struct blob load(const char *file)
-{
-	char path[512];
-	struct blob b = { NULL, 0 };
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", CAPDIR, file);
-	f = fopen(path, "rb");
-	if (!f) {
-		tap_diag("cannot open %s", path);
-		return b;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b.p = malloc(n ? n : 1);
-	b.n = fread(b.p, 1, n, f);
-	fclose(f);
-	return b;
-}
 
 static const char *rs(enum cw_parse_result r)
 {
