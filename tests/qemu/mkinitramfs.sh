@@ -12,6 +12,8 @@
 #        CW_ONLY (comma-separated: a number matches the start of a scenario
 #        name, anything else a substring; selecting nothing is an error),
 #        CW_PLAN (file: the selected scenario names are written there),
+#        CW_KMEMLEAK=1 (the kernel must have kmemleak: the guest asserts it),
+#        CW_LEAK_MODULE (a module that leaks on purpose: kmemleak must see it),
 #        CW_TOOLS_DIR (built test tools), CW_SCENARIO_TIMEOUT (seconds),
 #        CW_TRACE=1 (run scenarios under sh -x, the trace shown on failure)
 set -euo pipefail
@@ -99,6 +101,10 @@ fi
 # The debug build (CONFIG_CONSENTWALL_DEBUG: self-test at load), if built.
 debug_module=${CW_MODULE_DEBUG:-$top/build/kmod-debug/kmod/consentwall.ko}
 [ -f "$debug_module" ] && cp "$debug_module" "$root/cw/consentwall-debug.ko"
+# A module that leaks one object on purpose (tests/debug/cwleak): the
+# guest proves with it that kmemleak reports what it should.
+[ -z "${CW_LEAK_MODULE:-}" ] || cp "$CW_LEAK_MODULE" "$root/cw/cwleak.ko"
+
 # Guest scenarios and their library.
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
@@ -138,6 +144,7 @@ fi
 cat >"$root/cw/config" <<CFG
 CW_MODE=${CW_MODE:-check}
 CW_PLAN="$plan"
+CW_KMEMLEAK=${CW_KMEMLEAK:-}
 CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-120}
 CW_TRACE=${CW_TRACE:-}
 CW_KVER=$kver
