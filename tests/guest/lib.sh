@@ -228,6 +228,32 @@ expect_allowed() {
 	assert_eq "$* allowed" OK "${r%% *}"
 }
 
+# expect_blocked_at SRV tcp|udp ADDR PORT [opts]: blocked, and the server
+# SRV, which listens there, got no connection or datagram from it. (A TCP
+# port where nothing listens resets with or without the module.)
+expect_blocked_at() {
+	local srv=$1 c
+	shift
+	c=$(srv_conns "$srv")
+	expect_blocked "$@"
+	sleep 0.1
+	assert_eq "$* reached server $srv" "$c" "$(srv_conns "$srv")"
+}
+
+# expect_allowed_at SRV tcp|udp ADDR PORT [opts]: the control on the same
+# path: allowed, and SRV got the 100 bytes.
+expect_allowed_at() {
+	local srv=$1 b i=0
+	shift
+	b=$(srv_bytes "$srv")
+	expect_allowed "$@"
+	while [ "$(srv_bytes "$srv")" -lt $((b + 100)) ] && [ $i -lt 50 ]; do
+		usleep 20000
+		i=$((i + 1))
+	done
+	assert_eq "$* bytes at server $srv" $((b + 100)) "$(srv_bytes "$srv")"
+}
+
 # ---- the namespace owner: cwnl -i behind a FIFO ---------------------------
 
 owner_start() {
