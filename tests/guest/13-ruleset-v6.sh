@@ -10,8 +10,7 @@ srv_udp range 2001:db8:100::20 5050
 srv_tcp range_tcp 2001:db8:100::20 5050
 srv_udp range_out 2001:db8:100::20 6000
 srv_tcp other 2001:db8:100::11 80
-owner_start
-rules_std
+owner_std
 
 expect_blocked tcp 2001:db8:100::10 80
 expect_blocked udp 2001:db8:100::10 53

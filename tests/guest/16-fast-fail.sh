@@ -5,8 +5,7 @@
 cw_require
 net_up
 srv_tcp host 198.51.100.10 80
-owner_start
-rules_std
+owner_std
 
 r=$(probe tcp 198.51.100.10 80 -t 5000)
 log "blocked connect: $r"
@@ -18,8 +17,7 @@ assert_lt "ms until a blocked send failed" 1000 "${r#* }"
 
 owner_kill
 cw_reload block=drop
-owner_start
-rules_std
+owner_std
 r=$(probe tcp 198.51.100.10 80 -t 1500)
 log "blocked connect, block=drop: $r"
 assert_eq "errno with block=drop" ETIMEDOUT "${r%% *}"

@@ -6,8 +6,7 @@ net_up
 srv_tcp blocked 198.51.100.10 80
 srv_udp blocked6 2001:db8:100::20 5050
 srv_tcp control 198.51.100.11 80
-owner_start
-rules_std
+owner_std
 # A second admin socket, not the owner, listening too.
 mkfifo "$CW_OUT/spy.in"
 cwnl -i <"$CW_OUT/spy.in" >"$CW_OUT/spy.out" 2>&1 &

@@ -19,8 +19,7 @@ assert_nomatch "self-test failures" 'FAILED|mismatch|refusing' "$out"
 net_up
 srv_tcp web 198.51.100.11 80
 expect_blocked_at web tcp 198.51.100.11 80
-owner_start
-rules_std >/dev/null
+owner_std
 expect_allowed_at web tcp 198.51.100.11 80
 expect_blocked tcp 198.51.100.10 80
 owner_kill

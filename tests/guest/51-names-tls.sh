@@ -10,8 +10,7 @@ net_up
 srv_tcp tls443 "$UNLISTED" 443
 srv_tcp tls5222 "$UNLISTED" 5222
 srv_tcp tls6 2001:db8:100::11 443
-owner_start
-rules_names
+owner_names
 
 for port in 443 5222; do
 	s=tls$port

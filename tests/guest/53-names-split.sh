@@ -9,8 +9,7 @@ cw_require
 net_up
 srv_tcp tls443 "$UNLISTED" 443
 srv_tcp tls5222 "$UNLISTED" 5222
-owner_start
-rules_names
+owner_names
 
 capture_hello app.chat.xiaomi.net hello-denied
 capture_hello www.example.org hello-other

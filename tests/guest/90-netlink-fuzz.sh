@@ -27,8 +27,7 @@ net_up
 srv_udp denied 198.51.100.10 53
 srv_tcp denied6 2001:db8:100::10 80
 srv_tcp allowed 198.51.100.11 80
-owner_start
-rules_std
+owner_std
 owner_kill	# the ruleset stays; consent of everything is denied
 
 stop=$CW_OUT/stop

@@ -343,6 +343,22 @@ rules_std() {
 	owner_ok commit
 }
 
+# owner_std: an owner (owner_start) that claimed and committed the
+# standard ruleset: the preamble of most scenarios.
+owner_std() {
+	owner_start
+	rules_std >/dev/null
+}
+
+# srv_unlisted: recording servers on the host no standard rule lists,
+# web (tcp 198.51.100.11 80), dns (udp 198.51.100.11 53), web6 (tcp
+# 2001:db8:100::11 80): what only the policy under test can block.
+srv_unlisted() {
+	srv_tcp web 198.51.100.11 80
+	srv_udp dns 198.51.100.11 53
+	srv_tcp web6 2001:db8:100::11 80
+}
+
 # now_ms: milliseconds since boot
 now_ms() {
 	set -- $(cat /proc/uptime)
