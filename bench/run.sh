@@ -21,9 +21,10 @@
 # usage: bench/run.sh [LOG...]  with LOGs: only redo the report from the
 #                               console logs of an earlier run
 # env:   KDIR                 kernel headers (default: the newest amd64 ones)
-#        BENCH_REPS, BENCH_MS, BENCH_LEVELS   passed to the guest
-#                             (defaults 5, 100, 0,1000,10000,100000,100000d:
-#                             prefixes of each family; "d" adds 10k domains)
+#        BENCH_REPS, BENCH_MS, BENCH_LEVELS, BENCH_KLOADS   passed to the
+#                             guest (defaults 5, 100, 0,1000,10000,100000,100000d:
+#                             prefixes of each family, "d" adds 10k domains;
+#                             5 loads of the lookup microbenchmark)
 #        BENCH_ICOUNT         QEMU -icount options of the traffic boot
 #                             (default shift=0,sleep=off; "none": plain TCG)
 #        BENCH_OUT            results folder (default bench/results)
@@ -41,7 +42,7 @@ boot() {
 	shift 2
 	# Unknown NAME=VALUE words of the kernel command line become the
 	# environment of the guest's init, and so of the scenario.
-	for v in BENCH_REPS BENCH_MS BENCH_LEVELS; do
+	for v in BENCH_REPS BENCH_MS BENCH_LEVELS BENCH_KLOADS; do
 		if [ -n "${!v:-}" ]; then append="$append $v=${!v}"; fi
 	done
 	echo "# bench: booting the guest for $part ($*)" >&2

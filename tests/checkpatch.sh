@@ -25,14 +25,29 @@ if [ ! -x "$cp" ]; then
 fi
 
 cd "$top"
-out=$(for f in kmod/*.c kmod/*.h kmod/uapi/*.h; do
+# checkpatch exits 1 on any report (a CHECK too, with --strict): a file
+# that exits non-zero with nothing reported, or without its "total:" line,
+# means checkpatch itself did not run on it, which is a failure.
+out=
+broken=0
+for f in kmod/*.c kmod/*.h kmod/uapi/*.h; do
 	case $f in *.mod.c) continue ;; esac
-	"$cp" --no-tree --strict -q --terse --show-types -f "$f"
-done 2>&1)
+	o=$("$cp" --no-tree --strict -q --terse --show-types -f "$f" 2>&1)
+	rc=$?
+	out="$out$o"$'\n'
+	if ! printf '%s\n' "$o" | grep -q '^total: ' ||
+	   { [ $rc != 0 ] && ! printf '%s\n' "$o" | grep -qE ': (ERROR|WARNING|CHECK):'; }; then
+		printf '%s\n' "$o" | sed "s|^|# checkpatch on $f (exit $rc): |"
+		broken=$((broken + 1))
+	fi
+done
 printf '%s\n' "$out" | grep -E ': (ERROR|WARNING|CHECK):' | sed 's/^/# /'
 bad=$(printf '%s\n' "$out" | grep -cE ': (ERROR|WARNING):')
 checks=$(printf '%s\n' "$out" | grep -cE ': CHECK:')
-if [ "$bad" = 0 ]; then
+if [ "$broken" != 0 ]; then
+	echo "not ok - checkpatch --strict: checkpatch failed on $broken files"
+	exit 1
+elif [ "$bad" = 0 ]; then
 	echo "ok - checkpatch --strict: no errors or warnings ($checks checks listed above)"
 else
 	echo "not ok - checkpatch --strict: $bad errors/warnings"

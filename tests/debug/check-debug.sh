@@ -5,7 +5,9 @@
 # (its differential self-test runs at every load). The guest's init fails
 # the run on any sanitizer report in the kernel log and on a non-empty
 # kmemleak scan at the end; scenario 92-debug-kernel proves the sanitizers
-# and the self-test were really there. Prints TAP lines for tests/run-tap.
+# and the self-test were really there; a module that leaks on purpose
+# (tests/debug/cwleak) proves the kmemleak scan can fail. Prints TAP lines
+# for tests/run-tap.
 #
 # env: T (subset of scenarios), CW_DEBUG_CACHE (see build-kernel.sh),
 #      CW_MODULE_SRC (module source tree to build, default: this one; a
@@ -50,13 +52,27 @@ else
 	exit 1
 fi
 
+# The module that leaks on purpose (tests/debug/cwleak): the guest's
+# kmemleak check must see its leak, or an empty scan proves nothing.
+leak=$build/cwleak
+rm -rf "$leak"
+cp -r "$here/cwleak" "$leak"
+if make -C "$cache/linux" M="$leak" W=1 modules >"$leak.log" 2>&1 &&
+   [ -f "$leak/cwleak.ko" ] && ! grep -qE 'warning:|error:' "$leak.log"; then
+	echo "ok - the planted-leak module (tests/debug/cwleak) builds"
+else
+	sed 's/^/# /' "$leak.log" | tail -n 20
+	echo "not ok - the planted-leak module (tests/debug/cwleak) builds"
+	exit 1
+fi
+
 # 3. The guest suite on the debug kernel. Everything is ~10x slower under
 #    KASAN and lockdep (and TCG): generous limits.
 t1=$(date +%s)
 glog=$top/build/guest-debug.log
 CW_KERNEL=$cache/boot/vmlinuz-$kver CW_KERNEL_DIR=$cache \
 CW_MODULE=$mod/kmod/consentwall.ko CW_MODULE_DEBUG=$mod/kmod/consentwall.ko \
-CW_BUILD=$build CW_LOG=$glog \
+CW_BUILD=$build CW_LOG=$glog CW_KMEMLEAK=1 CW_LEAK_MODULE=$leak/cwleak.ko \
 CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-1200} \
 CW_TIMEOUT=${CW_TIMEOUT:-3000} CW_MEM=${CW_MEM:-2048M} \
 	"${CW_RIG:-$top/tests/qemu/run.sh}" check

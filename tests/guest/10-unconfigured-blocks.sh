@@ -3,9 +3,7 @@
 . /cw/guest/lib.sh
 cw_require
 net_up
-srv_tcp web 198.51.100.11 80
-srv_udp dns 198.51.100.11 53
-srv_tcp web6 2001:db8:100::11 80
+srv_unlisted
 SRV_NS= srv_tcp lo4 127.0.0.1 7000
 SRV_NS= srv_tcp lo6 ::1 7000
 

@@ -13,8 +13,7 @@ srv_tcp p5050 198.51.100.20 5050
 srv_tcp p5100 198.51.100.20 5100
 srv_tcp p4999 198.51.100.20 4999
 srv_tcp p5101 198.51.100.20 5101
-owner_start
-rules_std
+owner_std
 assert_eq "status configured" 1 "$(status_get configured)"
 
 expect_blocked tcp 198.51.100.10 80

@@ -8,8 +8,7 @@ srv_udp pfx 203.0.113.9 53
 srv_udp pfx_out 203.0.113.128 53
 srv_udp other 198.51.100.11 53
 srv_udp tcponly 198.51.100.20 5050
-owner_start
-rules_std
+owner_std
 
 expect_blocked udp 198.51.100.10 53
 expect_blocked udp 203.0.113.9 53

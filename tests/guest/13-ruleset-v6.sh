@@ -10,8 +10,7 @@ srv_udp range 2001:db8:100::20 5050
 srv_tcp range_tcp 2001:db8:100::20 5050
 srv_udp range_out 2001:db8:100::20 6000
 srv_tcp other 2001:db8:100::11 80
-owner_start
-rules_std
+owner_std
 
 expect_blocked tcp 2001:db8:100::10 80
 expect_blocked udp 2001:db8:100::10 53
@@ -35,8 +34,8 @@ done
 # Behind an IPv6 extension header (Destination Options) the transport
 # header is still found: the udp 5000-5100 entry blocks port 5050, and
 # port 6000 on the same host, with the same header, gets through.
-expect_blocked udp 2001:db8:100::20 5050 -x
-expect_allowed udp 2001:db8:100::20 6000 -x
+expect_blocked udp 2001:db8:100::20 5050 -x dst
+expect_allowed udp 2001:db8:100::20 6000 -x dst
 sleep 0.2
 assert_eq "range: datagrams with an extension header at the server" 0 "$(srv_packets range)"
 assert_eq "range_out: bytes with an extension header at the server" 200 "$(srv_bytes range_out)"

@@ -3,11 +3,8 @@
 . /cw/guest/lib.sh
 cw_require
 net_up
-srv_tcp web 198.51.100.11 80
-srv_udp dns 198.51.100.11 53
-srv_tcp web6 2001:db8:100::11 80
-owner_start
-rules_std
+srv_unlisted
+owner_std
 
 expect_blocked tcp 198.51.100.11 80 -u 1234
 expect_blocked udp 198.51.100.11 53 -u 1234

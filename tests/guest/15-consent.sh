@@ -7,8 +7,7 @@ net_up
 srv_tcp host 198.51.100.10 80
 srv_tcp both 198.51.100.30 80
 srv_tcp push 198.51.100.20 5050
-owner_start
-rules_std
+owner_std
 
 expect_blocked tcp 198.51.100.10 80
 assert_eq "consent of analytics" 0 "$(consent_of analytics)"

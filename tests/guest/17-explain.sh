@@ -2,8 +2,7 @@
 # purposes that matched, for anyone (read-only), without sending traffic.
 . /cw/guest/lib.sh
 cw_require
-owner_start
-rules_std
+owner_std
 
 out=$(cwnl explain tcp 198.51.100.10 80)
 assert_match "explain v4 host" '^verdict block' "$out"

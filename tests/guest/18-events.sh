@@ -3,15 +3,18 @@
 . /cw/guest/lib.sh
 cw_require
 net_up
-owner_start
-rules_std
+srv_tcp blocked 198.51.100.10 80
+srv_udp blocked6 2001:db8:100::20 5050
+srv_tcp control 198.51.100.11 80
+owner_std
 # A second admin socket, not the owner, listening too.
 mkfifo "$CW_OUT/spy.in"
 cwnl -i <"$CW_OUT/spy.in" >"$CW_OUT/spy.out" 2>&1 &
 exec 8>"$CW_OUT/spy.in"
 
-expect_blocked tcp 198.51.100.10 80 -u 1000
-expect_blocked udp 2001:db8:100::20 5050
+expect_blocked_at blocked tcp 198.51.100.10 80 -u 1000
+expect_blocked_at blocked6 udp 2001:db8:100::20 5050
+expect_allowed_at control tcp 198.51.100.11 80 -u 1000
 i=0
 while [ "$(owner_events | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
 	usleep 20000

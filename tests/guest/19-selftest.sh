@@ -14,7 +14,13 @@ out=$(dmesg | tail -n +$((before + 1)))
 echo "$out" | grep consentwall
 assert_match "self-test result" 'consentwall: .*passed: [0-9]+ lookups' "$out"
 assert_nomatch "self-test failures" 'FAILED|mismatch|refusing' "$out"
-# The debug build works like the normal one.
+# The debug build works like the normal one: unconfigured, it blocks; a
+# committed ruleset that does not list the host lets the same probe by.
 net_up
-expect_blocked tcp 198.51.100.11 80
+srv_tcp web 198.51.100.11 80
+expect_blocked_at web tcp 198.51.100.11 80
+owner_std
+expect_allowed_at web tcp 198.51.100.11 80
+expect_blocked tcp 198.51.100.10 80
+owner_kill
 rmmod consentwall

@@ -5,8 +5,7 @@ cw_require
 net_up
 srv_tcp host 198.51.100.10 80
 srv_tcp push 198.51.100.20 5050
-owner_start
-rules_std
+owner_std
 gen=$(status_get generation)
 owner_ok consent analytics 1
 expect_allowed tcp 198.51.100.10 80

@@ -2,8 +2,7 @@
 # with an extack message, and nothing changes.
 . /cw/guest/lib.sh
 cw_require
-owner_start
-rules_std
+owner_std
 gen=$(status_get generation)
 
 for cmd in claim begin "consent analytics 1" commit abort \

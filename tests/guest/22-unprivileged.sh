@@ -12,8 +12,7 @@ check_all() {
 }
 check_all unclaimed
 assert_eq "still unclaimed" 0 "$(status_get owner)"
-owner_start
-rules_std
+owner_std
 check_all claimed
 assert_eq "consent unchanged" 0 "$(consent_of analytics)"
 out=$(as_user cwnl status)

@@ -13,8 +13,7 @@ check_all() {
 check_all -U -r
 check_all -U -r -n
 assert_eq "handset still unclaimed" 0 "$(status_get owner)"
-owner_start
-rules_std
+owner_std
 check_all -U -r
 check_all -U -r -n
 assert_eq "consent unchanged" 0 "$(consent_of analytics)"

@@ -8,8 +8,7 @@ srv_udp denied 198.51.100.10 53
 srv_tcp denied_tcp 198.51.100.10 80
 srv_udp allowed 198.51.100.11 53
 srv_tcp allowed_tcp 198.51.100.11 80
-owner_start
-rules_std
+owner_std
 
 stop=$CW_OUT/stop
 cwprobe flood udp 198.51.100.10 53 -d 600000 -i 1 -f "$stop" >"$CW_OUT/f1" &

@@ -6,8 +6,7 @@ cw_require
 net_up
 srv_udp denied 198.51.100.10 53
 srv_tcp allowed 198.51.100.11 80
-owner_start
-rules_std
+owner_std
 stop=$CW_OUT/stop
 cwprobe flood udp 198.51.100.10 53 -d 600000 -i 1 -f "$stop" >"$CW_OUT/f1" &
 floods="$floods $!"

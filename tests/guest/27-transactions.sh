@@ -5,8 +5,7 @@
 cw_require
 net_up
 srv_tcp host 198.51.100.10 80
-owner_start
-rules_std
+owner_std
 gen=$(status_get generation)
 
 out=$(owner commit || true)

@@ -8,8 +8,7 @@ cw_require
 net_up
 dns_start
 srv_tcp web "$UNLISTED" 80
-owner_start
-rules_names
+owner_names
 
 dig_q() { timed dig +tries=1 +time="$CW_CLIENT_TIMEOUT" "@$DNS_ADDR" "$@"; }
 

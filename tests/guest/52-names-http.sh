@@ -7,8 +7,7 @@
 cw_require
 net_up
 srv_tcp web "$UNLISTED" 80
-owner_start
-rules_names
+owner_names
 
 b=$(srv_bytes web)
 expect_flow_blocked "Host xiaomi.net" "$(http xiaomi.net)" web "$b"

@@ -3,8 +3,7 @@
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 cw_require
-owner_start
-rules_names
+owner_names
 
 out=$(cwnl explain tcp 198.51.100.11 443 name=app.chat.xiaomi.net)
 assert_match "explain subdomain" '^verdict block' "$out"

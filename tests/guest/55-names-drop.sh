@@ -7,8 +7,7 @@
 cw_reload block=drop
 net_up
 srv_tcp tls443 "$UNLISTED" 443
-owner_start
-rules_names
+owner_names
 
 b=$(srv_bytes tls443)
 r=$(https app.chat.xiaomi.net 443)

@@ -10,8 +10,7 @@ cw_require
 net_up
 srv_udp d53 "$UNLISTED" 53
 srv_udp d54 "$UNLISTED" 54
-owner_start
-rules_names
+owner_names
 f0=$(status_get counter names_failed)
 
 # cwprobe fills a datagram with 'u' (0x75): the first label length byte

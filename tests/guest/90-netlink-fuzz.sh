@@ -27,8 +27,7 @@ net_up
 srv_udp denied 198.51.100.10 53
 srv_tcp denied6 2001:db8:100::10 80
 srv_tcp allowed 198.51.100.11 80
-owner_start
-rules_std
+owner_std
 owner_kill	# the ruleset stays; consent of everything is denied
 
 stop=$CW_OUT/stop
@@ -92,6 +91,8 @@ assert_gt "connections to the allowed host" 0 "$(srv_conns allowed)"
 assert_gt "daemon restarts during the fuzzing" 2 "$(wc -l <"$CW_OUT/daemon")"
 # The module still answers and still enforces.
 assert_match "status after the fuzzing" '^generation [1-9]' "$(cwnl status)"
-expect_blocked tcp 198.51.100.10 80
+expect_blocked_at denied6 tcp 2001:db8:100::10 80
+expect_blocked_at denied udp 198.51.100.10 53
+expect_allowed_at allowed tcp 198.51.100.11 80
 dmesg_clean || fail "kernel log: $(dmesg | grep -m5 -E 'WARNING:|BUG:|Oops|KASAN|UBSAN|lockdep|kmemleak|Call Trace')"
 pass "kernel log clean"

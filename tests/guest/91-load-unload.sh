@@ -59,8 +59,9 @@ log "traffic: $(cat "$CW_OUT/f1") / $(cat "$CW_OUT/f2") / $(cat "$CW_OUT/f3")"
 set -- $(cat "$CW_OUT/f2")
 assert_gt "allowed connections went through" 0 "$4"
 # A ruleset still commits after all this.
-owner_start
-rules_std >/dev/null
-expect_blocked tcp 198.51.100.10 80
+srv_tcp blocked 198.51.100.10 80
+owner_std
+expect_blocked_at blocked tcp 198.51.100.10 80
+expect_allowed_at allowed tcp 198.51.100.11 80
 dmesg_clean || fail "kernel log: $(dmesg | grep -m5 -E 'WARNING:|BUG:|Oops|KASAN|UBSAN|lockdep|kmemleak|Call Trace')"
 pass "kernel log clean"

@@ -17,6 +17,12 @@ rules_names() {
 	owner_ok commit
 }
 
+# owner_names: an owner that claimed and committed rules_names
+owner_names() {
+	owner_start
+	rules_names >/dev/null
+}
+
 # dns_start: cwdns in inet, and the handset's resolver pointed at it.
 dns_start() {
 	local i=0

@@ -10,7 +10,10 @@
 # usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz
 # env:   CW_MODULE (default kmod/consentwall.ko), CW_MODE (check|run|demo),
 #        CW_ONLY (comma-separated: a number matches the start of a scenario
-#        name, anything else a substring),
+#        name, anything else a substring; selecting nothing is an error),
+#        CW_PLAN (file: the selected scenario names are written there),
+#        CW_KMEMLEAK=1 (the kernel must have kmemleak: the guest asserts it),
+#        CW_LEAK_MODULE (a module that leaks on purpose: kmemleak must see it),
 #        CW_TOOLS_DIR (built test tools), CW_SCENARIO_TIMEOUT (seconds),
 #        CW_TRACE=1 (run scenarios under sh -x, the trace shown on failure),
 #        CW_EXTRA_MODULES (more kernel modules, e.g. virtio_blk ext4)
@@ -100,6 +103,9 @@ fi
 # The debug build (CONFIG_CONSENTWALL_DEBUG: self-test at load), if built.
 debug_module=${CW_MODULE_DEBUG:-$top/build/kmod-debug/kmod/consentwall.ko}
 [ -f "$debug_module" ] && cp "$debug_module" "$root/cw/consentwall-debug.ko"
+# A module that leaks one object on purpose (tests/debug/cwleak): the
+# guest proves with it that kmemleak reports what it should.
+[ -z "${CW_LEAK_MODULE:-}" ] || cp "$CW_LEAK_MODULE" "$root/cw/cwleak.ko"
 
 # Guest scenarios and their library.
 cp "$here/init" "$root/init"
@@ -112,9 +118,38 @@ cp "$top"/tests/captures/quic-* "$root/cw/captures/"
 for f in ${CW_EXTRA_SCENARIOS:-}; do
 	cp "$f" "$root/cw/guest/"
 done
+# The plan: the scenarios of tests/guest (and the extra ones) that CW_ONLY
+# selects, decided here and only here. The guest runs exactly this list
+# and the host (run.sh) checks that each one reported; a filter that
+# selects nothing is an error, never "0 failed".
+plan=
+for s in "$top"/tests/guest/[0-9][0-9]-*.sh ${CW_EXTRA_SCENARIOS:-}; do
+	name=$(basename "$s" .sh)
+	case $s in */[0-9][0-9]-*.sh) ;; *) continue ;; esac
+	if [ -n "${CW_ONLY:-}" ]; then
+		match=
+		# A number matches the start of the name (T=2 runs 2x-*),
+		# anything else a substring (T=udp).
+		for pat in ${CW_ONLY//,/ }; do
+			case $pat in
+			*[!0-9]*) [[ $name == *"$pat"* ]] && match=1 ;;
+			*) [[ $name == "$pat"* ]] && match=1 ;;
+			esac
+		done
+		[ -n "$match" ] || continue
+	fi
+	plan="$plan $name"
+done
+plan=$(printf '%s\n' $plan | LC_ALL=C sort -u | tr '\n' ' ')
+if [ "${CW_MODE:-check}" = check ] && [ -z "${plan// /}" ]; then
+	echo "mkinitramfs: T=${CW_ONLY:-} matches no scenario in tests/guest" >&2
+	exit 3
+fi
+[ -z "${CW_PLAN:-}" ] || printf '%s\n' $plan >"$CW_PLAN"
 cat >"$root/cw/config" <<CFG
 CW_MODE=${CW_MODE:-check}
-CW_ONLY=${CW_ONLY:-}
+CW_PLAN="$plan"
+CW_KMEMLEAK=${CW_KMEMLEAK:-}
 CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-120}
 CW_TRACE=${CW_TRACE:-}
 CW_KVER=$kver

@@ -7,7 +7,8 @@
 # usage: tests/qemu/run.sh [check|run|demo]
 # env:   T / CW_ONLY   run a subset, comma-separated: a number matches the
 #                      start of a scenario's name (T=2 is 2x-*, T=12 is
-#                      12-*), anything else a substring (T=udp,owner)
+#                      12-*), anything else a substring (T=udp,owner);
+#                      one that selects nothing fails
 #        CW_MODULE     module to test (default kmod/consentwall.ko)
 #        CW_KERNEL     kernel image to boot instead of the Debian one; its
 #        CW_KERNEL_DIR modules tree (lib/modules/VER) comes from CW_KERNEL_DIR
@@ -37,8 +38,12 @@ kernel=${CW_KERNEL:-$kdir/boot/vmlinuz-$kver}
 make -s -C "$top/tests/tools" O="$build/tools" >&2
 
 initrd=$build/initramfs-$mode.cpio.gz
-CW_MODE=$mode CW_ONLY=${CW_ONLY:-${T:-}} CW_TOOLS_DIR=$build/tools \
-	"$here/mkinitramfs.sh" "$kdir" "$initrd"
+plan=$build/plan-$mode.txt
+if ! CW_MODE=$mode CW_ONLY=${CW_ONLY:-${T:-}} CW_TOOLS_DIR=$build/tools \
+	CW_PLAN=$plan "$here/mkinitramfs.sh" "$kdir" "$initrd"; then
+	echo "not ok - guest initramfs built (see above)"
+	exit 1
+fi
 
 nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 log=${CW_LOG:-$build/guest-$mode.log}
@@ -72,6 +77,21 @@ else
 fi
 
 tr -d '\r' <"$log" >"$log.clean"
+# Every scenario of the plan (tests/guest, filtered) must have reported,
+# once: a scenario lost on the way (not in the initramfs, a guest that
+# counted wrong) fails the run even with the success token.
+if [ "$mode" = check ]; then
+	missing=
+	for name in $(cat "$plan"); do
+		[ "$(grep -cE "^(not )?ok [0-9]+ - $name( |$)" "$log.clean")" = 1 ] ||
+			missing="$missing $name"
+	done
+	if [ -n "$missing" ]; then
+		echo "not ok - every planned scenario reported once (not:$missing)" | tee -a "$log"
+		exit 1
+	fi
+	echo "ok - the guest reported each of the $(wc -l <"$plan") planned scenarios"
+fi
 if grep -qx "CW-SUCCESS $nonce" "$log.clean"; then
 	[ "$mode" = check ] && echo "ok - guest wrote the success token"
 	exit 0

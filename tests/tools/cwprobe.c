@@ -11,22 +11,32 @@
  *       prints "OK <ms>" or "<ERRNO> <ms>"; exit 0 on OK, 1 otherwise
  *   cwprobe udp ADDR PORT [-s BYTES] [-u UID]
  *       one datagram with sendto; same output
- *   -x (tcp, udp, IPv6): every packet carries a Destination Options
- *       extension header (a PadN option) before the transport header
+ *   cwprobe tcp-hold ADDR PORT -f GO [-t MS] [-s BYTES] [-u UID]
+ *       connect and send BYTES, print "connected" and keep the connection
+ *       open until file GO exists; then send BYTES more and wait for the
+ *       server to close; prints "OK <ms>" or "<ERRNO> <ms>" for that part
+ *       (an established flow across a change of consent)
  *   cwprobe flood tcp|udp ADDR PORT -d MS [-i MS] [-s BYTES] [-u UID] [-f STOP]
  *       repeat the above every -i MS for -d MS, or until file STOP exists;
+ *       with -P N the port advances by one at each attempt, over N ports
+ *       (so no two attempts in a row are the same flow);
  *       prints "attempts A ok O fail F last <ERRNO>"
  *   cwprobe tcp-server ADDR PORT FILE
  *       accept forever; FILE holds "conns N bytes M", rewritten atomically
  *       after each change; created once listening
  *   cwprobe udp-server ADDR PORT FILE
  *       FILE holds "packets N bytes M"
+ *
+ * Clients take -x HDR[,HDR] to put headers before the transport header:
+ * "ipopt" (IPv4 options: NOP and an empty record route, 8 bytes), "hbh"
+ * and "dst" (IPv6 hop-by-hop and destination options, 8 bytes of PadN).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,9 +46,8 @@
 #include <unistd.h>
 
 static long timeout_ms = 3000, size, interval_ms = 10, duration_ms;
-static long uid = -1;
-static int exthdr;
-static const char *stop_file;
+static long uid = -1, nports = 1;
+static const char *stop_file, *exthdrs;
 
 static long now_ms(void)
 {
@@ -57,7 +66,7 @@ static const char *errname(int e)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: cwprobe tcp|udp|flood|tcp-server|udp-server ...\n"
+	fprintf(stderr, "usage: cwprobe tcp|udp|tcp-hold|flood|tcp-server|udp-server ...\n"
 		"  (see the comment at the top of tests/tools/cwprobe.c)\n");
 	exit(2);
 }
@@ -100,18 +109,49 @@ static void parse_opts(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x")) != -1) {
+	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:")) != -1) {
 		switch (c) {
-		case 'x': exthdr = 1; break;
 		case 't': timeout_ms = atol(optarg); break;
 		case 's': size = atol(optarg); break;
 		case 'u': uid = atol(optarg); break;
 		case 'd': duration_ms = atol(optarg); break;
 		case 'i': interval_ms = atol(optarg); break;
 		case 'f': stop_file = optarg; break;
+		case 'x': exthdrs = optarg; break;
+		case 'P': nports = atol(optarg); break;
 		default: usage();
 		}
 	}
+}
+
+/* The -x headers on a new socket; exits on a name it does not know. */
+static void set_exthdrs(int fd, int family)
+{
+	/* NOP, record route: length 7, pointer 4, one empty slot */
+	static const unsigned char ipopt[8] = { 1, 7, 7, 4 };
+	/* next header (the kernel fills it), length 0, PadN of 4 */
+	static const unsigned char pad8[8] = { 0, 0, 1, 4 };
+	char *list, *h, *save = NULL;
+	int r = 0;
+
+	if (!exthdrs)
+		return;
+	list = strdup(exthdrs);
+	for (h = strtok_r(list, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(h, "ipopt") && family == AF_INET)
+			r = setsockopt(fd, IPPROTO_IP, IP_OPTIONS, ipopt, sizeof(ipopt));
+		else if (!strcmp(h, "hbh") && family == AF_INET6)
+			r = setsockopt(fd, IPPROTO_IPV6, IPV6_HOPOPTS, pad8, sizeof(pad8));
+		else if (!strcmp(h, "dst") && family == AF_INET6)
+			r = setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, pad8, sizeof(pad8));
+		else
+			usage();
+		if (r < 0) {
+			fprintf(stderr, "cwprobe: -x %s: %s\n", h, errname(errno));
+			exit(2);
+		}
+	}
+	free(list);
 }
 
 /* Waits for fd to become ready; returns 0, or an errno. */
@@ -131,36 +171,17 @@ static int wait_fd(int fd, short events, long deadline)
 	return 0;
 }
 
-/* With -x, an IPv6 Destination Options header: next header, length 0
- * (8 bytes), a PadN option of 4 zero bytes. Returns 0 or an errno. */
-static int add_exthdr(int fd, int family)
+/* A non-blocking TCP connect: 0 and *fdp, or an errno. */
+static int tcp_connect(struct sockaddr_storage *ss, socklen_t len,
+		       long deadline, int *fdp)
 {
-	static const unsigned char dst[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
-
-	if (!exthdr)
-		return 0;
-	if (family != AF_INET6)
-		return EAFNOSUPPORT;
-	if (setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, dst, sizeof(dst)) < 0)
-		return errno;
-	return 0;
-}
-
-/* One TCP exchange. Returns 0 or an errno. */
-static int tcp_once(struct sockaddr_storage *ss, socklen_t len)
-{
-	long deadline = now_ms() + timeout_ms;
-	char buf[4096];
 	int fd, err = 0;
 	socklen_t elen = sizeof(err);
-	long sent = 0;
 
 	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return errno;
-	err = add_exthdr(fd, ss->ss_family);
-	if (err)
-		goto out;
+	set_exthdrs(fd, ss->ss_family);
 	if (connect(fd, (struct sockaddr *)ss, len) < 0) {
 		if (errno != EINPROGRESS) {
 			err = errno;
@@ -171,9 +192,22 @@ static int tcp_once(struct sockaddr_storage *ss, socklen_t len)
 			goto out;
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
 			err = errno;
-		if (err)
-			goto out;
 	}
+out:
+	if (err)
+		close(fd);
+	else
+		*fdp = fd;
+	return err;
+}
+
+/* Sends size bytes on fd; 0 or an errno. */
+static int tcp_send(int fd, long deadline)
+{
+	char buf[4096];
+	long sent = 0;
+	int err;
+
 	memset(buf, 'x', sizeof(buf));
 	while (sent < size) {
 		long n = size - sent > (long)sizeof(buf) ?
@@ -183,37 +217,92 @@ static int tcp_once(struct sockaddr_storage *ss, socklen_t len)
 		if (r < 0 && errno == EAGAIN) {
 			err = wait_fd(fd, POLLOUT, deadline);
 			if (err)
-				goto out;
+				return err;
 			continue;
 		}
-		if (r < 0) {
-			err = errno;
-			goto out;
-		}
+		if (r < 0)
+			return errno;
 		sent += r;
 	}
-	/*
-	 * Wait for the server to close: then it has counted every byte, and a
-	 * scenario reading its record right after us sees the final number.
-	 */
+	return 0;
+}
+
+/*
+ * Waits for the server to close: then it has counted every byte, and a
+ * scenario reading its record right after us sees the final number.
+ */
+static int tcp_finish(int fd, long deadline)
+{
+	char buf[4096];
+	int err;
+
 	shutdown(fd, SHUT_WR);
 	for (;;) {
 		ssize_t r;
 
 		err = wait_fd(fd, POLLIN, deadline);
 		if (err)
-			goto out;
+			return err;
 		r = recv(fd, buf, sizeof(buf), 0);
 		if (r == 0)
-			break;
-		if (r < 0 && errno != EAGAIN) {
-			err = errno;
-			goto out;
-		}
+			return 0;
+		if (r < 0 && errno != EAGAIN)
+			return errno;
 	}
-out:
+}
+
+/* One TCP exchange. Returns 0 or an errno. */
+static int tcp_once(struct sockaddr_storage *ss, socklen_t len)
+{
+	long deadline = now_ms() + timeout_ms;
+	int fd, err;
+
+	err = tcp_connect(ss, len, deadline, &fd);
+	if (err)
+		return err;
+	err = tcp_send(fd, deadline);
+	if (!err)
+		err = tcp_finish(fd, deadline);
 	close(fd);
 	return err;
+}
+
+/*
+ * tcp-hold: the first BYTES at connect, the next BYTES once file GO
+ * exists, whatever happened to consent in between.
+ */
+static int tcp_hold(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	long t0;
+	int fd, err;
+
+	if (argc < 3)
+		usage();
+	len = parse_addr(argv[1], argv[2], &ss);
+	parse_opts(argc - 2, argv + 2);
+	if (!stop_file)
+		usage();
+	drop_privileges();
+	t0 = now_ms();
+	err = tcp_connect(&ss, len, t0 + timeout_ms, &fd);
+	if (!err)
+		err = tcp_send(fd, t0 + timeout_ms);
+	if (err) {
+		printf("%s %ld\n", errname(err), now_ms() - t0);
+		return 1;
+	}
+	printf("connected\n");
+	while (access(stop_file, F_OK))
+		usleep(10000);
+	t0 = now_ms();
+	err = tcp_send(fd, t0 + timeout_ms);
+	if (!err)
+		err = tcp_finish(fd, t0 + timeout_ms);
+	close(fd);
+	printf("%s %ld\n", err ? errname(err) : "OK", now_ms() - t0);
+	return err ? 1 : 0;
 }
 
 static int udp_fd = -1;
@@ -226,14 +315,10 @@ static int udp_once(struct sockaddr_storage *ss, socklen_t len)
 	if (n > (long)sizeof(buf))
 		n = sizeof(buf);
 	if (udp_fd < 0) {
-		int err;
-
 		udp_fd = socket(ss->ss_family, SOCK_DGRAM, 0);
 		if (udp_fd < 0)
 			return errno;
-		err = add_exthdr(udp_fd, ss->ss_family);
-		if (err)
-			return err;
+		set_exthdrs(udp_fd, ss->ss_family);
 	}
 	memset(buf, 'u', n);
 	if (sendto(udp_fd, buf, n, 0, (struct sockaddr *)ss, len) < 0)
@@ -262,7 +347,7 @@ static int client(int tcp, int argc, char **argv)
 static int flood(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
-	long end, attempts = 0, ok = 0, fail = 0;
+	long end, attempts = 0, ok = 0, fail = 0, port0;
 	int tcp, err, last = 0;
 	socklen_t len;
 
@@ -275,9 +360,15 @@ static int flood(int argc, char **argv)
 	if (timeout_ms > 1000)
 		timeout_ms = 1000;
 	end = now_ms() + duration_ms;
+	port0 = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (nports < 1 || port0 + nports - 1 > 65535)
+		usage();
 	while (now_ms() < end) {
 		if (stop_file && !access(stop_file, F_OK))
 			break;
+		/* sin_port and sin6_port are at the same offset */
+		((struct sockaddr_in *)&ss)->sin_port =
+			htons(port0 + attempts % nports);
 		attempts++;
 		err = tcp ? tcp_once(&ss, len) : udp_once(&ss, len);
 		if (err) {
@@ -430,6 +521,8 @@ int main(int argc, char **argv)
 		return client(1, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "udp"))
 		return client(0, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "tcp-hold"))
+		return tcp_hold(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "flood"))
 		return flood(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "tcp-server"))
