@@ -13,8 +13,6 @@
 #include "../lib/json.h"
 #include "../lib/proto.h"
 
-#define DEFAULT_SOCKET "/run/consentwall/consentd.sock"
-
 /*
  * Exit statuses. get answers with its status (0 allowed, 1 denied), so
  * its failures take EXIT_GET_ERROR instead of EXIT_FAIL.

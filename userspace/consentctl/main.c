@@ -61,7 +61,7 @@ static void usage(FILE *f, const char *prog)
 		"\n'%s help COMMAND' or '%s COMMAND --help' describes a command.\n"
 		"Exit status: 0 success, 1 failure, 2 usage error (get: 0 allowed,\n"
 		"1 denied, 2 usage error, 3 other error).\n",
-		DEFAULT_SOCKET, prog, prog);
+		CW_DEFAULT_SOCKET, prog, prog);
 }
 
 int cmd_help(struct ctl *c, int argc, char **argv)
@@ -89,7 +89,7 @@ int cmd_help(struct ctl *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct ctl c = { .sock = DEFAULT_SOCKET, .prog = "consentctl" };
+	struct ctl c = { .sock = CW_DEFAULT_SOCKET, .prog = "consentctl" };
 	const struct subcommand *s;
 	int i, st = -1;
 
