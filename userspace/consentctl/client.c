@@ -172,11 +172,12 @@ int ctl_connect(struct ctl *c)
 			strerror(e));
 }
 
-int ctl_send(struct ctl *c, const char *verb, int argc, char **argv)
+/* 0 once the request line is sent, else errno. */
+static int send_request(struct ctl *c, const char *verb, int argc, char **argv)
 {
 	struct sbuf b;
 	size_t off = 0;
-	int i;
+	int i, e = 0;
 
 	sbuf_init(&b);
 	sbuf_adds(&b, verb);
@@ -191,14 +192,23 @@ int ctl_send(struct ctl *c, const char *verb, int argc, char **argv)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			sbuf_free(&b);
-			return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
-					"consentd closed the connection: %s",
-					strerror(errno));
+			e = errno;
+			break;
 		}
 		off += (size_t)n;
 	}
 	sbuf_free(&b);
+	return e;
+}
+
+int ctl_send(struct ctl *c, const char *verb, int argc, char **argv)
+{
+	int e = send_request(c, verb, argc, argv);
+
+	if (e)
+		return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
+				"consentd closed the connection: %s",
+				strerror(e));
 	return 0;
 }
 
@@ -238,6 +248,25 @@ void reply_free(struct reply *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
+bool ctl_parse_err(const char *line, struct reply *rep)
+{
+	const char *sp;
+	char kind[16];
+	size_t l;
+
+	if (strncmp(line, "ERR ", 4))
+		return false;
+	sp = strchr(line + 4, ' ');
+	l = sp ? (size_t)(sp - line - 4) : strlen(line + 4);
+	snprintf(kind, sizeof(kind), "%.*s", (int)l, line + 4);
+	rep->err = proto_err_parse(kind);
+	if (rep->err < 0)
+		rep->err = PE_INTERNAL;
+	free(rep->errmsg);
+	rep->errmsg = xstrdup(sp ? sp + 1 : "error");
+	return true;
+}
+
 /*
  * Collects one reply: records until OK (0) or ERR (-1, rep->err and
  * rep->errmsg set, nothing printed); any other failure is printed and its
@@ -255,15 +284,7 @@ static int read_reply(struct ctl *c, struct reply *rep)
 			free(line);
 			return 0;
 		}
-		if (!strncmp(line, "ERR ", 4)) {
-			char *sp = strchr(line + 4, ' ');
-
-			if (sp)
-				*sp = '\0';
-			rep->err = proto_err_parse(line + 4);
-			if (rep->err < 0)
-				rep->err = PE_INTERNAL;
-			rep->errmsg = xstrdup(sp ? sp + 1 : "error");
+		if (ctl_parse_err(line, rep)) {
 			free(line);
 			return -1;
 		}
@@ -296,6 +317,12 @@ static int check_version(struct ctl *c)
 
 	ret = read_reply(c, &v);
 	if (ret > 0) {
+		reply_free(&v);
+		return ret;
+	}
+	if (ret && v.err == PE_BUSY) {
+		/* Refused before the handshake: not a matter of versions. */
+		ret = ctl_report_error(c, &v);
 		reply_free(&v);
 		return ret;
 	}
@@ -336,10 +363,14 @@ int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
 	 */
 	if (c->fd <= 0) {
 		ret = ctl_connect(c);
-		if (!ret)
-			ret = ctl_send(c, "VERSION", 0, NULL);
-		if (!ret)
+		/*
+		 * A busy consentd answers and closes at once, so the send may
+		 * fail with its answer waiting: the reply says what happened.
+		 */
+		if (!ret) {
+			send_request(c, "VERSION", 0, NULL);
 			ret = check_version(c);
+		}
 	}
 	if (!ret)
 		ret = ctl_send(c, verb, argc, argv);
@@ -354,6 +385,10 @@ int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
 
 int ctl_report_error(struct ctl *c, const struct reply *rep)
 {
+	if (rep->err == PE_BUSY)
+		return ctl_fail(c, EXIT_BUSY, proto_err_name(PE_BUSY),
+				"consentd at %s is busy (%s)", c->sock,
+				rep->errmsg);
 	return ctl_fail(c, rep->err == PE_USAGE ? EXIT_USAGE : EXIT_FAIL,
 			proto_err_name((enum proto_err)rep->err), "%s",
 			rep->errmsg);

@@ -13,13 +13,15 @@
 #include "../lib/json.h"
 #include "../lib/proto.h"
 
-#define DEFAULT_SOCKET "/run/consentwall/consentd.sock"
-
 /*
  * Exit statuses. get answers with its status (0 allowed, 1 denied), so
- * its failures take EXIT_GET_ERROR instead of EXIT_FAIL.
+ * its failures take EXIT_GET_ERROR instead of EXIT_FAIL. EXIT_BUSY is
+ * consentd refusing the connection for now (ERR busy): worth a retry.
  */
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_GET_ERROR = 3 };
+enum {
+	EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_GET_ERROR = 3,
+	EXIT_BUSY = 4,
+};
 
 /*
  * The "kind" of a JSON error object: the daemon's ERR kinds
@@ -71,8 +73,10 @@ int cmd_help(struct ctl *c, int argc, char **argv);
 /* client.c */
 int ctl_connect(struct ctl *c);
 int ctl_send(struct ctl *c, const char *verb, int argc, char **argv);
-/* Reads one record line; 1 record, 0 end (OK/ERR in rep), -1 error. */
+/* Reads one line, malloc'd into *line: 1, or 0 at EOF, -1 on error. */
 int ctl_read_line(struct ctl *c, char **line);
+/* An ERR line into rep->err and rep->errmsg; false if it is no ERR line. */
+bool ctl_parse_err(const char *line, struct reply *rep);
 /* Sends a request and collects the reply; returns an exit status. */
 int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
 		struct reply *rep);

@@ -19,7 +19,7 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 	uidarg[0] = namearg[0] = '\0';
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--uid") && i + 1 < argc) {
-			if (!parse_u32(argv[++i], 4294967294u, &v))
+			if (!parse_u32(argv[++i], CW_UID_MAX, &v))
 				return ctl_usage_error(c, "--uid needs a number, not '%s'",
 						       argv[i]);
 			snprintf(uidarg, sizeof(uidarg), "uid=%u", v);
@@ -36,9 +36,7 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 	}
 	if (pos != 3)
 		return ctl_usage_error(c, "explain needs PROTO ADDR PORT");
-	if (strcmp(args[0], "tcp") && strcmp(args[0], "udp") &&
-	    strcmp(args[0], "icmp") && strcmp(args[0], "icmpv6") &&
-	    !parse_u32(args[0], 255, &v))
+	if (!parse_ip_proto(args[0], &v))
 		return ctl_usage_error(c, "PROTO must be tcp, udp, icmp, icmpv6 or 0-255, not '%s'",
 				       args[0]);
 	if (inet_pton(AF_INET, args[1], a) != 1 &&

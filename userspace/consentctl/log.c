@@ -5,6 +5,23 @@
 
 #include "ctl.h"
 
+/*
+ * An entry of the log in JSON: an event object, or {"gap":{...}} where
+ * consentd lost events, so that a gap keeps its place among them.
+ */
+static void json_entry(struct json *j, const struct record *r)
+{
+	bool gap = !strcmp(r->type, "gap");
+
+	if (gap) {
+		json_obj(j);
+		json_key(j, "gap");
+	}
+	json_record(j, r);
+	if (gap)
+		json_obj_end(j);
+}
+
 static void print_event(struct ctl *c, const struct record *r)
 {
 	const char *v;
@@ -12,11 +29,13 @@ static void print_event(struct ctl *c, const struct record *r)
 	time_t t;
 	struct tm tm;
 
+	if (strcmp(r->type, "event") && strcmp(r->type, "gap"))
+		return;
 	if (c->json) {
 		struct json j;
 
 		json_init(&j);
-		json_record(&j, r);
+		json_entry(&j, r);
 		json_print(&j);
 		json_free(&j);
 		return;
@@ -25,6 +44,13 @@ static void print_event(struct ctl *c, const struct record *r)
 	t = v ? (time_t)strtoll(v, NULL, 10) : 0;
 	gmtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+	if (!strcmp(r->type, "gap")) {
+		v = record_get(r, "reason");
+		printf("%s GAP      events were lost here (%s)\n", ts,
+		       v ? v : "reason unknown");
+		fflush(stdout);
+		return;
+	}
 	v = record_get(r, "addr");
 	printf("%s blocked %-16s %s %s%s%s:%s", ts,
 	       record_get(r, "purposes") ? record_get(r, "purposes") : "?",
@@ -47,7 +73,6 @@ static void print_event(struct ctl *c, const struct record *r)
 
 int cmd_log(struct ctl *c, int argc, char **argv)
 {
-	static const char *const ensure[] = { "event", NULL };
 	char *args[1], nbuf[24];
 	struct reply rep;
 	bool follow = false;
@@ -79,7 +104,20 @@ int cmd_log(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (c->json && !follow) {
-		json_print_records(&rep, ensure);
+		struct json j;
+
+		json_init(&j);
+		json_obj(&j);
+		json_key(&j, "events");
+		json_arr(&j);
+		for (i = 0; i < rep.n; i++)
+			if (!strcmp(rep.rec[i].type, "event") ||
+			    !strcmp(rep.rec[i].type, "gap"))
+				json_entry(&j, &rep.rec[i]);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		json_print(&j);
+		json_free(&j);
 	} else {
 		for (i = 0; i < rep.n; i++)
 			print_event(c, &rep.rec[i]);
@@ -97,22 +135,15 @@ int cmd_log(struct ctl *c, int argc, char **argv)
 		ret = ctl_read_line(c, &line);
 		if (ret <= 0)
 			return ctl_fail(c, EXIT_FAIL, ERRK_CONNECT,
-					"consentd went away: every purpose is blocked until it is back");
-		if (!strncmp(line, "ERR ", 4)) {
-			char *sp = strchr(line + 4, ' ');
-			int e;
-
-			if (sp)
-				*sp++ = '\0';
-			e = proto_err_parse(line + 4);
-			ret = ctl_fail(c, EXIT_FAIL,
-				       proto_err_name(e < 0 ? PE_INTERNAL :
-						      (enum proto_err)e),
-				       "%s", sp ? sp : "error");
+					"consentd closed the connection: it stopped (every purpose is blocked until it is back), or this reader fell too far behind");
+		rep.err = -1;
+		if (ctl_parse_err(line, &rep)) {
 			free(line);
+			ret = ctl_report_error(c, &rep);
+			reply_free(&rep);
 			return ret;
 		}
-		if (!record_parse(line, &r) && !strcmp(r.type, "event"))
+		if (!record_parse(line, &r))
 			print_event(c, &r);
 		free(line);
 	}

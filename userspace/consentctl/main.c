@@ -10,8 +10,9 @@
 
 const struct subcommand subcommands[] = {
 	{ "status", cmd_status, "",
-	  "Show whether consentd and the kernel module are in control, and the\n"
-	  "consent of every purpose." },
+	  "Show whether consentd and the kernel module are in control, lost\n"
+	  "events, each skipped rules file and what is in force instead, and\n"
+	  "the consent of every purpose." },
 	{ "purposes", cmd_purposes, "",
 	  "List the purposes of the loaded rules with their consent, why, and\n"
 	  "who decided when." },
@@ -23,8 +24,9 @@ const struct subcommand subcommands[] = {
 	  "command returns. Needs root or the daemon's control group." },
 	{ "log", cmd_log, "[-n N] [--follow]",
 	  "Show the blocked attempts consentd kept (the last N with -n), then\n"
-	  "with --follow keep printing new ones as they happen. With --json,\n"
-	  "--follow prints one JSON object per line." },
+	  "with --follow keep printing new ones as they happen; a GAP line\n"
+	  "marks where consentd lost events. With --json, --follow prints one\n"
+	  "JSON object per line. Needs root or the daemon's control group." },
 	{ "stats", cmd_stats, "",
 	  "Show the kernel's counters: per purpose packets and bytes blocked and\n"
 	  "allowed since the ruleset was committed." },
@@ -34,8 +36,9 @@ const struct subcommand subcommands[] = {
 	  "the verdict and every purpose that matched. Sends nothing." },
 	{ "get", cmd_get, "PURPOSE",
 	  "Print the consent of one PURPOSE. The exit status is the answer: 0\n"
-	  "allowed, 1 denied; 2 on a usage error and 3 on any other error\n"
-	  "(consentd not running, no such purpose), with one line on stderr." },
+	  "allowed, 1 denied; 2 on a usage error, 3 on any other error\n"
+	  "(consentd not running, no such purpose) and 4 when consentd is\n"
+	  "busy, with one line on stderr." },
 	{ "reload", cmd_reload, "",
 	  "Reload the rules directory. On any error the running ruleset stays\n"
 	  "and the error is printed as file:line:column. Needs root or the\n"
@@ -59,9 +62,10 @@ static void usage(FILE *f, const char *prog)
 		"  -h, --help     this text; after COMMAND, that command's\n"
 		"  --version      consentctl's release and control protocol\n"
 		"\n'%s help COMMAND' or '%s COMMAND --help' describes a command.\n"
-		"Exit status: 0 success, 1 failure, 2 usage error (get: 0 allowed,\n"
-		"1 denied, 2 usage error, 3 other error).\n",
-		DEFAULT_SOCKET, prog, prog);
+		"Exit status: 0 success, 1 failure (permission denied too), 2 usage\n"
+		"error, 4 consentd busy, try again (get: 0 allowed, 1 denied, 2 usage\n"
+		"error, 3 other error, 4 busy).\n",
+		CW_DEFAULT_SOCKET, prog, prog);
 }
 
 int cmd_help(struct ctl *c, int argc, char **argv)
@@ -89,7 +93,7 @@ int cmd_help(struct ctl *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct ctl c = { .sock = DEFAULT_SOCKET, .prog = "consentctl" };
+	struct ctl c = { .sock = CW_DEFAULT_SOCKET, .prog = "consentctl" };
 	const struct subcommand *s;
 	int i, st = -1;
 

@@ -72,9 +72,11 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			printf("rules:    %s purposes, %s entries from %s\n",
 			       get(r, "purposes"), get(r, "entries"),
 			       get(r, "rules_dir"));
-			printf("receipts: %s\n", get(r, "state_file"));
-			printf("events:   %s blocked attempts seen\n",
-			       get(r, "events"));
+			printf("receipts: %s (%s)\n", get(r, "state_file"),
+			       get(r, "receipts"));
+			printf("events:   %s blocked attempts seen, %s gaps (events lost), %s netlink overruns\n",
+			       get(r, "events"), get(r, "event_gaps"),
+			       get(r, "netlink_overruns"));
 			if (!strcmp(get(r, "you_may_change"), "false"))
 				printf("note:     you may read, but not change, consent\n");
 		} else if (!strcmp(r->type, "kernel")) {
@@ -83,8 +85,15 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			       "policing", get(r, "entries"), get(r, "memory"),
 			       get(r, "events_dropped"));
 		} else if (!strcmp(r->type, "skipped")) {
-			printf("SKIPPED:  %s\n          (purposes %s stay blocked until fixed)\n",
-			       get(r, "error"), get(r, "purposes"));
+			printf("SKIPPED:  %s\n", get(r, "error"));
+			if (!strcmp(get(r, "in_force"), "last good version"))
+				printf("          in force instead: its last good version (purposes %s)\n",
+				       get(r, "purposes"));
+			else
+				printf("          in force instead: %s\n",
+				       strncmp(get(r, "in_force"), "nothing", 7) ?
+				       get(r, "in_force") :
+				       "nothing, no ruleset was committed: every purpose stays blocked");
 		}
 	}
 	putchar('\n');

@@ -70,6 +70,12 @@ rc 0 "status -j" $C status -j
 grep -q '"you_may_change":true' "$T/out" && grep -q '"pid":[0-9]' "$T/out" &&
 	grep -q '"name":"123"' "$T/out"
 t $? "status --json: booleans, numbers, and a name that reads as a number stays a string"
+grep -q '"event_gaps":0,"netlink_overruns":0,"receipts":"written"' "$T/out"
+t $? "status --json: event_gaps and netlink_overruns numbers, receipts"
+rc 0 "status" $C status
+grep -qx 'events:   0 blocked attempts seen, 0 gaps (events lost), 0 netlink overruns' "$T/out" &&
+	grep -qx "receipts: $T/state/[^ ]* (written)" "$T/out"
+t $? "status shows gaps, overruns and the receipts' state: $(grep -e ^events -e ^receipts "$T/out" | tr '\n' '|')"
 rc 3 "get with consentd not running: 3" "$B/consentctl" --socket "$T/none" get analytics
 rc 1 "status with consentd not running: 1" "$B/consentctl" -j --socket "$T/none" status
 grep -q '^{"error":{"kind":"connect","message":"consentd is not running.*","exit_status":1}}$' "$T/out"
@@ -87,33 +93,112 @@ rc 0 "--version" "$B/consentctl" --version
 grep -qx 'consentctl [0-9.]* (control protocol 1)' "$T/out"
 t $? "--version: $(cat "$T/out")"
 
-# Fake daemons: one older than the handshake, one of protocol 2. Each
-# logs what it was sent: an ALLOW must never reach them.
-fake() { # fake REPLY_TO_VERSION
+# Fake daemons: one older than the handshake, one of protocol 2, and
+# protocol-1 ones that answer with what consentd sends in cases the host
+# daemon cannot show (busy, permission, gaps, skipped files). Each logs
+# what it was sent: an ALLOW must never reach the first two.
+# fake VERSION_REPLY [OTHER_REPLY]: printf formats; FOLLOW gets $T/r.follow
+# (when it exists) and ends the connection; a VERSION_REPLY of "-" is sent
+# at once without reading anything, then the connection ends (busy).
+fake() {
 	rm -f "$T/f.sock" "$T/f.log"
-	printf '#!/bin/sh\nwhile read -r l; do echo "$l" >>%s; printf "%s"; done\n' \
-		"$T/f.log" "$1" >"$T/fake.sh"
+	printf "$1" >"$T/r.version"
+	printf "${2:-$1}" >"$T/r.other"
+	cat >"$T/fake.sh" <<F
+#!/bin/sh
+if [ "\$(cat $T/r.version)" = - ]; then cat $T/r.other; exit; fi
+while read -r l; do
+	echo "\$l" >>$T/f.log
+	case "\$l" in
+	VERSION) cat $T/r.version ;;
+	FOLLOW) [ -f $T/r.follow ] && cat $T/r.follow; exit ;;
+	*) cat $T/r.other ;;
+	esac
+done
+F
 	chmod +x "$T/fake.sh"
 	socat UNIX-LISTEN:"$T/f.sock",fork EXEC:"$T/fake.sh" &
 	fpid=$!
 	i=0
 	while [ ! -S "$T/f.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 }
+unfake() { kill "$fpid"; wait "$fpid" 2>/dev/null; fpid=; rm -f "$T/r.follow"; }
+F="$B/consentctl --socket $T/f.sock"
+V1='version protocol=1 software=0.1.0\nOK\n'
 if command -v socat >/dev/null; then
 	fake 'ERR usage unknown request or wrong arguments: VERSION\n'
-	rc 1 "a daemon without VERSION: 1" "$B/consentctl" --socket "$T/f.sock" allow analytics
+	rc 1 "a daemon without VERSION: 1" $F allow analytics
 	grep -q "does not speak control protocol 1" "$T/err" && [ "$(wc -l <"$T/err")" = 1 ]
 	t $? "says so in one line: $(cat "$T/err")"
 	[ "$(cat "$T/f.log")" = VERSION ]
 	t $? "and sent it nothing but VERSION: $(tr '\n' ' ' <"$T/f.log")"
-	kill "$fpid"; wait "$fpid" 2>/dev/null; fpid=
+	unfake
 	fake 'version protocol=2 software=9.0.0\nOK\n'
-	rc 1 "a daemon of protocol 2: 1" "$B/consentctl" -j --socket "$T/f.sock" deny analytics
+	rc 1 "a daemon of protocol 2: 1" $F -j deny analytics
 	grep -q '^{"error":{"kind":"version","message":"consentd 9.0.0 at .* speaks control protocol 2, this consentctl .* speaks 1' "$T/out"
 	t $? "names both versions: $(cat "$T/out")"
 	[ "$(cat "$T/f.log")" = VERSION ]
 	t $? "and sent it nothing but VERSION: $(tr '\n' ' ' <"$T/f.log")"
-	kill "$fpid"; wait "$fpid" 2>/dev/null; fpid=
+	unfake
+
+	# consentd refuses a connection past its client cap: ERR busy, closed.
+	fake - 'ERR busy too many connections from unprivileged users; try again\n'
+	rc 4 "consentd busy: exit 4" $F status
+	[ "$(cat "$T/err")" = "consentctl: consentd at $T/f.sock is busy (too many connections from unprivileged users; try again)" ]
+	t $? "busy: one line: $(cat "$T/err")"
+	rc 4 "consentd busy, get: exit 4 too" $F get analytics
+	rc 4 "consentd busy, --json" $F -j status
+	grep -q '^{"error":{"kind":"busy","message":"consentd at .* is busy (too many.*","exit_status":4}}$' "$T/out"
+	t $? "busy: an error of kind busy: $(cat "$T/out")"
+	unfake
+
+	# LOG and FOLLOW need root or the control group.
+	fake "$V1" 'ERR permission permission denied: the blocked-attempt log names apps and hosts; reading it needs root (you are uid 1000)\n'
+	rc 1 "log without the right: exit 1" $F log --follow
+	[ "$(cat "$T/err")" = "consentctl: permission denied: the blocked-attempt log names apps and hosts; reading it needs root (you are uid 1000)" ] &&
+		! grep -q . "$T/out"
+	t $? "log: one line, nothing else: $(cat "$T/err")"
+	rc 1 "log -j without the right: exit 1" $F -j log
+	grep -q '^{"error":{"kind":"permission","message":"permission denied: .*","exit_status":1}}$' "$T/out"
+	t $? "log --json: an error of kind permission: $(cat "$T/out")"
+	unfake
+
+	# Lost events: a gap record among the events.
+	ev='event time=1700000000 purposes=analytics family=ipv4 proto=tcp addr=192.0.2.1 port=80 generation=3 count=1\n'
+	gap='gap time=1700000001 reason=netlink%%20receive%%20buffer%%20full\n'
+	fake "$V1" "$ev${gap}${ev}OK\n"
+	rc 0 "log with a gap" $F log
+	[ "$(sed -n 2p "$T/out")" = "2023-11-14 22:13:21 GAP      events were lost here (netlink receive buffer full)" ] &&
+		[ "$(wc -l <"$T/out")" = 3 ]
+	t $? "log: a gap line between the events: $(sed -n 2p "$T/out")"
+	rc 0 "log -j with a gap" $F -j log
+	grep -q '^{"events":\[{"time":1700000000,.*},{"gap":{"time":1700000001,"reason":"netlink receive buffer full"}},{"time":1700000000,' "$T/out"
+	t $? "log --json: the gap in place in events: $(cat "$T/out")"
+	unfake
+	printf "$gap$ev" >"$T/r.follow"
+	fake "$V1" 'OK\n'
+	rc 1 "log --follow -j with a gap (then consentd goes)" $F -j log --follow
+	[ "$(sed -n 1p "$T/out")" = '{"gap":{"time":1700000001,"reason":"netlink receive buffer full"}}' ] &&
+		sed -n 2p "$T/out" | grep -q '^{"time":1700000000,"purposes":\["analytics"\]'
+	t $? "follow --json: a gap object, then the event: $(head -2 "$T/out" | tr '\n' ' ')"
+	printf "$gap" >"$T/r.follow"
+	rc 1 "log --follow with a gap" $F log --follow
+	grep -q '^2023-11-14 22:13:21 GAP      events were lost here' "$T/out"
+	t $? "follow: the gap line: $(head -1 "$T/out")"
+	unfake
+
+	# A skipped file says what is in force instead of it.
+	fake "$V1" 'daemon pid=7 kernel=connected generation=2 purposes=1 entries=1 skipped_files=2 events=0 event_gaps=0 netlink_overruns=0 receipts=written you_may_change=true\nskipped error=/r/10-a.rules:3:6:%%20bad purposes=analytics,ads in_force=last%%20good%%20version\nskipped error=/r/20-b.rules:1:1:%%20bad purposes=maps in_force=nothing%%20(not%%20committed)\nOK\n'
+	rc 0 "status with skipped files" $F status
+	grep -q '^SKIPPED:  /r/10-a.rules:3:6: bad$' "$T/out" &&
+		grep -q '^          in force instead: its last good version (purposes analytics,ads)$' "$T/out" &&
+		grep -q '^          in force instead: nothing, no ruleset was committed: every purpose stays blocked$' "$T/out" &&
+		! grep -q 'until fixed' "$T/out"
+	t $? "status says what is in force for each: $(grep -A1 SKIPPED "$T/out" | tr '\n' '|')"
+	rc 0 "status -j with skipped files" $F -j status
+	grep -q '"skipped":\[{"error":"/r/10-a.rules:3:6: bad","purposes":\["analytics","ads"\],"in_force":"last good version"}' "$T/out"
+	t $? "status --json: skipped with in_force: $(cat "$T/out")"
+	unfake
 else
 	t 1 "socat is needed for the version checks (tests/deps.sh installs it)"
 fi

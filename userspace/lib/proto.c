@@ -14,6 +14,7 @@ static const char *const err_names[PE__MAX] = {
 	[PE_KERNEL] = "kernel",
 	[PE_STATE] = "state",
 	[PE_INTERNAL] = "internal",
+	[PE_BUSY] = "busy",
 };
 
 const char *proto_err_name(enum proto_err e)

@@ -30,6 +30,7 @@ enum proto_err {
 	PE_KERNEL,		/* the kernel refused or is absent */
 	PE_STATE,		/* receipts could not be written */
 	PE_INTERNAL,
+	PE_BUSY,		/* too many clients: refused at connect */
 	PE__MAX
 };
 
