@@ -46,17 +46,23 @@ static inline int cw_ip6_route(struct net *net, struct sk_buff *skb)
 #define CW_HAVE_RESET6 0
 #endif
 
-/*
- * Finding the transport header behind IPv6 extension headers. The kernel's
- * ipv6_skip_exthdr() is a GKI symbol only by some vendors' favour (6.1:
- * qcom and mtk lists, not pixel's; 6.6: not pixel's), so this walk uses
- * skb_header_pointer() alone (inline over skb_copy_bits(), in every list),
- * with ipv6_skip_exthdr()'s contract: the offset of the first header that
- * is not an extension header, its type in *nexthdr, and the fragment
- * header's offset field in *frag_off (0 without one); at a non-first
- * fragment the walk stops there, *nexthdr NEXTHDR_FRAGMENT; -1 for a chain
- * that is cut short or ends in NEXTHDR_NONE. Every step advances by at
- * least 8 bytes, so a chain longer than the packet ends at its end.
+/**
+ * cw_ipv6_skip_exthdr() - find the transport header behind IPv6 extension headers
+ * @skb: the packet
+ * @start: offset of the first header after the fixed IPv6 header
+ * @nexthdr: in: the fixed header's next header; out: the type found
+ * @frag_off: out: the fragment header's offset field, 0 without one
+ *
+ * The kernel's ipv6_skip_exthdr() is a GKI symbol only by some vendors'
+ * favour (6.1: qcom and mtk lists, not pixel's; 6.6: not pixel's), so this
+ * walk uses skb_header_pointer() alone (inline over skb_copy_bits(), in
+ * every list), with ipv6_skip_exthdr()'s contract. At a non-first fragment
+ * the walk stops there, *@nexthdr NEXTHDR_FRAGMENT. Every step advances by
+ * at least 8 bytes, so a chain longer than the packet ends at its end.
+ * Context: any; reads the packet only.
+ *
+ * Return: the offset of the first header that is not an extension header,
+ * or -1 for a chain that is cut short or ends in NEXTHDR_NONE.
  */
 static inline int cw_ipv6_skip_exthdr(const struct sk_buff *skb, int start,
 				      u8 *nexthdr, __be16 *frag_off)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../../userspace/lib/packages.h"
 #include "../../userspace/lib/rules.h"
 #include "fuzz_check.h"
 
@@ -23,7 +24,7 @@ static void check_purpose(const struct rule_purpose *p)
 	for (i = 0; i < p->n; i++) {
 		const struct rule_entry *e = &p->e[i];
 
-		FUZZ_CHECK(e->type <= RULE_DOMAIN);
+		FUZZ_CHECK(e->type <= RULE_APP);
 		if (e->type == RULE_ADDR) {
 			FUZZ_CHECK(e->family == AF_INET || e->family == AF_INET6);
 			FUZZ_CHECK(e->prefixlen <= (e->family == AF_INET ? 32 : 128));
@@ -31,13 +32,14 @@ static void check_purpose(const struct rule_purpose *p)
 		} else if (e->type == RULE_DOMAIN) {
 			FUZZ_CHECK(e->domain && *e->domain);
 			FUZZ_CHECK(strlen(e->domain) <= 253);
+		} else if (e->type == RULE_APP) {
+			FUZZ_CHECK(e->domain && pkg_name_valid(e->domain));
 		}
 	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rules_ctx ctx = { .packages_list = "data/packages.list" };
 	char err[RULES_ERR_MAX], digest[65];
 	struct rule_purpose lp;
 	struct rules r;
@@ -63,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	rules_init(&r);
 	err[0] = '\0';
-	ret = rules_parse(&r, &ctx, "data/fuzz.rules", (const char *)data + 1,
+	ret = rules_parse(&r, "data/fuzz.rules", (const char *)data + 1,
 			  size - 1, err, sizeof(err));
 	/* Every refusal says where and why. */
 	FUZZ_CHECK(ret == 0 || !strncmp(err, "data/", 5));
@@ -78,6 +80,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	rules_free(&r);
-	rules_ctx_free(&ctx);
 	return 0;
 }
