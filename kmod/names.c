@@ -627,33 +627,17 @@ static enum cw_tcp_part cw_tcp_part(const struct cw_flows *ft,
 	return cw_flows_empty(ft) ? CW_TCP_OTHER : CW_TCP_TRACKED;
 }
 
-bool cw_names_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
-		     const struct cw_pkt *p)
+bool cw_names_tcp_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
+			 const struct cw_pkt *p)
 {
 	const struct sock *sk;
 
-	if (!p->plen)
-		return false;
-	if (p->flow.proto == IPPROTO_UDP) {
-		if (p->flow.dport != 53 &&
-		    !cw_quic_wanted(skb, p->poff, p->plen))
-			return false;
-	} else if (p->flow.proto != IPPROTO_TCP) {
-		return false;
-	} else if (p->flow.dport != 53 &&
-		   cw_tcp_part(ft, skb, p, &sk) == CW_TCP_OTHER) {
-		/*
-		 * The common case, a segment in the middle of a stream that
-		 * is not tracked, costs a few loads from its socket and no
-		 * more.
-		 */
-		return false;
-	}
 	/*
-	 * Not expected at LOCAL_OUT, but the per-CPU area could not be
-	 * protected there: classify by address, port and app only.
+	 * The common case, a segment in the middle of a stream that is not
+	 * tracked, costs a few loads from its socket and no more.
 	 */
-	return !(hardirq_count() || irqs_disabled());
+	return p->flow.dport == 53 ||
+	       cw_tcp_part(ft, skb, p, &sk) != CW_TCP_OTHER;
 }
 
 enum cw_name_res cw_names_classify(struct cw_flows *ft,

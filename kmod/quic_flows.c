@@ -41,15 +41,6 @@ void cw_quic_flows_free(struct cw_quic_flows *qf)
 	kvfree(qf);
 }
 
-bool cw_quic_wanted(const struct sk_buff *skb, u32 poff, u32 plen)
-{
-	u8 b;
-
-	if (plen < 7 || skb_copy_bits(skb, poff, &b, 1))
-		return false;
-	return b & 0x80;
-}
-
 static bool cw_quic_is(const struct cw_quic_slot *s, const u8 daddr[16],
 		       u16 sport, u16 dport)
 {

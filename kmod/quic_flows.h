@@ -61,10 +61,23 @@ void cw_quic_flows_free(struct cw_quic_flows *qf);
  * @plen: the payload's length
  *
  * The one-byte test: short-header packets, the bulk of QUIC, stop here.
+ * Inline, and a pointer into a linear skb: every UDP datagram of a
+ * namespace with a denied name pays it.
  *
+ * Context: any; reads the packet only.
  * Return: true if the first byte has the long-header bit.
  */
-bool cw_quic_wanted(const struct sk_buff *skb, u32 poff, u32 plen);
+static inline bool cw_quic_wanted(const struct sk_buff *skb, u32 poff,
+				  u32 plen)
+{
+	const u8 *b;
+	u8 buf;
+
+	if (plen < 7)
+		return false;
+	b = skb_header_pointer(skb, poff, 1, &buf);
+	return b && (*b & 0x80);
+}
 
 /* What cw_quic_read() found. name points into this CPU's area. */
 struct cw_quic_seen {
