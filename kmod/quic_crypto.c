@@ -95,12 +95,13 @@ static void cw_quic_cpu_free(struct cw_quic_cpu *qc)
 	kfree_sensitive(qc);
 }
 
-static struct cw_quic_cpu *cw_quic_cpu_new(int cpu)
+static struct cw_quic_cpu *cw_quic_cpu_new(void)
 {
 	struct crypto_shash *tfm;
 	struct cw_quic_cpu *qc;
 
-	qc = kzalloc_node(sizeof(*qc), GFP_KERNEL, cpu_to_node(cpu));
+	/* No node: GKI has no NUMA, and no list has kmalloc_large_node. */
+	qc = kzalloc(sizeof(*qc), GFP_KERNEL);
 	if (!qc)
 		return NULL;
 	/*
@@ -138,7 +139,7 @@ int cw_quic_crypto_init(void)
 	if (!cw_quic_cpus)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		cw_quic_cpus[cpu] = cw_quic_cpu_new(cpu);
+		cw_quic_cpus[cpu] = cw_quic_cpu_new();
 		if (!cw_quic_cpus[cpu]) {
 			cw_quic_crypto_exit();
 			return -ENOMEM;
