@@ -440,6 +440,8 @@ static void do_status(struct daemon *d, struct client *c, bool full)
 				d->kernel_err : "not connected");
 		rec_u64(b, "generation", d->generation);
 		rec_str(b, "rules_dir", d->rules_dir);
+		rec_str(b, "vendor_rules_dir", d->vendor_rules_dir ?
+			d->vendor_rules_dir : "");
 		rec_str(b, "state_file", d->state_path);
 		rec_u64(b, "purposes", d->rules.n);
 		rec_u64(b, "entries", rules_nr_entries(&d->rules));
