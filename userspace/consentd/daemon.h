@@ -78,6 +78,7 @@ struct daemon {
 	const char *config_path, *rules_dir, *state_dir, *sock_path;
 	/* Under rules_dir: its files replace these of the same name. */
 	const char *vendor_rules_dir;	/* NULL or "" = none */
+	char listening[192];	/* what the control socket is, for the log */
 	bool foreground;
 	struct config cfg;
 

@@ -314,7 +314,7 @@ int main(int argc, char **argv)
 			logmsg(LOG_WARNING, "%s", kernel_note(d.k));
 		daemon_check_kernel(&d);
 	}
-	logmsg(LOG_INFO, "listening on %s", d.sock_path);
+	logmsg(LOG_INFO, "listening on %s", d.listening);
 	ret = run(&d, sfd);
 	/*
 	 * Closing the netlink socket makes the kernel revert every consent in
