@@ -1,5 +1,7 @@
 # Helpers for the consentd scenarios (4x-*.sh): a private consentd with its
 # own rules, state, config and socket under $CW_OUT, and consentctl on it.
+# Its vendor directory, $CD/vendor.d, does not exist unless a scenario
+# makes it (a missing one is empty).
 CD=$CW_OUT/cd
 CD_PKGS=$CD/packages.list
 
@@ -20,7 +22,8 @@ CONF
 cd_launch() {
 	local i=0
 	consentd --foreground --config "$CD/consentd.conf" \
-		--rules-dir "$CD/rules.d" --state-dir "$CD/state" \
+		--rules-dir "$CD/rules.d" --vendor-rules-dir "$CD/vendor.d" \
+		--state-dir "$CD/state" \
 		--socket "$CD/sock" >>"$CD/consentd.log" 2>&1 &
 	CD_PID=$!
 	# Whatever happens next, this consentd ends with the scenario.

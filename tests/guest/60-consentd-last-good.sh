@@ -37,7 +37,8 @@ cd_stop
 # A bad line added while consentd is down: at restart the file's last good
 # version is in force, the grant bound to it too.
 printf 'ip = 198.51.100.300\n' >>"$CD/rules.d/10-test.rules"
-printf '[analytics]\nip = 198.51.100.10/32\n' >"$CW_OUT/good"
+printf '# last good version of %s\n[analytics]\nip = 198.51.100.10/32\n' \
+	"$CD/rules.d/10-test.rules" >"$CW_OUT/good"
 assert_eq "the last good version kept" "$(cat "$CW_OUT/good")" "$(cat "$CD/state/last-good/10-test.rules")"
 off=$(cd_log_size)
 cd_start

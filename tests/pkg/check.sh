@@ -28,7 +28,9 @@ if $MAKE -s -C userspace B="$t/build" install DESTDIR="$d" PREFIX=/usr >"$t/log"
 	$MAKE -s install-dkms DESTDIR="$d" >>"$t/log" 2>&1; then
 	missing=
 	for f in usr/sbin/consentd usr/bin/consentctl etc/consentwall/consentd.conf \
-		etc/consentwall/rules.d/10-miui.rules lib/systemd/system/consentd.service \
+		usr/lib/consentwall/rules.d/10-miui.rules \
+		usr/lib/consentwall/rules.d/miui-analytics.domains \
+		lib/systemd/system/consentd.service \
 		lib/systemd/system/consentd.socket \
 		usr/share/man/man8/consentd.8 usr/share/man/man8/consentctl.8 \
 		usr/share/man/man5/consentwall.rules.5 \
@@ -38,6 +40,25 @@ if $MAKE -s -C userspace B="$t/build" install DESTDIR="$d" PREFIX=/usr >"$t/log"
 	done
 	[ -z "$missing" ] && ok "make install DESTDIR=: every file in place" ||
 		notok "make install DESTDIR=: missing$missing"
+	# The admin's directory: made empty, and never written by a reinstall.
+	e=$d/etc/consentwall
+	admin=$(ls -A "$e/rules.d" 2>&1)
+	printf '[mine]\nip = 192.0.2.1\n' >"$e/rules.d/10-miui.rules"
+	echo 'event_ring = 5' >"$e/consentd.conf"
+	chmod 0600 "$e/consentd.conf"
+	if [ -d "$e/rules.d" ] && [ -z "$admin" ] &&
+		$MAKE -s -C userspace B="$t/build" install DESTDIR="$d" PREFIX=/usr >"$t/log" 2>&1 &&
+		[ "$(cat "$e/rules.d/10-miui.rules")" = "$(printf '[mine]\nip = 192.0.2.1')" ] &&
+		[ "$(ls -A "$e/rules.d")" = 10-miui.rules ] &&
+		[ "$(cat "$e/consentd.conf")" = 'event_ring = 5' ] &&
+		[ "$(stat -c %a "$e/consentd.conf")" = 600 ]; then
+		ok "make install: /etc/consentwall/rules.d made empty, the admin's files never overwritten"
+	else
+		cat "$t/log"
+		notok "make install: /etc/consentwall/rules.d empty ('$admin'), the admin's files kept"
+	fi
+	rm "$e/rules.d/10-miui.rules"
+	cp userspace/conf/consentd.conf "$e/consentd.conf"
 	# -D_FORTIFY_SOURCE (CPPFLAGS) leaves __*_chk calls, -z now (LDFLAGS)
 	# BIND_NOW, -z relro a GNU_RELRO segment.
 	h=ok
@@ -75,10 +96,14 @@ fi
 # No kernel module: consentd runs disconnected, as it does whenever
 # consentwall.ko is not loaded.
 sa=$t/activate
+# The installed vendor rules are read under the admin's: its 10-miui.rules
+# replaces the vendor's (no ads purpose left), 20-miui-apps.rules stays.
 mkdir -p "$sa/rules" "$sa/state"
-printf '[analytics]\nip = 198.51.100.10\n' >"$sa/rules/10-test.rules"
+printf '[analytics]\nip = 198.51.100.10\n' >"$sa/rules/10-miui.rules"
+: >"$sa/consentd.conf"
 systemd-socket-activate -l "$sa/ctl.sock" "$t/build/consentd" --foreground \
-	--config /dev/null --rules-dir "$sa/rules" --state-dir "$sa/state" \
+	--config "$sa/consentd.conf" --rules-dir "$sa/rules" --state-dir "$sa/state" \
+	--vendor-rules-dir "$d/usr/lib/consentwall/rules.d" \
 	--socket "$sa/own.sock" >"$sa/log" 2>&1 &
 apid=$!
 for _ in $(seq 50); do [ -S "$sa/ctl.sock" ] && break; sleep 0.1; done
@@ -86,6 +111,8 @@ out=$(timeout 10 "$t/build/consentctl" --socket "$sa/ctl.sock" status 2>&1)
 kill "$apid" 2>/dev/null
 wait "$apid" 2>/dev/null
 if grep -q '^analytics  *denied' <<<"$out" && grep -q 'Execing' "$sa/log" &&
+	grep -q '^cloud-messaging  *denied' <<<"$out" && ! grep -q '^ads ' <<<"$out" &&
+	grep -q "listening on $sa/ctl.sock, handed over by systemd" "$sa/log" &&
 	[ ! -e "$sa/own.sock" ]; then
 	ok "socket activation: consentctl answered by a consentd started after it connected"
 else
@@ -151,11 +178,16 @@ else
 			dpkg-query -W -f=\"\\\${Status}\n\" consentwall consentwall-dkms &&
 			dkms status consentwall &&
 			modinfo -F vermagic /lib/modules/$1/updates/dkms/consentwall.ko &&
+			test -f /usr/lib/consentwall/rules.d/10-miui.rules &&
+			test -d /etc/consentwall/rules.d &&
+			test -z \"\$(ls -A /etc/consentwall/rules.d)\" &&
+			echo vendor-rules-in-place &&
 			consentctl --socket /nonexistent status;
 			consentd --help"' "$r" "$kver" 2>&1) &&
 		[ "$(grep -c '^install ok installed$' <<<"$out")" = 2 ] &&
 		grep -q "consentwall/$ver, $kver, .*: installed" <<<"$out" &&
 		grep -q "^$kver " <<<"$out" &&
+		grep -q '^vendor-rules-in-place$' <<<"$out" &&
 		grep -q '^Usage: consentd' <<<"$out"; then
 		ok "the packages install in a Debian 12 chroot; DKMS builds the module for $kver"
 	else

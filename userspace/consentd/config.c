@@ -13,6 +13,7 @@ void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->packages_list = xstrdup(RULES_DEFAULT_PACKAGES);
+	c->vendor_rules_dir = xstrdup(DEFAULT_VENDOR_RULES_DIR);
 	c->control_group = xstrdup("consentwall");
 	c->event_ring = 1000;
 	c->event_log = xstrdup(DEFAULT_EVENT_LOG);
@@ -28,6 +29,7 @@ void config_defaults(struct config *c)
 void config_free(struct config *c)
 {
 	free(c->packages_list);
+	free(c->vendor_rules_dir);
 	free(c->control_group);
 	free(c->event_log);
 	memset(c, 0, sizeof(*c));
@@ -131,6 +133,9 @@ int config_load(struct config *c, const char *path, bool required,
 		} else if (!strcmp(k, "packages_list")) {
 			free(c->packages_list);
 			c->packages_list = xstrdup(v);
+		} else if (!strcmp(k, "vendor_rules_dir")) {
+			free(c->vendor_rules_dir);
+			c->vendor_rules_dir = xstrdup(v);
 		} else if (!strcmp(k, "control_group")) {
 			free(c->control_group);
 			c->control_group = xstrdup(v);
@@ -160,7 +165,7 @@ int config_load(struct config *c, const char *path, bool required,
 			c->stall_ms = n;
 		} else {
 			snprintf(err, errlen,
-				 "%s:%u:%d: expected packages_list, nat64_prefix, control_group, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096), event_log_keep (0-100), netlink_buffer_bytes (65536-1073741824), clients_max (1-10000), client_idle_ms, client_line_ms or client_stall_ms (100-86400000)",
+				 "%s:%u:%d: expected packages_list, vendor_rules_dir, nat64_prefix, control_group, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096), event_log_keep (0-100), netlink_buffer_bytes (65536-1073741824), clients_max (1-10000), client_idle_ms, client_line_ms or client_stall_ms (100-86400000)",
 				 path, ln, (int)(k - line) + 1);
 			ret = -EINVAL;
 			break;

@@ -46,11 +46,13 @@ static bool listen_inherited;
  * init's `socket consentd stream ...` line (ANDROID_SOCKET_consentd=FD) or
  * systemd's socket activation (LISTEN_PID=our pid, LISTEN_FDS=1, fd 3).
  * Clients can connect before consentd runs, so there is no start-up race.
- * Returns the fd, -1 when there is none, or -errno for one that is not a
- * listening unix stream socket.
+ * Returns the fd (what then names it, and who handed it over), -1 when
+ * there is none, or -errno for one that is not a listening unix stream
+ * socket.
  */
-static int inherited_socket(void)
+static int inherited_socket(char *what, size_t wlen)
 {
+	const char *via;
 	const char *a = getenv("ANDROID_SOCKET_consentd");
 	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
 	int fd, v, type = 0, acc = 0;
@@ -65,10 +67,12 @@ static int inherited_socket(void)
 		if (*a == '\0' || *end || l < 0 || l > 1 << 20)
 			return -EBADF;
 		fd = (int)l;
+		via = "Android init (ANDROID_SOCKET_consentd)";
 	} else if (pid && n && strtol(pid, NULL, 10) == getpid()) {
 		if (strcmp(n, "1"))
 			return -E2BIG;
 		fd = 3;
+		via = "systemd (LISTEN_FDS)";
 	} else {
 		return -1;
 	}
@@ -85,6 +89,13 @@ static int inherited_socket(void)
 		return -errno;
 	if (type != SOCK_STREAM || !acc || sa.sun_family != AF_UNIX)
 		return -ENOTSOCK;
+	salen -= offsetof(struct sockaddr_un, sun_path);
+	if (!salen)
+		snprintf(what, wlen, "an unnamed socket handed over by %s", via);
+	else	/* a path, or an abstract name shown as @name */
+		snprintf(what, wlen, "%s%.*s, handed over by %s",
+			 sa.sun_path[0] ? "" : "@", (int)salen - !sa.sun_path[0],
+			 sa.sun_path + !sa.sun_path[0], via);
 	v = fcntl(fd, F_GETFL);
 	if (v < 0 || fcntl(fd, F_SETFL, v | O_NONBLOCK) < 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
@@ -98,7 +109,7 @@ int control_listen(struct daemon *d, char *err, size_t errlen)
 	char dir[sizeof(sa.sun_path)];
 	int fd;
 
-	fd = inherited_socket();
+	fd = inherited_socket(d->listening, sizeof(d->listening));
 	listen_inherited = fd >= 0;
 	if (fd >= 0) {
 		d->listen_fd = fd;
@@ -140,6 +151,7 @@ int control_listen(struct daemon *d, char *err, size_t errlen)
 		return -EIO;
 	}
 	d->listen_fd = fd;
+	snprintf(d->listening, sizeof(d->listening), "%s", d->sock_path);
 	/* Held back for the day descriptors run out (see control_accept). */
 	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
@@ -440,6 +452,8 @@ static void do_status(struct daemon *d, struct client *c, bool full)
 				d->kernel_err : "not connected");
 		rec_u64(b, "generation", d->generation);
 		rec_str(b, "rules_dir", d->rules_dir);
+		rec_str(b, "vendor_rules_dir", d->vendor_rules_dir ?
+			d->vendor_rules_dir : "");
 		rec_str(b, "state_file", d->state_path);
 		rec_u64(b, "purposes", d->rules.n);
 		rec_u64(b, "entries", rules_nr_entries(&d->rules));

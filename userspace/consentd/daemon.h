@@ -22,11 +22,13 @@
 
 #define DEFAULT_CONFIG		"/etc/consentwall/consentd.conf"
 #define DEFAULT_RULES_DIR	"/etc/consentwall/rules.d"
+#define DEFAULT_VENDOR_RULES_DIR "/usr/lib/consentwall/rules.d"
 #define DEFAULT_STATE_DIR	"/var/lib/consentwall"
 #define DEFAULT_EVENT_LOG	"/var/log/consentwall/events.log"
 
 struct config {
 	char *packages_list;
+	char *vendor_rules_dir;	/* "" = none */
 	char *control_group;	/* may change consent besides root */
 	gid_t control_gid;
 	bool has_gid;
@@ -79,6 +81,9 @@ struct load_error {
 
 struct daemon {
 	const char *config_path, *rules_dir, *state_dir, *sock_path;
+	/* Under rules_dir: its files replace these of the same name. */
+	const char *vendor_rules_dir;	/* NULL or "" = none */
+	char listening[192];	/* what the control socket is, for the log */
 	bool foreground;
 	struct config cfg;
 

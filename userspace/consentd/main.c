@@ -23,14 +23,18 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: consentd [--foreground] [--config FILE] [--rules-dir DIR]\n"
-		"                [--state-dir DIR] [--socket PATH]\n"
+		"                [--vendor-rules-dir DIR] [--state-dir DIR] [--socket PATH]\n"
 		"\n"
 		"  --foreground     stay attached, log to stderr instead of syslog\n"
 		"  --config FILE    daemon settings (default %s)\n"
 		"  --rules-dir DIR  *.rules files (default %s)\n"
+		"  --vendor-rules-dir DIR\n"
+		"                   *.rules files that same-named ones in --rules-dir\n"
+		"                   replace (default vendor_rules_dir of the config, %s)\n"
 		"  --state-dir DIR  consent receipts (default %s)\n"
 		"  --socket PATH    control socket (default %s)\n",
-		DEFAULT_CONFIG, DEFAULT_RULES_DIR, DEFAULT_STATE_DIR,
+		DEFAULT_CONFIG, DEFAULT_RULES_DIR, DEFAULT_VENDOR_RULES_DIR,
+		DEFAULT_STATE_DIR,
 		CW_DEFAULT_SOCKET);
 }
 
@@ -218,6 +222,7 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "rules-dir", required_argument, NULL, 'r' },
+		{ "vendor-rules-dir", required_argument, NULL, 'v' },
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -246,6 +251,9 @@ int main(int argc, char **argv)
 		case 'r':
 			d.rules_dir = optarg;
 			break;
+		case 'v':
+			d.vendor_rules_dir = optarg;
+			break;
 		case 's':
 			d.state_dir = optarg;
 			break;
@@ -273,6 +281,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "consentd: %s\n", err);
 		return 1;
 	}
+	if (!d.vendor_rules_dir)
+		d.vendor_rules_dir = d.cfg.vendor_rules_dir;
 	if (!d.foreground && daemon(0, 0) < 0) {
 		perror("consentd: daemon");
 		return 1;
@@ -313,7 +323,7 @@ int main(int argc, char **argv)
 			logmsg(LOG_WARNING, "%s", kernel_note(d.k));
 		daemon_check_kernel(&d);
 	}
-	logmsg(LOG_INFO, "listening on %s", d.sock_path);
+	logmsg(LOG_INFO, "listening on %s", d.listening);
 	ret = run(&d, sfd);
 	/*
 	 * Closing the netlink socket makes the kernel revert every consent in

@@ -93,10 +93,15 @@ void daemon_fini(struct daemon *d)
 /*
  * The one way rules are loaded, at start and at reload alike.
  *
- * Each *.rules file is parsed on its own. A file that parses is taken as
- * it is. A file that does not is replaced by its last good version: the
+ * The files are those in force across the vendor directory and the rules
+ * directory (rules_dirs_list(): an admin file replaces the vendor file of
+ * its name). Each is parsed on its own. A file that parses is taken as it
+ * is. A file that does not is replaced by its last good version: the
  * canonical text of what it last loaded as (rules_format()), kept in
- * STATE/last-good/NAME; one error line names the file, line and column.
+ * STATE/last-good/NAME under a first line naming the file it came from,
+ * and used only for that file, so the copy of an overridden vendor file
+ * never stands in for the admin's; one error line names the file, line
+ * and column.
  * A broken file with no last good version (new, or first boot) makes the
  * load incomplete, and an incomplete load is never committed: whatever is
  * in force stays (at first boot nothing: the kernel stays unconfigured and
@@ -120,6 +125,26 @@ static void good_path(const struct daemon *d, const char *file, char *buf,
 		 base ? base + 1 : file);
 }
 
+#define GOOD_FROM "# last good version of "
+
+/* The last good version of file, if it was taken from that file. */
+static int read_good(const struct daemon *d, const char *file, char *gpath,
+		     size_t glen, char **buf, size_t *len)
+{
+	size_t fl = strlen(GOOD_FROM), nl = strlen(file);
+	int ret;
+
+	good_path(d, file, gpath, glen);
+	ret = read_file(gpath, buf, len);
+	if (ret)
+		return ret;
+	if (*len > fl + nl && !strncmp(*buf, GOOD_FROM, fl) &&
+	    !strncmp(*buf + fl, file, nl) && (*buf)[fl + nl] == '\n')
+		return 0;
+	free(*buf);
+	return -ENOENT;
+}
+
 /* One file, or its last good version; -errno if neither loads. */
 static int load_file(const struct daemon *d, const char *file, struct load *l, struct rules *tmp)
 {
@@ -135,6 +160,7 @@ static int load_file(const struct daemon *d, const char *file, struct load *l, s
 		const char *base = strrchr(file, '/');
 
 		sbuf_init(&text);
+		sbuf_printf(&text, GOOD_FROM "%s\n", file);
 		rules_format(tmp, &text);
 		sbuf_add(&l->good, base ? base + 1 : file,
 			 strlen(base ? base + 1 : file) + 1);
@@ -153,8 +179,11 @@ static int load_file(const struct daemon *d, const char *file, struct load *l, s
 		le->np = np > 0 ? np : 0;
 		free(buf);
 	}
-	good_path(d, file, gpath, sizeof(gpath));
-	ret = rules_parse_file(tmp, gpath, gerr, sizeof(gerr));
+	ret = read_good(d, file, gpath, sizeof(gpath), &buf, &len);
+	if (!ret) {
+		ret = rules_parse(tmp, gpath, buf, len, gerr, sizeof(gerr));
+		free(buf);
+	}
 	if (!ret) {
 		le->replaced = true;
 		le->msg = xstrdup(err);
@@ -182,16 +211,17 @@ static void load_free(struct load *l)
 static void load_rules(const struct daemon *d, struct load *l)
 {
 	char err[RULES_ERR_MAX];
+	const char *bad = NULL;
 	char **files;
 	int n, i;
 
 	memset(l, 0, sizeof(*l));
 	rules_init(&l->rules);
 	sbuf_init(&l->good);
-	n = rules_dir_list(d->rules_dir, &files);
+	n = rules_dirs_list(d->vendor_rules_dir, d->rules_dir, &files, &bad);
 	if (n < 0) {
 		snprintf(l->missing, sizeof(l->missing), "rules directory %s: %s",
-			 d->rules_dir, strerror(-n));
+			 bad, strerror(-n));
 		logmsg(LOG_ERR, "%s: nothing will be committed", l->missing);
 		return;
 	}
@@ -211,7 +241,7 @@ static void load_rules(const struct daemon *d, struct load *l)
 	rules_finalize(&l->rules);
 }
 
-/* A file taken out of the rules directory takes its last good version. */
+/* A name in neither directory any more takes its last good version. */
 static void drop_stale_good(const struct daemon *d)
 {
 	char dir[4096], **names;
@@ -221,10 +251,14 @@ static void drop_stale_good(const struct daemon *d)
 	n = rules_dir_list(dir, &names);
 	for (i = 0; i < n; i++) {
 		const char *base = strrchr(names[i], '/') + 1;
-		char inuse[4096];
+		char admin[4096], vendor[4096] = "";
 
-		snprintf(inuse, sizeof(inuse), "%s/%s", d->rules_dir, base);
-		if (access(inuse, F_OK) && errno == ENOENT)
+		snprintf(admin, sizeof(admin), "%s/%s", d->rules_dir, base);
+		if (d->vendor_rules_dir && d->vendor_rules_dir[0])
+			snprintf(vendor, sizeof(vendor), "%s/%s",
+				 d->vendor_rules_dir, base);
+		if (access(admin, F_OK) && errno == ENOENT &&
+		    (!vendor[0] || (access(vendor, F_OK) && errno == ENOENT)))
 			unlink(names[i]);
 	}
 	if (n > 0)
@@ -287,9 +321,10 @@ void daemon_load_rules(struct daemon *d)
 	}
 	load_free(&l);
 	apps_warn(d);
-	logmsg(LOG_INFO, "rules: %zu purposes, %zu entries from %s (%d files broken)",
+	logmsg(LOG_INFO, "rules: %zu purposes, %zu entries from %s over %s (%d files broken)",
 	       d->rules.n, rules_nr_entries(&d->rules), d->rules_dir,
-	       d->nerrors);
+	       d->vendor_rules_dir && d->vendor_rules_dir[0] ?
+	       d->vendor_rules_dir : "no vendor directory", d->nerrors);
 }
 
 bool daemon_tainted(const struct daemon *d, const char *purpose,

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "packages.h"
 #include "sha256.h"
@@ -692,6 +694,63 @@ int rules_dir_list(const char *dir, char ***names)
 	if (n)
 		qsort(v, (size_t)n, sizeof(*v), name_cmp);
 	*names = v;
+	return n;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* A symbolic link to /dev/null, as systemd masks a unit. */
+static bool masked(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISCHR(st.st_mode) &&
+	       st.st_rdev == makedev(1, 3);
+}
+
+int rules_dirs_list(const char *vendor, const char *admin, char ***names,
+		    const char **bad)
+{
+	char **v = NULL, **a = NULL, **out;
+	int nv = 0, na, i = 0, j = 0, n = 0;
+
+	if (vendor && vendor[0]) {
+		nv = rules_dir_list(vendor, &v);
+		if (nv == -ENOENT) {
+			nv = 0;
+		} else if (nv < 0) {
+			*bad = vendor;
+			return nv;
+		}
+	}
+	na = rules_dir_list(admin, &a);
+	if (na < 0) {
+		free_names(v, nv);
+		*bad = admin;
+		return na;
+	}
+	out = xmalloc((size_t)(nv + na + 1) * sizeof(*out));
+	while (i < nv || j < na) {
+		int c = i == nv ? 1 : j == na ? -1 :
+			strcmp(base_name(v[i]), base_name(a[j]));
+		char *pick;
+
+		if (c == 0)
+			free(v[i++]);
+		pick = c < 0 ? v[i++] : a[j++];
+		if (masked(pick))
+			free(pick);
+		else
+			out[n++] = pick;
+	}
+	free(v);
+	free(a);
+	*names = out;
 	return n;
 }
 

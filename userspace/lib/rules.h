@@ -80,6 +80,17 @@ int rules_merge(struct rules *dst, struct rules *src, char *err,
 int rules_dir_list(const char *dir, char ***names);
 void free_names(char **names, int n);
 
+/*
+ * The files in force across a vendor directory and an admin one, as full
+ * paths in base-name order: an admin file replaces the vendor file of the
+ * same name (an empty one so removes its rules), and a symbolic link to
+ * /dev/null masks the name, as systemd does: nothing of it is loaded. A
+ * missing vendor directory, or none (NULL or ""), is empty. Returns the
+ * count, or -errno with *bad the directory that could not be read.
+ */
+int rules_dirs_list(const char *vendor, const char *admin, char ***names,
+		    const char **bad);
+
 /* Sorts and deduplicates the entries, computes each purpose's digest. */
 void rules_finalize(struct rules *r);
 struct rule_purpose *rules_find(const struct rules *r, const char *name);

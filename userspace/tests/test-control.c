@@ -20,7 +20,7 @@
 #include "../../tests/tap.h"
 
 static char tmp[] = "/tmp/cw-ctl-XXXXXX";
-static char rules_dir[300], state_dir[300], log_path[300];
+static char rules_dir[300], state_dir[300], log_path[300], vendor_dir[300];
 
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -93,6 +93,7 @@ static void setup(struct daemon *d)
 
 	memset(d, 0, sizeof(*d));
 	d->rules_dir = rules_dir;
+	d->vendor_rules_dir = vendor_dir;
 	d->state_dir = state_dir;
 	d->sock_path = "/nonexistent";
 	d->foreground = true;
@@ -116,6 +117,155 @@ static void teardown(struct daemon *d)
 		control_drop(d, d->clients);
 	daemon_fini(d);
 	config_free(&d->cfg);
+}
+
+static bool gone(const char *dir, const char *name)
+{
+	char path[400];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) && errno == ENOENT;
+}
+
+static char *reload(struct daemon *d)
+{
+	struct peer root = connect_as(d, 0, 0, NULL, 0);
+	char *r = (char *)last_line(ask(d, &root, "RELOAD\n"));
+
+	control_drop(d, root.c);
+	close(root.fd);
+	return r;
+}
+
+static const char *domain0(const struct daemon *d, const char *purpose)
+{
+	struct rule_purpose *p = rules_find(&d->rules, purpose);
+
+	return p && p->n && p->e[0].type == RULE_DOMAIN ? p->e[0].domain : "-";
+}
+
+/* Vendor files under /usr/lib, the admin's same-named files over them. */
+static void test_vendor(void)
+{
+	char path[1200], good[400], want[1200];
+	struct daemon d;
+	struct peer root;
+	const char *r;
+
+	snprintf(vendor_dir, sizeof(vendor_dir), "%s/vendor", tmp);
+	snprintf(rules_dir, sizeof(rules_dir), "%s/etc", tmp);
+	snprintf(state_dir, sizeof(state_dir), "%s/state-vendor", tmp);
+	snprintf(good, sizeof(good), "%s/last-good", state_dir);
+	mkdir(vendor_dir, 0755);
+	mkdir(rules_dir, 0755);
+	put(vendor_dir, "10-push.rules", "[cloud-messaging]\ndomain = vendor.example\n");
+	put(vendor_dir, "20-analytics.rules", "[analytics]\ndomain = stats.example\n");
+	put(vendor_dir, "30-ads.rules", "[ads]\ninclude = ads.hosts\n");
+	put(vendor_dir, "ads.hosts", "0.0.0.0 vendor-ads.example\n");
+	put(rules_dir, "ads.hosts", "0.0.0.0 admin-ads.example\n");
+	put(rules_dir, "15-mid.rules", "[mid]\ndomain = mid.example\n");
+
+	setup(&d);
+	tap_ok(d.rules.n == 4 && !d.rules_missing[0] &&
+	       !strcmp(d.rules.p[0]->name, "cloud-messaging") &&
+	       !strcmp(d.rules.p[1]->name, "mid") &&
+	       !strcmp(d.rules.p[2]->name, "analytics") &&
+	       !strcmp(d.rules.p[3]->name, "ads"),
+	       "vendor and admin files load in base-name order across both");
+	tap_ok(!strcmp(domain0(&d, "ads"), "vendor-ads.example"),
+	       "a vendor file's include is read from the vendor directory: %s",
+	       domain0(&d, "ads"));
+	root = connect_as(&d, 0, 0, NULL, 0);
+	r = ask(&d, &root, "STATUS\n");
+	snprintf(want, sizeof(want), " rules_dir=%s vendor_rules_dir=%s ",
+		 rules_dir, vendor_dir);
+	tap_ok(strstr(r, want) != NULL, "STATUS names both directories");
+	control_drop(&d, root.c);
+	close(root.fd);
+
+	/* Override, empty file, /dev/null. */
+	put(rules_dir, "10-push.rules", "[cloud-messaging]\ndomain = admin.example\n");
+	put(rules_dir, "30-ads.rules", "");
+	snprintf(path, sizeof(path), "%s/20-analytics.rules", rules_dir);
+	if (symlink("/dev/null", path))
+		abort();
+	r = reload(&d);
+	tap_ok(!strcmp(r, "OK") && d.rules.n == 2 &&
+	       !strcmp(domain0(&d, "cloud-messaging"), "admin.example") &&
+	       rules_find(&d.rules, "cloud-messaging")->n == 1,
+	       "an admin file replaces the vendor file of its name: %s %s", r,
+	       domain0(&d, "cloud-messaging"));
+	tap_ok(!rules_find(&d.rules, "analytics") && !rules_find(&d.rules, "ads"),
+	       "a symlink to /dev/null, or an empty file, masks a vendor file");
+	tap_ok(!gone(good, "20-analytics.rules") && !gone(good, "30-ads.rules"),
+	       "a masked name keeps its last good version while a file of the name exists");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/30-ads.rules", rules_dir);
+	unlink(path);
+
+	/*
+	 * The vendor file in force again, then an admin file of its name that
+	 * is broken: the vendor's last good version must not stand in.
+	 */
+	snprintf(path, sizeof(path), "%s/10-push.rules", rules_dir);
+	unlink(path);
+	r = reload(&d);
+	tap_ok(!strcmp(r, "OK") &&
+	       !strcmp(domain0(&d, "cloud-messaging"), "vendor.example"),
+	       "the admin file removed: the vendor file is back: %s", r);
+	put(rules_dir, "10-push.rules", "[cloud-messaging]\ndomain = admin.example\nip = 10.1.0.0/8\n");
+	r = reload(&d);
+	snprintf(want, sizeof(want),
+		 "ERR rules %s/10-push.rules:3:6: expected a network address with no bits past /8 (did you mean 10.0.0.0/8?); the file has no last good version",
+		 rules_dir);
+	tap_ok(!strcmp(r, want) &&
+	       !strcmp(domain0(&d, "cloud-messaging"), "vendor.example"),
+	       "a broken admin file over a vendor file has no last good version: %s",
+	       r);
+	put(rules_dir, "10-push.rules", "[cloud-messaging]\ndomain = admin.example\n");
+	tap_ok(!strcmp(reload(&d), "OK"), "the admin file fixed");
+	put(vendor_dir, "10-push.rules", "[cloud-messaging]\nnot a rule\n");
+	tap_ok(!strcmp(reload(&d), "OK") && d.nerrors == 0,
+	       "a broken vendor file under an admin file is not read");
+	unlink(path);
+	r = reload(&d);
+	tap_ok(!strncmp(r, "ERR rules ", 10) && strstr(r, vendor_dir) &&
+	       strstr(r, "the file has no last good version"),
+	       "nor does the admin file's last good version stand in for the vendor's: %s",
+	       r);
+	snprintf(path, sizeof(path), "%s/10-push.rules", vendor_dir);
+	unlink(path);
+	tap_ok(!strcmp(reload(&d), "OK") && gone(good, "10-push.rules") &&
+	       !gone(good, "20-analytics.rules"),
+	       "a name in neither directory drops its last good version, one only vendor's keeps it");
+
+	/* An admin include is confined to the admin directory. */
+	put(rules_dir, "40-mine.rules", "[mine]\ninclude = ../vendor/ads.hosts\n");
+	r = reload(&d);
+	tap_ok(!strncmp(r, "ERR rules ", 10) &&
+	       strstr(r, "40-mine.rules:2:11: expected a path inside the rules directory, without '..'"),
+	       "an include reaching out of its directory is refused: %s", r);
+	put(rules_dir, "40-mine.rules", "[mine]\ninclude = ads.hosts\n");
+	tap_ok(!strcmp(reload(&d), "OK") &&
+	       !strcmp(domain0(&d, "mine"), "admin-ads.example"),
+	       "an admin file's include is read from the admin directory");
+	teardown(&d);
+
+	/* No vendor directory: empty; one that is not a directory: an error. */
+	snprintf(vendor_dir, sizeof(vendor_dir), "%s/nonexistent", tmp);
+	setup(&d);
+	tap_ok(d.rules.n == 2 && !d.rules_missing[0],
+	       "a missing vendor directory is empty");
+	teardown(&d);
+	snprintf(vendor_dir, sizeof(vendor_dir), "%s/etc/ads.hosts", tmp);
+	setup(&d);
+	snprintf(want, sizeof(want), "rules directory %s: Not a directory",
+		 vendor_dir);
+	tap_ok(!strcmp(d.rules_missing, want) && d.rules.n == 0,
+	       "an unreadable vendor directory commits nothing: %s",
+	       d.rules_missing);
+	teardown(&d);
+	vendor_dir[0] = '\0';
 }
 
 static struct kev mkev(int i)
@@ -166,7 +316,10 @@ int main(void)
 	       "startup: two clean files loaded");
 	snprintf(path, sizeof(path), "%s/last-good/20-analytics.rules", state_dir);
 	r = read_file(path, &text, &len) ? "" : text;
-	tap_ok(!strcmp(r, "[analytics]\ndomain = data.mistat.xiaomi.com\n"),
+	snprintf(path, sizeof(path),
+		 "# last good version of %s/20-analytics.rules\n[analytics]\ndomain = data.mistat.xiaomi.com\n",
+		 rules_dir);
+	tap_ok(!strcmp(r, path),
 	       "each clean file kept as its last good version: %s", r);
 	if (*r)
 		free(text);
@@ -491,6 +644,7 @@ int main(void)
 	close(root.fd);
 	teardown(&d);
 
+	test_vendor();
 	snprintf(path, sizeof(path), "rm -rf %s", tmp);
 	if (system(path))
 		tap_diag("cleanup failed");

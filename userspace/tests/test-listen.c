@@ -61,7 +61,7 @@ static void reset(struct daemon *d, const char *own)
 
 int main(void)
 {
-	char own[200], given[200], num[16], err[256];
+	char own[200], given[200], num[16], err[256], want[300];
 	struct daemon d;
 	int fd, sv[2], r;
 
@@ -75,6 +75,8 @@ int main(void)
 	reset(&d, own);
 	r = control_listen(&d, err, sizeof(err));
 	tap_ok(r == 0 && meets(own, d.listen_fd), "no handover: listens on --socket");
+	tap_ok(!strcmp(d.listening, own), "no handover: the log names --socket: %s",
+	       d.listening);
 	control_close(&d);
 	tap_ok(access(own, F_OK) && errno == ENOENT, "no handover: socket file removed at exit");
 
@@ -92,6 +94,10 @@ int main(void)
 	r = control_listen(&d, err, sizeof(err));
 	tap_ok(r == 0 && d.listen_fd == 3, "LISTEN_FDS=1: fd 3 taken");
 	tap_ok(meets(given, d.listen_fd), "LISTEN_FDS=1: a client reaches the daemon");
+	snprintf(want, sizeof(want), "%s, handed over by systemd (LISTEN_FDS)", given);
+	tap_ok(!strcmp(d.listening, want),
+	       "LISTEN_FDS=1: the log names the socket served, not --socket: %s",
+	       d.listening);
 	tap_ok(access(own, F_OK) && errno == ENOENT, "LISTEN_FDS=1: no socket of its own made");
 	tap_ok(!getenv("LISTEN_FDS") && !getenv("LISTEN_PID"),
 	       "LISTEN_FDS=1: variables not passed on to children");
@@ -128,6 +134,11 @@ int main(void)
 	r = control_listen(&d, err, sizeof(err));
 	tap_ok(r == 0 && d.listen_fd == fd && meets(given, d.listen_fd),
 	       "ANDROID_SOCKET_consentd: init's socket served");
+	snprintf(want, sizeof(want),
+		 "%s, handed over by Android init (ANDROID_SOCKET_consentd)", given);
+	tap_ok(!strcmp(d.listening, want),
+	       "ANDROID_SOCKET_consentd: the log names the socket served: %s",
+	       d.listening);
 	tap_ok(!getenv("ANDROID_SOCKET_consentd"), "ANDROID_SOCKET_consentd: unset for children");
 	control_close(&d);
 
