@@ -69,9 +69,12 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 				printf("kernel:   NOT under consentd's control: %s\n"
 				       "          (while so, consentwall blocks every purpose)\n",
 				       get(r, "kernel_error"));
-			printf("rules:    %s purposes, %s entries from %s\n",
+			printf("rules:    %s purposes, %s entries from %s",
 			       get(r, "purposes"), get(r, "entries"),
 			       get(r, "rules_dir"));
+			if (*get(r, "vendor_rules_dir"))
+				printf(" over %s", get(r, "vendor_rules_dir"));
+			putchar('\n');
 			printf("receipts: %s (%s)\n", get(r, "state_file"),
 			       get(r, "receipts"));
 			printf("events:   %s blocked attempts seen, %s gaps (events lost), %s netlink overruns\n",

@@ -76,6 +76,8 @@ rc 0 "status" $C status
 grep -qx 'events:   0 blocked attempts seen, 0 gaps (events lost), 0 netlink overruns' "$T/out" &&
 	grep -qx "receipts: $T/state/[^ ]* (written)" "$T/out"
 t $? "status shows gaps, overruns and the receipts' state: $(grep -e ^events -e ^receipts "$T/out" | tr '\n' '|')"
+grep -qx "rules: .* entries from $T/rules over /usr/lib/consentwall/rules.d" "$T/out"
+t $? "status names the vendor rules directory under the admin's: $(grep ^rules "$T/out")"
 rc 3 "get with consentd not running: 3" "$B/consentctl" --socket "$T/none" get analytics
 rc 1 "status with consentd not running: 1" "$B/consentctl" -j --socket "$T/none" status
 grep -q '^{"error":{"kind":"connect","message":"consentd is not running.*","exit_status":1}}$' "$T/out"
