@@ -119,7 +119,7 @@ deb:
 
 # Scenarios of the debug-kernel pass inside `make check`: the core paths,
 # bounded so that CI stays well under 30 minutes once the kernel is cached.
-CW_DEBUG_T ?= 11,13,15,21,26,27,50,92
+CW_DEBUG_T ?= 11,13,15,21,26,27,50,57,58,59,92
 
 check:
 	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module fuzz pkg guest debug

@@ -93,6 +93,14 @@ if [ -z "${T:-}" ] || grep -q '92-debug-kernel' "$clean"; then
 		rc=1
 	fi
 fi
+# The QUIC scenarios test nothing on a kernel without the module's crypto
+# (it warns at every load and 57-names-quic steps aside): it must be there.
+if grep -q 'QUIC Initials cannot be read' "$clean"; then
+	echo "not ok - the debug kernel has the QUIC crypto (hmac(sha256), AES library): $(grep -m1 'QUIC Initials cannot be read' "$clean")"
+	rc=1
+else
+	echo "ok - the debug kernel has the QUIC crypto (hmac(sha256), AES library)"
+fi
 # Reports that must never appear, even if the guest somehow missed them.
 bad=$(grep -E 'BUG: KASAN|UBSAN:|WARNING: possible|WARNING: suspicious RCU|unreferenced object|WARNING: CPU:|Kernel panic' "$clean" | head -n 5)
 if [ -z "$bad" ]; then
