@@ -17,6 +17,8 @@
 #   make check-debug  the whole guest suite on a KASAN/UBSAN/lockdep/kmemleak
 #                     kernel built from linux-source (cached); `make check`
 #                     runs the scenarios CW_DEBUG_T names on it
+#   make check-intree consentwall built into that kernel (=y), booted:
+#                     blocking before userspace, then consentd takes over
 #   make fuzz         the parser fuzzers (tests/fuzz)
 #   make check-powerloss  consentd's receipts on ext4 in the guest while QEMU
 #                     is killed PL_KILLS times (default 200, about 30 minutes)
@@ -122,10 +124,15 @@ deb:
 CW_DEBUG_T ?= 11,13,15,21,26,27,50,57,58,59,92
 
 check:
-	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module fuzz pkg guest debug
+	@CW_DEBUG_T=$(CW_DEBUG_T) tests/run-tap deps unit module fuzz pkg guest debug intree
 
 check-debug: module tools userspace
 	@CW_DEBUG_T= tests/run-tap debug
+
+# consentwall built into the debug kernel (CONFIG_CONSENTWALL=y, cached),
+# blocking from the first packet; then consentd takes over.
+check-intree: tools userspace
+	@tests/run-tap intree
 
 unit:
 	@tests/run-tap unit
@@ -162,4 +169,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug module-arm64 gki-gate install install-dkms deb pkg sparse kernel-doc layout userspace tools deps check check-debug check-powerloss unit guest run fuzz bench kdir clean
+.PHONY: all module module-debug module-arm64 gki-gate install install-dkms deb pkg sparse kernel-doc layout userspace tools deps check check-debug check-intree check-powerloss unit guest run fuzz bench kdir clean
