@@ -61,7 +61,48 @@ size_t cw_idm_bytes(const struct cw_idm *m)
 
 void cw_idm_free(struct cw_idm *m)
 {
+	if (m)
+		memzero_explicit(m, m->bytes);
 	kvfree(m);
+}
+
+struct cw_idm_set {
+	u32 n;
+	u32 nbytes;
+	struct cw_idm_pattern p[CW_IDM_MAX_PATTERNS];	/* bytes in buf */
+	u8 buf[CW_IDM_MAX_BYTES];
+};
+
+struct cw_idm_set *cw_idm_set_new(void)
+{
+	return kvzalloc(sizeof(struct cw_idm_set), GFP_KERNEL);
+}
+
+int cw_idm_set_add(struct cw_idm_set *s, const u8 *bytes, u32 len, u32 tag)
+{
+	if (!len || len > CW_IDM_MAX_LEN)
+		return -EINVAL;
+	if (s->n == CW_IDM_MAX_PATTERNS || len > CW_IDM_MAX_BYTES - s->nbytes)
+		return -E2BIG;
+	memcpy(s->buf + s->nbytes, bytes, len);
+	s->p[s->n].bytes = s->buf + s->nbytes;
+	s->p[s->n].len = len;
+	s->p[s->n].tag = tag;
+	s->n++;
+	s->nbytes += len;
+	return 0;
+}
+
+int cw_idm_set_build(const struct cw_idm_set *s, struct cw_idm **out)
+{
+	return cw_idm_build(s->p, s->n, out);
+}
+
+void cw_idm_set_free(struct cw_idm_set *s)
+{
+	if (s)
+		memzero_explicit(s, sizeof(*s));
+	kvfree(s);
 }
 
 /* The scratch trie: node 0 is the root, whose children are dense. */

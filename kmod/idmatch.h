@@ -40,10 +40,12 @@
 #define _CW_IDMATCH_H
 
 #include "pure.h"
+#include "uapi/consentwall.h"
 
-#define CW_IDM_MAX_PATTERNS	4096
-#define CW_IDM_MAX_LEN		256
-#define CW_IDM_MAX_BYTES	65536
+/* The bounds of the netlink contract (a ruleset's patterns). */
+#define CW_IDM_MAX_PATTERNS	CW_PATTERNS_MAX
+#define CW_IDM_MAX_LEN		CW_PATTERN_LEN_MAX
+#define CW_IDM_MAX_BYTES	CW_PATTERN_BYTES_MAX
 /* The first (shallowest) states with a dense row of 256 next states. */
 #define CW_IDM_DENSE		256
 #define CW_IDM_START		0u
@@ -84,8 +86,52 @@ size_t cw_idm_size(u32 npatterns, u32 nbytes);
 int cw_idm_build(const struct cw_idm_pattern *pats, u32 n,
 		 struct cw_idm **out);
 
+/*
+ * Patterns collected for a build (a transaction's), copied in: at most
+ * the bounds above, in one allocation of cw_idm_size()'s order (128 KiB).
+ */
+struct cw_idm_set;
+
 /**
- * cw_idm_free() - free a matcher
+ * cw_idm_set_new() - an empty pattern set
+ *
+ * Context: process; allocates with GFP_KERNEL, may sleep.
+ * Return: the set, or NULL without memory.
+ */
+struct cw_idm_set *cw_idm_set_new(void);
+
+/**
+ * cw_idm_set_add() - copy one pattern into a set
+ * @s: the set
+ * @bytes: the pattern
+ * @len: its length
+ * @tag: reported on a hit
+ *
+ * Context: any; never sleeps.
+ * Return: 0; -EINVAL for an empty pattern or one longer than
+ * CW_IDM_MAX_LEN; -E2BIG when the set would pass CW_IDM_MAX_PATTERNS
+ * patterns or CW_IDM_MAX_BYTES bytes (the set is unchanged).
+ */
+int cw_idm_set_add(struct cw_idm_set *s, const u8 *bytes, u32 len, u32 tag);
+
+/**
+ * cw_idm_set_build() - build the matcher of a set's patterns
+ * @s: the set
+ * @out: set to the new matcher on success
+ *
+ * Context: process; allocates with GFP_KERNEL, may sleep.
+ * Return: what cw_idm_build() returns.
+ */
+int cw_idm_set_build(const struct cw_idm_set *s, struct cw_idm **out);
+
+/**
+ * cw_idm_set_free() - wipe and free a pattern set
+ * @s: the set, or NULL
+ */
+void cw_idm_set_free(struct cw_idm_set *s);
+
+/**
+ * cw_idm_free() - wipe and free a matcher (its trie spells the patterns)
  * @m: from cw_idm_build(), or NULL
  */
 void cw_idm_free(struct cw_idm *m);

@@ -170,6 +170,35 @@ static void test_bounds(void)
 	e = cw_idm_build(p, CW_IDM_MAX_PATTERNS, &m);
 	tap_ok(e == -E2BIG && !m, "%d bytes in all: -E2BIG (%d)",
 	       CW_IDM_MAX_BYTES + 1, e);
+	{
+		struct cw_idm_set *set = cw_idm_set_new();
+		u32 k, added = 0;
+
+		for (k = 0; k <= CW_IDM_MAX_PATTERNS; k++)
+			added += !cw_idm_set_add(set, big + 16 * (k % 100), 16, k);
+		e = cw_idm_set_add(set, big, 1, 0);
+		tap_ok(added == CW_IDM_MAX_PATTERNS && e == -E2BIG,
+		       "a set takes %d patterns, then -E2BIG (%u, %d)",
+		       CW_IDM_MAX_PATTERNS, added, e);
+		tap_ok(cw_idm_set_add(set, big, 0, 0) == -EINVAL &&
+		       cw_idm_set_add(set, big, CW_IDM_MAX_LEN + 1, 0) == -EINVAL,
+		       "... and refuses empty and overlong patterns with -EINVAL");
+		state = CW_IDM_START;
+		tap_ok(!cw_idm_set_build(set, &m) &&
+		       cw_idm_first(m, &state, big + 160, 16, &tag) && tag == 10,
+		       "the set's matcher finds its patterns (the first of identical ones: tag %u)", tag);
+		cw_idm_free(m);
+		m = NULL;
+		cw_idm_set_free(set);
+		set = cw_idm_set_new();
+		for (added = 0, k = 0; k < CW_IDM_MAX_BYTES / CW_IDM_MAX_LEN; k++)
+			added += !cw_idm_set_add(set, big + k * CW_IDM_MAX_LEN,
+						 CW_IDM_MAX_LEN, k);
+		e = cw_idm_set_add(set, big, 1, 0);
+		tap_ok(added == CW_IDM_MAX_BYTES / CW_IDM_MAX_LEN && e == -E2BIG,
+		       "a set takes %d bytes, then -E2BIG (%d)", CW_IDM_MAX_BYTES, e);
+		cw_idm_set_free(set);
+	}
 	tap_ok(cw_idm_size(CW_IDM_MAX_PATTERNS, CW_IDM_MAX_BYTES) == 1933420,
 	       "the bound of the header comment: %zu bytes",
 	       cw_idm_size(CW_IDM_MAX_PATTERNS, CW_IDM_MAX_BYTES));
