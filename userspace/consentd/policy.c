@@ -485,8 +485,8 @@ int daemon_sync(struct daemon *d)
 				 ks.owner, kernel_portid(d->k));
 	}
 	if (!ret)
-		ret = kernel_commit(d->k, &d->rules, &d->pkgs, &d->generation,
-				    err, sizeof(err));
+		ret = kernel_commit(d->k, &d->rules, &d->pkgs, d->idents,
+				    &d->generation, err, sizeof(err));
 	if (!ret)
 		ret = apply_consent(d, &d->rules, err, sizeof(err));
 	/* Logged inside; the ruleset and consent are in force either way. */
@@ -534,8 +534,8 @@ void daemon_recommit(struct daemon *d)
 
 	if (!d->k || !d->synced || d->rules_missing[0])
 		return;
-	if (kernel_commit(d->k, &d->rules, &d->pkgs, &d->generation, err,
-			  sizeof(err)) ||
+	if (kernel_commit(d->k, &d->rules, &d->pkgs, d->idents,
+			  &d->generation, err, sizeof(err)) ||
 	    apply_consent(d, &d->rules, err, sizeof(err))) {
 		logmsg(LOG_ERR, "commit after a package change: %s; resynchronizing",
 		       err);
@@ -632,8 +632,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		if (np && !daemon_effective(d, np, NULL))
 			kernel_set_consent(d->k, np->name, false, e2, sizeof(e2));
 	}
-	ret = kernel_commit(d->k, &l.rules, &d->pkgs, &d->generation, err,
-			    errlen);
+	ret = kernel_commit(d->k, &l.rules, &d->pkgs, l.idents,
+			    &d->generation, err, errlen);
 	if (ret) {
 		/* The kernel kept the old ruleset: so do we. */
 		load_free(&l);

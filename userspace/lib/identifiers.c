@@ -45,22 +45,13 @@ void ident_set_wipe(struct ident_set *s)
 	wipe(s, sizeof(*s));
 }
 
-static bool all_digits(const char *v, size_t n)
+/* n > 0 characters, each of the class is() tests (isdigit, isxdigit). */
+static bool all_of(const char *v, size_t n, int (*is)(int))
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)v[i]))
-			return false;
-	return n > 0;
-}
-
-static bool all_hex(const char *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)v[i]))
+		if (!is((unsigned char)v[i]))
 			return false;
 	return n > 0;
 }
@@ -118,11 +109,11 @@ static const char *check_value(unsigned int kind, const char *v, size_t n)
 
 	switch (kind) {
 	case IDENT_IMEI:
-		if (n == 15 && all_digits(v, n) && luhn(v, n))
+		if (n == 15 && all_of(v, n, isdigit) && luhn(v, n))
 			return NULL;
 		return "an IMEI: 15 digits, the last a valid Luhn check digit";
 	case IDENT_IMSI:
-		if ((n == 14 || n == 15) && all_digits(v, n))
+		if ((n == 14 || n == 15) && all_of(v, n, isdigit))
 			return NULL;
 		return "an IMSI: 14 or 15 digits";
 	case IDENT_MSISDN:
@@ -130,11 +121,11 @@ static const char *check_value(unsigned int kind, const char *v, size_t n)
 			v++;
 			n--;
 		}
-		if (n >= 7 && n <= 15 && all_digits(v, n) && v[0] != '0')
+		if (n >= 7 && n <= 15 && all_of(v, n, isdigit) && v[0] != '0')
 			return NULL;
 		return "a phone number in E.164 form: an optional '+' and 7 to 15 digits, the first not 0";
 	case IDENT_ICCID:
-		if (n >= 18 && n <= 22 && all_digits(v, n) &&
+		if (n >= 18 && n <= 22 && all_of(v, n, isdigit) &&
 		    v[0] == '8' && v[1] == '9')
 			return NULL;
 		return "an ICCID: 18 to 22 digits beginning 89";
@@ -145,7 +136,7 @@ static const char *check_value(unsigned int kind, const char *v, size_t n)
 			return NULL;
 		return "a serial number: 6 to 64 of A-Z, a-z, 0-9, '-', '_' and '.'";
 	case IDENT_ANDROID_ID:
-		if (n >= 12 && n <= 16 && all_hex(v, n))
+		if (n >= 12 && n <= 16 && all_of(v, n, isxdigit))
 			return NULL;
 		return "an Android ID: 12 to 16 hex digits";
 	default:

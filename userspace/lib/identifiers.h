@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../../kmod/uapi/consentwall.h"
+
 #define IDENT_DEFAULT_PATH	"/etc/consentwall/identifiers"
 /* The purpose consentd adds when the file has entries (a reserved name). */
 #define IDENT_PURPOSE		"cleartext-identifiers"
@@ -26,9 +28,9 @@
 #define IDENT_VALUE_MAX		64	/* bytes of one value */
 #define IDENT_FILE_MAX		65536	/* bytes of the file */
 #define IDENT_PATTERN_MAX	96	/* bytes of one pattern */
-/* The kernel matcher's bounds (kmod/idmatch.h; the unit test checks). */
-#define IDENT_PATTERNS_MAX	4096
-#define IDENT_BYTES_MAX		65536
+/* The kernel matcher's bounds (the netlink contract). */
+#define IDENT_PATTERNS_MAX	CW_PATTERNS_MAX
+#define IDENT_BYTES_MAX		CW_PATTERN_BYTES_MAX
 
 enum ident_kind {
 	IDENT_IMEI,
@@ -79,6 +81,9 @@ struct ident_set {
 	struct ident v[IDENT_MAX];
 	size_t n;
 };
+
+/* The tag consentd gives a pattern in the kernel: kind and form. */
+#define IDENT_TAG(kind, form)	((uint32_t)(kind) << 8 | (form))
 
 struct ident_pattern {
 	uint8_t kind;		/* enum ident_kind */
