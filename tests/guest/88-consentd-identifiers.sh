@@ -58,6 +58,18 @@ cd_start
 assert_match "start: refused in the log" 'mode 0644.*the identifiers guard is off' "$(cat "$CD/consentd.log")"
 assert_nomatch "start: no purpose" 'cleartext-identifiers' "$(ctl status)"
 
+# The largest file, 32 phone numbers: its 1,500-odd patterns (about
+# 50 KB) go in more than one ADD message.
+i=0
+while [ $i -lt 32 ]; do
+	printf 'msisdn = +1415555%04d\n' $((i * 37))
+	i=$((i + 1))
+done >"$CD/identifiers"
+chmod 0600 "$CD/identifiers"
+ctl reload >/dev/null
+assert_match "32 numbers: the purpose" '^cleartext-identifiers +denied' "$(ctl status)"
+assert_gt "32 numbers: a larger matcher than 3 identifiers'" "$mem1" "$(status_get memory)"
+
 # No value anywhere consentd or consentctl wrote.
 all="$(cat "$CD/consentd.log" "$CD/events.log" 2>/dev/null; ctl status; ctl purposes; ctl --json status; ctl log -n 100 2>&1 || true)"
 for v in $IMEI $IMSI 8613800138000; do
