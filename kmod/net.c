@@ -92,6 +92,7 @@ struct cw_table *cw_table_new(struct cw_ruleset *rs, u32 generation)
 static void cw_table_free(struct cw_table *t)
 {
 	cw_ruleset_free(t->rs);
+	cw_idm_free(t->idm);
 	free_percpu(t->stats);
 	kfree(t);
 }
@@ -120,6 +121,15 @@ void cw_net_swap_table(struct cw_net *cw, struct cw_table *new)
 	cw_table_release(old);
 }
 
+void cw_net_txn_drop(struct cw_net *cw)
+{
+	if (cw->txn)
+		cw_builder_free(cw->txn);
+	cw->txn = NULL;
+	cw_idm_set_free(cw->txn_ids);
+	cw->txn_ids = NULL;
+}
+
 /*
  * The owner's socket went away: revert every consent at once (fail closed),
  * drop its transaction, keep the ruleset.
@@ -131,9 +141,7 @@ void cw_net_drop_owner(struct cw_net *cw)
 	lockdep_assert_held(&cw->lock);
 	if (t)
 		WRITE_ONCE(t->consent, 0);
-	if (cw->txn)
-		cw_builder_free(cw->txn);
-	cw->txn = NULL;
+	cw_net_txn_drop(cw);
 	WRITE_ONCE(cw->owner, 0);
 	sock_put(cw->owner_sk);
 	cw->owner_sk = NULL;
@@ -299,9 +307,7 @@ void cw_net_teardown(struct net *net)
 	if (cw->owner_sk)
 		sock_put(cw->owner_sk);
 	cw->owner_sk = NULL;
-	if (cw->txn)
-		cw_builder_free(cw->txn);
-	cw->txn = NULL;
+	cw_net_txn_drop(cw);
 	t = cw_net_table(cw);
 	RCU_INIT_POINTER(cw->table, NULL);
 	mutex_unlock(&cw->lock);

@@ -16,6 +16,7 @@
 
 #include "events.h"
 #include "flows.h"
+#include "idmatch.h"
 #include "quic_flows.h"
 #include "ruleset.h"
 
@@ -43,6 +44,9 @@ struct cw_table {
 	u64 all_mask;		/* bit i set = purpose i exists */
 	u32 generation;
 	bool has_domains;	/* cw_ruleset_has_domains(rs) */
+	/* The identifier guard: its matcher (NULL: none) and purpose. */
+	struct cw_idm *idm;
+	u32 idm_purpose;
 	struct cw_table_pcpu __percpu *stats;
 	struct rcu_head rcu;
 };
@@ -82,6 +86,12 @@ struct cw_net {
 	struct cw_table __rcu *table;	/* NULL = unconfigured */
 	struct cw_nat64 __rcu *nat64;	/* never NULL once initialised */
 	struct cw_builder *txn;		/* open transaction, owner's */
+	/*
+	 * Its identifier patterns (NULL: none yet) and their purpose's index
+	 * (the builder's, which is the committed ruleset's).
+	 */
+	struct cw_idm_set *txn_ids;
+	u32 txn_ids_purpose;
 	u32 generation;			/* last committed, 0 = never */
 	u64 owner_releases;		/* under lock */
 	u64 commits;			/* under lock */
@@ -217,6 +227,16 @@ struct cw_nat64 *cw_nat64_new(void);
  * Context: cw_net.lock held.
  */
 void cw_net_swap_nat64(struct cw_net *cw, struct cw_nat64 *new);
+
+/**
+ * cw_net_txn_drop() - drop the open transaction, if any
+ * @cw: the namespace's state
+ *
+ * Its builder and its identifier patterns (wiped) are freed.
+ *
+ * Context: cw_net.lock held, or the namespace going away.
+ */
+void cw_net_txn_drop(struct cw_net *cw);
 
 /**
  * cw_net_drop_owner() - end the owner's authority (its socket closed)

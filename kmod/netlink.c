@@ -113,6 +113,12 @@ static const struct nla_policy cw_entry_policy[CW_ENTRY_A_MAX + 1] = {
 	[CW_ENTRY_A_APPID] = NLA_POLICY_FULL_RANGE(NLA_U32, &cw_appid_range),
 };
 
+static const struct nla_policy cw_pattern_policy[CW_PATTERN_A_MAX + 1] = {
+	[CW_PATTERN_A_BYTES] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+						CW_PATTERN_LEN_MAX),
+	[CW_PATTERN_A_TAG] = { .type = NLA_U32 },
+};
+
 /* One policy per command: an attribute another command uses is refused. */
 /*
  * For the commands that take no attribute: strict validation refuses
@@ -126,6 +132,7 @@ static const struct nla_policy cw_add_policy[CW_A_MAX + 1] = {
 	[CW_A_PURPOSE_DESC] = { .type = NLA_NUL_STRING,
 				.len = CW_PURPOSE_DESC_MAX - 1 },
 	[CW_A_ENTRIES] = NLA_POLICY_NESTED_ARRAY(cw_entry_policy),
+	[CW_A_PATTERNS] = NLA_POLICY_NESTED_ARRAY(cw_pattern_policy),
 };
 
 static const struct nla_policy cw_consent_policy[CW_A_MAX + 1] = {
@@ -216,13 +223,6 @@ static int cw_nl_claim(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static void cw_txn_drop(struct cw_net *cw)
-{
-	if (cw->txn)
-		cw_builder_free(cw->txn);
-	cw->txn = NULL;
-}
-
 static int cw_nl_begin(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cw_net *cw = cw_net(genl_info_net(info));
@@ -245,7 +245,7 @@ static int cw_nl_begin(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	/* BEGIN inside a transaction starts it over. */
-	cw_txn_drop(cw);
+	cw_net_txn_drop(cw);
 	cw->txn = b;
 out:
 	mutex_unlock(&cw->lock);
@@ -380,6 +380,53 @@ static int cw_add_entry(struct cw_builder *b, int purpose,
 	return ret;
 }
 
+/*
+ * The identifier guard's patterns, copied into the transaction. They are
+ * the secret's hashes and encodings: nothing ever sends one back.
+ */
+static int cw_add_patterns(struct cw_net *cw, u32 purpose,
+			   const struct nlattr *patterns,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[CW_PATTERN_A_MAX + 1];
+	const struct nlattr *pat;
+	int ret, rem;
+
+	if (cw->txn_ids && cw->txn_ids_purpose != purpose) {
+		CW_ERR_ATTR(extack, patterns,
+			    "another purpose of this ruleset has the patterns: one purpose may");
+		return -EINVAL;
+	}
+	if (!cw->txn_ids) {
+		cw->txn_ids = cw_idm_set_new();
+		if (!cw->txn_ids) {
+			NL_SET_ERR_MSG_MOD(extack, "out of memory for the patterns");
+			return -ENOMEM;
+		}
+		cw->txn_ids_purpose = purpose;
+	}
+	nla_for_each_nested(pat, patterns, rem) {
+		ret = nla_parse_nested(tb, CW_PATTERN_A_MAX, pat,
+				       cw_pattern_policy, extack);
+		if (ret)
+			return ret;
+		if (!tb[CW_PATTERN_A_BYTES] || !tb[CW_PATTERN_A_TAG]) {
+			CW_ERR_ATTR(extack, pat,
+				    "a pattern needs CW_PATTERN_A_BYTES and CW_PATTERN_A_TAG");
+			return -EINVAL;
+		}
+		ret = cw_idm_set_add(cw->txn_ids, nla_data(tb[CW_PATTERN_A_BYTES]),
+				     nla_len(tb[CW_PATTERN_A_BYTES]),
+				     nla_get_u32(tb[CW_PATTERN_A_TAG]));
+		if (ret) {
+			CW_ERR_ATTR(extack, pat,
+				    "more than CW_PATTERNS_MAX patterns or CW_PATTERN_BYTES_MAX bytes in the ruleset");
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cw_net *cw = cw_net(genl_info_net(info));
@@ -421,10 +468,16 @@ static int cw_nl_add(struct sk_buff *skb, struct genl_info *info)
 				goto drop;
 		}
 	}
+	if (attrs[CW_A_PATTERNS]) {
+		ret = cw_add_patterns(cw, purpose, attrs[CW_A_PATTERNS],
+				      info->extack);
+		if (ret)
+			goto drop;
+	}
 	goto out;
 
 drop:
-	cw_txn_drop(cw);
+	cw_net_txn_drop(cw);
 out:
 	mutex_unlock(&cw->lock);
 	return ret;
@@ -440,6 +493,7 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cw_net *cw = cw_net(genl_info_net(info));
 	struct cw_table *new, *old;
+	struct cw_idm *idm = NULL;
 	struct cw_ruleset *rs;
 	struct sk_buff *msg;
 	u32 i, n, gen;
@@ -458,6 +512,17 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
+	/* The identifier matcher, built aside like the ruleset. */
+	if (cw->txn_ids) {
+		ret = cw_idm_set_build(cw->txn_ids, &idm);
+		if (ret) {
+			nlmsg_free(msg);
+			cw_net_txn_drop(cw);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "out of memory building the identifier matcher (transaction dropped)");
+			goto out;
+		}
+	}
 	rs = cw_builder_finish(cw->txn);	/* frees the builder */
 	cw->txn = NULL;
 	gen = cw_next_generation(cw->generation);
@@ -465,12 +530,20 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	if (!new) {
 		if (rs)
 			cw_ruleset_free(rs);
+		cw_idm_free(idm);
+		cw_net_txn_drop(cw);
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "out of memory committing the ruleset (transaction dropped)");
 		ret = -ENOMEM;
 		goto out;
 	}
+
+	if (idm) {
+		new->idm = idm;
+		new->idm_purpose = cw->txn_ids_purpose;
+	}
+	cw_net_txn_drop(cw);
 
 	/* Consent follows a purpose by name from one ruleset to the next. */
 	old = cw_net_table(cw);
@@ -513,7 +586,7 @@ static int cw_nl_abort(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&cw->lock);
 	ret = cw_check_owner(cw, skb, info);
 	if (!ret)
-		cw_txn_drop(cw);	/* no transaction: nothing to do */
+		cw_net_txn_drop(cw);	/* no transaction: nothing to do */
 	mutex_unlock(&cw->lock);
 	return ret;
 }
@@ -722,7 +795,9 @@ static int cw_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, CW_A_NR_ENTRIES,
 			t ? cw_ruleset_nr_entries(t->rs) : 0) ||
 	    nla_put_u64_64bit(msg, CW_A_MEMORY,
-			      t ? cw_ruleset_memory(t->rs) : 0, CW_A_PAD) ||
+			      t ? cw_ruleset_memory(t->rs) +
+			      (t->idm ? cw_idm_bytes(t->idm) : 0) : 0,
+			      CW_A_PAD) ||
 	    cw_put_counters(msg, cw) || cw_put_nat64(msg, cw))
 		goto err;
 

@@ -51,6 +51,7 @@ typedef uint32_t __be32;
 #define kvfree(p) free(p)
 #define kzalloc(size, gfp) calloc(1, (size))
 #define kfree(p) free(p)
+#define memzero_explicit(p, n) explicit_bzero((p), (n))
 #define be32_to_cpu(x) ntohl(x)
 #define cpu_to_be32(x) htonl(x)
 #define be16_to_cpu(x) ntohs(x)

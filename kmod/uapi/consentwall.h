@@ -13,7 +13,8 @@
  *   CW_CMD_BEGIN                      open a ruleset transaction (owner only)
  *   CW_CMD_ADD     x N                add endpoints to one purpose:
  *                    CW_A_PURPOSE_NAME, [CW_A_PURPOSE_DESC],
- *                    CW_A_ENTRIES { CW_A_ENTRY { ... } x M }
+ *                    CW_A_ENTRIES { CW_A_ENTRY { ... } x M },
+ *                    [CW_A_PATTERNS { CW_A_PATTERN { ... } x K }]
  *   CW_CMD_COMMIT                     swap the new ruleset in (RCU); the reply
  *                                     carries CW_A_GENERATION
  *   CW_CMD_ABORT                      drop the transaction
@@ -182,6 +183,12 @@ enum cw_attr {
 	CW_A_NAT64_PREFIXES,	/* nested array of CW_A_NAT64_PREFIX */
 	CW_A_NAT64_PREFIX,	/* nest of enum cw_nat64_attr */
 	CW_A_NAT64_ADDR,	/* binary: 4 bytes, the embedded IPv4 address */
+	/*
+	 * Appended (issue 15): nested array of CW_A_PATTERN, in CW_CMD_ADD
+	 * only, never in a reply: the byte patterns of the identifier guard,
+	 * for this purpose (one purpose per ruleset may have them).
+	 */
+	CW_A_PATTERNS,
 	__CW_A_MAX
 };
 #define CW_A_MAX (__CW_A_MAX - 1)
@@ -191,6 +198,25 @@ enum cw_attr {
  * kernel does not look at it (NLA_POLICY_NESTED_ARRAY); senders use this.
  */
 #define CW_A_ENTRY		1
+
+/*
+ * One pattern, inside CW_A_PATTERNS (nest type CW_A_PATTERN): its bytes
+ * and the sender's tag, which the kernel reports but does not read. At most
+ * CW_PATTERNS_MAX patterns of 1..CW_PATTERN_LEN_MAX bytes and
+ * CW_PATTERN_BYTES_MAX bytes in all per ruleset.
+ */
+#define CW_A_PATTERN		1
+#define CW_PATTERNS_MAX		4096
+#define CW_PATTERN_LEN_MAX	256
+#define CW_PATTERN_BYTES_MAX	65536
+
+enum cw_pattern_attr {
+	CW_PATTERN_A_UNSPEC,
+	CW_PATTERN_A_BYTES,	/* binary: 1..CW_PATTERN_LEN_MAX bytes */
+	CW_PATTERN_A_TAG,	/* u32 */
+	__CW_PATTERN_A_MAX
+};
+#define CW_PATTERN_A_MAX (__CW_PATTERN_A_MAX - 1)
 
 /*
  * One endpoint, inside CW_A_ENTRIES. Exactly one of these forms:

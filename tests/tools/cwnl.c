@@ -17,6 +17,10 @@
  *        ip=ADDR[/LEN][,PROTO[,PORT[-PORT]]]   (PROTO tcp, udp or a number)
  *        uid=N    appid=N (every Android user)    domain=NAME
  *   addgen PURPOSE COUNT [PER_MSG]       COUNT host entries 10.x.y.z
+ *   addpat PURPOSE TEXT[:TAG]...         identifier patterns (CW_A_PATTERNS):
+ *                                        TEXT's bytes ("" for an empty one)
+ *   addpatgen PURPOSE COUNT LEN          COUNT distinct patterns of LEN
+ *                                        bytes, in messages of at most 32 KiB
  *   consent PURPOSE 0|1|allow|deny
  *   nat64 [PREFIX/LEN...]                 SET_NAT64 (none: clear them)
  *   status | stats
@@ -28,6 +32,7 @@
  * Output: "error ERRNAME: extack message [attr N]" for a failed command,
  * "generation N" after a commit, key/value lines for status, stats,
  * explain and events. Exit status 0 only if every command succeeded.
+ * With CWNL_RAW=FILE every message received is appended to FILE as is.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -57,6 +62,22 @@ static char sent[1 << 20];	/* last request, to name the bad attribute */
 static char rbuf[1 << 20];
 static int cur_cmd;
 static bool interactive, quiet;
+
+/* CWNL_RAW: every message received, appended as is. */
+static void raw_save(const void *p, ssize_t n)
+{
+	const char *path = getenv("CWNL_RAW");
+	FILE *f;
+
+	if (!path || n <= 0)
+		return;
+	f = fopen(path, "ab");
+	if (f) {
+		fwrite(p, 1, (size_t)n, f);
+		fclose(f);
+	}
+}
+
 
 static const char *errname(int e)
 {
@@ -336,6 +357,7 @@ static int receive(unsigned int want)
 			return errno;
 		}
 		len = n;
+		raw_save(rbuf, n);
 		for (nlh = (struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			bool mine = want && nlh->nlmsg_seq == want;
@@ -585,6 +607,72 @@ static int cmd_addgen(int argc, char **argv)
 	return 0;
 }
 
+/* One pattern as a CW_A_PATTERN nest. */
+static void put_pattern(struct nlmsghdr *nlh, const void *p, size_t n,
+			uint32_t tag)
+{
+	struct nlattr *one = mnl_attr_nest_start(nlh, CW_A_PATTERN);
+
+	mnl_attr_put(nlh, CW_PATTERN_A_BYTES, n, p);
+	mnl_attr_put_u32(nlh, CW_PATTERN_A_TAG, tag);
+	mnl_attr_nest_end(nlh, one);
+}
+
+static int cmd_addpat(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *all;
+	int i;
+
+	if (argc < 3) {
+		printf("error EINVAL: usage: addpat PURPOSE TEXT[:TAG]...\n");
+		return EINVAL;
+	}
+	nlh = start(CW_CMD_ADD, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CW_A_PURPOSE_NAME, argv[1]);
+	all = mnl_attr_nest_start(nlh, CW_A_PATTERNS);
+	for (i = 2; i < argc; i++) {
+		char *colon = strrchr(argv[i], ':');
+		size_t n = colon ? (size_t)(colon - argv[i]) : strlen(argv[i]);
+
+		put_pattern(nlh, argv[i], n,
+			    colon ? strtoul(colon + 1, NULL, 0) : (uint32_t)i - 2);
+	}
+	mnl_attr_nest_end(nlh, all);
+	return transact(nlh);
+}
+
+static int cmd_addpatgen(int argc, char **argv)
+{
+	unsigned long count, len, done = 0, k;
+	char p[512];
+	int err;
+
+	if (argc < 4 || (len = strtoul(argv[3], NULL, 0)) > sizeof(p)) {
+		printf("error EINVAL: usage: addpatgen PURPOSE COUNT LEN (LEN <= 512)\n");
+		return EINVAL;
+	}
+	count = strtoul(argv[2], NULL, 0);
+	while (done < count) {
+		struct nlmsghdr *nlh = start(CW_CMD_ADD, NLM_F_ACK);
+		struct nlattr *all;
+
+		mnl_attr_put_strz(nlh, CW_A_PURPOSE_NAME, argv[1]);
+		all = mnl_attr_nest_start(nlh, CW_A_PATTERNS);
+		for (; done < count && nlh->nlmsg_len < 32768; done++) {
+			for (k = 0; k < len; k++)
+				p[k] = 'a' + (done >> (4 * (k % 8))) % 16;
+			put_pattern(nlh, p, len, done);
+		}
+		mnl_attr_nest_end(nlh, all);
+		err = transact(nlh);
+		if (err)
+			return err;
+	}
+	printf("added %lu\n", done);
+	return 0;
+}
+
 static int cmd_commit(void)
 {
 	return transact(start(CW_CMD_COMMIT, NLM_F_ACK));
@@ -724,6 +812,10 @@ static int run(int argc, char **argv)
 		return cmd_add(argc, argv);
 	if (!strcmp(c, "addgen"))
 		return cmd_addgen(argc, argv);
+	if (!strcmp(c, "addpat"))
+		return cmd_addpat(argc, argv);
+	if (!strcmp(c, "addpatgen"))
+		return cmd_addpatgen(argc, argv);
 	if (!strcmp(c, "consent"))
 		return cmd_consent(argc, argv);
 	if (!strcmp(c, "nat64"))

@@ -6,7 +6,8 @@
 # Usage: tests/unit/layout.sh [DIR...] (default kmod; run after make module,
 # and give build/kmod-debug/kmod too for selftest.o and ruleset_ref.o).
 order="main selftest ruleset_ref hooks names reject events netlink net flows
-quic_flows quic_crypto quic parse ruleset ruleset_tables ruleset_addr ruleset_intern ruleset_match"
+quic_flows quic_crypto quic parse ruleset ruleset_tables ruleset_addr ruleset_intern ruleset_match
+idmatch"
 [ $# -gt 0 ] || set -- kmod
 
 rank() {

@@ -17,6 +17,7 @@ void config_defaults(struct config *c)
 	c->control_group = xstrdup("consentwall");
 	c->event_ring = 1000;
 	c->event_log = xstrdup(DEFAULT_EVENT_LOG);
+	c->identifiers = xstrdup(IDENT_DEFAULT_PATH);
 	c->event_log_max = 1024 * 1024;
 	c->event_log_keep = 3;
 	c->netlink_buffer = 4u << 20;
@@ -32,6 +33,7 @@ void config_free(struct config *c)
 	free(c->vendor_rules_dir);
 	free(c->control_group);
 	free(c->event_log);
+	free(c->identifiers);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -142,6 +144,9 @@ int config_load(struct config *c, const char *path, bool required,
 		} else if (!strcmp(k, "event_log")) {
 			free(c->event_log);
 			c->event_log = xstrdup(v);
+		} else if (!strcmp(k, "identifiers")) {
+			free(c->identifiers);
+			c->identifiers = xstrdup(v);
 		} else if (!strcmp(k, "event_ring") && parse_u32(v, 1000000, &n) && n) {
 			c->event_ring = n;
 		} else if (!strcmp(k, "event_log_max_bytes") &&
@@ -165,7 +170,7 @@ int config_load(struct config *c, const char *path, bool required,
 			c->stall_ms = n;
 		} else {
 			snprintf(err, errlen,
-				 "%s:%u:%d: expected packages_list, vendor_rules_dir, nat64_prefix, control_group, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096), event_log_keep (0-100), netlink_buffer_bytes (65536-1073741824), clients_max (1-10000), client_idle_ms, client_line_ms or client_stall_ms (100-86400000)",
+				 "%s:%u:%d: expected packages_list, vendor_rules_dir, nat64_prefix, control_group, identifiers, event_ring (1-1000000), event_log, event_log_max_bytes (>= 4096), event_log_keep (0-100), netlink_buffer_bytes (65536-1073741824), clients_max (1-10000), client_idle_ms, client_line_ms or client_stall_ms (100-86400000)",
 				 path, ln, (int)(k - line) + 1);
 			ret = -EINVAL;
 			break;

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "../lib/identifiers.h"
 #include "../lib/packages.h"
 #include "../lib/rules.h"
 #include "../lib/state.h"
@@ -34,6 +35,7 @@ struct config {
 	bool has_gid;
 	unsigned int event_ring;	/* events kept in memory */
 	char *event_log;		/* "" = none */
+	char *identifiers;		/* the identifiers file, "" = none */
 	unsigned long event_log_max;	/* bytes before rotation */
 	unsigned int event_log_keep;	/* rotated files kept */
 	struct cw_nat64_prefix nat64[CW_NAT64_MAX];	/* nat64_prefix = */
@@ -101,6 +103,9 @@ struct daemon {
 	struct state st;
 	bool state_dirty;	/* memory holds decisions the disk does not */
 	char state_locked[1024];	/* why the receipts must not be written */
+
+	/* The identifiers in force (lib/identifiers.h), NULL: no guard. */
+	struct ident_set *idents;
 
 	struct pref64_set learned;	/* NAT64 prefixes from RAs */
 	int ra_fd;			/* rtnetlink: ND user options, links */

@@ -676,9 +676,55 @@ static int add_purpose(struct kernel *k, const struct rule_purpose *p,
 	return 0;
 }
 
+/* The identifier guard's patterns, in as many ADD messages as they need. */
+static int add_patterns(struct kernel *k, const struct ident_set *ids,
+			char *err, size_t errlen)
+{
+	struct ident_patterns ps;
+	size_t i = 0;
+	int ret;
+
+	ret = ident_derive(ids, &ps, err, errlen);
+	while (!ret && i < ps.n) {
+		struct nl_msg *msg = new_msg(k, CW_CMD_ADD, NLM_F_ACK,
+					     ADD_MSG_MAX + 4096);
+		struct nlattr *all, *one;
+
+		ret = -ENOMEM;
+		if (!msg)
+			break;
+		if (nla_put_string(msg, CW_A_PURPOSE_NAME, IDENT_PURPOSE) ||
+		    !(all = nla_nest_start(msg, CW_A_PATTERNS)))
+			goto nomem;
+		for (; i < ps.n && nlmsg_hdr(msg)->nlmsg_len <= ADD_MSG_MAX; i++) {
+			if (!(one = nla_nest_start(msg, CW_A_PATTERN)) ||
+			    nla_put(msg, CW_PATTERN_A_BYTES, ps.p[i].len,
+				    ps.p[i].bytes) ||
+			    nla_put_u32(msg, CW_PATTERN_A_TAG,
+					IDENT_TAG(ps.p[i].kind, ps.p[i].form)))
+				goto nomem;
+			nla_nest_end(msg, one);
+		}
+		nla_nest_end(msg, all);
+		ret = request(k, msg, NULL, NULL, err, errlen);
+		continue;
+nomem:
+		nlmsg_free(msg);
+		snprintf(err, errlen, "out of memory for the identifier patterns");
+		break;
+	}
+	if (ret && ret != -ENOMEM && ret != -E2BIG) {
+		size_t l = strlen(err);
+
+		snprintf(err + l, errlen - l, " adding the identifier patterns");
+	}
+	ident_patterns_free(&ps);
+	return ret;
+}
+
 int kernel_commit(struct kernel *k, const struct rules *r,
-		  const struct pkglist *pkgs, uint32_t *gen, char *err,
-		  size_t errlen)
+		  const struct pkglist *pkgs, const struct ident_set *ids,
+		  uint32_t *gen, char *err, size_t errlen)
 {
 	struct kstatus *st = xmalloc(sizeof(*st));
 	char ignore[64];
@@ -699,6 +745,8 @@ int kernel_commit(struct kernel *k, const struct rules *r,
 		return ret;
 	for (i = 0; i < r->n; i++) {
 		ret = add_purpose(k, r->p[i], pkgs, err, errlen);
+		if (!ret && ids && ids->n && !strcmp(r->p[i]->name, IDENT_PURPOSE))
+			ret = add_patterns(k, ids, err, errlen);
 		if (ret) {
 			free(st);
 			goto abort;

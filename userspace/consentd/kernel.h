@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/identifiers.h"
 #include "../lib/packages.h"
 #include "../lib/rules.h"
 #include "../../kmod/nat64.h"
@@ -102,11 +103,12 @@ int kernel_claim(struct kernel *k, char *err, size_t errlen);
  * BEGIN, ADD (batched), COMMIT; ABORT on any error. A COMMIT whose answer
  * was lost is judged by the generation GET_STATUS reports, never guessed.
  * `app = PACKAGE` entries are resolved against @pkgs: a package it does not
- * list is left out.
+ * list is left out. The patterns of @ids (NULL: none) go with the purpose
+ * IDENT_PURPOSE, derived here and wiped once sent.
  */
 int kernel_commit(struct kernel *k, const struct rules *r,
-		  const struct pkglist *pkgs, uint32_t *gen, char *err,
-		  size_t errlen);
+		  const struct pkglist *pkgs, const struct ident_set *ids,
+		  uint32_t *gen, char *err, size_t errlen);
 int kernel_set_consent(struct kernel *k, const char *purpose, bool granted,
 		       char *err, size_t errlen);
 /* SET_NAT64: these prefixes (besides 64:ff9b::/96) replace the last. */

@@ -76,9 +76,18 @@ int daemon_init(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+static void idents_free(struct ident_set *s)
+{
+	if (s)
+		ident_set_wipe(s);
+	free(s);
+}
+
 void daemon_fini(struct daemon *d)
 {
 	rules_free(&d->rules);
+	idents_free(d->idents);
+	d->idents = NULL;
 	apps_fini(d);
 	ra_close(d);
 	free_errors(d->errors, d->nerrors);
@@ -114,6 +123,7 @@ struct load {
 	int nerrors;
 	char missing[RULES_ERR_MAX + 128];	/* "" when complete */
 	struct sbuf good;		/* NAME\0TEXT\0 of each clean file */
+	struct ident_set *idents;	/* the identifiers, NULL: no guard */
 };
 
 static void good_path(const struct daemon *d, const char *file, char *buf,
@@ -204,8 +214,64 @@ static int load_file(const struct daemon *d, const char *file, struct load *l, s
 static void load_free(struct load *l)
 {
 	rules_free(&l->rules);
+	idents_free(l->idents);
 	free_errors(l->errors, l->nerrors);
 	sbuf_free(&l->good);
+}
+
+/*
+ * The identifiers file, read at every load. Without one (or with
+ * `identifiers =` empty) there is no guard. One that is refused (its mode,
+ * owner or a line) leaves the guard off at start; at a reload the
+ * identifiers read before stay, as a broken rules file changes nothing.
+ * Only counts and errors are logged: never a value.
+ */
+static void load_identifiers(const struct daemon *d, struct load *l)
+{
+	const char *path = d->cfg.identifiers;
+	char err[RULES_ERR_MAX];
+	int ret;
+
+	if (!path || !path[0])
+		return;
+	l->idents = xcalloc(1, sizeof(*l->idents));
+	ret = ident_load(l->idents, path, geteuid(), err, sizeof(err));
+	if (!ret) {
+		logmsg(LOG_INFO, "identifiers: %zu from %s", l->idents->n, path);
+		return;
+	}
+	if (ret != -ENOENT && d->idents) {
+		*l->idents = *d->idents;
+		logmsg(LOG_ERR, "%s: the %zu identifiers read before stay in force",
+		       err, d->idents->n);
+		return;
+	}
+	idents_free(l->idents);
+	l->idents = NULL;
+	if (ret != -ENOENT)
+		logmsg(LOG_ERR, "%s: the identifiers guard is off", err);
+}
+
+/* With identifiers, their purpose: denied, like every one, until allowed. */
+static void add_identifiers_purpose(const struct daemon *d, struct load *l)
+{
+	char err[RULES_ERR_MAX];
+	struct rule_purpose *p;
+	struct rules tmp;
+
+	if (!l->idents || !l->idents->n)
+		return;
+	rules_init(&tmp);
+	p = xcalloc(1, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", IDENT_PURPOSE);
+	snprintf(p->desc, sizeof(p->desc), "%s", IDENT_PURPOSE_DESC);
+	snprintf(p->where, sizeof(p->where), "%s", d->cfg.identifiers);
+	tmp.p[tmp.n++] = p;
+	if (rules_merge(&l->rules, &tmp, err, sizeof(err)) && !l->missing[0]) {
+		snprintf(l->missing, sizeof(l->missing), "%s", err);
+		logmsg(LOG_ERR, "%s: nothing will be committed", err);
+	}
+	rules_free(&tmp);
 }
 
 static void load_rules(const struct daemon *d, struct load *l)
@@ -238,6 +304,8 @@ static void load_rules(const struct daemon *d, struct load *l)
 		rules_free(&tmp);
 	}
 	free_names(files, n);
+	load_identifiers(d, l);
+	add_identifiers_purpose(d, l);
 	rules_finalize(&l->rules);
 }
 
@@ -296,8 +364,11 @@ static void load_swap(struct daemon *d, struct load *l)
 {
 	struct rules r = d->rules;
 	struct load_error *e = d->errors;
+	struct ident_set *id = d->idents;
 	int n = d->nerrors;
 
+	d->idents = l->idents;
+	l->idents = id;
 	d->rules = l->rules;
 	d->errors = l->errors;
 	d->nerrors = l->nerrors;
@@ -414,8 +485,8 @@ int daemon_sync(struct daemon *d)
 				 ks.owner, kernel_portid(d->k));
 	}
 	if (!ret)
-		ret = kernel_commit(d->k, &d->rules, &d->pkgs, &d->generation,
-				    err, sizeof(err));
+		ret = kernel_commit(d->k, &d->rules, &d->pkgs, d->idents,
+				    &d->generation, err, sizeof(err));
 	if (!ret)
 		ret = apply_consent(d, &d->rules, err, sizeof(err));
 	/* Logged inside; the ruleset and consent are in force either way. */
@@ -463,8 +534,8 @@ void daemon_recommit(struct daemon *d)
 
 	if (!d->k || !d->synced || d->rules_missing[0])
 		return;
-	if (kernel_commit(d->k, &d->rules, &d->pkgs, &d->generation, err,
-			  sizeof(err)) ||
+	if (kernel_commit(d->k, &d->rules, &d->pkgs, d->idents,
+			  &d->generation, err, sizeof(err)) ||
 	    apply_consent(d, &d->rules, err, sizeof(err))) {
 		logmsg(LOG_ERR, "commit after a package change: %s; resynchronizing",
 		       err);
@@ -561,8 +632,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		if (np && !daemon_effective(d, np, NULL))
 			kernel_set_consent(d->k, np->name, false, e2, sizeof(e2));
 	}
-	ret = kernel_commit(d->k, &l.rules, &d->pkgs, &d->generation, err,
-			    errlen);
+	ret = kernel_commit(d->k, &l.rules, &d->pkgs, l.idents,
+			    &d->generation, err, errlen);
 	if (ret) {
 		/* The kernel kept the old ruleset: so do we. */
 		load_free(&l);

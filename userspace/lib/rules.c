@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "identifiers.h"
 #include "packages.h"
 #include "sha256.h"
 #include "util.h"
@@ -521,6 +522,9 @@ static int parse_section(struct rules *r, const struct pos *ps,
 	if (!cw_purpose_name_valid(name))
 		return fail(ps, n + cw_purpose_name_span(name),
 			    "expected a purpose name of a-z, 0-9, '.', '_' or '-'");
+	if (!strcmp(name, IDENT_PURPOSE))
+		return fail(ps, n, "expected a purpose name other than %s, which consentd keeps for the identifiers file",
+			    IDENT_PURPOSE);
 	*cur = get_purpose(r, ps, n, name);
 	return *cur ? 0 : -EINVAL;
 }

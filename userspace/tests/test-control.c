@@ -21,6 +21,7 @@
 
 static char tmp[] = "/tmp/cw-ctl-XXXXXX";
 static char rules_dir[300], state_dir[300], log_path[300], vendor_dir[300];
+static char ident_path[300];
 
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -102,6 +103,8 @@ static void setup(struct daemon *d)
 	d->cfg.packages_list = xstrdup("data/packages.list");
 	free(d->cfg.event_log);
 	d->cfg.event_log = xstrdup(log_path);
+	free(d->cfg.identifiers);
+	d->cfg.identifiers = xstrdup(ident_path);
 	d->cfg.event_ring = 4;
 	d->cfg.event_log_max = 4096;
 	d->cfg.event_log_keep = 2;
@@ -285,6 +288,68 @@ static struct kev mkev(int i)
 	return k;
 }
 
+/* The identifiers file: its purpose, its refusals, never its values. */
+static void test_identifiers(void)
+{
+	static const char ids[] = "imei = 490154203237518\nmsisdn = +8613800138000\n";
+	struct rule_purpose *p;
+	struct daemon d;
+	struct peer root;
+	const char *r;
+	char path[800];
+
+	snprintf(rules_dir, sizeof(rules_dir), "%s/rules-ident", tmp);
+	snprintf(state_dir, sizeof(state_dir), "%s/state-ident", tmp);
+	mkdir(rules_dir, 0755);
+	put(rules_dir, "10-push.rules", "[cloud-messaging]\ndomain = push.example\n");
+	vendor_dir[0] = '\0';
+	put(tmp, "identifiers", ids);
+	chmod(ident_path, 0600);
+
+	setup(&d);
+	p = rules_find(&d.rules, "cleartext-identifiers");
+	tap_ok(p && d.rules.n == 2 && !p->n && d.idents && d.idents->n == 2 &&
+	       !strcmp(p->desc, "device identifiers in unencrypted traffic") &&
+	       !strcmp(p->where, ident_path),
+	       "identifiers (mode 0600): the purpose cleartext-identifiers is added");
+	root = connect_as(&d, 0, 0, NULL, 0);
+	r = ask(&d, &root, "STATUS\nPURPOSES\n");
+	tap_ok(strstr(r, "purpose name=cleartext-identifiers description=device%20identifiers%20in%20unencrypted%20traffic entries=0 consent=denied reason=never%20allowed") &&
+	       !strstr(r, "490154203237518") && !strstr(r, "8613800138000"),
+	       "STATUS and PURPOSES: denied until allowed, and no value anywhere");
+	control_drop(&d, root.c);
+	close(root.fd);
+
+	chmod(ident_path, 0644);
+	r = reload(&d);
+	tap_ok(!strcmp(r, "OK") && rules_find(&d.rules, "cleartext-identifiers") &&
+	       d.idents && d.idents->n == 2,
+	       "made world-readable, reload: refused, the identifiers read before stay (%s)", r);
+	teardown(&d);
+	setup(&d);
+	tap_ok(!rules_find(&d.rules, "cleartext-identifiers") && !d.idents &&
+	       d.rules.n == 1, "world-readable at start: refused, the guard is off");
+	chmod(ident_path, 0600);
+	tap_ok(!strcmp(reload(&d), "OK") && rules_find(&d.rules, "cleartext-identifiers"),
+	       "mode 0600 again, reload: the guard is on");
+	put(tmp, "identifiers", "imei = 490154203237519\n");
+	r = reload(&d);
+	tap_ok(!strcmp(r, "OK") && d.idents && d.idents->n == 2 &&
+	       !memcmp(d.idents->v[0].value, "490154203237518", 15),
+	       "a bad line, reload: the identifiers read before stay");
+	unlink(ident_path);
+	tap_ok(!strcmp(reload(&d), "OK") && !rules_find(&d.rules, "cleartext-identifiers") &&
+	       !d.idents, "the file removed, reload: no identifiers, no purpose");
+	put(rules_dir, "20-mine.rules", "# mine\n[cleartext-identifiers]\ndomain = x.example\n");
+	r = reload(&d);
+	snprintf(path, sizeof(path), "%s/20-mine.rules:2:2: expected a purpose name other than cleartext-identifiers, which consentd keeps for the identifiers file",
+		 rules_dir);
+	tap_ok(strstr(r, path) != NULL, "a rules file may not use the reserved name: %s", r);
+	teardown(&d);
+	snprintf(path, sizeof(path), "%s/20-mine.rules", rules_dir);
+	unlink(path);
+}
+
 int main(void)
 {
 	struct daemon d;
@@ -304,6 +369,7 @@ int main(void)
 	snprintf(rules_dir, sizeof(rules_dir), "%s/rules.d", tmp);
 	snprintf(state_dir, sizeof(state_dir), "%s/state", tmp);
 	snprintf(log_path, sizeof(log_path), "%s/log/events.log", tmp);
+	snprintf(ident_path, sizeof(ident_path), "%s/identifiers", tmp);
 	mkdir(rules_dir, 0755);
 	put(rules_dir, "10-push.rules",
 	    "[cloud-messaging]\ndescription = push\ndomain = app.chat.xiaomi.net\n"
@@ -645,6 +711,7 @@ int main(void)
 	teardown(&d);
 
 	test_vendor();
+	test_identifiers();
 	snprintf(path, sizeof(path), "rm -rf %s", tmp);
 	if (system(path))
 		tap_diag("cleanup failed");

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The identifier matcher (idmatch.h has the design). The build makes the
+ * trie in scratch arrays (children as sorted sibling lists), lays its
+ * states out again in breadth-first order into the one allocation the
+ * lookup reads, then sets each state's failure link and match chain in
+ * that order, where a state's failure target always comes earlier.
+ */
+#include "idmatch.h"
+
+#define CW_IDM_NONE	0xffffffffu
+/* In a transition: the state it leads to ends a pattern, or its chain does. */
+#define CW_IDM_HIT	0x80000000u
+/* A state's edges are scanned in order up to this many, searched beyond. */
+#define CW_IDM_SCAN	8
+
+struct cw_idm_state {
+	u32 edge;	/* its first edge in labels[] and targets[] */
+	u32 nedges;
+	u32 fail;
+};
+
+struct cw_idm {
+	size_t bytes;
+	u32 nstates;
+	u32 nedges;
+	u32 npatterns;
+	u32 ndense;	/* states 0..ndense-1 have a dense row */
+	u32 *dense;	/* ndense rows of 256 next states, with CW_IDM_HIT */
+	struct cw_idm_state *st;
+	u32 *out;	/* per state: a pattern that ends here, or NONE */
+	u32 *dict;	/* per state: the next state with out[] on its chain */
+	u32 *next;	/* per pattern: the next pattern that ends there too */
+	u32 *tag;	/* per pattern */
+	u32 *targets;	/* per edge, with CW_IDM_HIT */
+	u8 *labels;	/* per edge, sorted within a state */
+};
+
+/* The header, rounded up so that the arrays after it are aligned. */
+#define CW_IDM_HEAD	((sizeof(struct cw_idm) + 7) & ~(size_t)7)
+
+/* The allocation of a matcher of nstates states and nedges edges. */
+static size_t cw_idm_layout(u32 nstates, u32 nedges, u32 npatterns)
+{
+	return CW_IDM_HEAD +
+	       (size_t)min_t(u32, nstates, CW_IDM_DENSE) * 256 * sizeof(u32) +
+	       (size_t)nstates * (sizeof(struct cw_idm_state) + 2 * sizeof(u32)) +
+	       (size_t)npatterns * 2 * sizeof(u32) +
+	       (size_t)nedges * (sizeof(u32) + sizeof(u8));
+}
+
+size_t cw_idm_size(u32 npatterns, u32 nbytes)
+{
+	return cw_idm_layout(nbytes + 1, nbytes, npatterns);
+}
+
+size_t cw_idm_bytes(const struct cw_idm *m)
+{
+	return m->bytes;
+}
+
+void cw_idm_free(struct cw_idm *m)
+{
+	if (m)
+		memzero_explicit(m, m->bytes);
+	kvfree(m);
+}
+
+struct cw_idm_set {
+	u32 n;
+	u32 nbytes;
+	struct cw_idm_pattern p[CW_IDM_MAX_PATTERNS];	/* bytes in buf */
+	u8 buf[CW_IDM_MAX_BYTES];
+};
+
+struct cw_idm_set *cw_idm_set_new(void)
+{
+	return kvzalloc(sizeof(struct cw_idm_set), GFP_KERNEL);
+}
+
+int cw_idm_set_add(struct cw_idm_set *s, const u8 *bytes, u32 len, u32 tag)
+{
+	if (!len || len > CW_IDM_MAX_LEN)
+		return -EINVAL;
+	if (s->n == CW_IDM_MAX_PATTERNS || len > CW_IDM_MAX_BYTES - s->nbytes)
+		return -E2BIG;
+	memcpy(s->buf + s->nbytes, bytes, len);
+	s->p[s->n].bytes = s->buf + s->nbytes;
+	s->p[s->n].len = len;
+	s->p[s->n].tag = tag;
+	s->n++;
+	s->nbytes += len;
+	return 0;
+}
+
+int cw_idm_set_build(const struct cw_idm_set *s, struct cw_idm **out)
+{
+	return cw_idm_build(s->p, s->n, out);
+}
+
+void cw_idm_set_free(struct cw_idm_set *s)
+{
+	if (s)
+		memzero_explicit(s, sizeof(*s));
+	kvfree(s);
+}
+
+/* The scratch trie: node 0 is the root, whose children are dense. */
+struct cw_idm_trie {
+	u32 root[256];
+	u32 *child;	/* first child, NONE for a leaf */
+	u32 *sib;	/* next sibling, by increasing label */
+	u8 *lab;
+	u32 n;
+};
+
+/* The child of node u labelled c, made if it is not there. */
+static u32 cw_idm_child(struct cw_idm_trie *t, u32 u, u8 c)
+{
+	u32 *link, v;
+
+	if (!u) {
+		link = &t->root[c];
+	} else {
+		link = &t->child[u];
+		while (*link != CW_IDM_NONE && t->lab[*link] < c)
+			link = &t->sib[*link];
+	}
+	if (*link != CW_IDM_NONE && (!u || t->lab[*link] == c))
+		return *link;
+	v = t->n++;
+	t->child[v] = CW_IDM_NONE;
+	t->sib[v] = u ? *link : CW_IDM_NONE;
+	t->lab[v] = c;
+	*link = v;
+	return v;
+}
+
+static u32 cw_idm_find(const u8 *l, u32 n, u8 c)
+{
+	u32 lo = 0, hi = n;
+
+	if (n <= CW_IDM_SCAN) {
+		for (; lo < n; lo++)
+			if (l[lo] >= c)
+				return l[lo] == c ? lo : CW_IDM_NONE;
+		return CW_IDM_NONE;
+	}
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (l[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && l[lo] == c ? lo : CW_IDM_NONE;
+}
+
+/* The edge of a sparse state s labelled c, or NONE. */
+static inline u32 cw_idm_goto(const struct cw_idm *m, u32 s, u8 c)
+{
+	const struct cw_idm_state *st = &m->st[s];
+	u32 k = cw_idm_find(m->labels + st->edge, st->nedges, c);
+
+	return k == CW_IDM_NONE ? k : m->targets[st->edge + k];
+}
+
+/*
+ * The state after byte c from state s (with CW_IDM_HIT): the sparse states
+ * fail over until a dense one, whose row has the answer.
+ */
+static inline u32 cw_idm_step(const struct cw_idm *m, u32 s, u8 c)
+{
+	u32 t;
+
+	while (s >= m->ndense) {
+		t = cw_idm_goto(m, s, c);
+		if (t != CW_IDM_NONE)
+			return t;
+		s = m->st[s].fail;
+	}
+	return m->dense[(size_t)s * 256 + c];
+}
+
+/* Carve the arrays out of the one allocation, biggest alignment first. */
+static void cw_idm_carve(struct cw_idm *m)
+{
+	u8 *p = (u8 *)m + CW_IDM_HEAD;
+
+	m->dense = (u32 *)p;
+	p += (size_t)m->ndense * 256 * sizeof(u32);
+	m->st = (struct cw_idm_state *)p;
+	p += (size_t)m->nstates * sizeof(*m->st);
+	m->out = (u32 *)p;
+	p += (size_t)m->nstates * sizeof(u32);
+	m->dict = (u32 *)p;
+	p += (size_t)m->nstates * sizeof(u32);
+	m->next = (u32 *)p;
+	p += (size_t)m->npatterns * sizeof(u32);
+	m->tag = (u32 *)p;
+	p += (size_t)m->npatterns * sizeof(u32);
+	m->targets = (u32 *)p;
+	p += (size_t)m->nedges * sizeof(u32);
+	m->labels = p;
+}
+
+/*
+ * Lay the trie out breadth first: order[] is the queue and ends up mapping
+ * each new state to its trie node, id[] the other way.
+ */
+static void cw_idm_lay_out(struct cw_idm *m, const struct cw_idm_trie *t,
+			   u32 *order, u32 *id)
+{
+	u32 head, tail = 1, e = 0, c, v;
+
+	order[0] = 0;
+	id[0] = 0;
+	for (c = 0; c < 256; c++) {
+		v = t->root[c];
+		if (v == CW_IDM_NONE)
+			continue;
+		id[v] = tail;
+		order[tail++] = v;
+		m->dense[c] = id[v];
+	}
+	for (head = 1; head < tail; head++) {
+		struct cw_idm_state *st = &m->st[head];
+
+		st->edge = e;
+		for (v = t->child[order[head]]; v != CW_IDM_NONE; v = t->sib[v]) {
+			id[v] = tail;
+			order[tail++] = v;
+			m->labels[e] = t->lab[v];
+			m->targets[e++] = id[v];
+		}
+		st->nedges = e - st->edge;
+	}
+}
+
+/*
+ * Failure links and match chains, in breadth-first order. While they are
+ * made, row 0 holds the start state's edges only and no state is dense.
+ */
+static void cw_idm_link(struct cw_idm *m)
+{
+	u32 s, k, t, f, c;
+
+	m->dict[0] = CW_IDM_NONE;
+	for (s = 1; s < m->nstates; s++) {
+		struct cw_idm_state *st = &m->st[s];
+
+		for (k = 0; k < st->nedges; k++) {
+			c = m->labels[st->edge + k];
+			for (f = st->fail, t = CW_IDM_NONE; f; f = m->st[f].fail) {
+				t = cw_idm_goto(m, f, c);
+				if (t != CW_IDM_NONE)
+					break;
+			}
+			m->st[m->targets[st->edge + k]].fail =
+				t != CW_IDM_NONE ? t : m->dense[c];
+		}
+		f = st->fail;
+		m->dict[s] = m->out[f] != CW_IDM_NONE ? f : m->dict[f];
+	}
+}
+
+static bool cw_idm_has_out(const struct cw_idm *m, u32 s)
+{
+	return m->out[s] != CW_IDM_NONE || m->dict[s] != CW_IDM_NONE;
+}
+
+/*
+ * The dense rows of the first states (the shallowest): a state's row is
+ * its failure target's (an earlier row) with its own edges over it. Then
+ * every transition to a state with matches gets CW_IDM_HIT.
+ */
+static void cw_idm_densify(struct cw_idm *m)
+{
+	u32 s, k, *row;
+
+	for (s = 1; s < m->ndense; s++) {
+		const struct cw_idm_state *st = &m->st[s];
+
+		row = m->dense + (size_t)s * 256;
+		memcpy(row, m->dense + (size_t)st->fail * 256, 256 * sizeof(u32));
+		for (k = 0; k < st->nedges; k++)
+			row[m->labels[st->edge + k]] = m->targets[st->edge + k];
+	}
+	for (k = 0; k < m->ndense * 256; k++)
+		if (cw_idm_has_out(m, m->dense[k]))
+			m->dense[k] |= CW_IDM_HIT;
+	for (k = 0; k < m->nedges; k++)
+		if (cw_idm_has_out(m, m->targets[k]))
+			m->targets[k] |= CW_IDM_HIT;
+}
+
+int cw_idm_build(const struct cw_idm_pattern *pats, u32 n,
+		 struct cw_idm **out)
+{
+	struct cw_idm_trie t = { .n = 1 };
+	u32 *end = NULL, *order = NULL, *id = NULL;
+	struct cw_idm *m = NULL;
+	u32 i, j, u, nbytes = 0, nedges;
+	size_t size;
+	int err = -ENOMEM;
+
+	if (n > CW_IDM_MAX_PATTERNS)
+		return -E2BIG;
+	for (i = 0; i < n; i++) {
+		if (!pats[i].len || pats[i].len > CW_IDM_MAX_LEN)
+			return -EINVAL;
+		nbytes += pats[i].len;
+		if (nbytes > CW_IDM_MAX_BYTES)
+			return -E2BIG;
+	}
+
+	t.child = kvzalloc(array_size(nbytes + 1, sizeof(u32)), GFP_KERNEL);
+	t.sib = kvzalloc(array_size(nbytes + 1, sizeof(u32)), GFP_KERNEL);
+	t.lab = kvzalloc(array_size(nbytes + 1, sizeof(u8)), GFP_KERNEL);
+	end = kvzalloc(array_size(n + 1, sizeof(u32)), GFP_KERNEL);
+	if (!t.child || !t.sib || !t.lab || !end)
+		goto out;
+	memset(t.root, 0xff, sizeof(t.root));
+	t.child[0] = CW_IDM_NONE;
+	for (i = 0; i < n; i++) {
+		for (u = 0, j = 0; j < pats[i].len; j++)
+			u = cw_idm_child(&t, u, pats[i].bytes[j]);
+		end[i] = u;
+		cond_resched();
+	}
+
+	order = kvzalloc(array_size(t.n, sizeof(u32)), GFP_KERNEL);
+	id = kvzalloc(array_size(t.n, sizeof(u32)), GFP_KERNEL);
+	if (!order || !id)
+		goto out;
+	for (nedges = 0, i = 0; i < 256; i++)
+		nedges += t.root[i] != CW_IDM_NONE;
+	nedges = t.n - 1 - nedges;	/* every node but the root has one in */
+	size = cw_idm_layout(t.n, nedges, n);
+	m = kvzalloc(size, GFP_KERNEL);
+	if (!m)
+		goto out;
+	m->bytes = size;
+	m->nstates = t.n;
+	m->nedges = nedges;
+	m->npatterns = n;
+	m->ndense = min_t(u32, t.n, CW_IDM_DENSE);
+	cw_idm_carve(m);
+	cw_idm_lay_out(m, &t, order, id);
+
+	memset(m->out, 0xff, (size_t)m->nstates * sizeof(u32));
+	for (i = n; i-- > 0;) {
+		u = id[end[i]];
+		m->next[i] = m->out[u];
+		m->out[u] = i;
+		m->tag[i] = pats[i].tag;
+	}
+	cw_idm_link(m);
+	cw_idm_densify(m);
+	*out = m;
+	m = NULL;
+	err = 0;
+out:
+	kvfree(m);
+	kvfree(id);
+	kvfree(order);
+	kvfree(end);
+	kvfree(t.lab);
+	kvfree(t.sib);
+	kvfree(t.child);
+	return err;
+}
+
+static bool cw_idm_report(const struct cw_idm *m, u32 s, size_t end,
+			  cw_idm_hit_fn hit, void *ctx)
+{
+	u32 t = m->out[s] != CW_IDM_NONE ? s : m->dict[s];
+	u32 i;
+
+	for (; t != CW_IDM_NONE; t = m->dict[t])
+		for (i = m->out[t]; i != CW_IDM_NONE; i = m->next[i])
+			if (hit(ctx, m->tag[i], end))
+				return true;
+	return false;
+}
+
+/* A state from the caller: one of this matcher's, or the start. */
+static u32 cw_idm_state_in(const struct cw_idm *m, u32 s)
+{
+	return s < m->nstates ? s : CW_IDM_START;
+}
+
+size_t cw_idm_scan(const struct cw_idm *m, u32 *state, const u8 *p,
+		   size_t len, cw_idm_hit_fn hit, void *ctx)
+{
+	u32 s = cw_idm_state_in(m, *state);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		s = cw_idm_step(m, s, p[i]);
+		if (unlikely(s & CW_IDM_HIT)) {
+			s &= ~CW_IDM_HIT;
+			if (cw_idm_report(m, s, i + 1, hit, ctx)) {
+				*state = s;
+				return i + 1;
+			}
+		}
+	}
+	*state = s;
+	return len;
+}
+
+bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
+		  size_t len, u32 *tag)
+{
+	u32 s = cw_idm_state_in(m, *state), t;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		s = cw_idm_step(m, s, p[i]);
+		if (unlikely(s & CW_IDM_HIT)) {
+			s &= ~CW_IDM_HIT;
+			t = m->out[s] != CW_IDM_NONE ? s : m->dict[s];
+			*tag = m->tag[m->out[t]];
+			*state = s;
+			return true;
+		}
+	}
+	*state = s;
+	return false;
+}
