@@ -73,6 +73,10 @@ const char *cw_parse_result_str(enum cw_parse_result r);
  * CW_PARSE_MALFORMED, never followed. The root name and a query without
  * question are CW_PARSE_NO_NAME. The question must be whole (QNAME, QTYPE,
  * QCLASS) to count; a datagram that ends first is CW_PARSE_INCOMPLETE.
+ * A query for an SVCB or HTTPS record (types 64, 65: they carry ECH
+ * configs) under an attrleaf name, _PORT._SCHEME.NAME or _SCHEME.NAME
+ * (RFC 9460), is for NAME: its one or two leading '_' labels are not
+ * part of the name returned. Other types keep them (_dmarc.NAME TXT).
  *
  * cw_parse_dns_udp() takes the UDP payload; cw_parse_dns_tcp() the start of
  * the TCP stream (the 2-byte length prefix, then the message; a message

@@ -751,6 +751,51 @@ static void test_dns(void)
 	      "5-byte datagram: incomplete");
 }
 
+/* A query for QNAME (wire format) of type QTYPE. */
+static u32 dns_query_type(u8 *out, const u8 *qname, u32 qlen, u16 qtype)
+{
+	u32 n = dns_query(out, qname, qlen);
+
+	out[n - 4] = qtype >> 8;
+	out[n - 3] = qtype & 0xff;
+	return n;
+}
+
+static void attrleaf(const u8 *qname, u32 qlen, u16 qtype, const char *name,
+		     const char *what)
+{
+	u8 q[300];
+	u32 n = dns_query_type(q, qname, qlen, qtype);
+
+	check(cw_parse_dns_udp, q, n, CW_PARSE_NAME, name, what);
+}
+
+/* A wire-format QNAME from a literal: its NUL is the root label. */
+#define QN(s) (const u8 *)(s), sizeof(s)
+
+static void test_dns_attrleaf(void)
+{
+	attrleaf(QN("\x05_8443\x06_https\x04push\x06xiaomi\x03net"),
+		 65, "push.xiaomi.net", "HTTPS _8443._https.NAME is for NAME");
+	attrleaf(QN("\x05_8443\x04_wss\x04push\x06xiaomi\x03net"),
+		 64, "push.xiaomi.net", "SVCB _8443._wss.NAME is for NAME");
+	attrleaf(QN("\x04_dns\x08resolver\x04""arpa"), 64,
+		 "resolver.arpa", "SVCB _dns.NAME is for NAME");
+	attrleaf(QN("\x05_8443\x06_HTTPS\x04Push\x06XiaoMi\x03net"),
+		 65, "push.xiaomi.net", "attrleaf in mixed case");
+	attrleaf(QN("\x05_8443\x06_https\x04push\x06xiaomi\x03net"),
+		 1, "_8443._https.push.xiaomi.net",
+		 "type A keeps its underscore labels");
+	attrleaf(QN("\x06_dmarc\x06xiaomi\x03net"), 16,
+		 "_dmarc.xiaomi.net", "TXT _dmarc.NAME keeps its label");
+	attrleaf(QN("\x02_a\x02_b\x02_c\x06xiaomi\x03net"), 65,
+		 "_c.xiaomi.net", "at most two attrleaf labels are skipped");
+	attrleaf(QN("\x05_8443\x06_https"), 65, "_https",
+		 "an attrleaf name with nothing after keeps its last label");
+	attrleaf(QN("\x06_https"), 65, "_https",
+		 "a lone attrleaf label is kept");
+}
+
 /* ---- HTTP --------------------------------------------------------------- */
 
 static void http(const char *req, enum cw_parse_result r, const char *name,
@@ -888,6 +933,7 @@ int main(void)
 	test_names();
 	test_tls();
 	test_dns();
+	test_dns_attrleaf();
 	test_http();
 	return tap_done();
 }
