@@ -82,8 +82,13 @@ static enum cw_parse_result cw_found(u32 *name_len, u32 len)
 #define CW_DNS_WIRE_MAX	255	/* RFC 1035 2.3.4, labels and length bytes */
 
 #define CW_DNS_QR	0x80	/* byte 2: a response */
+#define CW_DNS_OPCODE	0x78
+#define CW_DNS_RD	0x01
+#define CW_DNS_RA	0x80	/* byte 3 */
+#define CW_DNS_CD	0x10
 #define CW_DNS_SVCB	64
 #define CW_DNS_HTTPS	65
+#define CW_DNS_OPT	41
 
 /*
  * The first question of the query p[0, len): sets *qend past its QCLASS,
@@ -201,6 +206,51 @@ enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
 		return r == CW_PARSE_INCOMPLETE ? CW_PARSE_MALFORMED : r;
 	}
 	return cw_dns_msg(buf + 2, len, name, name_len);
+}
+
+u32 cw_dns_answer(u8 *msg, u32 len, u8 rcode)
+{
+	/*
+	 * The OPT record of the answer (RFC 6891): root name, type OPT, a
+	 * 1232-byte UDP payload, no extended rcode, version 0, no flags, and
+	 * one option, an Extended DNS Error (RFC 8914) of info-code 15,
+	 * "Blocked": the resolver's own policy kept the query from leaving.
+	 */
+	static const u8 opt[CW_DNS_ANSWER_OPT] = {
+		0, 0, CW_DNS_OPT, 0x04, 0xd0, 0, 0, 0, 0, 0, 6,
+		0, 15, 0, 2, 0, 15,
+	};
+	enum cw_parse_result r;
+	u32 out, qend = 0;
+	u16 qtype;
+	bool edns;
+
+	len = min_t(u32, len, CW_DNS_ANSWER_MAX);
+	r = cw_dns_question(msg, len, NULL, &out, &qend, &qtype);
+	if ((r != CW_PARSE_NAME && r != CW_PARSE_NO_NAME) || !qend)
+		return 0;
+	/*
+	 * One question, no answer or authority record, then an OPT record:
+	 * the client speaks EDNS, and is told why in the answer's.
+	 */
+	edns = !msg[4] && msg[5] == 1 && !(msg[6] | msg[7] | msg[8] | msg[9]) &&
+	       (msg[10] | msg[11]) && len - qend >= 3 && !msg[qend] &&
+	       !msg[qend + 1] && msg[qend + 2] == CW_DNS_OPT;
+	/* Only a standard query can be told that its name does not exist. */
+	if (msg[2] & CW_DNS_OPCODE)
+		rcode = CW_DNS_REFUSED;
+	msg[2] = CW_DNS_QR | (msg[2] & (CW_DNS_OPCODE | CW_DNS_RD));
+	/* Recursion "available" when asked for, or dig tries elsewhere. */
+	msg[3] = (msg[2] & CW_DNS_RD ? CW_DNS_RA : 0) |
+		 (msg[3] & CW_DNS_CD) | (rcode & 0x0f);
+	msg[4] = 0;
+	msg[5] = 1;
+	memset(msg + 6, 0, 6);
+	if (!edns)
+		return qend;
+	msg[11] = 1;
+	memcpy(msg + qend, opt, sizeof(opt));
+	return qend + sizeof(opt);
 }
 
 /* ---- HTTP --------------------------------------------------------------- */
