@@ -3,7 +3,7 @@
  * The packet path: every locally generated IPv4 and IPv6 packet passes
  * through cw_hook_out() at LOCAL_OUT. It runs in any context (process,
  * softirq), under the RCU read lock that nf_hook() holds, and must never
- * allocate (except for a reset, see reject.c), sleep or wait on a lock.
+ * allocate (except for a reply, see reject.c), sleep or wait on a lock.
  */
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
