@@ -3,7 +3,7 @@
  * The packet path: every locally generated IPv4 and IPv6 packet passes
  * through cw_hook_out() at LOCAL_OUT. It runs in any context (process,
  * softirq), under the RCU read lock that nf_hook() holds, and must never
- * allocate (except for a reset, see reject.c), sleep or wait on a lock.
+ * allocate (except for a reply, see reject.c), sleep or wait on a lock.
  */
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -25,6 +25,7 @@
 #include "hooks.h"
 #include "names.h"
 #include "net.h"
+#include "parse.h"
 #include "reject.h"
 
 enum cw_block_mode {
@@ -46,6 +47,26 @@ static struct cw_param_enum cw_block_param = {
 module_param_cb(block, &cw_param_enum_ops, &cw_block_param, 0644);
 MODULE_PARM_DESC(block,
 		 "How a blocked packet fails: reject (default: connect/send fail at once, established TCP flows get a reset) or drop (silent)");
+
+enum cw_dns_answer_mode {
+	CW_DNS_ANSWER_REFUSED,
+	CW_DNS_ANSWER_NXDOMAIN,
+};
+
+static int cw_dns_answer_mode = CW_DNS_ANSWER_REFUSED;
+static const char * const cw_dns_answer_names[] = {
+	[CW_DNS_ANSWER_REFUSED] = "refused",
+	[CW_DNS_ANSWER_NXDOMAIN] = "nxdomain",
+};
+
+static struct cw_param_enum cw_dns_answer_param = {
+	.value = &cw_dns_answer_mode,
+	.names = cw_dns_answer_names,
+	.nr = ARRAY_SIZE(cw_dns_answer_names),
+};
+module_param_cb(dns_answer, &cw_param_enum_ops, &cw_dns_answer_param, 0644);
+MODULE_PARM_DESC(dns_answer,
+		 "The answer a blocked DNS query gets at once, with block=reject: refused (default) or nxdomain");
 
 static bool cw_proto_has_ports(u8 proto)
 {
@@ -202,6 +223,24 @@ static unsigned int cw_block(struct sk_buff *skb,
 {
 	if (READ_ONCE(cw_block_mode) == CW_BLOCK_DROP)
 		return NF_DROP;
+
+	/*
+	 * A DNS query is answered in the server's place, so that every
+	 * resolver fails at once, as if the server had refused it: the
+	 * datagram is taken (its send succeeds, the answer follows); a TCP
+	 * query's segment is dropped, its flow reset behind the answer.
+	 */
+	if (p->has_l4 && p->flow.dport == 53 &&
+	    cw_reject_dns(state->net, skb, state->pf, p->flow.proto,
+			  p->dns_q, p->dns_len,
+			  READ_ONCE(cw_dns_answer_mode) == CW_DNS_ANSWER_NXDOMAIN ?
+			  CW_DNS_NXDOMAIN : CW_DNS_REFUSED)) {
+		this_cpu_inc(cw_net(state->net)->stats->dns_answered);
+		if (p->flow.proto == IPPROTO_TCP)
+			return NF_DROP;
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
 
 	if (p->flow.proto == IPPROTO_TCP && p->has_l4) {
 		u8 fl = p->tcp_flags;

@@ -264,8 +264,13 @@ static enum cw_name_res cw_names_dns_tcp(struct cw_flows *ft,
 			default:
 				break;
 			}
-			if (found)	/* blocked: the flow ends here */
+			if (found) {	/* blocked: the flow ends here */
+				/* what the reply answers (reject.c) */
+				memcpy(sc->buf, s->dns.head, have + n);
+				p->dns_q = sc->buf;
+				p->dns_len = have + n;
 				goto out;
+			}
 			/* the message's end, from its start in the stream */
 			n = 2 + ((u32)s->dns.head[0] << 8 | s->dns.head[1]);
 			off += ahead + n - have;
@@ -308,8 +313,11 @@ static enum cw_name_res cw_names_dns_tcp(struct cw_flows *ft,
 		default:
 			goto out;
 		}
-		if (found)
+		if (found) {
+			p->dns_q = d;
+			p->dns_len = n;
 			goto out;
+		}
 		off += 2 + ((u32)d[0] << 8 | d[1]);
 	}
 	if (off > end) {

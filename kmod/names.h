@@ -23,6 +23,12 @@ struct cw_pkt {
 	bool has_l4;		/* first fragment with a readable header */
 	u32 seq;		/* TCP: sequence number of the first byte */
 	u32 poff, plen;		/* TCP and UDP: payload offset and length */
+	/*
+	 * TCP: the first bytes of the denied query, from its length prefix
+	 * (dns_len of them, in the skb or the per-CPU area), or NULL.
+	 */
+	const u8 *dns_q;
+	u32 dns_len;
 };
 
 enum cw_name_res {

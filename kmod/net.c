@@ -177,6 +177,7 @@ void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum)
 		sum->events_sent += READ_ONCE(s->events_sent);
 		sum->events_dropped += READ_ONCE(s->events_dropped);
 		sum->names_failed += READ_ONCE(s->names_failed);
+		sum->dns_answered += READ_ONCE(s->dns_answered);
 	}
 }
 

@@ -57,6 +57,7 @@ struct cw_net_pcpu {
 	u64 events_sent;
 	u64 events_dropped;
 	u64 names_failed;
+	u64 dns_answered;
 };
 
 /* A namespace's NAT64 prefixes, replaced whole (CW_CMD_SET_NAT64). */

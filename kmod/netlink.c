@@ -753,7 +753,9 @@ static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_COMMITS, cw->commits,
 			      CW_COUNTER_A_PAD) ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_NAMES_FAILED,
-			      sum.names_failed, CW_COUNTER_A_PAD))
+			      sum.names_failed, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_DNS_ANSWERED,
+			      sum.dns_answered, CW_COUNTER_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

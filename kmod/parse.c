@@ -81,19 +81,29 @@ static enum cw_parse_result cw_found(u32 *name_len, u32 len)
 #define CW_DNS_HDR	12
 #define CW_DNS_WIRE_MAX	255	/* RFC 1035 2.3.4, labels and length bytes */
 
+#define CW_DNS_QR	0x80	/* byte 2: a response */
+#define CW_DNS_OPCODE	0x78
+#define CW_DNS_RD	0x01
+#define CW_DNS_RA	0x80	/* byte 3 */
+#define CW_DNS_CD	0x10
+#define CW_DNS_SVCB	64
+#define CW_DNS_HTTPS	65
+#define CW_DNS_OPT	41
+
 /*
- * The labels are copied with dots into name, which CW_DNS_WIRE_MAX bounds
- * to 253 bytes, then checked in place.
+ * The first question of the query p[0, len): sets *qend past its QCLASS,
+ * *qtype. With a name buffer, its labels are copied there with dots
+ * (CW_DNS_WIRE_MAX bounds them to 253 bytes) and *out says how many.
  */
-static enum cw_parse_result cw_dns_msg(const u8 *p, u32 len, char *name,
-				       u32 *name_len)
+static enum cw_parse_result cw_dns_question(const u8 *p, u32 len, char *name,
+					    u32 *out, u32 *qend, u16 *qtype)
 {
-	u32 off = CW_DNS_HDR, wire = 1, out = 0;
+	u32 off = CW_DNS_HDR, wire = 1, o = 0;
 
 	if (len < CW_DNS_HDR)
 		return CW_PARSE_INCOMPLETE;
 	/* A response is not a query: it names nothing we are sending to. */
-	if (p[2] & 0x80)
+	if (p[2] & CW_DNS_QR)
 		return CW_PARSE_NOT_PROTO;
 	if (!p[4] && !p[5])
 		return CW_PARSE_NO_NAME;
@@ -113,22 +123,63 @@ static enum cw_parse_result cw_dns_msg(const u8 *p, u32 len, char *name,
 			return CW_PARSE_MALFORMED;
 		if (l >= len - off)
 			return CW_PARSE_INCOMPLETE;
-		if (out)
-			name[out++] = '.';
-		for (i = 1; i <= l; i++) {
+		if (name && o)
+			name[o++] = '.';
+		for (i = 1; name && i <= l; i++) {
 			/* A dot inside a label is another name, not ours. */
 			if (p[off + i] == '.')
 				return CW_PARSE_NO_NAME;
-			name[out++] = p[off + i];
+			name[o++] = p[off + i];
 		}
 		off += 1 + l;
 	}
-	/* Root name: nothing to match. QTYPE and QCLASS must follow. */
-	if (!out)
-		return CW_PARSE_NO_NAME;
+	/* QTYPE and QCLASS must follow. */
 	if (len - off - 1 < 4)
 		return CW_PARSE_INCOMPLETE;
-	return cw_found(name_len, cw_name_normalize(name, out, name));
+	*out = o;
+	*qend = off + 5;
+	*qtype = (u16)p[off + 1] << 8 | p[off + 2];
+	/* Root name: nothing to match. */
+	return off == CW_DNS_HDR ? CW_PARSE_NO_NAME : CW_PARSE_NAME;
+}
+
+/*
+ * SVCB and HTTPS records (RFC 9460), which carry ECH configs, are asked
+ * for under "attrleaf" names: _PORT._SCHEME.NAME for a port other than
+ * the scheme's default (_8443._https.example.com), _SCHEME.NAME for some
+ * schemes (_dns.resolver.arpa). What they are about is NAME: up to two
+ * leading labels that start with '_' are skipped, as long as a name is
+ * left. Returns the offset of NAME in name[0, len).
+ */
+static u32 cw_dns_attrleaf(const char *name, u32 len, u16 qtype)
+{
+	u32 skip = 0, i, k;
+
+	if (qtype != CW_DNS_SVCB && qtype != CW_DNS_HTTPS)
+		return 0;
+	for (k = 0; k < 2 && skip < len && name[skip] == '_'; k++) {
+		for (i = skip; i < len && name[i] != '.'; i++)
+			;
+		if (i + 1 >= len)
+			break;
+		skip = i + 1;
+	}
+	return skip;
+}
+
+static enum cw_parse_result cw_dns_msg(const u8 *p, u32 len, char *name,
+				       u32 *name_len)
+{
+	enum cw_parse_result r;
+	u32 out = 0, qend, skip;
+	u16 qtype;
+
+	r = cw_dns_question(p, len, name, &out, &qend, &qtype);
+	if (r != CW_PARSE_NAME)
+		return r;
+	skip = cw_dns_attrleaf(name, out, qtype);
+	return cw_found(name_len,
+			cw_name_normalize(name + skip, out - skip, name));
 }
 
 enum cw_parse_result cw_parse_dns_udp(const u8 *buf, u32 len, char *name,
@@ -155,6 +206,51 @@ enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
 		return r == CW_PARSE_INCOMPLETE ? CW_PARSE_MALFORMED : r;
 	}
 	return cw_dns_msg(buf + 2, len, name, name_len);
+}
+
+u32 cw_dns_answer(u8 *msg, u32 len, u8 rcode)
+{
+	/*
+	 * The OPT record of the answer (RFC 6891): root name, type OPT, a
+	 * 1232-byte UDP payload, no extended rcode, version 0, no flags, and
+	 * one option, an Extended DNS Error (RFC 8914) of info-code 15,
+	 * "Blocked": the resolver's own policy kept the query from leaving.
+	 */
+	static const u8 opt[CW_DNS_ANSWER_OPT] = {
+		0, 0, CW_DNS_OPT, 0x04, 0xd0, 0, 0, 0, 0, 0, 6,
+		0, 15, 0, 2, 0, 15,
+	};
+	enum cw_parse_result r;
+	u32 out, qend = 0;
+	u16 qtype;
+	bool edns;
+
+	len = min_t(u32, len, CW_DNS_ANSWER_MAX);
+	r = cw_dns_question(msg, len, NULL, &out, &qend, &qtype);
+	if ((r != CW_PARSE_NAME && r != CW_PARSE_NO_NAME) || !qend)
+		return 0;
+	/*
+	 * One question, no answer or authority record, then an OPT record:
+	 * the client speaks EDNS, and is told why in the answer's.
+	 */
+	edns = !msg[4] && msg[5] == 1 && !(msg[6] | msg[7] | msg[8] | msg[9]) &&
+	       (msg[10] | msg[11]) && len - qend >= 3 && !msg[qend] &&
+	       !msg[qend + 1] && msg[qend + 2] == CW_DNS_OPT;
+	/* Only a standard query can be told that its name does not exist. */
+	if (msg[2] & CW_DNS_OPCODE)
+		rcode = CW_DNS_REFUSED;
+	msg[2] = CW_DNS_QR | (msg[2] & (CW_DNS_OPCODE | CW_DNS_RD));
+	/* Recursion "available" when asked for, or dig tries elsewhere. */
+	msg[3] = (msg[2] & CW_DNS_RD ? CW_DNS_RA : 0) |
+		 (msg[3] & CW_DNS_CD) | (rcode & 0x0f);
+	msg[4] = 0;
+	msg[5] = 1;
+	memset(msg + 6, 0, 6);
+	if (!edns)
+		return qend;
+	msg[11] = 1;
+	memcpy(msg + qend, opt, sizeof(opt));
+	return qend + sizeof(opt);
 }
 
 /* ---- HTTP --------------------------------------------------------------- */

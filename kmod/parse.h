@@ -73,6 +73,10 @@ const char *cw_parse_result_str(enum cw_parse_result r);
  * CW_PARSE_MALFORMED, never followed. The root name and a query without
  * question are CW_PARSE_NO_NAME. The question must be whole (QNAME, QTYPE,
  * QCLASS) to count; a datagram that ends first is CW_PARSE_INCOMPLETE.
+ * A query for an SVCB or HTTPS record (types 64, 65: they carry ECH
+ * configs) under an attrleaf name, _PORT._SCHEME.NAME or _SCHEME.NAME
+ * (RFC 9460), is for NAME: its one or two leading '_' labels are not
+ * part of the name returned. Other types keep them (_dmarc.NAME TXT).
  *
  * cw_parse_dns_udp() takes the UDP payload; cw_parse_dns_tcp() the start of
  * the TCP stream (the 2-byte length prefix, then the message; a message
@@ -108,6 +112,36 @@ enum cw_parse_result cw_parse_dns_udp(const u8 *buf, u32 len, char *name,
  */
 enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
 				      u32 *name_len);
+
+/*
+ * The answer that refuses a blocked query at once, in place of the server
+ * the query was for. It echoes the query's ID, opcode, RD and CD bits and
+ * its first question exactly as sent (case included: resolvers that
+ * randomize it check the echo), sets QR, RA when recursion was desired
+ * (dig asks the next server otherwise), and the RCODE; it has no answer
+ * or authority record, so nothing can cache it (RFC 2308 needs an SOA).
+ * When the query carried an OPT record right after its question, the
+ * answer carries one too, with the Extended DNS Error 15 "Blocked" (RFC
+ * 8914), which dig shows and apps may log. A query of an opcode other
+ * than QUERY (NOTIFY, UPDATE) is always refused.
+ */
+#define CW_DNS_NXDOMAIN		3
+#define CW_DNS_REFUSED		5
+#define CW_DNS_ANSWER_OPT	17	/* the OPT record with its EDE */
+#define CW_DNS_ANSWER_MAX	(12 + 255 + 4 + CW_DNS_ANSWER_OPT)
+
+/**
+ * cw_dns_answer() - turn a copy of a DNS query into the answer refusing it
+ * @msg: the query's first bytes (no TCP length prefix), rewritten in place
+ *       into the answer; room for CW_DNS_ANSWER_MAX bytes
+ * @len: how many bytes of the query are there (past CW_DNS_ANSWER_MAX
+ *       are not read)
+ * @rcode: CW_DNS_REFUSED or CW_DNS_NXDOMAIN
+ *
+ * Return: the answer's length, or 0 when @msg is not a query whose first
+ * question is whole (nothing is answered then; @msg may be changed).
+ */
+u32 cw_dns_answer(u8 *msg, u32 len, u8 rcode);
 
 /*
  * HTTP/1.x. The buffer starts at the first byte of the request: a known

@@ -279,6 +279,7 @@ enum cw_counter_attr {
 	CW_COUNTER_A_COMMITS,		/* rulesets committed */
 	CW_COUNTER_A_PAD,
 	CW_COUNTER_A_NAMES_FAILED,	/* blocked: the name could not be read */
+	CW_COUNTER_A_DNS_ANSWERED,	/* blocked DNS queries answered at once */
 	__CW_COUNTER_A_MAX
 };
 #define CW_COUNTER_A_MAX (__CW_COUNTER_A_MAX - 1)

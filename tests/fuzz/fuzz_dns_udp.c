@@ -2,7 +2,10 @@
 /*
  * cw_parse_dns_udp() on arbitrary datagrams. Also differential: the same
  * message framed for TCP must give the same answer (a whole message that
- * runs out is "malformed" over TCP, "incomplete" over UDP).
+ * runs out is "malformed" over TCP, "incomplete" over UDP). And the
+ * answer that refuses the datagram (cw_dns_answer()): inside its buffer,
+ * a response, of the query's ID and question, given for every query
+ * whose name the parser read.
  */
 #include "fuzz_common.h"
 
@@ -31,6 +34,25 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		if (r == CW_PARSE_NAME)
 			FUZZ_CHECK(tlen == len && !strcmp(tname, name));
 		free(q);
+	}
+
+	{
+		u8 a[CW_DNS_ANSWER_MAX + 1];
+		u32 n = size < CW_DNS_ANSWER_MAX ? size : CW_DNS_ANSWER_MAX;
+		u32 alen;
+
+		memcpy(a, p, n);
+		a[CW_DNS_ANSWER_MAX] = 0xa5;	/* a guard byte */
+		alen = cw_dns_answer(a, size, CW_DNS_REFUSED);
+		FUZZ_CHECK(a[CW_DNS_ANSWER_MAX] == 0xa5);
+		FUZZ_CHECK(alen <= CW_DNS_ANSWER_MAX);
+		if (r == CW_PARSE_NAME && size <= CW_DNS_WANT)
+			FUZZ_CHECK(alen);
+		if (alen) {
+			FUZZ_CHECK(alen >= 17 && !memcmp(a, p, 2));
+			FUZZ_CHECK((a[2] & 0x80) && (a[3] & 0x0f) == CW_DNS_REFUSED);
+			FUZZ_CHECK(!a[4] && a[5] == 1 && !memcmp(a + 12, p + 12, 5));
+		}
 	}
 	free(p);
 	return 0;

@@ -8,6 +8,7 @@
  *
  *   cwdns ADDR PORT LOG [ANSWER_V4]
  *
+ * ADDR is an IPv4 or an IPv6 address.
  * LOG is created (empty) once both sockets listen.
  */
 #define _GNU_SOURCE
@@ -125,6 +126,9 @@ static void serve_tcp(int c)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6 };
+	struct sockaddr *addr = (struct sockaddr *)&sa;
+	socklen_t alen = sizeof(sa);
 	struct pollfd pfd[2];
 	int u, t, one = 1;
 	FILE *f;
@@ -135,22 +139,27 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	logpath = argv[3];
-	if (inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1 ||
-	    inet_pton(AF_INET, argc > 4 ? argv[4] : "198.51.100.11",
+	if (inet_pton(AF_INET6, argv[1], &sa6.sin6_addr) == 1) {
+		addr = (struct sockaddr *)&sa6;
+		alen = sizeof(sa6);
+	} else if (inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1) {
+		fprintf(stderr, "cwdns: bad address\n");
+		return 2;
+	}
+	if (inet_pton(AF_INET, argc > 4 ? argv[4] : "198.51.100.11",
 		      &answer) != 1) {
 		fprintf(stderr, "cwdns: bad address\n");
 		return 2;
 	}
-	sa.sin_port = htons(atoi(argv[2]));
-	u = socket(AF_INET, SOCK_DGRAM, 0);
-	t = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_port = sa6.sin6_port = htons(atoi(argv[2]));
+	u = socket(addr->sa_family, SOCK_DGRAM, 0);
+	t = socket(addr->sa_family, SOCK_STREAM, 0);
 	if (u < 0 || t < 0)
 		die("socket");
 	setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(u, SOL_IP, IP_FREEBIND, &one, sizeof(one));
 	setsockopt(t, SOL_IP, IP_FREEBIND, &one, sizeof(one));
-	if (bind(u, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    bind(t, (struct sockaddr *)&sa, sizeof(sa)) || listen(t, 16))
+	if (bind(u, addr, alen) || bind(t, addr, alen) || listen(t, 16))
 		die("bind");
 	f = fopen(logpath, "w");
 	if (!f)

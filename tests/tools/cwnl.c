@@ -173,6 +173,7 @@ static const char *const counter_keys[] = {
 	[CW_COUNTER_A_UNCONFIGURED_BLOCKED] = "unconfigured_blocked",
 	[CW_COUNTER_A_COMMITS] = "commits",
 	[CW_COUNTER_A_NAMES_FAILED] = "names_failed",
+	[CW_COUNTER_A_DNS_ANSWERED] = "dns_answered",
 };
 
 static const char *const top_keys[] = {

@@ -26,6 +26,10 @@
  *       after each change; created once listening
  *   cwprobe udp-server ADDR PORT FILE
  *       FILE holds "packets N bytes M"
+ *   cwprobe resolve NAME
+ *       getaddrinfo(NAME) through the libc resolver (resolv.conf); prints
+ *       "OK <ms> ADDR..." or "<EAI_ERROR> <ms>", the time of that call
+ *       alone; exit 0 on OK, 1 otherwise
  *
  * Clients take -x HDR[,HDR] to put headers before the transport header:
  * "ipopt" (IPv4 options: NOP and an empty record route, 8 bytes), "hbh"
@@ -35,6 +39,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
@@ -66,7 +71,7 @@ static const char *errname(int e)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: cwprobe tcp|udp|tcp-hold|flood|tcp-server|udp-server ...\n"
+	fprintf(stderr, "usage: cwprobe tcp|udp|tcp-hold|flood|tcp-server|udp-server|resolve ...\n"
 		"  (see the comment at the top of tests/tools/cwprobe.c)\n");
 	exit(2);
 }
@@ -512,6 +517,43 @@ static int udp_server(int argc, char **argv)
 	}
 }
 
+static const char *eainame(int e)
+{
+	switch (e) {
+	case EAI_NONAME: return "EAI_NONAME";
+	case EAI_AGAIN: return "EAI_AGAIN";
+	case EAI_FAIL: return "EAI_FAIL";
+	case EAI_NODATA: return "EAI_NODATA";
+	case EAI_SYSTEM: return errname(errno);
+	}
+	return "EAI_OTHER";
+}
+
+static int resolve(int argc, char **argv)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *a;
+	char s[INET6_ADDRSTRLEN];
+	long t0;
+	int e;
+
+	if (argc != 2)
+		usage();
+	t0 = now_ms();
+	e = getaddrinfo(argv[1], NULL, &hints, &res);
+	printf("%s %ld", e ? eainame(e) : "OK", now_ms() - t0);
+	for (a = e ? NULL : res; a; a = a->ai_next) {
+		const void *ad = a->ai_family == AF_INET ?
+			(const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr :
+			(const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
+
+		printf(" %s", inet_ntop(a->ai_family, ad, s, sizeof(s)));
+	}
+	putchar('\n');
+	if (!e)
+		freeaddrinfo(res);
+	return !!e;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -529,6 +571,8 @@ int main(int argc, char **argv)
 		return tcp_server(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "udp-server"))
 		return udp_server(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "resolve"))
+		return resolve(argc - 1, argv + 1);
 	usage();
 	return 2;
 }

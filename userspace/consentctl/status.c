@@ -83,10 +83,10 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			if (!strcmp(get(r, "you_may_change"), "false"))
 				printf("note:     you may read, but not change, consent\n");
 		} else if (!strcmp(r->type, "kernel")) {
-			printf("module:   %s, %s entries, %s bytes, %s events dropped\n",
+			printf("module:   %s, %s entries, %s bytes, %s events dropped, %s blocked DNS queries answered\n",
 			       strcmp(get(r, "policed"), "true") ? "not policing" :
 			       "policing", get(r, "entries"), get(r, "memory"),
-			       get(r, "events_dropped"));
+			       get(r, "events_dropped"), get(r, "dns_answered"));
 		} else if (!strcmp(r->type, "skipped")) {
 			printf("SKIPPED:  %s\n", get(r, "error"));
 			if (!strcmp(get(r, "in_force"), "last good version"))

@@ -429,6 +429,7 @@ static void rec_kernel_counters(struct sbuf *b, const struct kstatus *ks)
 	rec_u64(b, "unconfigured_blocked", ks->unconfigured_blocked);
 	rec_u64(b, "commits", ks->commits);
 	rec_u64(b, "names_failed", ks->names_failed);
+	rec_u64(b, "dns_answered", ks->dns_answered);
 }
 
 static void do_status(struct daemon *d, struct client *c, bool full)

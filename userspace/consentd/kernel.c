@@ -863,6 +863,7 @@ static void status_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
 			get_u64(ct[CW_COUNTER_A_UNCONFIGURED_BLOCKED]);
 		st->commits = get_u64(ct[CW_COUNTER_A_COMMITS]);
 		st->names_failed = get_u64(ct[CW_COUNTER_A_NAMES_FAILED]);
+		st->dns_answered = get_u64(ct[CW_COUNTER_A_DNS_ANSWERED]);
 	}
 	st->np = parse_purposes(tb[CW_A_PURPOSES], st->p, CW_PURPOSES_MAX);
 }

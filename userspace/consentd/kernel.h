@@ -46,7 +46,7 @@ struct kstatus {
 	uint32_t policed, configured, owner, generation, nr_entries;
 	uint64_t memory;
 	uint64_t owner_releases, events_sent, events_dropped;
-	uint64_t unconfigured_blocked, commits, names_failed;
+	uint64_t unconfigured_blocked, commits, names_failed, dns_answered;
 	int np;
 	struct kpurpose p[CW_PURPOSES_MAX];
 };

@@ -751,6 +751,165 @@ static void test_dns(void)
 	      "5-byte datagram: incomplete");
 }
 
+/* A query for QNAME (wire format) of type QTYPE. */
+static u32 dns_query_type(u8 *out, const u8 *qname, u32 qlen, u16 qtype)
+{
+	u32 n = dns_query(out, qname, qlen);
+
+	out[n - 4] = qtype >> 8;
+	out[n - 3] = qtype & 0xff;
+	return n;
+}
+
+static void attrleaf(const u8 *qname, u32 qlen, u16 qtype, const char *name,
+		     const char *what)
+{
+	u8 q[300];
+	u32 n = dns_query_type(q, qname, qlen, qtype);
+
+	check(cw_parse_dns_udp, q, n, CW_PARSE_NAME, name, what);
+}
+
+/* A wire-format QNAME from a literal: its NUL is the root label. */
+#define QN(s) (const u8 *)(s), sizeof(s)
+
+static void test_dns_attrleaf(void)
+{
+	attrleaf(QN("\x05_8443\x06_https\x04push\x06xiaomi\x03net"),
+		 65, "push.xiaomi.net", "HTTPS _8443._https.NAME is for NAME");
+	attrleaf(QN("\x05_8443\x04_wss\x04push\x06xiaomi\x03net"),
+		 64, "push.xiaomi.net", "SVCB _8443._wss.NAME is for NAME");
+	attrleaf(QN("\x04_dns\x08resolver\x04""arpa"), 64,
+		 "resolver.arpa", "SVCB _dns.NAME is for NAME");
+	attrleaf(QN("\x05_8443\x06_HTTPS\x04Push\x06XiaoMi\x03net"),
+		 65, "push.xiaomi.net", "attrleaf in mixed case");
+	attrleaf(QN("\x05_8443\x06_https\x04push\x06xiaomi\x03net"),
+		 1, "_8443._https.push.xiaomi.net",
+		 "type A keeps its underscore labels");
+	attrleaf(QN("\x06_dmarc\x06xiaomi\x03net"), 16,
+		 "_dmarc.xiaomi.net", "TXT _dmarc.NAME keeps its label");
+	attrleaf(QN("\x02_a\x02_b\x02_c\x06xiaomi\x03net"), 65,
+		 "_c.xiaomi.net", "at most two attrleaf labels are skipped");
+	attrleaf(QN("\x05_8443\x06_https"), 65, "_https",
+		 "an attrleaf name with nothing after keeps its last label");
+	attrleaf(QN("\x06_https"), 65, "_https",
+		 "a lone attrleaf label is kept");
+}
+
+/* Where the first question of a query built by dns_query() ends. */
+static u32 qend_of(const u8 *q)
+{
+	u32 off = 12;
+
+	while (q[off])
+		off += 1 + q[off];
+	return off + 5;
+}
+
+/*
+ * answer WHAT Q N RCODE EXPECT_RCODE EDNS: cw_dns_answer() on a copy of
+ * the query Q[0, N): the header, the echoed question, the OPT record.
+ */
+static void answer(const char *what, const u8 *q, u32 n, u8 rcode,
+		   u8 want_rcode, bool edns)
+{
+	u8 a[CW_DNS_ANSWER_MAX];
+	u32 qend = qend_of(q), len;
+	static const u8 opt[] = { 0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 6,
+				  0, 15, 0, 2, 0, 15 };
+
+	memset(a, 0xee, sizeof(a));
+	memcpy(a, q, min_t(u32, n, sizeof(a)));
+	len = cw_dns_answer(a, n, rcode);
+	tap_ok(len == qend + (edns ? sizeof(opt) : 0),
+	       "%s: answer of %u bytes (question ends at %u)", what, len, qend);
+	tap_ok(a[0] == q[0] && a[1] == q[1], "%s: ID echoed", what);
+	tap_ok(a[2] == (0x80 | (q[2] & 0x79)), "%s: QR set, opcode and RD kept, "
+	       "AA and TC clear (0x%02x)", what, a[2]);
+	tap_ok(a[3] == ((q[2] & 1 ? 0x80 : 0) | (q[3] & 0x10) | want_rcode),
+	       "%s: RA as RD, CD kept, RCODE %u (0x%02x)", what, want_rcode,
+	       a[3]);
+	tap_ok(!memcmp(a + 4, edns ? "\0\1\0\0\0\0\0\1" : "\0\1\0\0\0\0\0\0", 8),
+	       "%s: one question, no answer or authority, %s", what,
+	       edns ? "one additional (OPT)" : "no additional");
+	tap_ok(!memcmp(a + 12, q + 12, qend - 12),
+	       "%s: the question echoed byte for byte", what);
+	if (edns)
+		tap_ok(!memcmp(a + qend, opt, sizeof(opt)),
+		       "%s: OPT record with Extended DNS Error 15 (Blocked)",
+		       what);
+}
+
+static void test_dns_answer(void)
+{
+	static const char *const files[] = {
+		"dns-udp-dig-edns.bin", "dns-udp-dig-noedns.bin",
+		"dns-udp-dig-https.bin", "dns-udp-glibc.bin.0",
+	};
+	u8 q[600], a[CW_DNS_ANSWER_MAX];
+	u32 i, n;
+	struct blob b;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		b = load(files[i]);
+		if (!tap_ok(b.n > 0, "%s loaded", files[i]))
+			continue;
+		/* dig sends EDNS unless +noedns; glibc without "edns0" not */
+		answer(files[i], b.p, b.n, CW_DNS_REFUSED, CW_DNS_REFUSED,
+		       b.p[11] != 0);
+		answer(files[i], b.p, b.n, CW_DNS_NXDOMAIN, CW_DNS_NXDOMAIN,
+		       b.p[11] != 0);
+		free(b.p);
+	}
+
+	n = dns_query(q, (const u8 *)"\x03""ApI\x02""aD\x06""XiAoMi\x03""cOm", 19);
+	q[3] = 0x10;	/* CD */
+	answer("mixed case, CD", q, n, CW_DNS_REFUSED, CW_DNS_REFUSED, false);
+	q[2] = 0x00;	/* RD clear */
+	answer("no recursion desired", q, n, CW_DNS_REFUSED, CW_DNS_REFUSED,
+	       false);
+	q[2] = 0x20 | 0x01;	/* opcode 4, NOTIFY */
+	answer("NOTIFY is refused, never NXDOMAIN", q, n, CW_DNS_NXDOMAIN,
+	       CW_DNS_REFUSED, false);
+
+	/* An OPT record counts only as the one record after the question. */
+	n = dns_query(q, (const u8 *)"\x04push\x06xiaomi\x03net", 17);
+	memcpy(q + n, "\0\0\x29\x10\0\0\0\0\0\0\0", 11);
+	q[11] = 1;
+	answer("EDNS query", q, n + 11, CW_DNS_REFUSED, CW_DNS_REFUSED, true);
+	answer("EDNS query cut after the OPT type", q, n + 3, CW_DNS_REFUSED,
+	       CW_DNS_REFUSED, true);
+	q[11] = 0;
+	answer("OPT bytes but ARCOUNT 0", q, n + 11, CW_DNS_REFUSED,
+	       CW_DNS_REFUSED, false);
+	q[11] = 1;
+	q[7] = 1;
+	answer("a record before the OPT", q, n + 11, CW_DNS_REFUSED,
+	       CW_DNS_REFUSED, false);
+	q[7] = 0;
+
+	/* Nothing to answer: each leaves 0. */
+	memcpy(a, q, n);
+	tap_ok(!cw_dns_answer(a, n - 1, CW_DNS_REFUSED),
+	       "a question without its QCLASS is not answered");
+	memcpy(a, q, n);
+	a[2] |= 0x80;
+	tap_ok(!cw_dns_answer(a, n, CW_DNS_REFUSED), "a response is not answered");
+	memcpy(a, q, n);
+	a[5] = 0;
+	tap_ok(!cw_dns_answer(a, n, CW_DNS_REFUSED),
+	       "a query without question is not answered");
+	n = dns_query(q, (const u8 *)"\x03""api\xc0\x0c", 6);
+	memcpy(a, q, n);
+	tap_ok(!cw_dns_answer(a, n, CW_DNS_REFUSED),
+	       "a compression pointer in the QNAME is not answered");
+	tap_ok(!cw_dns_answer(a, 11, CW_DNS_REFUSED),
+	       "11 bytes are not answered");
+	n = dns_query(q, (const u8 *)"", 1);
+	answer("a query for the root", q, n, CW_DNS_REFUSED, CW_DNS_REFUSED,
+	       false);
+}
+
 /* ---- HTTP --------------------------------------------------------------- */
 
 static void http(const char *req, enum cw_parse_result r, const char *name,
@@ -888,6 +1047,8 @@ int main(void)
 	test_names();
 	test_tls();
 	test_dns();
+	test_dns_attrleaf();
+	test_dns_answer();
 	test_http();
 	return tap_done();
 }
