@@ -16,6 +16,7 @@
 
 #include "events.h"
 #include "flows.h"
+#include "learned.h"
 #include "quic_flows.h"
 #include "ruleset.h"
 
@@ -78,7 +79,7 @@ struct cw_net {
 	bool policed;			/* READ_ONCE on the packet path */
 	bool hooks_registered;		/* iff policed, but set first */
 	/* cw_hooks_ops with priv = this, registered for this namespace */
-	struct nf_hook_ops nf_ops[2];
+	struct nf_hook_ops nf_ops[4];
 	struct cw_table __rcu *table;	/* NULL = unconfigured */
 	struct cw_nat64 __rcu *nat64;	/* never NULL once initialised */
 	struct cw_builder *txn;		/* open transaction, owner's */
@@ -89,6 +90,7 @@ struct cw_net {
 	struct cw_events events;
 	struct cw_flows *flows;		/* flows in mid-ClientHello, iff hooks */
 	struct cw_quic_flows *quic;	/* QUIC connections in mid-ClientHello */
+	struct cw_learned *learned;	/* addresses from DNS answers, iff hooks */
 };
 
 extern unsigned int cw_net_id;
@@ -193,6 +195,7 @@ void cw_table_release(struct cw_table *t);
  * @new: the table, or NULL for unconfigured
  *
  * Every packet sees the old or the new table; the old one is released.
+ * The addresses learned from DNS answers follow their names into @new.
  *
  * Context: cw_net.lock held.
  */
