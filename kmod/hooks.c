@@ -307,9 +307,9 @@ static noinline u64 cw_hook_learned(struct cw_net *cw, const struct cw_table *t,
 	if (tcp && !p->plen && sk && sk->sk_protocol == IPPROTO_TCP &&
 	    READ_ONCE(tcp_sk(sk)->bytes_acked) <= 1)
 		return 0;
+	/* after a FIN the peer's FIN is still to be acknowledged: RST only */
 	if (!first && cw_learned_named(cw->learned, sk, &p->flow, p->sport,
-				       tcp && (p->tcp_flags &
-					       (TCPHDR_FIN | TCPHDR_RST))))
+				       tcp && (p->tcp_flags & TCPHDR_RST)))
 		return 0;
 	return m;
 }

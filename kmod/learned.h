@@ -167,7 +167,7 @@ u64 cw_learned_match(struct cw_learned *lt, u32 gen, const struct cw_flow *f,
  * @sk: the flow's socket (identity), or NULL
  * @f: the flow
  * @sport: its source port
- * @end: the packet ends the flow (TCP FIN or RST): forget it
+ * @end: the packet ends the flow (a TCP RST): forget it
  *
  * Context: any context, bottom halves may be on.
  * Return: true if the flow's name judges it, not its address.
