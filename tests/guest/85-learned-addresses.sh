@@ -5,10 +5,12 @@
 # are blocked and the servers there count nothing, while the same to an
 # unlisted address gets through. explain names the answer's name; the
 # binding ends with the TTL; commits re-derive it by name (purposes
-# renumbered) or drop it (name no longer listed).
+# renumbered) or drop it (name no longer listed). Last, the same through
+# consentd and consentctl: consentctl explain says which answer bound it.
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 . /cw/guest/learned.sh
+. /cw/guest/4x-consentd.sh
 cw_require
 net_up
 dnsmasq_start
@@ -86,4 +88,24 @@ owner_ok add push desc=Push domain=other.example.net >/dev/null
 owner_ok commit >/dev/null
 assert_eq "name no longer listed: explain" "accept -" "$(learned_of "$EDGE4")"
 expect_allowed_at edge tcp "$EDGE4" 5222
+
+# consentd owns the namespace now; consentctl explains.
+owner_kill
+cd_setup <<'RULES'
+[push]
+description = Push
+domain = xiaomi.net
+RULES
+cd_start
+ctl allow push >/dev/null
+assert_eq "consentd: dig A" "$EDGE4" "$(resolve api.push.xiaomi.net A)"
+ctl deny push >/dev/null
+blocked_at edge "$EDGE4"
+assert_eq "consentctl explain" \
+	"block: matches push (denied); the address was learned from a DNS answer for api.push.xiaomi.net" \
+	"$(ctl explain tcp "$EDGE4" 5222)"
+assert_match "consentctl --json explain" '"learned_name":"api.push.xiaomi.net"' \
+	"$(ctl --json explain tcp "$EDGE4" 5222)"
+assert_eq "consentctl explain, the control" "accept: matches no purpose" \
+	"$(ctl explain tcp "$CTL4" 5222)"
 dmesg_clean || fail "kernel warnings"
