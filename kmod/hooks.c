@@ -281,7 +281,7 @@ static unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
  * bound (learned.h), when it shows no name of its own. A flow is judged
  * at its first payload: what it sends before (a SYN, the handshake's ACK)
  * meets no binding, for a name may follow. A flow that showed its name
- * (SNI, Host, QUIC SNI: @p->flow.name at @first, a name-bearing payload)
+ * (SNI, Host, QUIC SNI: @p->flow.name, seen by the name parsers, @first)
  * is judged by that name for good, not by an address it may share with
  * others (a CDN's); one whose name is still to come
  * (@p->name_pending) meets no binding yet.
@@ -299,17 +299,22 @@ static noinline u64 cw_hook_learned(struct cw_net *cw, const struct cw_table *t,
 		return 0;
 	if (sk && !sk_fullsock(sk))
 		sk = NULL;
-	if (first) {
+	/*
+	 * A TCP stream's first payload says what its flow is, named or not;
+	 * a datagram only when it names one (a QUIC Initial): the other
+	 * packets of a QUIC connection, its Handshake ones included, show
+	 * no name and keep the one it showed.
+	 */
+	if (first && (p->flow.name || tcp)) {
 		cw_learned_set_named(cw->learned, sk, &p->flow, p->sport);
-		if (p->flow.name)
-			return 0;
+		return p->flow.name ? 0 : m;
 	}
 	if (tcp && !p->plen && sk && sk->sk_protocol == IPPROTO_TCP &&
 	    READ_ONCE(tcp_sk(sk)->bytes_acked) <= 1)
 		return 0;
 	/* after a FIN the peer's FIN is still to be acknowledged: RST only */
-	if (!first && cw_learned_named(cw->learned, sk, &p->flow, p->sport,
-				       tcp && (p->tcp_flags & TCPHDR_RST)))
+	if (cw_learned_named(cw->learned, sk, &p->flow, p->sport,
+			     tcp && (p->tcp_flags & TCPHDR_RST)))
 		return 0;
 	return m;
 }
