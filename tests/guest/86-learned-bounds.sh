@@ -60,34 +60,10 @@ r=$(timed curl -sS --max-time "$CW_CLIENT_TIMEOUT" -H "Host: api.push.xiaomi.net
 expect_flow_blocked "listed Host on the learned address" "$r" hostctr "$b"
 # QUIC (ngtcp2's client and server): the Initial's SNI judges the whole
 # connection, its Handshake and short-header packets included.
-cp /etc/hosts "$CW_OUT/hosts.saved"
-trap 'cp "$CW_OUT/hosts.saved" /etc/hosts' EXIT
-printf '127.0.0.1 localhost\n%s api.push.xiaomi.net www.example.org\n' "$EDGE4" >/etc/hosts
-mkdir -p "$CW_OUT/htdocs"
-echo "hello over quic" >"$CW_OUT/htdocs/index.html"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$CW_OUT/quic.key" -out "$CW_OUT/quic.crt" -days 2 -subj /CN=quic \
-	>/dev/null 2>&1 || fail "no certificate"
-inet gtlsserver -d "$CW_OUT/htdocs" "$EDGE4" 443 "$CW_OUT/quic.key" \
-	"$CW_OUT/quic.crt" >"$CW_OUT/quic-srv.log" 2>&1 &
-i=0
-while ! inet cat /proc/net/udp | grep -q ':01BB '; do
-	i=$((i + 1))
-	[ $i -lt 200 ] || fail "gtlsserver did not start: $(tail -3 "$CW_OUT/quic-srv.log")"
-	usleep 20000
-done
-srv_rx() { grep -c ' pkt rx ' "$CW_OUT/quic-srv.log" || true; }
-get() {
-	rm -rf "$CW_OUT/dl"
-	mkdir -p "$CW_OUT/dl"
-	timed timeout 20 gtlsclient -q --exit-on-all-streams-close \
-		--timeout="${CW_CLIENT_TIMEOUT}s" --download="$CW_OUT/dl" \
-		"$1" 443 "https://$1/index.html"
-}
+quic_start "$EDGE4" api.push.xiaomi.net www.example.org
 set -- $(get www.example.org)
 assert_eq "QUIC, unlisted SNI on the learned address: client exit" 0 "$1"
-assert_eq "QUIC, unlisted SNI on the learned address: the page" "hello over quic" \
-	"$(cat "$CW_OUT/dl/index.html" 2>/dev/null || true)"
+assert_eq "QUIC, unlisted SNI on the learned address: the page" "hello over quic" "$(got_page)"
 b=$(srv_rx)
 set -- $(get api.push.xiaomi.net)
 [ "$1" != 0 ] || fail "QUIC, listed SNI on the learned address: got through"
