@@ -4,6 +4,8 @@
  * through cw_hook_out() at LOCAL_OUT. It runs in any context (process,
  * softirq), under the RCU read lock that nf_hook() holds, and must never
  * allocate (except for a reply, see reject.c), sleep or wait on a lock.
+ * Every packet delivered to the host passes cw_hook_in() at LOCAL_IN,
+ * which only reads DNS answers (learned.h) and accepts everything.
  */
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -23,6 +25,7 @@
 #include "compat.h"
 #include "events.h"
 #include "hooks.h"
+#include "learned.h"
 #include "names.h"
 #include "net.h"
 #include "parse.h"
@@ -313,6 +316,49 @@ static unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
 }
 
 /*
+ * The purposes a packet meets by a destination address that a DNS answer
+ * bound (learned.h), when it shows no name of its own. A flow is judged
+ * at its first payload: what it sends before (a SYN, the handshake's ACK)
+ * meets no binding, for a name may follow. A flow that showed its name
+ * (SNI, Host, QUIC SNI: @p->flow.name, seen by the name parsers, @first)
+ * is judged by that name for good, not by an address it may share with
+ * others (a CDN's); one whose name is still to come
+ * (@p->name_pending) meets no binding yet.
+ */
+static noinline u64 cw_hook_learned(struct cw_net *cw, const struct cw_table *t,
+				    const struct sk_buff *skb,
+				    const struct cw_pkt *p, bool first)
+{
+	const struct sock *sk = skb_to_full_sk(skb);
+	bool tcp = p->flow.proto == IPPROTO_TCP;
+	u64 m;
+
+	m = cw_learned_match(cw->learned, t->generation, &p->flow, NULL);
+	if (!m || p->name_pending)
+		return 0;
+	if (sk && !sk_fullsock(sk))
+		sk = NULL;
+	/*
+	 * A TCP stream's first payload says what its flow is, named or not;
+	 * a datagram only when it names one (a QUIC Initial): the other
+	 * packets of a QUIC connection, its Handshake ones included, show
+	 * no name and keep the one it showed.
+	 */
+	if (first && (p->flow.name || tcp)) {
+		cw_learned_set_named(cw->learned, sk, &p->flow, p->sport);
+		return p->flow.name ? 0 : m;
+	}
+	if (tcp && !p->plen && sk && sk->sk_protocol == IPPROTO_TCP &&
+	    READ_ONCE(tcp_sk(sk)->bytes_acked) <= 1)
+		return 0;
+	/* after a FIN the peer's FIN is still to be acknowledged: RST only */
+	if (cw_learned_named(cw->learned, sk, &p->flow, p->sport,
+			     tcp && (p->tcp_flags & TCPHDR_RST)))
+		return 0;
+	return m;
+}
+
+/*
  * A payload the name parsers look at. The name they leave in @p lives in
  * their per-CPU area while bottom halves are off: the verdict, and the
  * event that copies the name, come before they are on again. A parser
@@ -330,6 +376,8 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	switch (cw_names_classify(cw->flows, cw->quic, t->rs, skb, p, denied,
 				  &m)) {
 	case CW_NAMES_OK:
+		if (!cw_learned_empty(cw->learned))
+			m |= cw_hook_learned(cw, t, skb, p, true);
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 		break;
 	case CW_NAMES_FAIL:
@@ -367,6 +415,8 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 		return cw_hook_names(cw, t, skb, state, &p, denied);
 
 	m = cw_ruleset_match(t->rs, &p.flow);
+	if (unlikely(!cw_learned_empty(cw->learned)))
+		m |= cw_hook_learned(cw, t, skb, &p, false);
 	/* most packets: no purpose at all, nothing to count */
 	if (!m)
 		return NF_ACCEPT;
@@ -411,7 +461,52 @@ static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
 	return cw_hook_classify(cw, t, skb, state, denied);
 }
 
-/* Last of the filter hooks: see the packet as it will leave. */
+/*
+ * A packet delivered to the host from port 53 of a policed, configured
+ * namespace whose ruleset lists names: its DNS answers bind the addresses
+ * they give for those names (learned.c). Out of line, like
+ * cw_hook_classify().
+ */
+static noinline void cw_hook_answer(struct cw_net *cw, struct cw_table *t,
+				    struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct cw_pkt p = {};
+	const struct sock *sk;
+	u32 uid = CW_LEARNED_NOUID;
+
+	if (!cw_parse(skb, state->pf, &p) || !p.has_l4 || p.sport != 53 ||
+	    !p.plen ||
+	    (p.flow.proto != IPPROTO_UDP && p.flow.proto != IPPROTO_TCP))
+		return;
+	/* The receiving socket, where early demux found it. */
+	sk = skb_to_full_sk(skb);
+	if (sk && sk_fullsock(sk))
+		uid = __kuid_val(sk->sk_uid);
+	cw_learned_answer(cw->learned, t->rs, t->generation, skb, p.poff,
+			  p.plen, p.flow.proto == IPPROTO_TCP, uid);
+}
+
+/*
+ * LOCAL_IN: reads, never drops. An answer is learned whatever the consent:
+ * one that arrives just after a withdrawal gave its app the address all
+ * the same.
+ */
+static unsigned int cw_hook_in(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct cw_net *cw = priv;
+	struct cw_table *t;
+
+	if (!READ_ONCE(cw->policed))
+		return NF_ACCEPT;
+	t = rcu_dereference(cw->table);
+	if (t && t->has_domains)
+		cw_hook_answer(cw, t, skb, state);
+	return NF_ACCEPT;
+}
+
+/* LOCAL_OUT last of the filter hooks: see the packet as it will leave. */
 const struct nf_hook_ops cw_hooks_ops[CW_HOOKS_NR] = {
 	{
 		.hook = cw_hook_out,
@@ -424,6 +519,21 @@ const struct nf_hook_ops cw_hooks_ops[CW_HOOKS_NR] = {
 		.hook = cw_hook_out,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_FILTER + 1,
+	},
+#endif
+	/* After the filter too: an answer it drops reaches no app. */
+	{
+		.hook = cw_hook_in,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_FILTER + 1,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = cw_hook_in,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
 		.priority = NF_IP6_PRI_FILTER + 1,
 	},
 #endif

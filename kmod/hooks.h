@@ -9,7 +9,8 @@
 
 #include <linux/netfilter.h>
 
-#define CW_HOOKS_NR	(IS_ENABLED(CONFIG_IPV6) ? 2 : 1)
+/* LOCAL_OUT (the verdict) and LOCAL_IN (DNS answers read), per family */
+#define CW_HOOKS_NR	(IS_ENABLED(CONFIG_IPV6) ? 4 : 2)
 
 /*
  * The hooks' template: net.c registers a copy in each policed namespace,

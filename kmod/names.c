@@ -144,6 +144,9 @@ static enum cw_name_res cw_names_quic(struct cw_quic_flows *qf,
 	case CW_PARSE_MALFORMED:
 	case CW_PARSE_OVER_BUDGET:
 		return CW_NAMES_FAIL;
+	case CW_PARSE_INCOMPLETE:
+		p->name_pending = true;
+		fallthrough;
 	default:
 		*m = cw_ruleset_match(rs, &p->flow);
 		return CW_NAMES_OK;
@@ -519,6 +522,7 @@ static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
 		if (!s)
 			return CW_NAMES_FAIL;
 		/* Let it through: a partial ClientHello completes nothing. */
+		p->name_pending = true;
 		break;
 	default:
 		return CW_NAMES_FAIL;
@@ -583,6 +587,7 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 
 	switch (r) {
 	case CW_PARSE_INCOMPLETE:
+		p->name_pending = true;
 		break;
 	case CW_PARSE_NAME:
 		memcpy(sc->name, s->tls.name, s->tls.name_len + 1);

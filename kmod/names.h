@@ -21,6 +21,7 @@ struct cw_pkt {
 	u8 tcp_flags;		/* valid if has_l4 and proto is TCP */
 	u8 icmp6_type;		/* valid if has_l4 and proto is ICMPv6 */
 	bool has_l4;		/* first fragment with a readable header */
+	bool name_pending;	/* a ClientHello whose SNI is still to come */
 	u32 seq;		/* TCP: sequence number of the first byte */
 	u32 poff, plen;		/* TCP and UDP: payload offset and length */
 	/*

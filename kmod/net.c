@@ -115,9 +115,14 @@ void cw_table_release(struct cw_table *t)
 
 void cw_net_swap_table(struct cw_net *cw, struct cw_table *new)
 {
-	struct cw_table *old;
+	struct cw_table *old = cw_net_table(cw);
 
+	if (new && cw->learned)
+		cw_learned_rederive(cw->learned, new->rs,
+				    old ? old->generation : 0, new->generation);
 	old = rcu_replace_pointer(cw->table, new, lockdep_is_held(&cw->lock));
+	if (new && cw->learned)
+		cw_learned_prune(cw->learned, new->generation);
 	cw_table_release(old);
 }
 
@@ -202,7 +207,8 @@ static int cw_net_hooks_register(struct cw_net *cw)
 
 	cw->flows = cw_flows_new();
 	cw->quic = cw_quic_flows_new();
-	ret = cw->flows && cw->quic ? 0 : -ENOMEM;
+	cw->learned = cw_learned_new();
+	ret = cw->flows && cw->quic && cw->learned ? 0 : -ENOMEM;
 	if (!ret)
 		ret = nf_register_net_hooks(cw->net, cw->nf_ops,
 					    cw_net_nr_hook_ops);
@@ -211,6 +217,8 @@ static int cw_net_hooks_register(struct cw_net *cw)
 		cw->flows = NULL;
 		cw_quic_flows_free(cw->quic);
 		cw->quic = NULL;
+		cw_learned_free(cw->learned);
+		cw->learned = NULL;
 	}
 	return ret;
 }
@@ -302,6 +310,8 @@ void cw_net_teardown(struct net *net)
 	cw->flows = NULL;
 	cw_quic_flows_free(cw->quic);
 	cw->quic = NULL;
+	cw_learned_free(cw->learned);
+	cw->learned = NULL;
 
 	mutex_lock(&cw->lock);
 	/* Unload with the owner's socket still open. */

@@ -17,6 +17,7 @@
 #include "events.h"
 #include "flows.h"
 #include "idmatch.h"
+#include "learned.h"
 #include "quic_flows.h"
 #include "ruleset.h"
 
@@ -83,7 +84,7 @@ struct cw_net {
 	bool policed;			/* READ_ONCE on the packet path */
 	bool hooks_registered;		/* iff policed, but set first */
 	/* cw_hooks_ops with priv = this, registered for this namespace */
-	struct nf_hook_ops nf_ops[2];
+	struct nf_hook_ops nf_ops[4];
 	struct cw_table __rcu *table;	/* NULL = unconfigured */
 	struct cw_nat64 __rcu *nat64;	/* never NULL once initialised */
 	struct cw_builder *txn;		/* open transaction, owner's */
@@ -100,6 +101,7 @@ struct cw_net {
 	struct cw_events events;
 	struct cw_flows *flows;		/* flows in mid-ClientHello, iff hooks */
 	struct cw_quic_flows *quic;	/* QUIC connections in mid-ClientHello */
+	struct cw_learned *learned;	/* addresses from DNS answers, iff hooks */
 };
 
 extern unsigned int cw_net_id;
@@ -204,6 +206,7 @@ void cw_table_release(struct cw_table *t);
  * @new: the table, or NULL for unconfigured
  *
  * Every packet sees the old or the new table; the old one is released.
+ * The addresses learned from DNS answers follow their names into @new.
  *
  * Context: cw_net.lock held.
  */

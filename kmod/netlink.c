@@ -980,7 +980,7 @@ static int cw_put_explain_nat64(struct sk_buff *msg, const u8 *a4,
 static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cw_net *cw = cw_net(genl_info_net(info));
-	char name[CW_NAME_MAX + 1];
+	char name[CW_NAME_MAX + 1], learned[CW_NAME_MAX + 1] = "";
 	struct cw_flow f = {};
 	struct cw_table *t;
 	struct sk_buff *msg;
@@ -1011,6 +1011,10 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 		consent = READ_ONCE(t->consent);
 		f.nat64 = &rcu_dereference(cw->nat64)->set;
 		m = cw_ruleset_match(t->rs, &f);
+		/* An address a DNS answer bound, for a flow without a name. */
+		if (!f.name && cw->learned)
+			m |= cw_learned_match(cw->learned, t->generation, &f,
+					      learned);
 		verdict = (m & t->all_mask & ~consent) ? CW_VERDICT_BLOCK :
 							 CW_VERDICT_ACCEPT;
 		/* Which IPv4 address matched, under which prefix. */
@@ -1022,6 +1026,9 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	ret = hdr ? cw_put_explain(msg, t, verdict, m, consent) : -EMSGSIZE;
 	if (!ret && hit >= 0)
 		ret = cw_put_explain_nat64(msg, a4, &via);
+	if (!ret && learned[0] &&
+	    nla_put_string(msg, CW_A_LEARNED_NAME, learned))
+		ret = -EMSGSIZE;
 	rcu_read_unlock();
 	if (ret) {
 		nlmsg_free(msg);

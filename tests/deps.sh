@@ -20,6 +20,8 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio gzip kmod util-linux
 	# programs copied into the guest: namespaces, nftables, real clients
 	iproute2 nftables socat dnsutils curl openssl ngtcp2-client ngtcp2-server
+	# a real DNS server for the learned-address scenarios (85, 86)
+	dnsmasq-base
 	# libraries: libnl for consentd, libmnl for the test tools
 	libmnl-dev libnl-3-dev libnl-genl-3-dev
 	# consentctl(8) rendered to compare it with --help

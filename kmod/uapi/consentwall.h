@@ -51,7 +51,13 @@
  * matched, with CW_PURPOSE_A_NAME and CW_PURPOSE_A_CONSENT). When an IPv6
  * address matched as the IPv4 address it embeds, the reply adds
  * CW_A_NAT64_ADDR, that IPv4 address, and CW_A_NAT64_PREFIX, the prefix it
- * was found under (events carry the IPv6 address as it was sent).
+ * was found under (events carry the IPv6 address as it was sent). When the
+ * request carries no CW_A_NAME and the address matched because a DNS answer
+ * bound it (an A or AAAA record, through its CNAME chain, of a listed name,
+ * seen while the binding's TTL lasts), the reply adds CW_A_LEARNED_NAME:
+ * the listed name that answer was for (with several bindings, the first
+ * found). A packet that shows a name of its own is judged by that name, and
+ * so is a request with CW_A_NAME: no learned address counts for it.
  *
  * CW_CMD_GET_STATUS replies with CW_A_POLICED, CW_A_CONFIGURED, CW_A_OWNER,
  * CW_A_GENERATION, CW_A_NR_ENTRIES, CW_A_MEMORY, CW_A_COUNTERS and
@@ -189,6 +195,7 @@ enum cw_attr {
 	 * for this purpose (one purpose per ruleset may have them).
 	 */
 	CW_A_PATTERNS,
+	CW_A_LEARNED_NAME,	/* string: the DNS answer's name that bound ADDR */
 	__CW_A_MAX
 };
 #define CW_A_MAX (__CW_A_MAX - 1)

@@ -20,39 +20,7 @@ net_up
 owner_start
 rules_names
 CAP=/cw/captures
-cp /etc/hosts "$CW_OUT/hosts.saved"
-trap 'cp "$CW_OUT/hosts.saved" /etc/hosts' EXIT
-printf '127.0.0.1 localhost\n%s push.xiaomi.net www.example.org\n' "$UNLISTED" >/etc/hosts
-
-# The real server: a page to fetch, a key and a self-signed certificate.
-mkdir -p "$CW_OUT/htdocs"
-echo "hello over quic" >"$CW_OUT/htdocs/index.html"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$CW_OUT/quic.key" -out "$CW_OUT/quic.crt" -days 2 -subj /CN=quic \
-	>/dev/null 2>&1 || fail "no certificate"
-inet gtlsserver -d "$CW_OUT/htdocs" "$UNLISTED" 443 "$CW_OUT/quic.key" \
-	"$CW_OUT/quic.crt" >"$CW_OUT/quic-srv.log" 2>&1 &
-i=0
-while ! inet cat /proc/net/udp | grep -q ':01BB '; do
-	i=$((i + 1))
-	[ $i -lt 200 ] || fail "gtlsserver did not start: $(tail -3 "$CW_OUT/quic-srv.log")"
-	usleep 20000
-done
-
-# srv_rx: datagrams the QUIC server received so far
-srv_rx() { grep -c ' pkt rx ' "$CW_OUT/quic-srv.log" || true; }
-
-# get NAME: an HTTP/3 GET of https://NAME/index.html; "<rc> <ms>"
-get() {
-	rm -rf "$CW_OUT/dl"
-	mkdir -p "$CW_OUT/dl"
-	timed timeout 20 gtlsclient -q --exit-on-all-streams-close \
-		--timeout="${CW_CLIENT_TIMEOUT}s" --download="$CW_OUT/dl" \
-		"$1" 443 "https://$1/index.html"
-}
-
-# got_page: the GET downloaded the server's page
-got_page() { cat "$CW_OUT/dl/index.html" 2>/dev/null || true; }
+quic_start "$UNLISTED" push.xiaomi.net www.example.org
 
 b=$(srv_rx)
 set -- $(get www.example.org)

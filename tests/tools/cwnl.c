@@ -258,6 +258,9 @@ static void print_genl(const struct nlmsghdr *nlh)
 		case CW_A_NAT64_PREFIX:
 			print_nat64(event, a);
 			break;
+		case CW_A_LEARNED_NAME:
+			printf("learned_name %s\n", mnl_attr_get_str(a));
+			break;
 		case CW_A_NAT64_PREFIXES:
 			mnl_attr_for_each_nested(b, a)
 				print_nat64(event, b);

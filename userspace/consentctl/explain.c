@@ -58,7 +58,7 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 		json_print_records(&rep, ensure);
 	} else {
 		const char *verdict = "?", *app = NULL, *user = NULL;
-		const char *v4 = NULL, *pfx = NULL;
+		const char *v4 = NULL, *pfx = NULL, *learned = NULL;
 		int m = 0;
 
 		for (i = 0; i < rep.n; i++)
@@ -68,6 +68,8 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 				user = record_get(&rep.rec[i], "user");
 				v4 = record_get(&rep.rec[i], "nat64_ipv4");
 				pfx = record_get(&rep.rec[i], "nat64_prefix");
+				learned = record_get(&rep.rec[i],
+						     "learned_name");
 			}
 		printf("%s", verdict);
 		for (i = 0; i < rep.n; i++) {
@@ -84,6 +86,9 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 		if (v4)
 			printf("; as %s under the NAT64 prefix %s", v4,
 			       pfx ? pfx : "?");
+		if (learned)
+			printf("; the address was learned from a DNS answer for %s",
+			       learned);
 		if (app)
 			printf("; the app is %s (user %s)", app, user ? user : "?");
 		putchar('\n');

@@ -623,6 +623,8 @@ static void do_explain(struct daemon *d, struct client *c, int argc,
 		rec_str(b, "nat64_ipv4", ex.nat64_addr);
 		rec_str(b, "nat64_prefix", ex.nat64_prefix);
 	}
+	if (ex.learned_name[0])
+		rec_str(b, "learned_name", ex.learned_name);
 	rec_end(b);
 	for (i = 0; i < ex.np; i++) {
 		const struct rule_entry *e = NULL;

@@ -931,6 +931,11 @@ static void explain_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
 	ex->verdict = get_u32(tb[CW_A_VERDICT]);
 	ex->generation = get_u32(tb[CW_A_GENERATION]);
 	ex->np = parse_purposes(tb[CW_A_PURPOSES], ex->p, CW_PURPOSES_MAX);
+	if (tb[CW_A_LEARNED_NAME])
+		snprintf(ex->learned_name, sizeof(ex->learned_name), "%.*s",
+			 (int)strnlen(nla_data(tb[CW_A_LEARNED_NAME]),
+				      nla_len(tb[CW_A_LEARNED_NAME])),
+			 (const char *)nla_data(tb[CW_A_LEARNED_NAME]));
 	if (tb[CW_A_NAT64_ADDR] && nla_len(tb[CW_A_NAT64_ADDR]) == 4 &&
 	    tb[CW_A_NAT64_PREFIX]) {
 		struct nlattr *pt[CW_NAT64_A_MAX + 1];

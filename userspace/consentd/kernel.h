@@ -56,6 +56,8 @@ struct kexplain {
 	/* An IPv6 address matched as this IPv4 address, under this prefix. */
 	char nat64_addr[16];		/* "" if not */
 	char nat64_prefix[48];		/* "64:ff9b::/96" */
+	/* The address matched as bound by a DNS answer for this name. */
+	char learned_name[CW_NAME_MAX + 1];	/* "" if not */
 	int np;
 	struct kpurpose p[CW_PURPOSES_MAX];
 };
