@@ -17,7 +17,9 @@
 #        CW_MODULE     module to test (default kmod/consentwall.ko)
 #        CW_KERNEL     kernel image to boot instead of the Debian one; its
 #        CW_KERNEL_DIR modules tree (lib/modules/VER) comes from CW_KERNEL_DIR
-#        CW_TIMEOUT    hard limit for the whole boot, seconds (default 900)
+#        CW_TIMEOUT    hard limit for the whole boot, seconds (default 900,
+#                      arm64 2700; each scenario's CW_SCENARIO_TIMEOUT is
+#                      120, arm64 300)
 #        CW_MEM        guest memory (default 1024M)
 #        CW_LOG        where to keep the console log (default
 #                      build/guest-MODE.log, build/guest-MODE-CELL.log)
@@ -44,6 +46,12 @@ else
 	env=$("$here/build-cell.sh" "$cell") || { echo "not ok - $cell: module, tools and userspace built (see above)"; exit 1; }
 	# shellcheck disable=SC2046 # NAME=VALUE lines, no blanks in them
 	export $env
+fi
+# An emulated arm64 CPU on an x86_64 host is slower than an emulated x86
+# one: wider limits for the whole boot and for each scenario.
+if [ "$arch" = arm64 ]; then
+	: "${CW_TIMEOUT:=2700}" "${CW_SCENARIO_TIMEOUT:=300}"
+	export CW_SCENARIO_TIMEOUT
 fi
 if [ -n "${CW_KERNEL_DIR:-}" ]; then
 	kdir=$CW_KERNEL_DIR
