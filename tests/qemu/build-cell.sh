@@ -3,11 +3,10 @@
 # (tests/qemu/cells), for that cell's kernel and architecture:
 #   build/cell/CELL/kmod-cell/kmod/consentwall.ko    the module (W=1)
 #   build/cell/CELL/kmod-debug/kmod/consentwall.ko   its debug build
-#   build/ARCH/tools, build/ARCH/userspace           test tools, consentd,
-#                                                    consentctl (arm64:
-#                                                    aarch64-linux-gnu-gcc,
-#                                                    arm64 libnl/libmnl
-#                                                    through multiarch)
+#   test tools, consentd, consentctl for the architecture: on amd64 the
+#   host's build (build/tools, userspace/build: what make tools userspace
+#   make), on arm64 build/arm64/tools and build/arm64/userspace
+#   (aarch64-linux-gnu-gcc, arm64 libnl/libmnl through multiarch)
 # and prints the environment tests/qemu/run.sh takes them from. A build
 # that fails, or warns, fails this (the log says why).
 #
@@ -23,10 +22,14 @@ out=$top/build/cell/$cell
 mkdir -p "$out"
 kb=(KDIR="$kdir")
 env=()
+tools=$top/build/tools
+userspace=$top/userspace/build
 if [ "$arch" = arm64 ]; then
 	kb+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	env=(CC=aarch64-linux-gnu-gcc
 	     PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
+	tools=$top/build/arm64/tools
+	userspace=$top/build/arm64/userspace
 fi
 log=$out/build.log
 : >"$log"
@@ -39,14 +42,14 @@ step() {
 }
 step make -s -C "$top" module-cell "${kb[@]}" W=1 B="$out"
 step make -s -C "$top" module-debug "${kb[@]}" B="$out"
-step env "${env[@]}" make -s -C "$top/tests/tools" O="$top/build/$arch/tools"
-step env "${env[@]}" make -s -C "$top/userspace" B="$top/build/$arch/userspace"
+step env "${env[@]}" make -s -C "$top/tests/tools" O="$tools"
+step env "${env[@]}" make -s -C "$top/userspace" B="$userspace"
 cat <<ENV
 CW_CELL=$cell
 CW_ARCH=$arch
 CW_KVER=$kver
 CW_MODULE=$out/kmod-cell/kmod/consentwall.ko
 CW_MODULE_DEBUG=$out/kmod-debug/kmod/consentwall.ko
-CW_TOOLS_DIR=$top/build/$arch/tools
-CW_USERSPACE_DIR=$top/build/$arch/userspace
+CW_TOOLS_DIR=$tools
+CW_USERSPACE_DIR=$userspace
 ENV
