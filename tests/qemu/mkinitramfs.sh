@@ -20,6 +20,9 @@
 #        CW_TOOLS_DIR (built test tools), CW_USERSPACE_DIR (built consentd
 #        and consentctl, default userspace/build), CW_SCENARIO_TIMEOUT (seconds),
 #        CW_TRACE=1 (run scenarios under sh -x, the trace shown on failure),
+#        CW_CLIENT_TIMEOUT (seconds a client of the name scenarios waits,
+#        default 4: a blocked attempt must fail 0.5 s before it; more on a
+#        machine so busy that a client takes seconds to start),
 #        CW_EXTRA_MODULES (more kernel modules, e.g. virtio_blk ext4)
 set -euo pipefail
 
@@ -197,6 +200,7 @@ CW_PLAN="$plan"
 CW_KMEMLEAK=${CW_KMEMLEAK:-}
 CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-120}
 CW_TRACE=${CW_TRACE:-}
+CW_CLIENT_TIMEOUT=${CW_CLIENT_TIMEOUT:-}
 CW_KVER=$kver
 CFG
 
