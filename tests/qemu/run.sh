@@ -44,7 +44,7 @@ if [ "$cell" = x86_64-6.1 ]; then
 else
 	suffix=-$cell
 	env=$("$here/build-cell.sh" "$cell") || { echo "not ok - $cell: module, tools and userspace built (see above)"; exit 1; }
-	# shellcheck disable=SC2046 # NAME=VALUE lines, no blanks in them
+	# shellcheck disable=SC2046,SC2163 # NAME=VALUE lines, no blanks in them
 	export $env
 fi
 # An emulated arm64 CPU on an x86_64 host is slower than an emulated x86

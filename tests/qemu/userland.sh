@@ -37,7 +37,7 @@ mkdir -p "$cache"
 tmp=$(mktemp -d "$cache/.userland.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-# shellcheck disable=SC2086 # the list, one word each
+# shellcheck disable=SC2046 # the list, one word each
 apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
 	--no-breaks --no-replaces --no-enhances $(printf '%s:arm64 ' $pkgs) |
 	grep -E '^[a-z0-9][^ ]*:arm64$' | sort -u >"$tmp/list"
