@@ -4,7 +4,8 @@
 #   make              the module (kmod/consentwall.ko), consentd, consentctl
 #   make check        everything tested: deps, unit tests, module build (W=1,
 #                     sparse, arm64, GKI gate), packaging (install, DKMS,
-#                     .deb), the QEMU guest suite; ends "N passed, N failed"
+#                     .deb), the QEMU guest suite (and its core on the
+#                     other cells of the matrix); ends "N passed, N failed"
 #   make run          boot a QEMU handset with the module and consentd
 #   make module       the module only; KDIR, ARCH, CROSS_COMPILE as usual
 #   make module-debug the module with its self-test, into build/kmod-debug
