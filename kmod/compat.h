@@ -3,6 +3,14 @@
  * Everything that differs between kernel versions, or between a full kernel
  * and an Android GKI kernel (whose vendor modules may only call the symbols
  * of the GKI lists), lives here and nowhere else.
+ *
+ * Supported: what the test matrix proves (make check-matrix, the cells of
+ * tests/qemu/cells): the whole guest suite on Debian's stock 6.1 and 6.12
+ * kernels, each on x86_64 and arm64. 6.1 is the floor; nothing older is
+ * claimed. Kernels between the two (6.6, android15's base) are not booted
+ * here: the choices below test features (is the macro defined), not
+ * version numbers, so such a kernel takes the paths of one end or the
+ * other.
  */
 #ifndef _CW_COMPAT_H
 #define _CW_COMPAT_H
@@ -144,10 +152,9 @@ static inline int cw_ipv6_skip_exthdr(const struct sk_buff *skb, int start,
 
 /*
  * Generic netlink ops: struct genl_ops with a policy per op works on
- * every kernel make check builds and loads the module on, 6.1 (the floor)
- * to 6.12, including those with split ops (6.2+), so netlink.c uses it as
- * is. Older kernels are not claimed: NL_SET_ERR_ATTR_MISS, for one, is
- * newer than 5.10.
+ * both ends of the matrix, 6.1 and 6.12 (split ops since 6.2 included),
+ * so netlink.c uses it as is. Older kernels are not claimed:
+ * NL_SET_ERR_ATTR_MISS, for one, is newer than 5.10.
  */
 
 #endif /* _CW_COMPAT_H */

@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 pkgs=(
 	# toolchain, out-of-tree module build, sparse (make C=2)
 	build-essential make gcc pkg-config sparse
-	# kernel headers of the current Debian ABI; the guest kernel of the
-	# same version is fetched with apt-get download (tests/qemu)
-	linux-headers-amd64
+	# kernel headers of the default cell's pinned ABI (tests/qemu/cells;
+	# the other cells' are unpacked by tests/qemu/headers.sh below); the
+	# guest kernels are fetched with apt-get download (tests/qemu)
+	"linux-headers-$(tests/qemu/cell.sh x86_64-6.1 | cut -d' ' -f2)"
 	# kernel source: checkpatch.pl, the debug kernel build
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils
 	# QEMU rig and initramfs
@@ -30,9 +31,12 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# the plot of make bench
 	gnuplot-nox
-	# arm64 cross-build of the module and its boot (tests/gki); the arm64
-	# headers are unpacked by tests/gki/arm64-headers.sh below
+	# arm64 cross-build of the module, consentd, consentctl and the test
+	# tools (tests/gki, tests/qemu/build-cell.sh) and their boot; arm64
+	# libraries beside the host's (multiarch); the guest's arm64 programs
+	# are unpacked by tests/qemu/userland.sh below
 	gcc-aarch64-linux-gnu qemu-system-arm
+	libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libmnl-dev:arm64
 	# packaging (tests/pkg): DKMS, the Debian packages, their chroot
 	dkms dh-dkms debhelper fakeroot mmdebstrap
 	# the Android files (tests/android): bpfmt, checkpolicy, setfiles
@@ -41,30 +45,41 @@ pkgs=(
 
 # One dpkg-query for all: "name status" for each installed package.
 # (dpkg-query fails when it knows a name not at all: that is not an error.)
-installed=" $( (dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null || true) |
-	awk '$NF == "installed" { printf "%s ", $1 }')"
+# (An :arm64 package is named so, the host's without a suffix.)
+installed=" $( (dpkg-query -W -f='${Package}:${Architecture} ${Status}\n' "${pkgs[@]}" 2>/dev/null || true) |
+	awk '$NF == "installed" { sub(/:(amd64|all)$/, "", $1); printf "%s ", $1 }')"
 missing=()
 for p in "${pkgs[@]}"; do
-	if [ "$p" = linux-headers-amd64 ]; then
-		# Any installed amd64 headers will do (the rig follows them).
-		ls -d /usr/src/linux-headers-*-amd64 >/dev/null 2>&1 && continue
-	fi
 	case $installed in *" $p "*) ;; *) missing+=("$p") ;; esac
 done
 
-# Debian's arm64 headers of the installed ABI, unpacked beside it.
-arm64_headers() {
-	if tests/gki/arm64-headers.sh "$@" >/dev/null; then
-		echo "ok - arm64 kernel headers unpacked"
+# What is not a package to install: each cell's kernel headers
+# (tests/qemu/headers.sh) and the guest's arm64 programs
+# (tests/qemu/userland.sh), unpacked from downloaded packages.
+unpacked() {
+	local cell arch kver ok=1
+	for cell in $(tests/qemu/cell.sh --list); do
+		read -r arch kver < <(tests/qemu/cell.sh "$cell")
+		tests/qemu/headers.sh "$@" "$arch" "${kver%-"$arch"}" >/dev/null || ok=0
+	done
+	if [ $ok = 1 ]; then
+		echo "ok - kernel headers of every cell of the test matrix unpacked"
 	else
-		echo "not ok - arm64 kernel headers (tests/gki/arm64-headers.sh)"
-		return 1
+		echo "not ok - kernel headers of the test matrix (tests/qemu/headers.sh)"
 	fi
+	if [ "${1:-}" = --check ]; then
+		# userland.sh has no check mode: its cache is made or there
+		ls -d "${CW_CACHE:-/var/cache/consentwall}"/userland-arm64-*/.complete >/dev/null 2>&1
+	else
+		tests/qemu/userland.sh arm64 >/dev/null
+	fi && echo "ok - the guest's arm64 programs unpacked" ||
+		{ echo "not ok - the guest's arm64 programs (tests/qemu/userland.sh)"; ok=0; }
+	[ $ok = 1 ]
 }
 
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "ok - build and test dependencies installed"
-	arm64_headers ${1:-}
+	unpacked ${1:-}
 	exit
 fi
 
@@ -81,8 +96,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "# installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# the arm64 libraries (multiarch) need the architecture's package lists
+dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "ok - build and test dependencies installed (${#missing[@]} added)"
-arm64_headers
+unpacked

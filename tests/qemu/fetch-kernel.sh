@@ -1,19 +1,24 @@
 #!/bin/bash
-# Fetch the stock Debian kernel that matches the installed amd64 headers and
-# unpack it into a cache outside the repository. The guest boots this kernel
-# and takes its modules (veth, nf_tables...) from here, so the module built
-# against the headers has the right vermagic. Nothing is installed on the
-# host: the package is downloaded and unpacked with dpkg-deb -x.
+# Fetch the stock Debian kernel of one cell of the test matrix
+# (tests/qemu/cells) and unpack it into a cache outside the repository.
+# The guest boots this kernel and takes its modules (veth, nf_tables...)
+# from here, so the module built against the same ABI's headers has the
+# right vermagic. Nothing is installed on the host: the package is
+# downloaded and unpacked with dpkg-deb -x.
 #
-# Prints the cache directory (containing boot/vmlinuz-VER, lib/modules/VER).
+#   tests/qemu/fetch-kernel.sh [KVER]   e.g. 6.12.117+deb12-arm64
+#                                       (default: the x86_64-6.1 cell's)
+# Prints the cache directory (containing boot/vmlinuz-KVER, lib/modules/KVER).
 set -euo pipefail
 
-KVER=${KVER:-}
-if [ -z "$KVER" ]; then
-	hdr=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1)
-	[ -n "$hdr" ] || { echo "fetch-kernel: no /usr/src/linux-headers-*-amd64 (run tests/deps.sh)" >&2; exit 1; }
-	KVER=${hdr#/usr/src/linux-headers-}
-fi
+here=$(cd "$(dirname "$0")" && pwd)
+KVER=${1:-${KVER:-}}
+[ -n "$KVER" ] || read -r _ KVER < <("$here/cell.sh" x86_64-6.1)
+case $KVER in
+*-amd64) pkgarch= ;;
+*-arm64) pkgarch=:arm64 ;;
+*) echo "fetch-kernel: $KVER is not an amd64 or arm64 kernel" >&2; exit 2 ;;
+esac
 CACHE=${CW_CACHE:-/var/cache/consentwall}
 dir=$CACHE/$KVER
 if [ -f "$dir/.complete" ] && [ -f "$dir/boot/vmlinuz-$KVER" ]; then
@@ -25,20 +30,20 @@ mkdir -p "$CACHE"
 tmp=$(mktemp -d "$CACHE/.fetch.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-# The signed package holds the real image on Debian 12; the -unsigned one
-# is the same kernel. Try both so a mirror lacking one still works.
+# The signed package holds the real image on Debian 12 (6.1); the
+# -unsigned one is the same kernel (and the only name of 6.12's image).
 download() {
 	(
 		cd "$tmp"
-		apt-get download "linux-image-$KVER" >&2 ||
-			apt-get download "linux-image-$KVER-unsigned" >&2
+		apt-get download "linux-image-$KVER$pkgarch" >&2 ||
+			apt-get download "linux-image-$KVER-unsigned$pkgarch" >&2
 	)
 }
 # A machine whose package lists were never fetched knows no such package:
 # fetch them once (as root) and try again.
 if ! download; then
 	[ "$(id -u)" = 0 ] && apt-get update -qq >&2 && download ||
-		{ echo "fetch-kernel: apt-get download linux-image-$KVER failed (run apt-get update as root)" >&2; exit 1; }
+		{ echo "fetch-kernel: apt-get download linux-image-$KVER$pkgarch failed (run apt-get update as root)" >&2; exit 1; }
 fi
 mkdir -p "$tmp/root"
 dpkg-deb -x "$tmp"/linux-image-*.deb "$tmp/root"

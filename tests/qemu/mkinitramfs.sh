@@ -1,21 +1,28 @@
 #!/bin/bash
 # Build the guest initramfs: busybox-static as the whole base system, the
-# consentwall module, the guest scenarios and test tools, a few real
-# dynamic programs from the host (iproute2, nft, curl, dig, openssl,
-# socat, and consentd/consentctl once they exist) with the shared
-# libraries ldd names, and the kernel modules the scenarios need, taken
-# from the unpacked Debian kernel package (same version as the headers
-# the module was built against).
+# consentwall module, the guest scenarios and test tools, consentd and
+# consentctl, a few real dynamic programs (iproute2, nft, curl, dig,
+# openssl, socat...) with the shared libraries their ELF headers name,
+# and the kernel modules the scenarios need, taken from the unpacked
+# Debian kernel package (same version as the headers the module was built
+# against). The programs are the host's on amd64 and those of an unpacked
+# arm64 root on arm64 (tests/qemu/userland.sh).
 #
 # usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz
-# env:   CW_MODULE (default kmod/consentwall.ko), CW_MODE (check|run|demo),
+# env:   CW_ARCH (amd64|arm64, default amd64: the guest's architecture;
+#        the module, tools and userspace given must be built for it),
+#        CW_MODULE (default kmod/consentwall.ko), CW_MODE (check|run|demo),
 #        CW_ONLY (comma-separated: a number matches the start of a scenario
 #        name, anything else a substring; selecting nothing is an error),
 #        CW_PLAN (file: the selected scenario names are written there),
 #        CW_KMEMLEAK=1 (the kernel must have kmemleak: the guest asserts it),
 #        CW_LEAK_MODULE (a module that leaks on purpose: kmemleak must see it),
-#        CW_TOOLS_DIR (built test tools), CW_SCENARIO_TIMEOUT (seconds),
+#        CW_TOOLS_DIR (built test tools), CW_USERSPACE_DIR (built consentd
+#        and consentctl, default userspace/build), CW_SCENARIO_TIMEOUT (seconds),
 #        CW_TRACE=1 (run scenarios under sh -x, the trace shown on failure),
+#        CW_CLIENT_TIMEOUT (seconds a client of the name scenarios waits,
+#        default 4: a blocked attempt must fail 0.5 s before it; more on a
+#        machine so busy that a client takes seconds to start),
 #        CW_EXTRA_MODULES (more kernel modules, e.g. virtio_blk ext4)
 set -euo pipefail
 
@@ -26,6 +33,15 @@ out=$2
 kver=$(basename "$(ls -d "$kdir"/lib/modules/*/ | head -n1)")
 module=${CW_MODULE:-$top/kmod/consentwall.ko}
 tools=${CW_TOOLS_DIR:-$top/build/tools}
+userspace=${CW_USERSPACE_DIR:-$top/userspace/build}
+arch=${CW_ARCH:-amd64}
+case $arch in
+amd64) triplet=x86_64-linux-gnu ;;
+arm64) triplet=aarch64-linux-gnu ;;
+*) echo "mkinitramfs: CW_ARCH is amd64 or arm64, not '$arch'" >&2; exit 2 ;;
+esac
+sysroot=$("$here/userland.sh" "$arch")
+sysroot=${sysroot%/}
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/cw-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -33,21 +49,57 @@ chmod 755 "$root"	# the guest's /: mktemp made it 0700
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root,var,cw/guest,cw/bin,lib/modules}
 ln -s ../run "$root/var/run"
 
-cp /bin/busybox "$root/bin/busybox"
+# in_root PATH: the file PATH names in the userland root. An unpacked
+# package keeps /bin and /lib apart from /usr/bin and /usr/lib; the host
+# has them merged.
+in_root() {
+	local p
+	for p in "$sysroot$1" "$sysroot${1#/usr}" "$sysroot/usr$1"; do
+		[ -e "$p" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
 
-# Copy a dynamic host program and every library it needs, at the same
-# paths: guest and host are the same Debian release.
-copy_prog() {
-	local src=$1 dst=${2:-$1} lib
-	[ -e "$src" ] || return 1
-	mkdir -p "$root$(dirname "$dst")"
-	cp -L "$src" "$root$dst"
-	for lib in $(ldd "$src" 2>/dev/null | grep -o '/[^ ]*'); do
-		[ -e "$root$lib" ] && continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
+# copy_libs ELF: its interpreter at its own path and every library it
+# needs (DT_NEEDED, recursively) into /lib/TRIPLET, where the guest's
+# loader looks; each found in the userland root's library directories.
+copy_libs() {
+	local elf=$1 interp lib f d
+	interp=$(readelf -lW "$elf" | sed -n 's/.*program interpreter: \(.*\)]$/\1/p')
+	if [ -n "$interp" ] && [ ! -e "$root$interp" ]; then
+		f=$(in_root "$interp") || { echo "mkinitramfs: no $interp for $elf" >&2; return 1; }
+		mkdir -p "$root$(dirname "$interp")"
+		cp -L "$f" "$root$interp"
+	fi
+	for lib in $(readelf -dW "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+		[ -e "$root/lib/$triplet/$lib" ] && continue
+		f=
+		for d in /lib/$triplet /usr/lib/$triplet /lib /usr/lib; do
+			[ -e "$sysroot$d/$lib" ] && { f=$sysroot$d/$lib; break; }
+		done
+		[ -n "$f" ] || { echo "mkinitramfs: library $lib of $elf not found" >&2; return 1; }
+		mkdir -p "$root/lib/$triplet"
+		cp -L "$f" "$root/lib/$triplet/$lib"
+		copy_libs "$f"
 	done
 }
+
+# copy_file FILE DST: a built program (or any ELF) and its libraries.
+copy_file() {
+	mkdir -p "$root$(dirname "$2")"
+	cp -L "$1" "$root$2"
+	copy_libs "$1"
+}
+
+# copy_prog PATH: a program of the userland root, at the same path.
+copy_prog() {
+	local f
+	f=$(in_root "$1") || return 1
+	copy_file "$f" "$1"
+}
+
+f=$(in_root /bin/busybox) || { echo "mkinitramfs: no busybox in $sysroot/ (busybox-static)" >&2; exit 1; }
+cp "$f" "$root/bin/busybox"
 
 for p in /usr/bin/ip /usr/sbin/nft /usr/bin/curl /usr/bin/dig \
 	 /usr/bin/openssl /usr/bin/socat /usr/bin/setpriv /usr/bin/unshare \
@@ -57,7 +109,7 @@ for p in /usr/bin/ip /usr/sbin/nft /usr/bin/curl /usr/bin/dig \
 done
 # curl and openssl want their config; an empty one is enough.
 mkdir -p "$root/usr/lib/ssl" "$root/etc/ssl"
-[ -f /usr/lib/ssl/openssl.cnf ] && cp -L /usr/lib/ssl/openssl.cnf "$root/usr/lib/ssl/"
+f=$(in_root /usr/lib/ssl/openssl.cnf) && cp -L "$f" "$root/usr/lib/ssl/"
 
 # iproute2 reads a few tables from /etc/iproute2 only when present.
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\nuser:x:1000:1000:user:/tmp:/bin/sh\n' >"$root/etc/passwd"
@@ -68,18 +120,14 @@ printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 # Test tools built on the host.
 if [ -d "$tools" ]; then
 	for t in "$tools"/*; do
-		[ -x "$t" ] && [ -f "$t" ] && copy_prog "$t" "/cw/bin/$(basename "$t")"
+		[ -x "$t" ] && [ -f "$t" ] && copy_file "$t" "/cw/bin/$(basename "$t")"
 	done
 fi
 
 # Userspace (consentd, consentctl, default rules) once it exists.
 for prog in consentd consentctl; do
-	for p in "$top/userspace/build/$prog"; do
-		if [ -f "$p" ] && [ -x "$p" ]; then
-			copy_prog "$p" "/usr/sbin/$prog"
-			break
-		fi
-	done
+	p=$userspace/$prog
+	[ -f "$p" ] && [ -x "$p" ] && copy_file "$p" "/usr/sbin/$prog"
 done
 if [ -d "$top/userspace/rules" ]; then
 	mkdir -p "$root/etc/consentwall/rules.d"
@@ -153,6 +201,7 @@ CW_PLAN="$plan"
 CW_KMEMLEAK=${CW_KMEMLEAK:-}
 CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-120}
 CW_TRACE=${CW_TRACE:-}
+CW_CLIENT_TIMEOUT=${CW_CLIENT_TIMEOUT:-}
 CW_KVER=$kver
 CFG
 
@@ -162,13 +211,19 @@ CFG
 mdir=$kdir/lib/modules/$kver
 declare -A seen=()
 add_mod() {
-	local name=$1 f dep
+	local name=$1 f rel dep
 	[ -n "${seen[$name]:-}" ] && return 0
 	seen[$name]=1
 	f=$(find "$mdir/kernel" -name "$name.ko*" -print -quit)
 	[ -n "$f" ] || { echo "mkinitramfs: module $name not found" >&2; return 0; }
-	mkdir -p "$root/lib/modules/$kver/$(dirname "${f#$mdir/}")"
-	cp "$f" "$root/lib/modules/$kver/${f#$mdir/}"
+	rel=${f#$mdir/}
+	mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
+	# 6.12's modules are xz-compressed; busybox's insmod reads plain ones.
+	case $f in
+	*.xz) xz -dc "$f" >"$root/lib/modules/$kver/${rel%.xz}" ;;
+	*.zst) zstd -qdc "$f" >"$root/lib/modules/$kver/${rel%.zst}" ;;
+	*) cp "$f" "$root/lib/modules/$kver/$rel" ;;
+	esac
 	for dep in $(/sbin/modinfo -F depends "$f" | tr ',' ' '); do
 		add_mod "$dep"
 	done

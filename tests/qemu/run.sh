@@ -5,16 +5,24 @@
 # the success token carrying this run's random nonce.
 #
 # usage: tests/qemu/run.sh [check|run|demo]
-# env:   T / CW_ONLY   run a subset, comma-separated: a number matches the
+# env:   CW_CELL       the cell of the test matrix (tests/qemu/cells):
+#                      x86_64-6.1 (default; the module, tools and userspace
+#                      built by make), x86_64-6.12, arm64-6.1, arm64-6.12
+#                      (built here for the cell, tests/qemu/build-cell.sh;
+#                      arm64 boots in qemu-system-aarch64 -M virt)
+#        T / CW_ONLY   run a subset, comma-separated: a number matches the
 #                      start of a scenario's name (T=2 is 2x-*, T=12 is
 #                      12-*), anything else a substring (T=udp,owner);
 #                      one that selects nothing fails
 #        CW_MODULE     module to test (default kmod/consentwall.ko)
 #        CW_KERNEL     kernel image to boot instead of the Debian one; its
 #        CW_KERNEL_DIR modules tree (lib/modules/VER) comes from CW_KERNEL_DIR
-#        CW_TIMEOUT    hard limit for the whole boot, seconds (default 900)
+#        CW_TIMEOUT    hard limit for the whole boot, seconds (default 900;
+#                      check: 900 + 45 per scenario, 90 on arm64)
+#        CW_SCENARIO_TIMEOUT  limit of each scenario (120 s, arm64 300)
 #        CW_MEM        guest memory (default 1024M)
-#        CW_LOG        where to keep the console log (default build/guest.log)
+#        CW_LOG        where to keep the console log (default
+#                      build/guest-MODE.log, build/guest-MODE-CELL.log)
 #        CW_QEMU_ARGS  more QEMU options, split on blanks (bench/run.sh:
 #                      -icount)
 set -euo pipefail
@@ -25,45 +33,74 @@ mode=${1:-check}
 build=${CW_BUILD:-$top/build}
 mkdir -p "$build"
 
+cell=${CW_CELL:-x86_64-6.1}
+read -r arch cell_kver < <("$here/cell.sh" "$cell")
+suffix=
+if [ "$cell" = x86_64-6.1 ]; then
+	# Test tools (cwprobe, cwnl) are built here so that
+	# `tests/qemu/run.sh` works on its own, not only through make.
+	make -s -C "$top/tests/tools" O="$build/tools" >&2
+	export CW_TOOLS_DIR=$build/tools
+else
+	suffix=-$cell
+	env=$("$here/build-cell.sh" "$cell") || { echo "not ok - $cell: module, tools and userspace built (see above)"; exit 1; }
+	# shellcheck disable=SC2046,SC2163 # NAME=VALUE lines, no blanks in them
+	export $env
+fi
+# An emulated arm64 CPU on an x86_64 host is slower than an emulated x86
+# one: a wider limit for each scenario (and so for the whole boot).
+per=45
+if [ "$arch" = arm64 ]; then
+	: "${CW_SCENARIO_TIMEOUT:=300}"
+	export CW_SCENARIO_TIMEOUT
+	per=90
+fi
 if [ -n "${CW_KERNEL_DIR:-}" ]; then
 	kdir=$CW_KERNEL_DIR
 else
-	kdir=$("$here/fetch-kernel.sh")
+	kdir=$("$here/fetch-kernel.sh" "$cell_kver")
 fi
 kver=$(basename "$(ls -d "$kdir"/lib/modules/*/ | head -n1)")
 kernel=${CW_KERNEL:-$kdir/boot/vmlinuz-$kver}
 
-# Test tools (cwprobe, cwnl) are built here so that `tests/qemu/run.sh`
-# works on its own, not only through make.
-make -s -C "$top/tests/tools" O="$build/tools" >&2
-
-initrd=$build/initramfs-$mode.cpio.gz
-plan=$build/plan-$mode.txt
-if ! CW_MODE=$mode CW_ONLY=${CW_ONLY:-${T:-}} CW_TOOLS_DIR=$build/tools \
+initrd=$build/initramfs-$mode$suffix.cpio.gz
+plan=$build/plan-$mode$suffix.txt
+if ! CW_MODE=$mode CW_ONLY=${CW_ONLY:-${T:-}} CW_ARCH=$arch \
 	CW_PLAN=$plan "$here/mkinitramfs.sh" "$kdir" "$initrd"; then
 	echo "not ok - guest initramfs built (see above)"
 	exit 1
 fi
+# The limit of the whole boot grows with the plan: 15 minutes, and 45 s
+# per scenario (90 on arm64), far above what each takes on 2 busy cores
+# (10 to 30 s) and far below the sum of the scenario limits: it catches a
+# guest that hangs outside any scenario.
+[ "$mode" != check ] || : "${CW_TIMEOUT:=$((900 + per * $(wc -l <"$plan")))}"
 
 nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-log=${CW_LOG:-$build/guest-$mode.log}
-append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=5"
+log=${CW_LOG:-$build/guest-$mode$suffix.log}
+console=ttyS0
+[ "$arch" = amd64 ] || console=ttyAMA0
+append="console=$console panic=-1 oops=panic panic_on_warn=1 loglevel=5"
 append="$append softlockup_panic=1 cw.nonce=$nonce"
 [ -n "${CW_APPEND:-}" ] && append="$append $CW_APPEND"
 
-qemu=(qemu-system-x86_64 -m "${CW_MEM:-1024M}" -smp 2 -nographic -no-reboot
+qemu=(-m "${CW_MEM:-1024M}" -smp 2 -nographic -no-reboot
       -nic none -kernel "$kernel" -initrd "$initrd" -append "$append")
+if [ "$arch" = arm64 ]; then
+	# A handset's core (with the AES and PMULL extensions the kernel's
+	# crypto uses); always TCG on this host.
+	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 "${qemu[@]}")
 # KVM is used when this machine has it; otherwise TCG (slow but the same).
 # (/dev/kvm can exist on a machine without hardware virtualization.)
-if [ -w /dev/kvm ] && grep -qE '^flags.* (vmx|svm)( |$)' /proc/cpuinfo; then
-	qemu+=(-accel kvm -accel tcg -cpu max)
+elif [ -w /dev/kvm ] && grep -qE '^flags.* (vmx|svm)( |$)' /proc/cpuinfo; then
+	qemu=(qemu-system-x86_64 "${qemu[@]}" -accel kvm -accel tcg -cpu max)
 else
-	qemu+=(-cpu max)
+	qemu=(qemu-system-x86_64 "${qemu[@]}" -cpu max)
 fi
 # shellcheck disable=SC2206 # split on blanks, as documented
 [ -n "${CW_QEMU_ARGS:-}" ] && qemu+=($CW_QEMU_ARGS)
 
-echo "# booting $kver ($mode) in QEMU, console log: $log" >&2
+echo "# booting $kver ($mode, cell $cell) in QEMU, console log: $log" >&2
 if [ "$mode" = run ] && [ -t 0 ] && [ -t 1 ]; then
 	# Interactive: the user's terminal is the guest console.
 	# No tee: QEMU must see the terminal to put it in raw mode.
