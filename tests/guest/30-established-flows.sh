@@ -18,7 +18,10 @@ owner_std
 hold() {
 	local n=$1 i=0
 	shift
-	cwprobe tcp-hold "$@" -s 100 -t 3000 -f "$CW_OUT/go" >"$CW_OUT/hold-$n" 2>&1 &
+	# Emptied here, not by the probe's redirection: a second hold of the
+	# same name must not see the earlier flow's "connected" line.
+	: >"$CW_OUT/hold-$n"
+	cwprobe tcp-hold "$@" -s 100 -t 3000 -f "$CW_OUT/go" >>"$CW_OUT/hold-$n" 2>&1 &
 	until grep -q '^connected' "$CW_OUT/hold-$n" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -lt 250 ] || fail "flow $n did not connect: $(cat "$CW_OUT/hold-$n")"
