@@ -117,3 +117,190 @@ struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
 	atomic_inc(&ft->used);
 	return free;
 }
+
+/*
+ * The flow memory (flows.h has its bounds). Chained buckets over a fixed
+ * pool of entries, one spinlock: a lookup is a hash and a short walk, and
+ * every flow's packets are serialised by its socket anyway. Each UID's
+ * entries are on a list, least recently active first, so that the entry
+ * it gives up for room is found without a search of the table.
+ */
+struct cw_mem *cw_mem_new(void)
+{
+	struct cw_mem *mem = kvzalloc(sizeof(*mem), GFP_KERNEL);
+	int i;
+
+	if (!mem)
+		return NULL;
+	spin_lock_init(&mem->lock);
+	atomic_set(&mem->used, 0);
+	for (i = 0; i < CW_MEM_MAX; i++)
+		hlist_add_head(&mem->e[i].node, &mem->free);
+	for (i = 0; i < CW_MEM_UIDS; i++)
+		INIT_LIST_HEAD(&mem->uids[i].lru);
+	return mem;
+}
+
+void cw_mem_free(struct cw_mem *mem)
+{
+	kvfree(mem);
+}
+
+void cw_mem_lock(struct cw_mem *mem) __acquires(&mem->lock)
+{
+	spin_lock_bh(&mem->lock);
+}
+
+void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock)
+{
+	spin_unlock_bh(&mem->lock);
+}
+
+static u32 cw_mem_hash(const struct cw_mem_key *k)
+{
+	u32 a, h;
+
+	memcpy(&a, k->daddr + 12, 4);
+	h = hash_ptr(k->sk, 32) ^ ((u32)k->sport << 16 | k->dport);
+	h ^= hash_32(a ^ k->daddr[0] ^ k->daddr[3] << 8 ^ k->proto << 16, 32);
+	return hash_32(h, ilog2(CW_MEM_BUCKETS));
+}
+
+/* The same flow but perhaps another connection of it (the isn aside). */
+static bool cw_mem_same(const struct cw_mem_key *a, const struct cw_mem_key *b)
+{
+	return a->sk == b->sk && a->sport == b->sport &&
+	       a->dport == b->dport && a->proto == b->proto &&
+	       !memcmp(a->daddr, b->daddr, 16);
+}
+
+static struct cw_mem_entry *cw_mem_lookup(struct cw_mem *mem,
+					  const struct cw_mem_key *k)
+{
+	struct cw_mem_entry *e;
+
+	hlist_for_each_entry(e, &mem->bucket[cw_mem_hash(k)], node)
+		if (cw_mem_same(&e->key, k))
+			return e;
+	return NULL;
+}
+
+void cw_mem_forget(struct cw_mem *mem, struct cw_mem_entry *e)
+{
+	struct cw_mem_uid *u = &mem->uids[e->uid_slot];
+
+	hlist_del(&e->node);
+	list_del(&e->lru);
+	u->n--;
+	hlist_add_head(&e->node, &mem->free);
+	atomic_dec(&mem->used);
+}
+
+struct cw_mem_entry *cw_mem_find(struct cw_mem *mem,
+				 const struct cw_mem_key *k)
+{
+	struct cw_mem_entry *e = cw_mem_lookup(mem, k);
+
+	if (e && e->key.isn != k->isn) {
+		cw_mem_forget(mem, e);
+		return NULL;
+	}
+	return e;
+}
+
+void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
+		  unsigned long timeout)
+{
+	e->expires = jiffies + timeout;
+	list_move_tail(&e->lru, &mem->uids[e->uid_slot].lru);
+}
+
+/*
+ * Gives up the least recently active entry of @u that matched no purpose
+ * or has expired. Returns false if it has none: every one of its entries
+ * is a live flow of a purpose.
+ */
+static bool cw_mem_give_up(struct cw_mem *mem, struct cw_mem_uid *u)
+{
+	struct cw_mem_entry *e;
+
+	list_for_each_entry(e, &u->lru, lru) {
+		if (!e->match || time_after(jiffies, e->expires)) {
+			cw_mem_forget(mem, e);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The slot of @uid, taken if it has none; NULL when every slot is taken. */
+static struct cw_mem_uid *cw_mem_uid(struct cw_mem *mem, u32 uid)
+{
+	struct cw_mem_uid *free = NULL;
+	int i;
+
+	for (i = 0; i < CW_MEM_UIDS; i++) {
+		struct cw_mem_uid *u = &mem->uids[i];
+
+		if (u->n && u->uid == uid)
+			return u;
+		if (!u->n && !free)
+			free = u;
+	}
+	if (free)
+		free->uid = uid;
+	return free;
+}
+
+/* In a full table: the UID that gives up an entry for @u, or NULL. */
+static struct cw_mem_uid *cw_mem_richest(struct cw_mem *mem,
+					 const struct cw_mem_uid *u)
+{
+	struct cw_mem_uid *best = NULL;
+	int i;
+
+	for (i = 0; i < CW_MEM_UIDS; i++)
+		if (!best || mem->uids[i].n > best->n)
+			best = &mem->uids[i];
+	return best == u || best->n > u->n + 1 ? best : NULL;
+}
+
+struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
+				u32 uid, bool matched)
+{
+	struct cw_mem_entry *e = cw_mem_lookup(mem, k);
+	struct cw_mem_uid *u, *r;
+
+	if (e) {
+		if (e->key.isn == k->isn &&
+		    mem->uids[e->uid_slot].uid == uid)
+			return e;
+		cw_mem_forget(mem, e);
+	}
+	u = cw_mem_uid(mem, uid);
+	if (!u)
+		return NULL;
+	if (u->n >= CW_MEM_PER_UID && !cw_mem_give_up(mem, u))
+		return NULL;
+	if (hlist_empty(&mem->free)) {
+		r = cw_mem_richest(mem, u);
+		/* Only a flow of a purpose takes room from another UID. */
+		if (!r || (r != u && !matched) || !cw_mem_give_up(mem, r))
+			return NULL;
+	}
+	e = hlist_entry(mem->free.first, struct cw_mem_entry, node);
+	hlist_del(&e->node);
+	e->key = *k;
+	e->uid_slot = u - mem->uids;
+	e->fin = false;
+	e->name_len = 0;
+	e->name[0] = '\0';
+	e->generation = 0;
+	e->match = 0;
+	e->expires = jiffies + CW_MEM_TIMEOUT;
+	hlist_add_head(&e->node, &mem->bucket[cw_mem_hash(k)]);
+	list_add_tail(&e->lru, &u->lru);
+	u->n++;
+	atomic_inc(&mem->used);
+	return e;
+}

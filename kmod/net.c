@@ -169,6 +169,9 @@ void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum)
 		sum->events_sent += READ_ONCE(s->events_sent);
 		sum->events_dropped += READ_ONCE(s->events_dropped);
 		sum->names_failed += READ_ONCE(s->names_failed);
+		sum->flows_remembered += READ_ONCE(s->flows_remembered);
+		sum->flows_revoked += READ_ONCE(s->flows_revoked);
+		sum->flows_refused += READ_ONCE(s->flows_refused);
 	}
 }
 
@@ -193,7 +196,8 @@ static int cw_net_hooks_register(struct cw_net *cw)
 
 	cw->flows = cw_flows_new();
 	cw->quic = cw_quic_flows_new();
-	ret = cw->flows && cw->quic ? 0 : -ENOMEM;
+	cw->mem = cw_mem_new();
+	ret = cw->flows && cw->quic && cw->mem ? 0 : -ENOMEM;
 	if (!ret)
 		ret = nf_register_net_hooks(cw->net, cw->nf_ops,
 					    cw_net_nr_hook_ops);
@@ -202,6 +206,8 @@ static int cw_net_hooks_register(struct cw_net *cw)
 		cw->flows = NULL;
 		cw_quic_flows_free(cw->quic);
 		cw->quic = NULL;
+		cw_mem_free(cw->mem);
+		cw->mem = NULL;
 	}
 	return ret;
 }
@@ -293,6 +299,8 @@ void cw_net_teardown(struct net *net)
 	cw->flows = NULL;
 	cw_quic_flows_free(cw->quic);
 	cw->quic = NULL;
+	cw_mem_free(cw->mem);
+	cw->mem = NULL;
 
 	mutex_lock(&cw->lock);
 	/* Unload with the owner's socket still open. */
