@@ -9,6 +9,7 @@
  * and short-lived, and cw_flows_empty() lets every other packet skip it.
  * The segments of one flow are serialised by its socket lock anyway.
  */
+#include <linux/bottom_half.h>
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -125,6 +126,8 @@ struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
  * entries are on a list, least recently active first, so that the entry
  * it gives up for room is found without a search of the table.
  */
+static_assert(CW_MEM_MAX < CW_MEM_NIL, "entries are indexed by u16");
+
 struct cw_mem *cw_mem_new(void)
 {
 	struct cw_mem *mem = kvzalloc(sizeof(*mem), GFP_KERNEL);
@@ -137,7 +140,7 @@ struct cw_mem *cw_mem_new(void)
 	for (i = 0; i < CW_MEM_MAX; i++)
 		hlist_add_head(&mem->e[i].node, &mem->free);
 	for (i = 0; i < CW_MEM_UIDS; i++)
-		INIT_LIST_HEAD(&mem->uids[i].lru);
+		mem->uids[i].head = mem->uids[i].tail = CW_MEM_NIL;
 	return mem;
 }
 
@@ -146,14 +149,20 @@ void cw_mem_free(struct cw_mem *mem)
 	kvfree(mem);
 }
 
+/*
+ * spin_lock_bh() spelled out: the same, with imports the module has
+ * already (its _raw_spin_lock_bh is one more symbol for the GKI lists).
+ */
 void cw_mem_lock(struct cw_mem *mem) __acquires(&mem->lock)
 {
-	spin_lock_bh(&mem->lock);
+	local_bh_disable();
+	spin_lock(&mem->lock);
 }
 
 void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock)
 {
-	spin_unlock_bh(&mem->lock);
+	spin_unlock(&mem->lock);
+	local_bh_enable();
 }
 
 static u32 cw_mem_hash(const struct cw_mem_key *k)
@@ -185,12 +194,44 @@ static struct cw_mem_entry *cw_mem_lookup(struct cw_mem *mem,
 	return NULL;
 }
 
+/*
+ * Each UID's list of entries, by index in e[]: list_head would add the
+ * list-debugging imports of some configurations, and indices halve it.
+ */
+static void cw_mem_lru_del(struct cw_mem *mem, struct cw_mem_entry *e)
+{
+	struct cw_mem_uid *u = &mem->uids[e->uid_slot];
+
+	if (e->lru_prev == CW_MEM_NIL)
+		u->head = e->lru_next;
+	else
+		mem->e[e->lru_prev].lru_next = e->lru_next;
+	if (e->lru_next == CW_MEM_NIL)
+		u->tail = e->lru_prev;
+	else
+		mem->e[e->lru_next].lru_prev = e->lru_prev;
+}
+
+static void cw_mem_lru_add_tail(struct cw_mem *mem, struct cw_mem_entry *e)
+{
+	struct cw_mem_uid *u = &mem->uids[e->uid_slot];
+	u16 i = e - mem->e;
+
+	e->lru_next = CW_MEM_NIL;
+	e->lru_prev = u->tail;
+	if (u->tail == CW_MEM_NIL)
+		u->head = i;
+	else
+		mem->e[u->tail].lru_next = i;
+	u->tail = i;
+}
+
 void cw_mem_forget(struct cw_mem *mem, struct cw_mem_entry *e)
 {
 	struct cw_mem_uid *u = &mem->uids[e->uid_slot];
 
 	hlist_del(&e->node);
-	list_del(&e->lru);
+	cw_mem_lru_del(mem, e);
 	u->n--;
 	hlist_add_head(&e->node, &mem->free);
 	atomic_dec(&mem->used);
@@ -212,7 +253,8 @@ void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
 		  unsigned long timeout)
 {
 	e->expires = jiffies + timeout;
-	list_move_tail(&e->lru, &mem->uids[e->uid_slot].lru);
+	cw_mem_lru_del(mem, e);
+	cw_mem_lru_add_tail(mem, e);
 }
 
 /*
@@ -222,9 +264,11 @@ void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
  */
 static bool cw_mem_give_up(struct cw_mem *mem, struct cw_mem_uid *u)
 {
-	struct cw_mem_entry *e;
+	u16 i;
 
-	list_for_each_entry(e, &u->lru, lru) {
+	for (i = u->head; i != CW_MEM_NIL; i = mem->e[i].lru_next) {
+		struct cw_mem_entry *e = &mem->e[i];
+
 		if (!e->match || time_after(jiffies, e->expires)) {
 			cw_mem_forget(mem, e);
 			return true;
@@ -293,13 +337,14 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
 	e->key = *k;
 	e->uid_slot = u - mem->uids;
 	e->fin = false;
+	e->revoked = false;
 	e->name_len = 0;
 	e->name[0] = '\0';
 	e->generation = 0;
 	e->match = 0;
 	e->expires = jiffies + CW_MEM_TIMEOUT;
 	hlist_add_head(&e->node, &mem->bucket[cw_mem_hash(k)]);
-	list_add_tail(&e->lru, &u->lru);
+	cw_mem_lru_add_tail(mem, e);
 	u->n++;
 	atomic_inc(&mem->used);
 	return e;

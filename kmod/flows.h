@@ -14,6 +14,7 @@
 #define _CW_FLOWS_H
 
 #include <linux/list.h>
+#include <linux/limits.h>
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
 
@@ -182,10 +183,12 @@ struct cw_mem_key {
 
 struct cw_mem_entry {
 	struct hlist_node node;		/* in its bucket, or the free list */
-	struct list_head lru;		/* its UID's, least recently active first */
+	/* its UID's list, least recently active first: indices in e[] */
+	u16 lru_prev, lru_next;
 	struct cw_mem_key key;
 	u16 uid_slot;
 	bool fin;			/* a FIN went out */
+	bool revoked;			/* its last packet was blocked */
 	u8 name_len;
 	u32 generation;			/* of the ruleset that judged @match */
 	u64 match;			/* purposes its packets match */
@@ -193,10 +196,13 @@ struct cw_mem_entry {
 	char name[CW_NAME_MAX + 1];
 };
 
+/* No entry, in a list of entries by index. */
+#define CW_MEM_NIL	U16_MAX
+
 struct cw_mem_uid {
 	u32 uid;
-	u32 n;				/* its entries; 0 = a free slot */
-	struct list_head lru;		/* of its entries */
+	u16 n;				/* its entries; 0 = a free slot */
+	u16 head, tail;			/* its entries' list */
 };
 
 struct cw_mem {

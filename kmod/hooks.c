@@ -394,9 +394,13 @@ static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
 
 		memcpy(name, e->name, e->name_len + 1);
 		p->flow.name = name;
+		if (!e->revoked)
+			this_cpu_inc(cw->stats->flows_revoked);
+		e->revoked = true;
 	} else {
 		p->flow.name = NULL;
 		p->flow.name_len = 0;
+		e->revoked = false;
 	}
 	if (k.proto == IPPROTO_TCP && (fl & TCPHDR_RST)) {
 		cw_mem_forget(cw->mem, e);
@@ -416,8 +420,6 @@ static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
 		cw_mem_touch(cw->mem, e, timeout);
 	}
 	cw_mem_unlock(cw->mem);
-	if (*m & denied)
-		this_cpu_inc(cw->stats->flows_revoked);
 	return true;
 }
 

@@ -54,7 +54,7 @@ struct cw_net_pcpu {
 	u64 events_dropped;
 	u64 names_failed;
 	u64 flows_remembered;	/* flows the memory took */
-	u64 flows_revoked;	/* packets of remembered flows blocked */
+	u64 flows_revoked;	/* remembered flows blocked, once each */
 	u64 flows_refused;	/* flows of a purpose with no room to remember */
 };
 
