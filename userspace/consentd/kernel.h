@@ -46,6 +46,7 @@ struct kstatus {
 	uint64_t memory;
 	uint64_t owner_releases, events_sent, events_dropped;
 	uint64_t unconfigured_blocked, commits, names_failed;
+	uint64_t flows_remembered, flows_revoked, flows_refused;
 	int np;
 	struct kpurpose p[CW_PURPOSES_MAX];
 };
