@@ -139,8 +139,10 @@ struct cw_mem *cw_mem_new(void)
 	atomic_set(&mem->used, 0);
 	for (i = 0; i < CW_MEM_MAX; i++)
 		hlist_add_head(&mem->e[i].node, &mem->free);
-	for (i = 0; i < CW_MEM_UIDS; i++)
-		mem->uids[i].head = mem->uids[i].tail = CW_MEM_NIL;
+	for (i = 0; i < CW_MEM_UIDS; i++) {
+		mem->uids[i].head = CW_MEM_NIL;
+		mem->uids[i].tail = CW_MEM_NIL;
+	}
 	return mem;
 }
 

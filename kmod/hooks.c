@@ -460,7 +460,7 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	      const struct nf_hook_state *state, struct cw_pkt *p, u64 denied)
 {
 	unsigned int verdict;
-	u64 m;
+	u64 m, mm;
 
 	local_bh_disable();
 	switch (cw_names_classify(cw->flows, cw->quic, t->rs, skb, p, denied,
@@ -471,8 +471,9 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 			verdict = cw_block(skb, state, p);
 			break;
 		}
-		if (!p->flow.name && !cw_mem_empty(cw->mem))
-			cw_recall(cw, t, skb, p, denied, &m);
+		if (!p->flow.name && !cw_mem_empty(cw->mem) &&
+		    cw_recall(cw, t, skb, p, denied, &mm))
+			m |= mm;
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 		break;
 	case CW_NAMES_FAIL:
