@@ -7,6 +7,14 @@
 # the file $CW_OUT/stop-TAG exists; the server's file then says which
 # lines of which flow arrived, and when they were written.
 REV_MS=${REV_MS:-200}
+# How soon a cut flow's client must see its reset: within a second of its
+# next write; the debug kernel (KASAN, lockdep) runs several times slower
+# (3.7 s measured there, after a flood), and there the point is its
+# sanitizers, so it gets six.
+case $(uname -r) in
+*cwdebug*) REV_CUT_MS=$((6000 + REV_MS)) ;;
+*) REV_CUT_MS=$((1000 + REV_MS)) ;;
+esac
 
 # tls_srv PORT: socat OPENSSL-LISTEN in inet on UNLISTED:PORT, every
 # connection's bytes appended to $CW_OUT/rx-PORT.
@@ -73,23 +81,23 @@ flow_close() {
 }
 
 # expect_cut WHY TAG PORT T0: flow TAG carried nothing written after T0
-# (ms since boot) and its client saw a reset (ECONNRESET, errno 104)
-# within a second of its next write (REV_MS after T0 at most); one more
-# second later nothing more arrived.
+# (ms since boot), one more second later nothing more arrived, and its
+# client saw a reset (ECONNRESET, errno 104) within REV_CUT_MS of T0.
 expect_cut() {
-	local i=0 n
-	while flow_alive "$2" && [ $i -lt 100 ]; do
+	local i=0 n gone
+	while flow_alive "$2" && [ $i -lt 400 ]; do
 		usleep 20000
 		i=$((i + 1))
 	done
-	flow_alive "$2" && fail "$1: the client of $2 is still running after 2 s"
-	assert_lt "$1: client of $2 reset within ms" $((1000 + REV_MS)) $(( $(now_ms) - $4 ))
-	assert_match "$1: client of $2 saw a reset" 'errno=104' "$(cat "$CW_OUT/cli-$2.err")"
+	gone=$(( $(now_ms) - $4 ))
+	flow_alive "$2" && fail "$1: the client of $2 is still running after 8 s"
 	n=$(flow_lines "$2" "$3")
 	sleep 1
 	assert_eq "$1: lines of $2 written after the change, at the server" 0 \
 		"$(flow_lines "$2" "$3" "$4")"
 	assert_eq "$1: nothing more of $2 arrived" "$n" "$(flow_lines "$2" "$3")"
+	assert_match "$1: client of $2 saw a reset" 'errno=104' "$(cat "$CW_OUT/cli-$2.err")"
+	assert_lt "$1: client of $2 reset within ms" "$REV_CUT_MS" "$gone"
 }
 
 # expect_flowing WHY TAG PORT: flow TAG still carries lines
