@@ -19,6 +19,7 @@ kload = 0       # loads of the debug module so far (kbench_load_ms lines)
 memfam = {}     # (level, "4"|"6"|"empty") -> own bytes
 misc = {}
 levels = []
+tcp = {}        # (mem0|mem1, base|cw) -> [segments/s]
 
 for line in sys.stdin:
     w = line.split()
@@ -51,6 +52,9 @@ for line in sys.stdin:
             kbench.append((kload,) + tuple(int(x) for x in m.groups()))
         else:
             misc.setdefault('kbench_other', []).append(' '.join(w[2:]))
+    elif k == 'tcp':
+        # BENCH tcp mem0|mem1 NS REP PPS segs=N
+        tcp.setdefault((w[2], w[3]), []).append(float(w[5]))
     elif k == 'guest':
         misc.setdefault('guests', []).append(' '.join(w[2:]))
     else:
@@ -234,6 +238,23 @@ for o in sorted(set(misc.get('kbench_other', []))):
         P('   ' + o)
 P()
 
+# ---- 7: TCP with the flow memory -------------------------------------------------
+tcpr = {}
+if tcp:
+    P('7. Non-matching TCP (one connection, 16-byte writes, TCP_NODELAY, to a sink')
+    P('   behind a veth) in a namespace whose ruleset has names (level 1000d), with the')
+    P('   flow memory empty (mem0) and holding %s (mem1): segments/s, cw/base the'
+      % misc.get('tcpmem', '?'))
+    P('   median of the paired ratios')
+    P('%-6s %12s %12s %8s' % ('memory', 'base', 'cw', 'cw/base'))
+    for m in ('mem0', 'mem1'):
+        a, b = tcp.get((m, 'base')), tcp.get((m, 'cw'))
+        if a and b:
+            tcpr[m] = statistics.median(x / y for x, y in zip(b, a) if y)
+            P('%-6s %12.0f %12.0f %8.3f' % (m, statistics.median(a),
+                                           statistics.median(b), tcpr[m]))
+    P()
+
 # ---- targets -------------------------------------------------------------------
 P('Targets')
 big = [lv for lv in levels if lv == '100000'] or [lv for lv in levels if lv != '0'][-1:]
@@ -295,6 +316,10 @@ if famrows:
     P('  %s kernel memory per family: at most %.1f bytes/prefix (IPv%d at %s; <= 32)'
       % (verdict(max(worst[1], worst[2]) <= 32), max(worst[1], worst[2]),
          4 if worst[1] >= worst[2] else 6, label(worst[0])))
+if 'mem0' in tcpr and 'mem1' in tcpr:
+    x = tcpr['mem1'] / tcpr['mem0']
+    P('  %s non-matching TCP with the flow memory in use: %.4f of its cost with the'
+      ' memory empty (>= 0.99)' % (verdict(x >= 0.99), x))
 for (fam, kind), xs in sorted(kratio.items()):
     x = statistics.median(xs)
     P('  %s IPv%d lookup at 1M, %s addresses: %.2fx of 1k (<= 2x; median over %d loads of'

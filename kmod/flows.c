@@ -9,6 +9,7 @@
  * and short-lived, and cw_flows_empty() lets every other packet skip it.
  * The segments of one flow are serialised by its socket lock anyway.
  */
+#include <linux/bottom_half.h>
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -116,4 +117,237 @@ struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
 	free->expires = jiffies + CW_FLOWS_TIMEOUT;
 	atomic_inc(&ft->used);
 	return free;
+}
+
+/*
+ * The flow memory (flows.h has its bounds). Chained buckets over a fixed
+ * pool of entries, one spinlock: a lookup is a hash and a short walk, and
+ * every flow's packets are serialised by its socket anyway. Each UID's
+ * entries are on a list, least recently active first, so that the entry
+ * it gives up for room is found without a search of the table.
+ */
+static_assert(CW_MEM_MAX < CW_MEM_NIL, "entries are indexed by u16");
+
+struct cw_mem *cw_mem_new(void)
+{
+	struct cw_mem *mem = kvzalloc(sizeof(*mem), GFP_KERNEL);
+	int i;
+
+	if (!mem)
+		return NULL;
+	spin_lock_init(&mem->lock);
+	atomic_set(&mem->used, 0);
+	for (i = 0; i < CW_MEM_MAX; i++)
+		hlist_add_head(&mem->e[i].node, &mem->free);
+	for (i = 0; i < CW_MEM_UIDS; i++) {
+		mem->uids[i].head = CW_MEM_NIL;
+		mem->uids[i].tail = CW_MEM_NIL;
+	}
+	return mem;
+}
+
+void cw_mem_free(struct cw_mem *mem)
+{
+	kvfree(mem);
+}
+
+/*
+ * spin_lock_bh() spelled out: the same, with imports the module has
+ * already (its _raw_spin_lock_bh is one more symbol for the GKI lists).
+ */
+void cw_mem_lock(struct cw_mem *mem) __acquires(&mem->lock)
+{
+	local_bh_disable();
+	spin_lock(&mem->lock);
+}
+
+void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock)
+{
+	spin_unlock(&mem->lock);
+	local_bh_enable();
+}
+
+static u32 cw_mem_hash(const struct cw_mem_key *k)
+{
+	u32 a, h;
+
+	memcpy(&a, k->daddr + 12, 4);
+	h = hash_ptr(k->sk, 32) ^ ((u32)k->sport << 16 | k->dport);
+	h ^= hash_32(a ^ k->daddr[0] ^ k->daddr[3] << 8 ^ k->proto << 16, 32);
+	return hash_32(h, ilog2(CW_MEM_BUCKETS));
+}
+
+/* The same flow but perhaps another connection of it (the isn aside). */
+static bool cw_mem_same(const struct cw_mem_key *a, const struct cw_mem_key *b)
+{
+	return a->sk == b->sk && a->sport == b->sport &&
+	       a->dport == b->dport && a->proto == b->proto &&
+	       !memcmp(a->daddr, b->daddr, 16);
+}
+
+static struct cw_mem_entry *cw_mem_lookup(struct cw_mem *mem,
+					  const struct cw_mem_key *k)
+{
+	struct cw_mem_entry *e;
+
+	hlist_for_each_entry(e, &mem->bucket[cw_mem_hash(k)], node)
+		if (cw_mem_same(&e->key, k))
+			return e;
+	return NULL;
+}
+
+/*
+ * Each UID's list of entries, by index in e[]: list_head would add the
+ * list-debugging imports of some configurations, and indices halve it.
+ */
+static void cw_mem_lru_del(struct cw_mem *mem, struct cw_mem_entry *e)
+{
+	struct cw_mem_uid *u = &mem->uids[e->uid_slot];
+
+	if (e->lru_prev == CW_MEM_NIL)
+		u->head = e->lru_next;
+	else
+		mem->e[e->lru_prev].lru_next = e->lru_next;
+	if (e->lru_next == CW_MEM_NIL)
+		u->tail = e->lru_prev;
+	else
+		mem->e[e->lru_next].lru_prev = e->lru_prev;
+}
+
+static void cw_mem_lru_add_tail(struct cw_mem *mem, struct cw_mem_entry *e)
+{
+	struct cw_mem_uid *u = &mem->uids[e->uid_slot];
+	u16 i = e - mem->e;
+
+	e->lru_next = CW_MEM_NIL;
+	e->lru_prev = u->tail;
+	if (u->tail == CW_MEM_NIL)
+		u->head = i;
+	else
+		mem->e[u->tail].lru_next = i;
+	u->tail = i;
+}
+
+void cw_mem_forget(struct cw_mem *mem, struct cw_mem_entry *e)
+{
+	struct cw_mem_uid *u = &mem->uids[e->uid_slot];
+
+	hlist_del(&e->node);
+	cw_mem_lru_del(mem, e);
+	u->n--;
+	hlist_add_head(&e->node, &mem->free);
+	atomic_dec(&mem->used);
+}
+
+struct cw_mem_entry *cw_mem_find(struct cw_mem *mem,
+				 const struct cw_mem_key *k)
+{
+	struct cw_mem_entry *e = cw_mem_lookup(mem, k);
+
+	if (e && e->key.isn != k->isn) {
+		cw_mem_forget(mem, e);
+		return NULL;
+	}
+	return e;
+}
+
+void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
+		  unsigned long timeout)
+{
+	e->expires = jiffies + timeout;
+	cw_mem_lru_del(mem, e);
+	cw_mem_lru_add_tail(mem, e);
+}
+
+/*
+ * Gives up the least recently active entry of @u that matched no purpose
+ * or has expired. Returns false if it has none: every one of its entries
+ * is a live flow of a purpose.
+ */
+static bool cw_mem_give_up(struct cw_mem *mem, struct cw_mem_uid *u)
+{
+	u16 i;
+
+	for (i = u->head; i != CW_MEM_NIL; i = mem->e[i].lru_next) {
+		struct cw_mem_entry *e = &mem->e[i];
+
+		if (!e->match || time_after(jiffies, e->expires)) {
+			cw_mem_forget(mem, e);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The slot of @uid, taken if it has none; NULL when every slot is taken. */
+static struct cw_mem_uid *cw_mem_uid(struct cw_mem *mem, u32 uid)
+{
+	struct cw_mem_uid *free = NULL;
+	int i;
+
+	for (i = 0; i < CW_MEM_UIDS; i++) {
+		struct cw_mem_uid *u = &mem->uids[i];
+
+		if (u->n && u->uid == uid)
+			return u;
+		if (!u->n && !free)
+			free = u;
+	}
+	if (free)
+		free->uid = uid;
+	return free;
+}
+
+/* In a full table: the UID that gives up an entry for @u, or NULL. */
+static struct cw_mem_uid *cw_mem_richest(struct cw_mem *mem,
+					 const struct cw_mem_uid *u)
+{
+	struct cw_mem_uid *best = NULL;
+	int i;
+
+	for (i = 0; i < CW_MEM_UIDS; i++)
+		if (!best || mem->uids[i].n > best->n)
+			best = &mem->uids[i];
+	return best == u || best->n > u->n + 1 ? best : NULL;
+}
+
+struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
+				u32 uid, bool matched)
+{
+	struct cw_mem_entry *e = cw_mem_lookup(mem, k);
+	struct cw_mem_uid *u, *r;
+
+	if (e) {
+		if (e->key.isn == k->isn &&
+		    mem->uids[e->uid_slot].uid == uid)
+			return e;
+		cw_mem_forget(mem, e);
+	}
+	u = cw_mem_uid(mem, uid);
+	if (!u)
+		return NULL;
+	if (u->n >= CW_MEM_PER_UID && !cw_mem_give_up(mem, u))
+		return NULL;
+	if (hlist_empty(&mem->free)) {
+		r = cw_mem_richest(mem, u);
+		/* Only a flow of a purpose takes room from another UID. */
+		if (!r || (r != u && !matched) || !cw_mem_give_up(mem, r))
+			return NULL;
+	}
+	e = hlist_entry(mem->free.first, struct cw_mem_entry, node);
+	hlist_del(&e->node);
+	e->key = *k;
+	e->uid_slot = u - mem->uids;
+	e->fin = false;
+	e->revoked = false;
+	e->name_len = 0;
+	e->name[0] = '\0';
+	e->generation = 0;
+	e->match = 0;
+	e->expires = jiffies + CW_MEM_TIMEOUT;
+	hlist_add_head(&e->node, &mem->bucket[cw_mem_hash(k)]);
+	cw_mem_lru_add_tail(mem, e);
+	u->n++;
+	atomic_inc(&mem->used);
+	return e;
 }

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-flow name tracking: the TCP flows whose first payload was the start
- * of a TLS ClientHello that did not hold the SNI yet. One fixed table per
- * network namespace, allocated with the namespace: the packet path never
- * allocates, and a full table makes the hook fail closed.
+ * Per-flow state, in two fixed tables per network namespace, allocated
+ * with the namespace: the packet path never allocates, and a full table
+ * makes the hook fail closed.
+ *  - struct cw_flows: the TCP flows whose first payload was the start of a
+ *    TLS ClientHello that did not hold the SNI yet (or DNS over TCP in
+ *    pieces), until the answer;
+ *  - struct cw_mem, the flow memory: every TCP flow and QUIC connection
+ *    classified by its name, for its whole life, so that a withdrawal or
+ *    a commit reaches it (hooks.c judges it again at every packet).
  */
 #ifndef _CW_FLOWS_H
 #define _CW_FLOWS_H
 
+#include <linux/list.h>
+#include <linux/limits.h>
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
 
@@ -133,5 +140,173 @@ struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
  * Context: the table's lock held (cw_flows_lock()).
  */
 void cw_flows_release(struct cw_flows *ft, struct cw_flow_slot *s);
+
+/*
+ * The flow memory. Bounds (documented in the README):
+ *  - CW_MEM_MAX entries per namespace, CW_MEM_PER_UID per UID, and
+ *    CW_MEM_UIDS UIDs with entries at a time;
+ *  - a UID at its bound, or in a full table the UID holding the most
+ *    entries (only if it holds more than the newcomer's), gives up its
+ *    least recently active entry that matched no purpose, or that has
+ *    been idle past its expiry; an entry that matched a purpose and is
+ *    still live is never given up: a new flow that matched a purpose and
+ *    finds no room is refused instead (cw_mem_add() fails);
+ *  - an entry goes with its flow: a reset seen on the way out ends it at
+ *    once, a FIN makes it expire CW_MEM_FIN_TIMEOUT after the flow's last
+ *    packet, a live flow's expires CW_MEM_TIMEOUT after its last packet
+ *    (CW_MEM_IDLE_TIMEOUT for one that matched nothing). Expiry only makes
+ *    an entry one that may be given up for room; until then it holds.
+ */
+#define CW_MEM_MAX		2048
+#define CW_MEM_PER_UID		256
+#define CW_MEM_UIDS		128
+#define CW_MEM_BUCKETS		1024
+#define CW_MEM_TIMEOUT		(2 * 3600 * HZ)
+#define CW_MEM_IDLE_TIMEOUT	(600 * HZ)
+#define CW_MEM_FIN_TIMEOUT	(120 * HZ)
+
+/*
+ * What names a flow. TCP: its socket, as an identity only (never
+ * dereferenced from here), with the ports, the destination and the
+ * connection's initial send sequence (isn, see hooks.c), so that another
+ * connection on a socket reallocated at the same address, with the same
+ * ports, is another flow. QUIC: the destination and ports, sk NULL (the
+ * table is per namespace, and a local port is bound by one socket).
+ */
+struct cw_mem_key {
+	const void *sk;
+	u32 isn;
+	u16 sport, dport;
+	u8 daddr[16];
+	u8 proto;
+};
+
+struct cw_mem_entry {
+	struct hlist_node node;		/* in its bucket, or the free list */
+	/* its UID's list, least recently active first: indices in e[] */
+	u16 lru_prev, lru_next;
+	struct cw_mem_key key;
+	u16 uid_slot;
+	bool fin;			/* a FIN went out */
+	bool revoked;			/* its last packet was blocked */
+	u8 name_len;
+	u32 generation;			/* of the ruleset that judged @match */
+	u64 match;			/* purposes its packets match */
+	unsigned long expires;		/* jiffies */
+	char name[CW_NAME_MAX + 1];
+};
+
+/* No entry, in a list of entries by index. */
+#define CW_MEM_NIL	U16_MAX
+
+struct cw_mem_uid {
+	u32 uid;
+	u16 n;				/* its entries; 0 = a free slot */
+	u16 head, tail;			/* its entries' list */
+};
+
+struct cw_mem {
+	spinlock_t lock;		/* everything below */
+	atomic_t used;			/* entries in use, read without the lock */
+	struct hlist_head free;
+	struct hlist_head bucket[CW_MEM_BUCKETS];
+	struct cw_mem_uid uids[CW_MEM_UIDS];
+	struct cw_mem_entry e[CW_MEM_MAX];
+};
+
+/**
+ * cw_mem_new() - allocate an empty flow memory
+ *
+ * Context: process context, may sleep.
+ * Return: the memory, or NULL when out of memory.
+ */
+struct cw_mem *cw_mem_new(void);
+
+/**
+ * cw_mem_free() - free a flow memory
+ * @mem: the memory, or NULL; no packet may still be using it
+ *
+ * Context: any context that may call kvfree().
+ */
+void cw_mem_free(struct cw_mem *mem);
+
+/**
+ * cw_mem_empty() - whether no flow is remembered, read without the lock
+ * @mem: the memory
+ *
+ * Context: the packet path, any context.
+ * Return: true if no entry is in use (the answer may be stale at once).
+ */
+static inline bool cw_mem_empty(const struct cw_mem *mem)
+{
+	return !atomic_read(&mem->used);
+}
+
+/**
+ * cw_mem_lock() - take the memory's lock, bottom halves off
+ * @mem: the memory
+ *
+ * Context: the packet path; the functions below are called with it.
+ */
+void cw_mem_lock(struct cw_mem *mem) __acquires(&mem->lock);
+
+/**
+ * cw_mem_unlock() - release the memory's lock, bottom halves on again
+ * @mem: the memory
+ *
+ * Context: the lock held.
+ */
+void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock);
+
+/**
+ * cw_mem_find() - the entry of a remembered flow
+ * @mem: the memory
+ * @k: the flow
+ *
+ * An entry of the same socket, ports and destination with another isn
+ * belongs to an earlier connection: it is forgotten, and NULL returned.
+ *
+ * Context: the memory's lock held.
+ * Return: the entry, or NULL if the flow is not remembered.
+ */
+struct cw_mem_entry *cw_mem_find(struct cw_mem *mem,
+				 const struct cw_mem_key *k);
+
+/**
+ * cw_mem_add() - remember a flow, or find it remembered already
+ * @mem: the memory
+ * @k: the flow
+ * @uid: the UID it is counted against
+ * @matched: whether it matched a purpose (room may then be taken from
+ *           flows that matched none, see the bounds above)
+ *
+ * A new entry has no name, match 0, generation 0, and expires as a live
+ * flow's; the caller fills it.
+ *
+ * Context: the memory's lock held.
+ * Return: the entry, or NULL when there is no room for it.
+ */
+struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
+				u32 uid, bool matched);
+
+/**
+ * cw_mem_touch() - a packet of a remembered flow went out
+ * @mem: the memory
+ * @e: its entry
+ * @timeout: jiffies from now until it expires
+ *
+ * Context: the memory's lock held.
+ */
+void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
+		  unsigned long timeout);
+
+/**
+ * cw_mem_forget() - forget a flow
+ * @mem: the memory
+ * @e: its entry
+ *
+ * Context: the memory's lock held.
+ */
+void cw_mem_forget(struct cw_mem *mem, struct cw_mem_entry *e);
 
 #endif /* _CW_FLOWS_H */

@@ -359,33 +359,221 @@ static noinline u64 cw_hook_learned(struct cw_net *cw, const struct cw_table *t,
 }
 
 /*
+ * The flow memory (flows.h). A TCP flow is keyed by its socket, as an
+ * identity, with its ports, its destination and its initial send
+ * sequence: snd_una - bytes_acked, which the receive path moves together
+ * (tcp_snd_una_update()), so it stays what it was at connect for the
+ * connection's life, and a connection on a socket reallocated at the same
+ * address with the same ports has another (random) one. All of it is read
+ * from the socket and the headers: the same for every segment of a GSO
+ * skb, for retransmissions, and on whichever CPU the socket sends from;
+ * no per-CPU or per-skb state is involved. The fields are stable here for
+ * the reason names.c gives for snd_una. Why not something else on GKI:
+ * the socket cookie is made by __sock_gen_cookie(), and a conntrack
+ * extension by nf_ct_ext_add(), neither of which is in a GKI symbol list
+ * (../shared/GKI.md), and conntrack need not even be loaded; reading
+ * socket and header fields needs no symbol at all. A QUIC connection is
+ * its destination and ports, as quic_flows.c keys it.
+ */
+static bool cw_mem_key_of(const struct sk_buff *skb, const struct cw_pkt *p,
+			  struct cw_mem_key *k)
+{
+	const struct sock *sk;
+
+	if (!p->has_l4)
+		return false;
+	k->sk = NULL;
+	k->isn = 0;
+	if (p->flow.proto == IPPROTO_TCP) {
+		const struct tcp_sock *tp;
+
+		sk = skb_to_full_sk(skb);
+		if (!sk || !sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
+			return false;
+		tp = tcp_sk(sk);
+		k->sk = sk;
+		k->isn = READ_ONCE(tp->snd_una) -
+			 (u32)READ_ONCE(tp->bytes_acked);
+	} else if (p->flow.proto != IPPROTO_UDP) {
+		return false;
+	}
+	k->sport = p->sport;
+	k->dport = p->flow.dport;
+	k->proto = p->flow.proto;
+	memcpy(k->daddr, p->daddr, 16);
+	return true;
+}
+
+/* A flow without an owner is counted against no app's UID. */
+#define CW_MEM_NO_UID	U32_MAX
+
+/*
+ * A flow the name in @p classified as @m: remembered, whatever it
+ * matched, so that a withdrawal or a later commit reaches it. Returns
+ * false for a flow of a purpose that finds no room: it must be refused.
+ */
+static bool cw_remember(struct cw_net *cw, const struct cw_table *t,
+			const struct sk_buff *skb, const struct cw_pkt *p,
+			u64 m)
+{
+	struct cw_mem_entry *e;
+	struct cw_mem_key k;
+
+	if (p->flow.dport == 53 || !cw_mem_key_of(skb, p, &k))
+		return true;	/* DNS, or no flow to follow: per packet */
+	cw_mem_lock(cw->mem);
+	e = cw_mem_add(cw->mem, &k,
+		       p->flow.has_uid ? p->flow.uid : CW_MEM_NO_UID, m);
+	if (e) {
+		if (!e->generation)
+			this_cpu_inc(cw->stats->flows_remembered);
+		memcpy(e->name, p->flow.name, p->flow.name_len);
+		e->name[p->flow.name_len] = '\0';
+		e->name_len = p->flow.name_len;
+		e->match = m;
+		e->generation = t->generation;
+	}
+	cw_mem_unlock(cw->mem);
+	if (!e && m) {
+		this_cpu_inc(cw->stats->flows_refused);
+		return false;
+	}
+	return true;
+}
+
+/* The name of the remembered flow being blocked, for its event. */
+static DEFINE_PER_CPU(char[CW_NAME_MAX + 1], cw_recall_name);
+
+/*
+ * A packet that carries no name of its own: if its flow is remembered,
+ * what its name matched, judged again by a ruleset committed since. With
+ * bottom halves off (the caller's): a blocked flow's name is left in
+ * @p->flow, in this CPU's cw_recall_name, for the event.
+ */
+static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
+		      const struct sk_buff *skb, struct cw_pkt *p, u64 denied,
+		      u64 *m)
+{
+	struct cw_mem_entry *e;
+	struct cw_mem_key k;
+	unsigned long timeout;
+	u8 fl = p->tcp_flags;
+
+	if (!cw_mem_key_of(skb, p, &k))
+		return false;
+	cw_mem_lock(cw->mem);
+	e = cw_mem_find(cw->mem, &k);
+	if (!e) {
+		cw_mem_unlock(cw->mem);
+		return false;
+	}
+	p->flow.name = e->name;
+	p->flow.name_len = e->name_len;
+	if (e->generation != t->generation) {
+		e->match = cw_ruleset_match(t->rs, &p->flow);
+		e->generation = t->generation;
+	}
+	*m = e->match;
+	if (*m & denied) {
+		char *name = this_cpu_ptr(cw_recall_name);
+
+		memcpy(name, e->name, e->name_len + 1);
+		p->flow.name = name;
+		if (!e->revoked)
+			this_cpu_inc(cw->stats->flows_revoked);
+		e->revoked = true;
+	} else {
+		p->flow.name = NULL;
+		p->flow.name_len = 0;
+		e->revoked = false;
+	}
+	if (k.proto == IPPROTO_TCP && (fl & TCPHDR_RST)) {
+		cw_mem_forget(cw->mem, e);
+	} else {
+		/*
+		 * A flow that is blocked keeps its entry while it sends, so
+		 * that a retransmission is blocked again (block=drop).
+		 */
+		if (k.proto == IPPROTO_TCP && (fl & TCPHDR_FIN))
+			e->fin = true;
+		if (e->fin || (*m & denied))
+			timeout = CW_MEM_FIN_TIMEOUT;
+		else if (e->match)
+			timeout = CW_MEM_TIMEOUT;
+		else
+			timeout = CW_MEM_IDLE_TIMEOUT;
+		cw_mem_touch(cw->mem, e, timeout);
+	}
+	cw_mem_unlock(cw->mem);
+	return true;
+}
+
+/*
+ * A packet of a namespace whose ruleset has names that carries none
+ * itself: judged by its flow's remembered name, or as if the memory were
+ * not there (*@done false).
+ */
+static noinline unsigned int
+cw_hook_recall(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
+	       const struct nf_hook_state *state, struct cw_pkt *p, u64 denied,
+	       bool *done)
+{
+	unsigned int verdict = NF_ACCEPT;
+	u64 m;
+
+	local_bh_disable();
+	*done = cw_recall(cw, t, skb, p, denied, &m);
+	if (*done)
+		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
+	local_bh_enable();
+	return verdict;
+}
+
+/*
  * A payload the name parsers look at. The name they leave in @p lives in
  * their per-CPU area while bottom halves are off: the verdict, and the
  * event that copies the name, come before they are on again. A parser
  * answer that may hide a name matched no purpose: it is in neither the
- * purposes' counters nor an event, but in names_failed.
+ * purposes' counters nor an event, but in names_failed. A flow its name
+ * classified is remembered; one without a name of its own here (the
+ * middle of a stream, a QUIC packet that is no Initial) is judged by what
+ * is remembered of it. With nothing denied, the parsers run only so that
+ * the flows opened meanwhile are remembered: nothing is blocked.
  */
 static noinline unsigned int
 cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	      const struct nf_hook_state *state, struct cw_pkt *p, u64 denied)
 {
 	unsigned int verdict;
-	u64 m;
+	u64 m, mm;
 
 	local_bh_disable();
 	switch (cw_names_classify(cw->flows, cw->quic, t->rs, skb, p, denied,
 				  &m)) {
 	case CW_NAMES_OK:
+		if (p->flow.name && !(m & denied) &&
+		    !cw_remember(cw, t, skb, p, m)) {
+			verdict = cw_block(skb, state, p);
+			break;
+		}
+		if (!p->flow.name && !cw_mem_empty(cw->mem) &&
+		    cw_recall(cw, t, skb, p, denied, &mm))
+			m |= mm;
 		if (!cw_learned_empty(cw->learned))
 			m |= cw_hook_learned(cw, t, skb, p, true);
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 		break;
 	case CW_NAMES_FAIL:
+		if (!denied) {
+			verdict = NF_ACCEPT;
+			break;
+		}
 		this_cpu_inc(cw->stats->names_failed);
 		verdict = cw_block(skb, state, p);
 		break;
 	default:
-		verdict = NF_DROP;	/* TCP sends it again, in order */
+		/* TCP sends it again, in order */
+		verdict = denied ? NF_DROP : NF_ACCEPT;
 		break;
 	}
 	local_bh_enable();
@@ -393,9 +581,10 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 }
 
 /*
- * A packet of a policed, configured namespace with something denied. Out
- * of line: the packets that cw_hook_out() lets through at once need none
- * of its stack frame.
+ * A packet of a policed, configured namespace with something denied, or
+ * whose ruleset has names (a flow opened while they are consented is
+ * remembered). Out of line: the packets that cw_hook_out() lets through
+ * at once need none of its stack frame.
  */
 static noinline unsigned int
 cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
@@ -406,13 +595,30 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 
 	/* Fail closed on a packet whose network header cannot be read. */
 	if (unlikely(!cw_parse(skb, state->pf, &p)))
-		return NF_DROP;
+		return denied ? NF_DROP : NF_ACCEPT;
 	cw_fill_uid(skb, &p.flow);
 	p.flow.nat64 = &rcu_dereference(cw->nat64)->set;
 
-	/* Destination names: DNS query names, TLS and QUIC SNI, HTTP Host. */
-	if (t->has_domains && cw_names_wanted(cw->flows, skb, &p))
-		return cw_hook_names(cw, t, skb, state, &p, denied);
+	/*
+	 * Destination names: DNS query names, TLS and QUIC SNI, HTTP Host;
+	 * then the names remembered of open flows.
+	 */
+	if (t->has_domains) {
+		unsigned int verdict;
+		bool done;
+
+		if (cw_names_wanted(cw->flows, skb, &p) &&
+		    (denied || p.flow.dport != 53))
+			return cw_hook_names(cw, t, skb, state, &p, denied);
+		if (!cw_mem_empty(cw->mem)) {
+			verdict = cw_hook_recall(cw, t, skb, state, &p, denied,
+						 &done);
+			if (done)
+				return verdict;
+		}
+	}
+	if (!denied)
+		return NF_ACCEPT;
 
 	m = cw_ruleset_match(t->rs, &p.flow);
 	if (unlikely(!cw_learned_empty(cw->learned)))
@@ -444,11 +650,12 @@ static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
 
 	/*
 	 * Early out: with every purpose consented to nothing can be blocked,
-	 * so skip the lookup. The allowed counters then do not advance; they
-	 * count only packets that were classified.
+	 * so skip the lookup, unless names classify: the flows opened now
+	 * must be remembered for a withdrawal. The allowed counters then
+	 * count only the packets of remembered flows.
 	 */
 	denied = t->all_mask & ~READ_ONCE(t->consent);
-	if (!denied)
+	if (!denied && !t->has_domains)
 		return NF_ACCEPT;
 
 	/*

@@ -2,8 +2,9 @@
 /*
  * Destination names.
  *
- * Only when the ruleset has domain entries and some purpose is denied does
- * the hook look at payloads, and then only at:
+ * Only when the ruleset has domain entries does the hook look at payloads
+ * (with every purpose consented, only so that the flows opened meanwhile
+ * are remembered: DNS is then not looked at), and then only at:
  *  - UDP to port 53: the query name of the datagram;
  *  - TCP to port 53: the query names of the messages in the segment
  *    (resolvers write each query, length prefix included, at once; glibc
@@ -19,7 +20,9 @@
  *    SNI, or else an HTTP/1.x request's host. A ClientHello whose SNI is
  *    not in that first payload puts the flow in the namespace's flow table
  *    (flows.c), and its next segments are fed to the same parser state
- *    until the answer. Nothing else is ever looked at again.
+ *    until the answer. Nothing else of the stream is parsed again: the
+ *    flow, with the name found, is remembered (hooks.c, the flow memory
+ *    of flows.h), and its later packets are judged by that name.
  *
  * "Start of the stream" needs no per-flow memory: the segment begins at the
  * oldest unacknowledged byte (tp->snd_una) and no payload was acknowledged

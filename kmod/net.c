@@ -183,6 +183,9 @@ void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum)
 		sum->events_dropped += READ_ONCE(s->events_dropped);
 		sum->names_failed += READ_ONCE(s->names_failed);
 		sum->dns_answered += READ_ONCE(s->dns_answered);
+		sum->flows_remembered += READ_ONCE(s->flows_remembered);
+		sum->flows_revoked += READ_ONCE(s->flows_revoked);
+		sum->flows_refused += READ_ONCE(s->flows_refused);
 	}
 }
 
@@ -208,7 +211,8 @@ static int cw_net_hooks_register(struct cw_net *cw)
 	cw->flows = cw_flows_new();
 	cw->quic = cw_quic_flows_new();
 	cw->learned = cw_learned_new();
-	ret = cw->flows && cw->quic && cw->learned ? 0 : -ENOMEM;
+	cw->mem = cw_mem_new();
+	ret = cw->flows && cw->quic && cw->learned && cw->mem ? 0 : -ENOMEM;
 	if (!ret)
 		ret = nf_register_net_hooks(cw->net, cw->nf_ops,
 					    cw_net_nr_hook_ops);
@@ -219,6 +223,8 @@ static int cw_net_hooks_register(struct cw_net *cw)
 		cw->quic = NULL;
 		cw_learned_free(cw->learned);
 		cw->learned = NULL;
+		cw_mem_free(cw->mem);
+		cw->mem = NULL;
 	}
 	return ret;
 }
@@ -312,6 +318,8 @@ void cw_net_teardown(struct net *net)
 	cw->quic = NULL;
 	cw_learned_free(cw->learned);
 	cw->learned = NULL;
+	cw_mem_free(cw->mem);
+	cw->mem = NULL;
 
 	mutex_lock(&cw->lock);
 	/* Unload with the owner's socket still open. */

@@ -59,6 +59,9 @@ struct cw_net_pcpu {
 	u64 events_dropped;
 	u64 names_failed;
 	u64 dns_answered;
+	u64 flows_remembered;	/* flows the memory took */
+	u64 flows_revoked;	/* remembered flows blocked, once each */
+	u64 flows_refused;	/* flows of a purpose with no room to remember */
 };
 
 /* A namespace's NAT64 prefixes, replaced whole (CW_CMD_SET_NAT64). */
@@ -102,6 +105,7 @@ struct cw_net {
 	struct cw_flows *flows;		/* flows in mid-ClientHello, iff hooks */
 	struct cw_quic_flows *quic;	/* QUIC connections in mid-ClientHello */
 	struct cw_learned *learned;	/* addresses from DNS answers, iff hooks */
+	struct cw_mem *mem;		/* flows classified by name, iff hooks */
 };
 
 extern unsigned int cw_net_id;

@@ -755,7 +755,13 @@ static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_NAMES_FAILED,
 			      sum.names_failed, CW_COUNTER_A_PAD) ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_DNS_ANSWERED,
-			      sum.dns_answered, CW_COUNTER_A_PAD))
+			      sum.dns_answered, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REMEMBERED,
+			      sum.flows_remembered, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REVOKED,
+			      sum.flows_revoked, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REFUSED,
+			      sum.flows_refused, CW_COUNTER_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -280,6 +280,72 @@ for lv in $LEVELS; do
 	done
 done
 
+# ---- TCP that matches nothing, with the flow memory in use (issue 12) ---
+# A sink namespace behind a veth of base and of cw (10.7.0.2, a reader
+# that discards on port 9, a listener that never accepts on 443); cw has
+# the rules of level 1000d (names: the memory is on). The class tcp4 (one
+# connection, 16-byte writes, TCP_NODELAY, no name) in both, first with
+# the memory empty, then while 1024 TLS flows of four UIDs to an unlisted
+# name are remembered: each of its segments is looked up and missed.
+. /cw/guest/names.sh
+for ns in base cw; do
+	ip netns add "sink-$ns"
+	ip -n "sink-$ns" link set lo up
+	ip -n "$ns" link add t0 type veth peer name t1 netns "sink-$ns"
+	ip -n "$ns" addr add 10.7.0.1/24 dev t0
+	ip -n "$ns" link set t0 up
+	ip -n "sink-$ns" addr add 10.7.0.2/24 dev t1
+	ip -n "sink-$ns" link set t1 up
+	ip netns exec "sink-$ns" sysctl -qw net.core.somaxconn=65535 \
+		net.ipv4.tcp_max_syn_backlog=65535
+	ip netns exec "sink-$ns" socat -u TCP-LISTEN:9,bind=10.7.0.2,reuseaddr,fork \
+		OPEN:/dev/null >/dev/null 2>&1 &
+	ip netns exec "sink-$ns" cwprobe tcp-sink 10.7.0.2 443 "$W/sink-$ns" &
+done
+rules_cw 1000d
+ctl reload >/dev/null || fail "reload to 1000d for tcp4"
+i=0
+until ip netns exec cw cwbench tcp 10.7.0.2 9 1 >/dev/null 2>&1 &&
+      [ -f "$W/sink-cw" ]; do
+	i=$((i + 1))
+	[ $i -lt 250 ] || fail "no TCP sink in sink-cw"
+	usleep 20000
+done
+# run_tcp NS CONFIG REP: one measurement
+run_tcp() {
+	local r
+	r=$(ip netns exec "$1" cwbench tcp 10.7.0.2 9 "$MS") ||
+		fail "cwbench tcp in $1: $r"
+	set -- "$@" $r
+	out "tcp $2 $1 $3 $5 segs=$7"
+}
+i=0
+while [ $i -lt "$REPS" ]; do
+	i=$((i + 1))
+	for ns in base cw; do run_tcp $ns mem0 $i; done
+done
+capture_hello www.example.org hello-bench.bin
+m0=$(ip netns exec cw cwnl status | awk '$1 == "counter" && $2 == "flows_remembered" { print $3 }')
+for u in 2001 2002 2003 2004; do
+	ip netns exec cw cwprobe tcp-many 10.7.0.2 443 -n 256 \
+		-D "$CW_OUT/hello-bench.bin" -u $u -t 100 -f "$W/stop-many" \
+		>"$W/many-$u" 2>&1 &
+done
+i=0
+until [ "$(cat "$W"/many-* | grep -c '^open')" = 4 ]; do
+	i=$((i + 1))
+	[ $i -lt 3000 ] || fail "tcp-many did not finish: $(cat "$W"/many-*)"
+	usleep 50000
+done
+m1=$(ip netns exec cw cwnl status | awk '$1 == "counter" && $2 == "flows_remembered" { print $3 }')
+out "tcpmem remembered=$((m1 - m0)) $(cat "$W"/many-* | tr '\n' ' ')"
+i=0
+while [ $i -lt "$REPS" ]; do
+	i=$((i + 1))
+	for ns in base cw; do run_tcp $ns mem1 $i; done
+done
+touch "$W/stop-many"
+
 kill -TERM "$CW_CD_PID"; wait "$CW_CD_PID" 2>/dev/null || true
 ip netns exec nft nft delete table inet bench 2>/dev/null || true
 fi

@@ -287,6 +287,10 @@ enum cw_counter_attr {
 	CW_COUNTER_A_PAD,
 	CW_COUNTER_A_NAMES_FAILED,	/* blocked: the name could not be read */
 	CW_COUNTER_A_DNS_ANSWERED,	/* blocked DNS queries answered at once */
+	/* Flow memory (appended for issue 12, item 1): */
+	CW_COUNTER_A_FLOWS_REMEMBERED,	/* flows classified by name, remembered */
+	CW_COUNTER_A_FLOWS_REVOKED,	/* remembered flows blocked (once each) */
+	CW_COUNTER_A_FLOWS_REFUSED,	/* flows of a purpose with no room left */
 	__CW_COUNTER_A_MAX
 };
 #define CW_COUNTER_A_MAX (__CW_COUNTER_A_MAX - 1)

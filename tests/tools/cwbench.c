@@ -11,6 +11,12 @@
  *       datagram makes sendmmsg() fail at its first message) counts as one
  *       attempt. Prints:
  *         pps N attempts N sent N failed N errno NAME
+ *   cwbench tcp ADDR PORT MS
+ *       Connect to ADDR:PORT (a reader that discards) and write 16 bytes
+ *       at a time with TCP_NODELAY for MS milliseconds: a segment per
+ *       write while the window is open. Prints the segments sent per
+ *       second (tcpi_segs_out) as:
+ *         pps N segs N
  *   cwbench time CMD [ARG...]
  *       Run CMD with its stdout sent to stderr, print "ms N rc N" (wall
  *       time; rc is 128+signal for a killed child) and exit 0. Commit times of consentd and nft are
@@ -22,6 +28,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <linux/tcp.h>	/* tcpi_segs_out: glibc's tcp_info lacks it */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +57,7 @@ static const char *errname(int e)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: cwbench udp ADDR PORT MS [BATCH] | time CMD [ARG...] | rss PID\n");
+	fprintf(stderr, "usage: cwbench udp ADDR PORT MS [BATCH] | tcp ADDR PORT MS | time CMD [ARG...] | rss PID\n");
 	return 2;
 }
 
@@ -122,6 +129,71 @@ static int cmd_udp(int argc, char **argv)
 	return 0;
 }
 
+/* ADDR PORT into *ss; its length, or 0 for a bad address. */
+static socklen_t parse_addr(const char *a, const char *port,
+			    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(atoi(port));
+		return sizeof(*s4);
+	}
+	if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(atoi(port));
+		return sizeof(*s6);
+	}
+	fprintf(stderr, "cwbench: bad address %s\n", a);
+	return 0;
+}
+
+static int cmd_tcp(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	unsigned long long t0, end, t;
+	struct tcp_info ti, ti0;
+	socklen_t sl, il = sizeof(ti);
+	char payload[16] = { 0 };
+	int fd, one = 1, ms;
+
+	if (argc < 4)
+		return usage();
+	sl = parse_addr(argv[1], argv[2], &ss);
+	ms = atoi(argv[3]);
+	if (!sl || ms < 1)
+		return usage();
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
+	    getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti0, &il) < 0) {
+		printf("error %s: socket/connect\n", errname(errno));
+		return 1;
+	}
+	t0 = now_ns();
+	end = t0 + (unsigned long long)ms * 1000000ULL;
+	do {
+		if (send(fd, payload, sizeof(payload), MSG_NOSIGNAL) < 0) {
+			printf("error %s: send\n", errname(errno));
+			return 1;
+		}
+		t = now_ns();
+	} while (t < end);
+	il = sizeof(ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &il) < 0) {
+		printf("error %s: TCP_INFO\n", errname(errno));
+		return 1;
+	}
+	printf("pps %.0f segs %u\n",
+	       (ti.tcpi_segs_out - ti0.tcpi_segs_out) * 1e9 / (double)(t - t0),
+	       ti.tcpi_segs_out - ti0.tcpi_segs_out);
+	close(fd);
+	return 0;
+}
+
 static int cmd_time(char **argv)
 {
 	unsigned long long t0 = now_ns();
@@ -180,6 +252,8 @@ int main(int argc, char **argv)
 		return usage();
 	if (!strcmp(argv[1], "udp"))
 		return cmd_udp(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "tcp"))
+		return cmd_tcp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "time") && argc > 2)
 		return cmd_time(argv + 2);
 	if (!strcmp(argv[1], "rss") && argc > 2)

@@ -174,6 +174,9 @@ static const char *const counter_keys[] = {
 	[CW_COUNTER_A_COMMITS] = "commits",
 	[CW_COUNTER_A_NAMES_FAILED] = "names_failed",
 	[CW_COUNTER_A_DNS_ANSWERED] = "dns_answered",
+	[CW_COUNTER_A_FLOWS_REMEMBERED] = "flows_remembered",
+	[CW_COUNTER_A_FLOWS_REVOKED] = "flows_revoked",
+	[CW_COUNTER_A_FLOWS_REFUSED] = "flows_refused",
 };
 
 static const char *const top_keys[] = {

@@ -21,9 +21,18 @@
  *       with -P N the port advances by one at each attempt, over N ports
  *       (so no two attempts in a row are the same flow);
  *       prints "attempts A ok O fail F last <ERRNO>"
+ *   cwprobe tcp-many ADDR PORT -n N -D FILE -f STOP [-t MS] [-u UID]
+ *       open N connections, send FILE's bytes (at most 16 KiB) on each,
+ *       and hold them all; after -t MS (default 3000) prints "open O
+ *       reset R failed F" (R: connections reset since, F: connects or
+ *       sends that failed) and waits until file STOP exists
  *   cwprobe tcp-server ADDR PORT FILE
  *       accept forever; FILE holds "conns N bytes M", rewritten atomically
  *       after each change; created once listening
+ *   cwprobe tcp-sink ADDR PORT FILE
+ *       listen with the largest backlog and never accept: connections
+ *       stay established, unread, in the queue (the peer of tcp-many);
+ *       FILE is created once listening
  *   cwprobe udp-server ADDR PORT FILE
  *       FILE holds "packets N bytes M"
  *   cwprobe resolve NAME
@@ -46,13 +55,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 static long timeout_ms = 3000, size, interval_ms = 10, duration_ms;
-static long uid = -1, nports = 1;
-static const char *stop_file, *exthdrs;
+static long uid = -1, nports = 1, count;
+static const char *stop_file, *exthdrs, *data_file;
 
 static long now_ms(void)
 {
@@ -71,7 +81,7 @@ static const char *errname(int e)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: cwprobe tcp|udp|tcp-hold|flood|tcp-server|udp-server|resolve ...\n"
+	fprintf(stderr, "usage: cwprobe tcp|udp|tcp-hold|flood|tcp-many|tcp-server|tcp-sink|udp-server|resolve ...\n"
 		"  (see the comment at the top of tests/tools/cwprobe.c)\n");
 	exit(2);
 }
@@ -114,7 +124,7 @@ static void parse_opts(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:")) != -1) {
+	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:n:D:")) != -1) {
 		switch (c) {
 		case 't': timeout_ms = atol(optarg); break;
 		case 's': size = atol(optarg); break;
@@ -124,6 +134,8 @@ static void parse_opts(int argc, char **argv)
 		case 'f': stop_file = optarg; break;
 		case 'x': exthdrs = optarg; break;
 		case 'P': nports = atol(optarg); break;
+		case 'n': count = atol(optarg); break;
+		case 'D': data_file = optarg; break;
 		default: usage();
 		}
 	}
@@ -310,6 +322,65 @@ static int tcp_hold(int argc, char **argv)
 	return err ? 1 : 0;
 }
 
+/* tcp-many: N connections that each sent FILE, held open. */
+static int tcp_many(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	long open_n = 0, reset = 0, failed = 0, i, n;
+	static char data[16384];
+	struct rlimit rl;
+	socklen_t len;
+	int *fds, fd;
+	FILE *f;
+
+	if (argc < 3)
+		usage();
+	len = parse_addr(argv[1], argv[2], &ss);
+	parse_opts(argc - 2, argv + 2);
+	if (!stop_file || !data_file || count <= 0)
+		usage();
+	f = fopen(data_file, "r");
+	if (!f) {
+		perror("cwprobe: -D");
+		return 2;
+	}
+	n = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	fds = calloc(count, sizeof(*fds));
+	rl.rlim_cur = rl.rlim_max = count + 64;
+	if (!fds || setrlimit(RLIMIT_NOFILE, &rl)) {
+		perror("cwprobe: tcp-many");
+		return 2;
+	}
+	drop_privileges();
+	for (i = 0; i < count; i++) {
+		fds[i] = -1;
+		if (tcp_connect(&ss, len, now_ms() + 3000, &fd)) {
+			failed++;
+			continue;
+		}
+		if (send(fd, data, n, MSG_NOSIGNAL) != n) {
+			failed++;
+			close(fd);
+			continue;
+		}
+		fds[i] = fd;
+		open_n++;
+	}
+	usleep(timeout_ms * 1000);
+	for (i = 0; i < count; i++) {
+		char c;
+
+		if (fds[i] >= 0 && recv(fds[i], &c, 1, MSG_DONTWAIT) < 0 &&
+		    errno == ECONNRESET)
+			reset++;
+	}
+	printf("open %ld reset %ld failed %ld\n", open_n, reset, failed);
+	while (access(stop_file, F_OK))
+		usleep(10000);
+	return 0;
+}
+
 static int udp_fd = -1;
 
 static int udp_once(struct sockaddr_storage *ss, socklen_t len)
@@ -494,6 +565,19 @@ static int tcp_server(int argc, char **argv)
 	}
 }
 
+static int tcp_sink(int argc, char **argv)
+{
+	int lfd = bound_socket(SOCK_STREAM, argc, argv);
+
+	if (listen(lfd, 65535) < 0) {
+		perror("cwprobe: listen");
+		return 2;
+	}
+	record(argv[3], "conns", 0, 0);
+	for (;;)
+		pause();
+}
+
 static int udp_server(int argc, char **argv)
 {
 	long packets = 0, bytes = 0;
@@ -567,8 +651,12 @@ int main(int argc, char **argv)
 		return tcp_hold(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "flood"))
 		return flood(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "tcp-many"))
+		return tcp_many(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "tcp-server"))
 		return tcp_server(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "tcp-sink"))
+		return tcp_sink(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "udp-server"))
 		return udp_server(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "resolve"))

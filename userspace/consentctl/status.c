@@ -87,6 +87,9 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			       strcmp(get(r, "policed"), "true") ? "not policing" :
 			       "policing", get(r, "entries"), get(r, "memory"),
 			       get(r, "events_dropped"), get(r, "dns_answered"));
+			printf("flows:    %s remembered by name, %s cut on withdrawal, %s refused (memory full)\n",
+			       get(r, "flows_remembered"), get(r, "flows_revoked"),
+			       get(r, "flows_refused"));
 		} else if (!strcmp(r->type, "skipped")) {
 			printf("SKIPPED:  %s\n", get(r, "error"));
 			if (!strcmp(get(r, "in_force"), "last good version"))

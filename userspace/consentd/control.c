@@ -430,6 +430,9 @@ static void rec_kernel_counters(struct sbuf *b, const struct kstatus *ks)
 	rec_u64(b, "commits", ks->commits);
 	rec_u64(b, "names_failed", ks->names_failed);
 	rec_u64(b, "dns_answered", ks->dns_answered);
+	rec_u64(b, "flows_remembered", ks->flows_remembered);
+	rec_u64(b, "flows_revoked", ks->flows_revoked);
+	rec_u64(b, "flows_refused", ks->flows_refused);
 }
 
 static void do_status(struct daemon *d, struct client *c, bool full)

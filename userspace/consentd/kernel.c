@@ -864,6 +864,10 @@ static void status_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
 		st->commits = get_u64(ct[CW_COUNTER_A_COMMITS]);
 		st->names_failed = get_u64(ct[CW_COUNTER_A_NAMES_FAILED]);
 		st->dns_answered = get_u64(ct[CW_COUNTER_A_DNS_ANSWERED]);
+		st->flows_remembered =
+			get_u64(ct[CW_COUNTER_A_FLOWS_REMEMBERED]);
+		st->flows_revoked = get_u64(ct[CW_COUNTER_A_FLOWS_REVOKED]);
+		st->flows_refused = get_u64(ct[CW_COUNTER_A_FLOWS_REFUSED]);
 	}
 	st->np = parse_purposes(tb[CW_A_PURPOSES], st->p, CW_PURPOSES_MAX);
 }

@@ -47,6 +47,7 @@ struct kstatus {
 	uint64_t memory;
 	uint64_t owner_releases, events_sent, events_dropped;
 	uint64_t unconfigured_blocked, commits, names_failed, dns_answered;
+	uint64_t flows_remembered, flows_revoked, flows_refused;
 	int np;
 	struct kpurpose p[CW_PURPOSES_MAX];
 };
