@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-flow name tracking: the TCP flows whose first payload was the start
- * of a TLS ClientHello that did not hold the SNI yet. One fixed table per
+ * Per-flow name tracking: the TCP flows in the middle of a TLS ClientHello
+ * or an HTTP request head that did not hold the name yet, and DNS over TCP
+ * flows whose message goes on. One fixed table per
  * network namespace, allocated with the namespace: the packet path never
  * allocates, and a full table makes the hook fail closed.
  */
@@ -31,8 +32,10 @@ struct cw_flow_slot {
 	bool used;
 	/* The verdict was to block: later segments are blocked again. */
 	bool blocked;
+	bool is_http;	/* the union holds http, else tls (or dns, port 53) */
 	union {
 		struct cw_tls_state tls;	/* a ClientHello in pieces */
+		struct cw_http_state http;	/* an HTTP request head */
 		struct {			/* DNS over TCP (port 53) */
 			/*
 			 * next_seq is where the next message starts, or,

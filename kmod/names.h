@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Destination names for the packet path: DNS query names, TLS SNI, QUIC
- * SNI and HTTP Host read from the first payload of a flow (see names.c). Names
+ * SNI and the HTTP Host of every request (see names.c). Names
  * classify: they say which purposes a packet matches and decide nothing.
  */
 #ifndef _CW_NAMES_H
@@ -37,9 +37,10 @@ enum cw_name_res {
  * @skb: the packet
  * @p: what cw_parse() read from its headers
  *
- * DNS over TCP, or a payload at the start of its stream or of a tracked
- * flow. A segment in the middle of an untracked stream costs a few loads
- * from its socket.
+ * DNS over TCP, a payload at the start of its stream or of a tracked
+ * flow, or one that starts with an HTTP method. A segment in the middle of
+ * an untracked stream costs a few loads from its socket and a peek at its
+ * first bytes.
  *
  * Context: the LOCAL_OUT hook, RCU read lock held; never sleeps.
  * Return: true if cw_names_classify() should see the segment.
