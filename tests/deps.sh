@@ -20,6 +20,8 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio gzip kmod util-linux
 	# programs copied into the guest: namespaces, nftables, real clients
 	iproute2 nftables socat dnsutils curl openssl ngtcp2-client ngtcp2-server
+	# an HTTP/1.1 server with keep-alive and pipelining (scenario 84)
+	lighttpd
 	# libraries: libnl for consentd, libmnl for the test tools
 	libmnl-dev libnl-3-dev libnl-genl-3-dev
 	# consentctl(8) rendered to compare it with --help

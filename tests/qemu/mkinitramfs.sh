@@ -51,7 +51,8 @@ copy_prog() {
 
 for p in /usr/bin/ip /usr/sbin/nft /usr/bin/curl /usr/bin/dig \
 	 /usr/bin/openssl /usr/bin/socat /usr/bin/setpriv /usr/bin/unshare \
-	 /usr/bin/gtlsclient /usr/sbin/gtlsserver; do
+	 /usr/bin/gtlsclient /usr/sbin/gtlsserver /usr/sbin/lighttpd \
+	 /usr/lib/lighttpd/mod_accesslog.so; do
 	copy_prog "$p" || echo "mkinitramfs: $p missing, not in the guest" >&2
 done
 # curl and openssl want their config; an empty one is enough.
