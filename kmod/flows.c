@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The per-namespace table of TCP flows whose ClientHello is being parsed
- * across segments (see names.c for when a flow enters and leaves it).
+ * The per-namespace table of TCP flows whose ClientHello, HTTP request head
+ * or DNS message is being parsed across segments (see names.c for when a
+ * flow enters and leaves it).
  *
  * Open addressing over a fixed array: a flow hashes to a slot and may use
  * the CW_FLOWS_PROBE slots from there. One spinlock guards the table: it is
@@ -114,6 +115,7 @@ struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
 	free->sport = sport;
 	free->dport = dport;
 	free->blocked = false;
+	free->is_http = false;
 	free->expires = jiffies + CW_FLOWS_TIMEOUT;
 	atomic_inc(&ft->used);
 	return free;

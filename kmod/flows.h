@@ -4,8 +4,8 @@
  * with the namespace: the packet path never allocates, and a full table
  * makes the hook fail closed.
  *  - struct cw_flows: the TCP flows whose first payload was the start of a
- *    TLS ClientHello that did not hold the SNI yet (or DNS over TCP in
- *    pieces), until the answer;
+ *    TLS ClientHello or an HTTP request head that did not hold the name yet
+ *    (or DNS over TCP in pieces), until the answer;
  *  - struct cw_mem, the flow memory: every TCP flow and QUIC connection
  *    classified by its name, for its whole life, so that a withdrawal or
  *    a commit reaches it (hooks.c judges it again at every packet).
@@ -38,8 +38,10 @@ struct cw_flow_slot {
 	bool used;
 	/* The verdict was to block: later segments are blocked again. */
 	bool blocked;
+	bool is_http;	/* the union holds http, else tls (or dns, port 53) */
 	union {
 		struct cw_tls_state tls;	/* a ClientHello in pieces */
+		struct cw_http_state http;	/* an HTTP request head */
 		struct {			/* DNS over TCP (port 53) */
 			/*
 			 * next_seq is where the next message starts, or,

@@ -17,12 +17,19 @@
  *    reassembled in the namespace's QUIC table (quic_flows.c). A short
  *    header, the bulk of QUIC, costs that one byte test;
  *  - any other TCP payload at the start of its stream: a TLS ClientHello's
- *    SNI, or else an HTTP/1.x request's host. A ClientHello whose SNI is
- *    not in that first payload puts the flow in the namespace's flow table
- *    (flows.c), and its next segments are fed to the same parser state
- *    until the answer. Nothing else of the stream is parsed again: the
- *    flow, with the name found, is remembered (hooks.c, the flow memory
- *    of flows.h), and its later packets are judged by that name.
+ *    SNI, or else an HTTP/1.x request's host. A ClientHello or request
+ *    head whose name is not in that first payload puts the flow in the
+ *    namespace's flow table (flows.c), and its next segments are fed to
+ *    the same parser state until the answer;
+ *  - a TCP payload later in its stream that starts with an HTTP method:
+ *    the next request of a kept-alive connection, judged by its host as
+ *    the first one is, with the requests pipelined behind it in the same
+ *    segment (cw_names_http() says how far that goes). Every other
+ *    segment in the middle of a stream costs a peek at its first bytes.
+ *
+ * A flow, with the name found, is remembered (hooks.c, the flow memory of
+ * flows.h): its other packets are judged by that name, and a later
+ * request of the same connection that names another replaces it.
  *
  * "Start of the stream" needs no per-flow memory: the segment begins at the
  * oldest unacknowledged byte (tp->snd_una) and no payload was acknowledged
@@ -37,24 +44,25 @@
  *
  * At LOCAL_OUT a TCP skb is usually a GSO super-packet: its payload is many
  * segments of the stream, in order, and is parsed as such. Everything is
- * read with skb_header_pointer(), into a per-CPU scratch area because an
- * HTTP request head (CW_HTTP_WANT) does not belong on the stack. The area
+ * read with skb_header_pointer(), a chunk at a time, into a per-CPU
+ * scratch area with the parsers' states, which do not belong on the stack
+ * (nor does the HTTP state, a name's worth of bytes). The area
  * is used with bottom halves disabled, so a softirq transmission on the
  * same CPU (a TCP timer, an ACK clocking out data) cannot reuse it
  * meanwhile.
  *
- * Failing closed: a parser answer that may hide a name (MALFORMED, a TLS
- * or QUIC parse OVER_BUDGET, an HTTP head or DNS message cut by the end of
- * the segment, a QUIC Initial of an unknown version or whose tag fails),
+ * Failing closed: a parser answer that may hide a name (MALFORMED, a TLS,
+ * HTTP or QUIC parse OVER_BUDGET, a DNS message cut by the end of the
+ * segment, a QUIC Initial of an unknown version or whose tag fails),
  * or no free slot in a flow table, blocks the packet, as a
  * denied name would. Such a packet matched no purpose: it is not in the
  * purposes' counters nor in an event, but in the names_failed counter.
  *
- * Not seen, by design of "the start of the stream only": a second HTTP
- * request on a kept-alive connection, a ClientHello after STARTTLS, names
- * behind Encrypted Client Hello, and DNS over TLS or
- * HTTPS (whose server name is seen as any other SNI). Such traffic is
- * classified by address, port and app only.
+ * Not seen: a ClientHello after STARTTLS, an HTTP request behind a body
+ * whose end is not known in its segment (cw_names_http()), names behind
+ * Encrypted Client Hello, and DNS over TLS or HTTPS (whose server name is
+ * seen as any other SNI). Such traffic is classified by address, port and
+ * app only.
  */
 #include <linux/minmax.h>
 #include <linux/netfilter.h>
@@ -72,6 +80,10 @@
 
 /* How much of a ClientHello is copied out of the skb at a time. */
 #define CW_TLS_CHUNK	256
+/* How much of an HTTP request head is copied out of the skb at a time. */
+#define CW_HTTP_CHUNK	512
+/* Request heads looked at in one TCP segment: a client's pipeline. */
+#define CW_HTTP_PIPELINE	16
 /* DNS messages looked at in one TCP segment. */
 #define CW_DNS_TCP_MSGS	16
 /*
@@ -84,9 +96,12 @@
 
 struct cw_scratch {
 	struct cw_tls_state tls;
+	struct cw_http_state http;
 	char name[CW_NAME_MAX + 1];
-	u8 buf[CW_HTTP_WANT];
+	u8 buf[CW_HTTP_CHUNK];	/* a DNS head, TLS or HTTP chunk */
 };
+
+static_assert(CW_HTTP_CHUNK >= CW_DNS_WANT && CW_HTTP_CHUNK >= CW_TLS_CHUNK);
 
 /*
  * Shared by every namespace, for the module's life: the handset's
@@ -382,98 +397,135 @@ static bool cw_tcp_at_start(const struct sock *sk, u32 seq)
 	       READ_ONCE(tp->bytes_acked) <= 1;
 }
 
-/* How far into one skb a request head is searched for its Host line. */
-#define CW_HTTP_FAR	SZ_64K
-
 /*
- * A request head longer than CW_HTTP_WANT (its first bytes at @d): the
- * Host line searched for in the rest of the skb, a chunk at a time, then
- * read by cw_parse_http() behind a short request line. Only for an
- * origin-form target ("GET /..."): an absolute-form or CONNECT target
- * names the host itself, in a request line that did not fit.
+ * Feeds the request head at @off (@len payload bytes from there) to @st, a
+ * chunk at a time, up to the head's end or until the parser stops; *@used
+ * says how far that was.
  */
-static enum cw_parse_result cw_http_host_far(const struct sk_buff *skb,
-					     const struct cw_pkt *p,
-					     struct cw_scratch *sc,
-					     const u8 *d, u32 *len)
+static enum cw_parse_result cw_http_feed_skb(struct cw_http_state *st,
+					     const struct sk_buff *skb,
+					     u32 off, u32 len, u8 *buf,
+					     u32 *used)
 {
-	static const char req[] = "GET / HTTP/1.1\r\n", host[] = "\r\nhost:";
-	u32 end = min_t(u32, p->plen, CW_HTTP_FAR), i, k, n, hm = 0, em = 0;
-	const u8 *c;
-	u8 ch;
+	enum cw_parse_result r = st->result;
+	u32 n, u;
 
-	for (i = 0; i < 16 && d[i] != ' '; i++)
-		;
-	if (i == 16 || d[i + 1] != '/')
-		return CW_PARSE_MALFORMED;
-	for (i = 0; i < end; i += n) {
-		n = min_t(u32, end - i, CW_HTTP_WANT);
-		c = skb_header_pointer(skb, p->poff + i, n, sc->buf);
-		if (!c)
+	*used = 0;
+	while (len) {
+		const u8 *d;
+
+		n = min_t(u32, len, CW_HTTP_CHUNK);
+		d = skb_header_pointer(skb, off, n, buf);
+		if (!d)
 			return CW_PARSE_MALFORMED;
-		for (k = 0; k < n; k++) {
-			ch = c[k] >= 'A' && c[k] <= 'Z' ? c[k] + 32 : c[k];
-			hm = ch == host[hm] ? hm + 1 : ch == '\r';
-			em = ch == "\r\n\r\n"[em] ? em + 1 : ch == '\r';
-			if (em == 4)
-				return CW_PARSE_NO_NAME;
-			if (hm == sizeof(host) - 1)
-				goto found;
-		}
+		r = cw_http_feed(st, d, n, &u);
+		*used += u;
+		if (u < n)
+			break;
+		off += n;
+		len -= n;
 	}
-	return CW_PARSE_INCOMPLETE;
-found:
-	/* the Host line from its 'H', after a request line of our own */
-	i += k + 1 - 5;
-	n = min_t(u32, p->plen - i, CW_NAME_MAX + 64);
-	memcpy(sc->buf, req, sizeof(req) - 1);
-	if (skb_copy_bits(skb, p->poff + i, sc->buf + sizeof(req) - 1, n))
-		return CW_PARSE_MALFORMED;
-	return cw_parse_http(sc->buf, sizeof(req) - 1 + n, sc->name, len);
+	return r;
 }
 
-static enum cw_name_res cw_names_http(const struct cw_ruleset *rs,
-				      const struct sk_buff *skb,
-				      struct cw_pkt *p, struct cw_scratch *sc,
-				      u64 *m)
+/*
+ * Whether a segment in the middle of a stream may start a request head (a
+ * kept-alive connection's next request): its first bytes are a method.
+ * What every such TCP segment pays when names are looked at.
+ */
+static bool cw_http_starts(const struct sk_buff *skb, const struct cw_pkt *p)
 {
-	u32 n = min_t(u32, p->plen, CW_HTTP_WANT), len = 0;
-	const u8 *d = skb_header_pointer(skb, p->poff, n, sc->buf);
+	u8 b[CW_HTTP_METHOD_MAX] __uninitialized;
+	u32 n = min_t(u32, p->plen, sizeof(b));
+	const u8 *d = skb_header_pointer(skb, p->poff, n, b);
 
-	if (!d)
+	return d && cw_http_may_start(d, n);
+}
+
+/*
+ * A request head that goes on in later segments: the flow enters the
+ * table with its parser state, as a ClientHello in pieces does, and the
+ * segment goes through (the bytes of a head before its Host line complete
+ * no request: no server acts on them).
+ */
+static enum cw_name_res cw_http_track(struct cw_flows *ft,
+				      const struct sock *sk, struct cw_pkt *p,
+				      const struct cw_http_state *st)
+{
+	struct cw_flow_slot *s;
+
+	/* A socketless sender (a raw socket) has no stream to follow. */
+	if (!sk)
 		return CW_NAMES_FAIL;
-	switch (cw_parse_http(d, n, sc->name, &len)) {
-	case CW_PARSE_INCOMPLETE:
-		if (p->plen <= CW_HTTP_WANT)
-			break;
-		/* A long URL or long headers before Host, in this skb. */
-		switch (cw_http_host_far(skb, p, sc, d, &len)) {
-		case CW_PARSE_NAME:
-			*m = cw_match_name(rs, p, sc->name, len);
-			return CW_NAMES_OK;
-		case CW_PARSE_NO_NAME:
-			*m = cw_ruleset_match(rs, &p->flow);
-			return CW_NAMES_OK;
-		default:
-			break;
-		}
-		break;
-	case CW_PARSE_NAME:
-		*m = cw_match_name(rs, p, sc->name, len);
-		return CW_NAMES_OK;
-	case CW_PARSE_NO_NAME:
-	case CW_PARSE_NOT_PROTO:
-		*m = cw_ruleset_match(rs, &p->flow);
-		return CW_NAMES_OK;
-	default:
-		break;
+	cw_flows_lock(ft);
+	s = cw_flows_add(ft, sk, p->sport, p->flow.dport);
+	if (s) {
+		s->is_http = true;
+		s->http = *st;
+		s->next_seq = p->seq + p->plen +
+			      !!(p->tcp_flags & TCPHDR_SYN);
 	}
-	/*
-	 * The request line or the headers before Host go on in a later
-	 * segment: no state is kept for HTTP, so refuse it. Real clients
-	 * write the request head at once.
-	 */
-	return CW_NAMES_FAIL;
+	cw_flows_unlock(ft);
+	if (!s)
+		return CW_NAMES_FAIL;
+	/* its Host is still to come: no learned address judges it yet */
+	p->name_pending = true;
+	return CW_NAMES_OK;
+}
+
+/*
+ * The request heads of a segment, the first at @off in its payload: each
+ * is matched by its name (*@m gathers them all, the event names the first
+ * one denied). A kept-alive client pipelines requests: another head may
+ * follow in the same segment, after a head and its Content-Length body.
+ * A head that goes on past the segment is tracked (cw_http_track()).
+ *
+ * Seen, then: a request that starts a segment (every request of a client
+ * that waits for each answer, retransmissions included), and one behind
+ * others in the same segment. Not seen: a request behind a body whose
+ * length is not in its head (Transfer-Encoding: chunked) or that began in
+ * an earlier segment; a client that wants to hide a request writes it
+ * there. Its flow is then judged by address, port and app, as HTTPS
+ * requests after the first are.
+ */
+static enum cw_name_res cw_names_http(struct cw_flows *ft,
+				      const struct cw_ruleset *rs,
+				      const struct sk_buff *skb,
+				      const struct sock *sk, struct cw_pkt *p,
+				      struct cw_scratch *sc, u64 denied,
+				      u32 off, u64 *m)
+{
+	struct cw_http_state *st = &sc->http;
+	u32 i, used, next;
+	u64 mm;
+
+	for (i = 0; i < CW_HTTP_PIPELINE && off < p->plen; i++) {
+		cw_http_init(st);
+		switch (cw_http_feed_skb(st, skb, p->poff + off, p->plen - off,
+					 sc->buf, &used)) {
+		case CW_PARSE_NAME:
+			memcpy(sc->name, st->val, st->name_len + 1);
+			mm = cw_match_name(rs, p, sc->name, st->name_len);
+			*m |= mm;
+			if (mm & denied)
+				return CW_NAMES_OK;
+			break;
+		case CW_PARSE_NO_NAME:
+			break;
+		case CW_PARSE_NOT_PROTO:
+			/* Not a request: nothing in it names a host. */
+			return CW_NAMES_OK;
+		case CW_PARSE_INCOMPLETE:
+			return cw_http_track(ft, sk, p, st);
+		default:
+			return CW_NAMES_FAIL;
+		}
+		next = cw_http_next(st);
+		if (!next)
+			break;
+		off += next;
+	}
+	return CW_NAMES_OK;
 }
 
 /* The first payload of a TCP stream. @sk is NULL for a socketless one. */
@@ -482,7 +534,8 @@ static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
 					   const struct sk_buff *skb,
 					   const struct sock *sk,
 					   struct cw_pkt *p,
-					   struct cw_scratch *sc, u64 *m)
+					   struct cw_scratch *sc, u64 denied,
+					   u64 *m)
 {
 	struct cw_flow_slot *s;
 	enum cw_parse_result r;
@@ -506,7 +559,8 @@ static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
 	case CW_PARSE_NO_NAME:
 		break;
 	case CW_PARSE_NOT_PROTO:
-		return cw_names_http(rs, skb, p, sc, m);
+		*m = cw_ruleset_match(rs, &p->flow);
+		return cw_names_http(ft, rs, skb, sk, p, sc, denied, 0, m);
 	case CW_PARSE_INCOMPLETE:
 		/*
 		 * A socketless sender (a raw socket, CAP_NET_RAW) has no
@@ -534,7 +588,27 @@ static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
 	return CW_NAMES_OK;
 }
 
-/* A later payload segment of a flow that may be in the table. */
+/*
+ * Where the next request starts in this segment's payload, after the head
+ * of a tracked flow ended in it (@skip: where the segment's new bytes
+ * start, @used of them taken), or 0 if not in this segment.
+ */
+static u32 cw_http_after(const struct cw_flow_slot *s, const struct cw_pkt *p,
+			 u32 skip, u32 used)
+{
+	u32 next = cw_http_next(&s->http), at;
+
+	if (!s->is_http || !next || !used)
+		return 0;
+	/* from the head's first byte to the byte after its end, then on */
+	at = skip + used + (next - s->http.fed);
+	return at < p->plen ? at : 0;
+}
+
+/*
+ * A later payload segment of a flow that may be in the table; one that is
+ * not is looked at as a kept-alive connection's next request may be.
+ */
 static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 					  const struct cw_ruleset *rs,
 					  const struct sk_buff *skb,
@@ -544,15 +618,20 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 					  u64 *m)
 {
 	enum cw_name_res res = CW_NAMES_OK;
+	u32 ahead, skip, used = 0, walk = 0;
+	bool untracked = false;
 	struct cw_flow_slot *s;
 	enum cw_parse_result r;
-	u32 ahead, skip;
+	const char *name;
+	u32 len;
 
 	*m = cw_ruleset_match(rs, &p->flow);
 	cw_flows_lock(ft);
 	s = cw_flows_find(ft, sk, p->sport, p->flow.dport);
-	if (!s)
+	if (!s) {
+		untracked = true;
 		goto out;
+	}
 
 	ahead = p->seq - s->next_seq;
 	if (ahead && ahead < CW_FLOWS_WINDOW) {
@@ -576,14 +655,21 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 	skip = -ahead;
 	if (ahead && skip >= CW_FLOWS_WINDOW) {
 		cw_flows_release(ft, s);
+		untracked = true;
 		goto out;
 	}
 	s->expires = jiffies + CW_FLOWS_TIMEOUT;
 	/* Bytes the parser saw already (a retransmission) are not fed again. */
 	if (skip < p->plen) {
-		r = cw_tls_feed_skb(&s->tls, skb, p->poff + skip,
-				    p->plen - skip, sc->buf);
+		if (s->is_http)
+			r = cw_http_feed_skb(&s->http, skb, p->poff + skip,
+					     p->plen - skip, sc->buf, &used);
+		else
+			r = cw_tls_feed_skb(&s->tls, skb, p->poff + skip,
+					    p->plen - skip, sc->buf);
 		s->next_seq = p->seq + p->plen;
+	} else if (s->is_http) {
+		r = s->http.result;
 	} else {
 		r = cw_tls_feed(&s->tls, NULL, 0, NULL, NULL);
 	}
@@ -593,19 +679,23 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 		p->name_pending = true;
 		break;
 	case CW_PARSE_NAME:
-		memcpy(sc->name, s->tls.name, s->tls.name_len + 1);
-		*m = cw_match_name(rs, p, sc->name, s->tls.name_len);
+		name = s->is_http ? s->http.val : s->tls.name;
+		len = s->is_http ? s->http.name_len : s->tls.name_len;
+		memcpy(sc->name, name, len + 1);
+		*m = cw_match_name(rs, p, sc->name, len);
 		/*
 		 * A blocked flow keeps its slot, so that its segments are
 		 * blocked again if they are sent again (block=drop, or a
 		 * reset that could not be sent).
 		 */
-		if (*m & denied)
+		if (*m & denied) {
 			s->blocked = true;
-		else
-			cw_flows_release(ft, s);
-		break;
+			break;
+		}
+		fallthrough;
 	case CW_PARSE_NO_NAME:
+	case CW_PARSE_NOT_PROTO:	/* HTTP: not a request after all */
+		walk = cw_http_after(s, p, skip, used);
 		cw_flows_release(ft, s);
 		break;
 	default:
@@ -615,6 +705,11 @@ static enum cw_name_res cw_names_tcp_more(struct cw_flows *ft,
 	}
 out:
 	cw_flows_unlock(ft);
+	/* A request pipelined behind the head, or one starting a segment. */
+	if (walk)
+		return cw_names_http(ft, rs, skb, sk, p, sc, denied, walk, m);
+	if (untracked && cw_http_starts(skb, p))
+		return cw_names_http(ft, rs, skb, sk, p, sc, denied, 0, m);
 	return res;
 }
 
@@ -623,6 +718,7 @@ enum cw_tcp_part {
 	CW_TCP_OTHER,		/* nothing to look at */
 	CW_TCP_START,		/* the start of its stream */
 	CW_TCP_TRACKED,		/* maybe a flow in the table */
+	CW_TCP_HTTP,		/* may start a request head */
 	CW_TCP_NOSOCK,		/* no TCP socket: each segment on its own */
 };
 
@@ -640,7 +736,9 @@ static enum cw_tcp_part cw_tcp_part(const struct cw_flows *ft,
 	*skp = sk;
 	if (cw_tcp_at_start(sk, p->seq))
 		return CW_TCP_START;
-	return cw_flows_empty(ft) ? CW_TCP_OTHER : CW_TCP_TRACKED;
+	if (!cw_flows_empty(ft))
+		return CW_TCP_TRACKED;
+	return cw_http_starts(skb, p) ? CW_TCP_HTTP : CW_TCP_OTHER;
 }
 
 bool cw_names_tcp_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
@@ -650,7 +748,8 @@ bool cw_names_tcp_wanted(const struct cw_flows *ft, const struct sk_buff *skb,
 
 	/*
 	 * The common case, a segment in the middle of a stream that is not
-	 * tracked, costs a few loads from its socket and no more.
+	 * tracked, costs a few loads from its socket and a peek at its first
+	 * bytes (is it a request head?), no more.
 	 */
 	return p->flow.dport == 53 ||
 	       cw_tcp_part(ft, skb, p, &sk) != CW_TCP_OTHER;
@@ -675,12 +774,15 @@ enum cw_name_res cw_names_classify(struct cw_flows *ft,
 	switch (cw_tcp_part(ft, skb, p, &sk)) {
 	case CW_TCP_TRACKED:
 		return cw_names_tcp_more(ft, rs, skb, sk, p, sc, denied, m);
+	case CW_TCP_HTTP:
+		*m = cw_ruleset_match(rs, &p->flow);
+		return cw_names_http(ft, rs, skb, sk, p, sc, denied, 0, m);
 	case CW_TCP_OTHER:
 		/* Its flow left the table since cw_names_wanted(). */
 		*m = cw_ruleset_match(rs, &p->flow);
 		return CW_NAMES_OK;
 	default:
-		return cw_names_tcp_start(ft, rs, skb, sk, p, sc, m);
+		return cw_names_tcp_start(ft, rs, skb, sk, p, sc, denied, m);
 	}
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Destination names for the packet path: DNS query names, TLS SNI, QUIC
- * SNI and HTTP Host read from the first payload of a flow (see names.c). Names
+ * SNI and the HTTP Host of every request (see names.c). Names
  * classify: they say which purposes a packet matches and decide nothing.
  */
 #ifndef _CW_NAMES_H
@@ -21,7 +21,7 @@ struct cw_pkt {
 	u8 tcp_flags;		/* valid if has_l4 and proto is TCP */
 	u8 icmp6_type;		/* valid if has_l4 and proto is ICMPv6 */
 	bool has_l4;		/* first fragment with a readable header */
-	bool name_pending;	/* a ClientHello whose SNI is still to come */
+	bool name_pending;	/* a ClientHello or request head, its name to come */
 	u32 seq;		/* TCP: sequence number of the first byte */
 	u32 poff, plen;		/* TCP and UDP: payload offset and length */
 	/*
@@ -44,9 +44,10 @@ enum cw_name_res {
  * @skb: the packet
  * @p: what cw_parse() read from its headers
  *
- * DNS over TCP, or a payload at the start of its stream or of a tracked
- * flow. A segment in the middle of an untracked stream costs a few loads
- * from its socket.
+ * DNS over TCP, a payload at the start of its stream or of a tracked
+ * flow, or one that starts with an HTTP method. A segment in the middle of
+ * an untracked stream costs a few loads from its socket and a peek at its
+ * first bytes.
  *
  * Context: the LOCAL_OUT hook, RCU read lock held; never sleeps.
  * Return: true if cw_names_classify() should see the segment.

@@ -279,12 +279,9 @@ static int cw_http_method(const u8 *p, u32 len)
 	return maybe;
 }
 
-/* Index of the next '\n' at or after off, or len if none. */
-static u32 cw_eol(const u8 *p, u32 off, u32 len)
+bool cw_http_may_start(const u8 *buf, u32 len)
 {
-	while (off < len && p[off] != '\n')
-		off++;
-	return off;
+	return cw_http_method(buf, min_t(u32, len, CW_HTTP_METHOD_MAX)) != 0;
 }
 
 static bool cw_is_ows(u8 c)
@@ -322,107 +319,328 @@ static enum cw_parse_result cw_http_host(const u8 *v, u32 n, char *name,
 			cw_name_normalize((const char *)v, host, name));
 }
 
-static bool cw_prefix_ci(const u8 *p, u32 n, const char *s)
-{
-	u32 i;
+/* Where in the head the next byte is (struct cw_http_state.step). */
+enum cw_http_step {
+	CW_HTTP_METHOD,		/* the method and its space, into val */
+	CW_HTTP_SCHEME,		/* the target's first bytes, into val */
+	CW_HTTP_AUTH,		/* the authority the target names, into val */
+	CW_HTTP_TARGET,		/* the rest of the request line */
+	CW_HTTP_FIELD,		/* a header's name, into field */
+	CW_HTTP_HOST,		/* the first Host value, into val */
+	CW_HTTP_CLEN,		/* a Content-Length value, into clen */
+	CW_HTTP_SKIP,		/* the rest of a line that does not matter */
+	CW_HTTP_END,		/* after the empty line: nothing more is read */
+};
 
-	for (i = 0; s[i]; i++)
-		if (i >= n || cw_lower(p[i]) != s[i])
-			return false;
-	return true;
+/* struct cw_http_state.flags */
+#define CW_HTTP_F_AUTH		0x001	/* the target names the host */
+#define CW_HTTP_F_OVER		0x002	/* val overflowed: no name */
+#define CW_HTTP_F_CLEN		0x004	/* a Content-Length was read */
+#define CW_HTTP_F_UNKNOWN	0x008	/* the body's length cannot be known */
+#define CW_HTTP_F_DIGIT		0x010	/* Content-Length: digits so far */
+#define CW_HTTP_F_DIGIT_END	0x020	/* ... and whitespace after them */
+/*
+ * A Host value's whitespace and CRs not yet kept: dropped at the line's
+ * end, as trailing whitespace and a final CR are; a byte after them
+ * makes them part of the value (a space marks it, no name has one).
+ */
+#define CW_HTTP_F_PEND		0x040
+#define CW_HTTP_F_PEND_CR	0x080	/* the last byte pending is a CR */
+#define CW_HTTP_F_INNER_CR	0x100	/* a CR pending, not the last byte */
+
+static void cw_http_keep(struct cw_http_state *st, u8 c)
+{
+	if (st->vlen < sizeof(st->val) - 1)
+		st->val[st->vlen++] = c;
+	else
+		st->flags |= CW_HTTP_F_OVER;
+}
+
+/* The name in val (a Host value or an authority, as sent) is whole. */
+static void cw_http_answer(struct cw_http_state *st)
+{
+	enum cw_parse_result r = CW_PARSE_NO_NAME;
+	u32 len = 0;
+
+	if (!(st->flags & CW_HTTP_F_OVER))
+		r = cw_http_host((const u8 *)st->val, st->vlen, st->val, &len);
+	st->result = r;
+	st->name_len = r == CW_PARSE_NAME ? len : 0;
+	if (r != CW_PARSE_NAME)
+		st->val[0] = '\0';
+}
+
+/* 1 if v[0, n) is "http://" or "https://", 0 if the start of one, else -1. */
+static int cw_http_scheme(const char *v, u32 n)
+{
+	static const char * const schemes[] = { "http://", "https://" };
+	u32 i, l;
+
+	for (i = 0; i < ARRAY_SIZE(schemes); i++) {
+		l = strlen(schemes[i]);
+		if (n <= l && !memcmp(v, schemes[i], n))
+			return n == l;
+	}
+	return -1;
 }
 
 /*
- * The authority in a request target [t, t + n): after "http://" or
- * "https://" (any case), or the whole target for CONNECT (authority-form),
- * up to '/', '?' or '#', past any "userinfo@". Returns its offset + 1 and
- * its length in *alen, or 0 if the target names no host (origin-form
- * "/path", asterisk-form "*").
+ * The request line's LF: it must end in " HTTP/1.0" or " HTTP/1.1" (and
+ * its CR) after a target of one byte at least. Only the last bytes are
+ * checked, so a target with spaces passes, as lenient servers take it.
  */
-static u32 cw_http_authority(const u8 *t, u32 n, bool connect, u32 *alen)
+static void cw_http_request_line(struct cw_http_state *st)
 {
-	u32 start, end, i;
+	static const char ver[] = " HTTP/1.";
+	u32 cr = st->last == '\r', n = st->line - cr, i;
+	char t[9];
 
-	if (connect)
-		start = 0;
-	else if (cw_prefix_ci(t, n, "http://"))
-		start = 7;
-	else if (cw_prefix_ci(t, n, "https://"))
-		start = 8;
-	else
-		return 0;
-	for (end = start; end < n; end++)
-		if (t[end] == '/' || t[end] == '?' || t[end] == '#')
-			break;
-	for (i = end; i > start; i--) {
-		if (t[i - 1] == '@') {
-			start = i;
-			break;
-		}
+	if (n < st->mlen + 10U) {
+		st->result = CW_PARSE_NOT_PROTO;
+		return;
 	}
-	*alen = end - start;
-	return start + 1;
+	for (i = 0; i < sizeof(t); i++)
+		t[i] = st->tail[(n - sizeof(t) + i) % sizeof(st->tail)];
+	if (memcmp(t, ver, sizeof(ver) - 1) || (t[8] != '0' && t[8] != '1')) {
+		st->result = CW_PARSE_NOT_PROTO;
+		return;
+	}
+	if (st->flags & CW_HTTP_F_AUTH)
+		cw_http_answer(st);
+}
+
+/* A header name is whole (its ':' came): which header it is. */
+static void cw_http_field(struct cw_http_state *st)
+{
+	u32 n = st->line - 1;
+
+	st->step = CW_HTTP_SKIP;
+	if (n == 4 && !memcmp(st->field, "host", 4)) {
+		/* The first Host counts, unless the target named the host. */
+		if (st->result == CW_PARSE_INCOMPLETE) {
+			st->step = CW_HTTP_HOST;
+			st->vlen = 0;
+			st->flags &= ~CW_HTTP_F_OVER;
+		}
+	} else if (n == 14 && !memcmp(st->field, "content-length", 14)) {
+		/* Two of them: servers refuse the request, or pick one. */
+		if (st->flags & CW_HTTP_F_CLEN)
+			st->flags |= CW_HTTP_F_UNKNOWN;
+		st->flags |= CW_HTTP_F_CLEN;
+		st->flags &= ~(CW_HTTP_F_DIGIT | CW_HTTP_F_DIGIT_END);
+		st->clen = 0;
+		st->step = CW_HTTP_CLEN;
+	} else if (n == 17 && !memcmp(st->field, "transfer-encoding", 17)) {
+		/* Chunks are not followed: where the body ends is unknown. */
+		st->flags |= CW_HTTP_F_UNKNOWN;
+	}
+}
+
+static void cw_http_host_byte(struct cw_http_state *st, u8 c)
+{
+	u16 f = st->flags;
+
+	if (cw_is_ows(c) || c == '\r') {
+		/* Whitespace before the value is not part of it. */
+		if (!st->vlen && !(f & CW_HTTP_F_PEND) && c != '\r')
+			return;
+		if (f & CW_HTTP_F_PEND_CR)
+			f |= CW_HTTP_F_INNER_CR;
+		f &= ~CW_HTTP_F_PEND_CR;
+		f |= CW_HTTP_F_PEND | (c == '\r' ? CW_HTTP_F_PEND_CR : 0);
+		st->flags = f;
+		return;
+	}
+	if (f & CW_HTTP_F_PEND)
+		cw_http_keep(st, ' ');
+	st->flags &= ~(CW_HTTP_F_PEND | CW_HTTP_F_PEND_CR | CW_HTTP_F_INNER_CR);
+	cw_http_keep(st, c);
+}
+
+static void cw_http_clen_byte(struct cw_http_state *st, u8 c)
+{
+	if (c >= '0' && c <= '9') {
+		/* A body of 2 GiB or more is not followed. */
+		if ((st->flags & CW_HTTP_F_DIGIT_END) ||
+		    st->clen >= 0x7fffffffU / 10)
+			st->flags |= CW_HTTP_F_UNKNOWN;
+		else
+			st->clen = st->clen * 10 + (c - '0');
+		st->flags |= CW_HTTP_F_DIGIT;
+	} else if (cw_is_ows(c) || c == '\r') {
+		if (st->flags & CW_HTTP_F_DIGIT)
+			st->flags |= CW_HTTP_F_DIGIT_END;
+	} else {
+		st->flags |= CW_HTTP_F_UNKNOWN;
+	}
+}
+
+/* A line's LF. */
+static void cw_http_eol(struct cw_http_state *st)
+{
+	switch (st->step) {
+	case CW_HTTP_METHOD:
+		st->result = CW_PARSE_NOT_PROTO;
+		return;
+	case CW_HTTP_SCHEME:
+	case CW_HTTP_AUTH:
+	case CW_HTTP_TARGET:
+		cw_http_request_line(st);
+		if (st->result == CW_PARSE_NOT_PROTO)
+			return;
+		break;
+	case CW_HTTP_FIELD:
+		/* The empty line: the head is over, no Host in it. */
+		if (st->line == (st->last == '\r')) {
+			if (st->result == CW_PARSE_INCOMPLETE)
+				st->result = CW_PARSE_NO_NAME;
+			st->step = CW_HTTP_END;
+			return;
+		}
+		break;
+	case CW_HTTP_HOST:
+		if (st->flags & CW_HTTP_F_INNER_CR)
+			st->flags |= CW_HTTP_F_OVER;
+		cw_http_answer(st);
+		break;
+	case CW_HTTP_CLEN:
+		if (!(st->flags & CW_HTTP_F_DIGIT))
+			st->flags |= CW_HTTP_F_UNKNOWN;
+		break;
+	default:
+		break;
+	}
+	st->step = CW_HTTP_FIELD;
+	st->line = 0;
+	st->last = 0;
+}
+
+static void cw_http_byte(struct cw_http_state *st, u8 c)
+{
+	int m;
+
+	if (c == '\n') {
+		cw_http_eol(st);
+		return;
+	}
+	if (st->step <= CW_HTTP_TARGET)
+		st->tail[st->line % sizeof(st->tail)] = c;
+	st->line++;
+	st->last = c;
+	switch (st->step) {
+	case CW_HTTP_METHOD:
+		st->val[st->vlen++] = c;
+		m = cw_http_method((const u8 *)st->val, st->vlen);
+		if (!m) {
+			st->result = CW_PARSE_NOT_PROTO;
+		} else if (m > 0) {
+			st->mlen = m;
+			st->vlen = 0;
+			/* CONNECT's target is an authority (host:port). */
+			if (st->val[0] == 'C') {
+				st->flags |= CW_HTTP_F_AUTH;
+				st->step = CW_HTTP_AUTH;
+			} else {
+				st->step = CW_HTTP_SCHEME;
+			}
+		}
+		break;
+	case CW_HTTP_SCHEME:
+		st->val[st->vlen++] = cw_lower(c);
+		m = cw_http_scheme(st->val, st->vlen);
+		if (m > 0) {
+			st->flags |= CW_HTTP_F_AUTH;
+			st->step = CW_HTTP_AUTH;
+			st->vlen = 0;
+		} else if (m < 0) {
+			st->step = CW_HTTP_TARGET;
+		}
+		break;
+	case CW_HTTP_AUTH:
+		/*
+		 * Up to the path, query or fragment, after any "userinfo@";
+		 * or up to the space before the version (as servers read it:
+		 * a space never belongs to an authority).
+		 */
+		if (c == '/' || c == '?' || c == '#' || c == ' ') {
+			st->step = CW_HTTP_TARGET;
+		} else if (c == '@') {
+			st->vlen = 0;
+			st->flags &= ~CW_HTTP_F_OVER;
+		} else {
+			cw_http_keep(st, c);
+		}
+		break;
+	case CW_HTTP_FIELD:
+		if (c == ':')
+			cw_http_field(st);
+		else if (st->line <= sizeof(st->field))
+			st->field[st->line - 1] = cw_lower(c);
+		else
+			st->step = CW_HTTP_SKIP;
+		break;
+	case CW_HTTP_HOST:
+		cw_http_host_byte(st, c);
+		break;
+	case CW_HTTP_CLEN:
+		cw_http_clen_byte(st, c);
+		break;
+	default:
+		break;
+	}
+}
+
+void cw_http_init(struct cw_http_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->result = CW_PARSE_INCOMPLETE;
+	st->step = CW_HTTP_METHOD;
+}
+
+static bool cw_http_stopped(const struct cw_http_state *st)
+{
+	return st->step == CW_HTTP_END || st->fed == CW_HTTP_BUDGET ||
+	       st->result == CW_PARSE_NOT_PROTO ||
+	       st->result == CW_PARSE_OVER_BUDGET;
+}
+
+enum cw_parse_result cw_http_feed(struct cw_http_state *st, const u8 *buf,
+				  u32 len, u32 *used)
+{
+	u32 i;
+
+	for (i = 0; i < len && !cw_http_stopped(st); i++) {
+		st->fed++;
+		cw_http_byte(st, buf[i]);
+	}
+	if (st->fed == CW_HTTP_BUDGET && st->step != CW_HTTP_END &&
+	    st->result == CW_PARSE_INCOMPLETE)
+		st->result = CW_PARSE_OVER_BUDGET;
+	*used = i;
+	return st->result;
+}
+
+u32 cw_http_next(const struct cw_http_state *st)
+{
+	if (st->step != CW_HTTP_END || (st->flags & CW_HTTP_F_UNKNOWN))
+		return 0;
+	return st->fed + (st->flags & CW_HTTP_F_CLEN ? st->clen : 0);
 }
 
 enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
 				   u32 *name_len)
 {
-	static const char ver[] = " HTTP/1.";
-	const u32 vlen = sizeof(ver) - 1;
-	u32 off, eol, end, i, mlen, alen;
-	int m;
+	struct cw_http_state st;
+	enum cw_parse_result r;
+	u32 used;
 
-	len = min_t(u32, len, CW_HTTP_WANT);
-	m = cw_http_method(buf, len);
-	if (m <= 0)
-		return m ? CW_PARSE_INCOMPLETE : CW_PARSE_NOT_PROTO;
-	mlen = m;
-
-	/* Request line: METHOD SP target SP HTTP/1.x [CR] LF */
-	eol = cw_eol(buf, mlen, len);
-	if (eol == len)
-		return CW_PARSE_INCOMPLETE;
-	end = eol;
-	if (end > mlen && buf[end - 1] == '\r')
-		end--;
-	if (end < mlen + 1 + vlen + 1 ||
-	    memcmp(buf + end - vlen - 1, ver, vlen) ||
-	    (buf[end - 1] != '0' && buf[end - 1] != '1'))
-		return CW_PARSE_NOT_PROTO;
-	/*
-	 * A target that names a host wins over Host: a server must use the
-	 * authority of an absolute-form target (RFC 9112 3.2.2), and a
-	 * proxy connects to a CONNECT target, whatever Host says.
-	 */
-	i = cw_http_authority(buf + mlen, end - vlen - 1 - mlen,
-			      buf[0] == 'C', &alen);
-	if (i)
-		return cw_http_host(buf + mlen + i - 1, alen, name, name_len);
-
-	for (off = eol + 1;; off = eol + 1) {
-		eol = cw_eol(buf, off, len);
-		if (eol == len)
-			return CW_PARSE_INCOMPLETE;
-		end = eol;
-		if (end > off && buf[end - 1] == '\r')
-			end--;
-		/* The empty line: end of the headers, and no Host in them. */
-		if (end == off)
-			return CW_PARSE_NO_NAME;
-		if (end - off < 5)
-			continue;
-		for (i = 0; i < 4; i++)
-			if (cw_lower(buf[off + i]) != "host"[i])
-				break;
-		if (i < 4 || buf[off + 4] != ':')
-			continue;
-		off += 5;
-		while (off < end && cw_is_ows(buf[off]))
-			off++;
-		while (end > off && cw_is_ows(buf[end - 1]))
-			end--;
-		return cw_http_host(buf + off, end - off, name, name_len);
+	cw_http_init(&st);
+	r = cw_http_feed(&st, buf, len, &used);
+	if (r == CW_PARSE_NAME) {
+		memcpy(name, st.val, st.name_len + 1);
+		*name_len = st.name_len;
 	}
+	return r;
 }
 
 /* ---- TLS ---------------------------------------------------------------- */

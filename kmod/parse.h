@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Packet name parsers: the DNS query name, the TLS ClientHello SNI and the
- * HTTP Host header. Pure code (pure.h): the same file is compiled into the
+ * HTTP Host header (or request target). Pure code (pure.h): the same file is compiled into the
  * module, the userspace unit tests and the libFuzzer harnesses.
  *
  * Every parser reads untrusted bytes: it never trusts a length, never reads
@@ -144,30 +144,109 @@ enum cw_parse_result cw_parse_dns_tcp(const u8 *buf, u32 len, char *name,
 u32 cw_dns_answer(u8 *msg, u32 len, u8 rcode);
 
 /*
- * HTTP/1.x. The buffer starts at the first byte of the request: a known
+ * HTTP/1.x: a resumable request head parser. A head starts with a known
  * method (GET, POST, HEAD, PUT, DELETE, OPTIONS, PATCH, CONNECT, TRACE), a
- * space, a target, " HTTP/1.0" or " HTTP/1.1", then header lines. A target
- * that names a host (absolute-form "http://host:port/...", as sent to
- * proxies, or CONNECT's "host:port") gives the name: a server must prefer
- * it to Host, a proxy connects to it. Otherwise the first Host header (any
- * case) gives the name. The port suffix is stripped. The name is returned
- * as soon as its line is whole, so headers after it may lie in later
- * segments. A bracketed IPv6 literal is CW_PARSE_NO_NAME (addresses
- * are matched by address). No Host before the empty line ending the headers
- * is CW_PARSE_NO_NAME; the buffer ending first is CW_PARSE_INCOMPLETE, for
- * the hook to decide (it keeps no state for HTTP). Work and reads stop at
- * CW_HTTP_WANT bytes, what the hook should copy at most.
+ * space, a target, and a request line ending in " HTTP/1.0" or
+ * " HTTP/1.1"; header lines follow, up to an empty line. A target that
+ * names a host (absolute-form "http://host:port/...", as sent to proxies,
+ * or CONNECT's "host:port") gives the name: a server must prefer it to
+ * Host, a proxy connects to it. Otherwise the first Host header (any case)
+ * gives the name. The port suffix is stripped; a bracketed IPv6 literal is
+ * CW_PARSE_NO_NAME (addresses are matched by address), and so is a head
+ * that ends without Host.
+ *
+ * The hook feeds a head in chunks of any size, as its segments come, with
+ * one struct cw_http_state per head: nothing is buffered but the Host value
+ * (or the target's authority) and a few bytes of the request line. The
+ * answer is known as soon as the Host line (or the request line) is whole,
+ * and stays; the parser goes on to the head's end, where it knows where
+ * the next request of a kept-alive or pipelined connection starts
+ * (cw_http_next(): after a Content-Length body; unknown after a
+ * Transfer-Encoding one). A request line that is not HTTP/1.x is
+ * CW_PARSE_NOT_PROTO, as servers refuse it too.
+ *
+ * Budget: a head that is not over after CW_HTTP_BUDGET bytes stops the
+ * parser; without an answer by then it is CW_PARSE_OVER_BUDGET, for the
+ * hook to fail closed. Servers refuse heads far shorter (8 KiB a line is
+ * the common limit).
  */
-#define CW_HTTP_WANT	4096
+#define CW_HTTP_BUDGET		65536
+/* The longest method token, its space included ("OPTIONS ", "CONNECT "). */
+#define CW_HTTP_METHOD_MAX	8
+
+struct cw_http_state {
+	u32 fed;	/* head bytes consumed, against CW_HTTP_BUDGET */
+	u32 line;	/* bytes of the current line so far, its LF not */
+	u32 clen;	/* the Content-Length value */
+	u16 flags;	/* CW_HTTP_F_* (parse.c) */
+	u16 vlen;	/* bytes in val */
+	u8 step;	/* where in the head (parse.c) */
+	u8 result;	/* enum cw_parse_result, INCOMPLETE until known */
+	u8 mlen;	/* the method's length, its space included */
+	u8 last;	/* the current line's last byte */
+	u8 tail[10];	/* the request line's last bytes, a ring */
+	char field[18];	/* a header's name so far, lower case */
+	u8 name_len;
+	/*
+	 * The method, then the Host value or the target's authority as
+	 * sent, then the name (NUL-terminated) once the answer is known.
+	 */
+	char val[CW_NAME_MAX + 24];
+};
+
+/**
+ * cw_http_init() - start parsing a request head
+ * @st: the state
+ */
+void cw_http_init(struct cw_http_state *st);
+
+/**
+ * cw_http_feed() - feed the next bytes of a request head
+ * @st: the state
+ * @buf: the bytes
+ * @len: how many
+ * @used: set to how many were consumed: all of them, unless the head
+ *        ended (at its last LF) or the parser stopped (not HTTP, or over
+ *        budget) within them
+ *
+ * Return: the answer so far: CW_PARSE_INCOMPLETE until it is known; with
+ * CW_PARSE_NAME the name is in @st->val, @st->name_len bytes.
+ */
+enum cw_parse_result cw_http_feed(struct cw_http_state *st, const u8 *buf,
+				  u32 len, u32 *used);
+
+/**
+ * cw_http_next() - where the request after this one starts
+ * @st: a state that was fed its head
+ *
+ * Return: the offset of the next request from this head's first byte (the
+ * head, then a Content-Length body), or 0 while the head has not ended or
+ * when its body's length cannot be known (Transfer-Encoding, a broken
+ * Content-Length).
+ */
+u32 cw_http_next(const struct cw_http_state *st);
+
+/**
+ * cw_http_may_start() - whether bytes may start a request head
+ * @buf: the first bytes of a segment's payload
+ * @len: how many (past CW_HTTP_METHOD_MAX are not read)
+ *
+ * What the hook asks of every TCP segment that is neither the start of
+ * its stream nor tracked: a known method and its space, or, with fewer
+ * bytes than that, the start of one.
+ *
+ * Return: true if they do.
+ */
+bool cw_http_may_start(const u8 *buf, u32 len);
 
 /**
  * cw_parse_http() - the host an HTTP/1.x request is for
  * @buf: the request, from its first byte
- * @len: the bytes there (past CW_HTTP_WANT are not read)
+ * @len: the bytes there (past CW_HTTP_BUDGET are not read)
  * @name: CW_NAME_MAX + 1 bytes for the name
  * @name_len: set to the name's length
  *
- * Return: CW_PARSE_NAME with the name written, or why not (see above).
+ * Return: as cw_http_feed() after the whole buffer (tests, fuzzers).
  */
 enum cw_parse_result cw_parse_http(const u8 *buf, u32 len, char *name,
 				   u32 *name_len);

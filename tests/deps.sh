@@ -23,6 +23,8 @@ pkgs=(
 	iproute2 nftables socat dnsutils curl openssl ngtcp2-client ngtcp2-server
 	# a real DNS server for the learned-address scenarios (85, 86)
 	dnsmasq-base
+	# an HTTP/1.1 server with keep-alive and pipelining (scenario 84)
+	lighttpd
 	# libraries: libnl for consentd, libmnl for the test tools
 	libmnl-dev libnl-3-dev libnl-genl-3-dev
 	# consentctl(8) rendered to compare it with --help
@@ -99,7 +101,20 @@ export DEBIAN_FRONTEND=noninteractive
 # the arm64 libraries (multiarch) need the architecture's package lists
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 apt-get update -qq
+# Servers the guest runs (lighttpd) are packages with a service: none of
+# them may start on this host, now or at its next boot.
+norc=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	norc=1
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[ -z "$norc" ] || rm -f /usr/sbin/policy-rc.d
+case " ${missing[*]} " in
+*" lighttpd "*) ! command -v systemctl >/dev/null ||
+	systemctl disable -q lighttpd.service 2>/dev/null || true ;;
+esac
 echo "ok - build and test dependencies installed (${#missing[@]} added)"
 unpacked

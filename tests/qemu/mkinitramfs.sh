@@ -104,7 +104,8 @@ cp "$f" "$root/bin/busybox"
 for p in /usr/bin/ip /usr/sbin/nft /usr/bin/curl /usr/bin/dig \
 	 /usr/bin/openssl /usr/bin/socat /usr/bin/setpriv /usr/bin/unshare \
 	 /usr/bin/gtlsclient /usr/sbin/gtlsserver /usr/bin/getent \
-	 /usr/sbin/dnsmasq; do
+	 /usr/sbin/dnsmasq /usr/sbin/lighttpd \
+	 /usr/lib/lighttpd/mod_accesslog.so; do
 	copy_prog "$p" || echo "mkinitramfs: $p missing, not in the guest" >&2
 done
 # curl and openssl want their config; an empty one is enough.

@@ -16,7 +16,8 @@ set -euo pipefail
 
 arch=${1:?usage: userland.sh amd64|arm64}
 pkgs="busybox-static iproute2 nftables socat bind9-dnsutils curl openssl
-	util-linux ngtcp2-client ngtcp2-server libnl-genl-3-200 libmnl0"
+	util-linux ngtcp2-client ngtcp2-server libnl-genl-3-200 libmnl0 libc-bin
+	dnsmasq-base lighttpd"
 case $arch in
 amd64) echo /; exit 0 ;;
 arm64) ;;

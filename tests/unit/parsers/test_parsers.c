@@ -918,6 +918,158 @@ static void http(const char *req, enum cw_parse_result r, const char *name,
 	check(cw_parse_http, (const u8 *)req, strlen(req), r, name, what);
 }
 
+/*
+ * The request in two feeds, cut at every byte: the same answer as in one,
+ * and a state that stops where the head ends. Returns the cuts that
+ * disagreed.
+ */
+static u32 http_cuts(const u8 *p, u32 n)
+{
+	char name[CW_NAME_MAX + 1];
+	enum cw_parse_result want = cw_parse_http(p, n, name, &(u32){ 0 });
+	u32 k, bad = 0, u1, u2;
+
+	for (k = 0; k <= n; k++) {
+		struct cw_http_state st;
+		enum cw_parse_result r;
+		u8 *a = malloc(k ? k : 1), *b = malloc(n - k ? n - k : 1);
+
+		memcpy(a, p, k);
+		memcpy(b, p + k, n - k);
+		cw_http_init(&st);
+		cw_http_feed(&st, a, k, &u1);
+		r = cw_http_feed(&st, b, n - k, &u2);
+		if (r != want || (r == CW_PARSE_NAME &&
+				  strcmp(st.val, name)) ||
+		    (u1 < k && u2))
+			bad++;
+		free(a);
+		free(b);
+	}
+	return bad;
+}
+
+/* The requests of a pipelined buffer, walked as the hook does: "a b -". */
+static void http_walk(const char *buf, const char *want, const char *what)
+{
+	const u8 *p = (const u8 *)buf;
+	u32 n = strlen(buf), off = 0, used, next;
+	char got[512] = "";
+	int i;
+
+	for (i = 0; i < 8 && off < n; i++) {
+		struct cw_http_state st;
+		enum cw_parse_result r;
+
+		cw_http_init(&st);
+		r = cw_http_feed(&st, p + off, n - off, &used);
+		if (*got)
+			strcat(got, " ");
+		strcat(got, r == CW_PARSE_NAME ? st.val :
+			    r == CW_PARSE_NO_NAME ? "-" : cw_parse_result_str(r));
+		next = cw_http_next(&st);
+		if (!next)
+			break;
+		off += next;
+	}
+	if (!tap_ok(!strcmp(got, want), "pipelined: %s: %s", what, want))
+		tap_diag("got %s", got);
+}
+
+static void test_http_stream(void)
+{
+	static const char * const reqs[] = {
+		"GET /a HTTP/1.1\r\nUser-Agent: x\r\nHost: push.xiaomi.net:80\r\n\r\n",
+		"CONNECT push.xiaomi.net:443 HTTP/1.1\r\nHost: ok.com\r\n\r\n",
+		"GET http://u@push.xiaomi.net/x HTTP/1.0\nHost: ok.com\n\n",
+		"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+		"GET / HTTP/1.1\r\nHost:  \t push.xiaomi.net \t \r\n\r\n",
+		"GET / HTTP/1.2\r\nHost: push.xiaomi.net\r\n\r\n",
+	};
+	char big[600];
+	u32 i, used;
+	struct cw_http_state st;
+
+	for (i = 0; i < ARRAY_SIZE(reqs); i++)
+		tap_ok(!http_cuts((const u8 *)reqs[i], strlen(reqs[i])),
+		       "request %u in two feeds, cut anywhere: one answer", i);
+	for (i = 0; i < 3; i++) {
+		static const char * const f[] = { "http-curl.bin",
+						  "http-curl-post.bin",
+						  "http-curl-ipv6.bin" };
+		struct blob b = load(f[i]);
+
+		tap_ok(b.n && !http_cuts(b.p, b.n),
+		       "%s in two feeds, cut anywhere: one answer", f[i]);
+		free(b.p);
+	}
+
+	/* Trailing whitespace is no part of the value, however long. */
+	strcpy(big, "GET / HTTP/1.1\r\nHost: push.xiaomi.net");
+	i = strlen(big);
+	memset(big + i, ' ', 400);
+	strcpy(big + i + 400, "\r\n\r\n");
+	http(big, CW_PARSE_NAME, "push.xiaomi.net",
+	     "Host with 400 bytes of trailing whitespace");
+	http("GET / HTTP/1.1\r\nHost: push.xiaomi.net\r \r\n\r\n",
+	     CW_PARSE_NO_NAME, NULL, "a CR inside the Host value");
+	http("GET / HTTP/1.1\r\nHost: push.xiaomi.net\r\r\n\r\n",
+	     CW_PARSE_NO_NAME, NULL, "two CRs ending the Host value");
+	http("GET http://ok.com push.xiaomi.net/ HTTP/1.1\r\n\r\n",
+	     CW_PARSE_NAME, "ok.com", "a space ends the authority");
+	http("GET /a b HTTP/1.1\r\nHost: push.xiaomi.net\r\n\r\n",
+	     CW_PARSE_NAME, "push.xiaomi.net", "a space inside the path");
+
+	/* The next request: after the head, and its Content-Length body. */
+	http_walk("GET /1 HTTP/1.1\r\nHost: ok.com\r\n\r\n"
+		  "GET /2 HTTP/1.1\r\nHost: push.xiaomi.net\r\n\r\n",
+		  "ok.com push.xiaomi.net", "two GETs");
+	http_walk("POST /1 HTTP/1.1\r\nHost: ok.com\r\nContent-Length: 5\r\n\r\n"
+		  "GET /2POST /3 HTTP/1.1\r\nHost: x.com\r\nContent-length:  0 \r\n\r\n"
+		  "PUT /4 HTTP/1.0\nHost: y.com\n\n",
+		  "ok.com not this protocol", "a body that looks like a request");
+	http_walk("POST /1 HTTP/1.1\r\nHost: ok.com\r\nContent-Length: 5\r\n\r\n"
+		  "hello"
+		  "POST /3 HTTP/1.1\r\nHost: x.com\r\nContent-length:  0 \r\n\r\n"
+		  "PUT /4 HTTP/1.0\nHost: y.com\n\nGET / HTTP/1.1\r\n\r\n",
+		  "ok.com x.com y.com -", "bodies of 5 and 0 bytes, LF lines");
+	http_walk("POST /1 HTTP/1.1\r\nHost: ok.com\r\nTransfer-Encoding: chunked\r\n\r\n"
+		  "0\r\n\r\nGET / HTTP/1.1\r\nHost: x.com\r\n\r\n",
+		  "ok.com", "a chunked body: the next request is not known");
+	http_walk("POST /1 HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\nHost: ok.com\r\n\r\n"
+		  "xGET / HTTP/1.1\r\nHost: x.com\r\n\r\n",
+		  "ok.com", "two Content-Lengths: not followed");
+	http_walk("POST /1 HTTP/1.1\r\nContent-Length: 1 2\r\nHost: ok.com\r\n\r\n"
+		  "xGET / HTTP/1.1\r\nHost: x.com\r\n\r\n",
+		  "ok.com", "Content-Length 1 2: not followed");
+	http_walk("POST /1 HTTP/1.1\r\nContent-Length: 99999999999\r\nHost: ok.com\r\n\r\n"
+		  "xGET / HTTP/1.1\r\nHost: x.com\r\n\r\n",
+		  "ok.com", "Content-Length past 2 GiB: not followed");
+	http_walk("GET /1 HTTP/1.1\r\nHost: ok.com\r\n\r\nGET /2 HTTP/1.1\r\nHost: x.c",
+		  "ok.com incomplete", "the last head goes on");
+	cw_http_init(&st);
+	cw_http_feed(&st, (const u8 *)"GET / HTTP/1.1\r\n\r\nGET", 21, &used);
+	tap_ok(used == 18 && cw_http_next(&st) == 18,
+	       "the feed stops at the head's end (used %u, next %u)", used,
+	       cw_http_next(&st));
+	cw_http_init(&st);
+	cw_http_feed(&st, (const u8 *)"GET / HTTP/1.1\r\nHost: a.com\r\n", 29, &used);
+	tap_ok(st.result == CW_PARSE_NAME && !cw_http_next(&st),
+	       "a head not ended yet: no next request");
+
+	/* What a segment in the middle of a stream is asked. */
+	tap_ok(cw_http_may_start((const u8 *)"GET /", 5) &&
+	       cw_http_may_start((const u8 *)"G", 1) &&
+	       cw_http_may_start((const u8 *)"OPTIO", 5) &&
+	       cw_http_may_start((const u8 *)"CONNECT a", 9),
+	       "may start a request: a method, or the start of one");
+	tap_ok(!cw_http_may_start((const u8 *)"GETX", 4) &&
+	       !cw_http_may_start((const u8 *)"HTTP/1.1 200", 12) &&
+	       !cw_http_may_start((const u8 *)"\x17\x03\x03", 3) &&
+	       !cw_http_may_start((const u8 *)"get /", 5),
+	       "may not start a request: anything else");
+}
+
 static void test_http(void)
 {
 	static const struct {
@@ -927,8 +1079,8 @@ static void test_http(void)
 		{ "http-curl-post.bin", "api.ad.xiaomi.com" },
 		{ "http-curl-ipv6.bin", NULL },
 	};
-	static char bigreq[CW_HTTP_WANT + 200];
-	u32 i, k;
+	static char bigreq[CW_HTTP_BUDGET + 200];
+	u32 i, k, n;
 
 	for (i = 0; i < ARRAY_SIZE(caps); i++) {
 		struct blob b = load(caps[i].file);
@@ -1020,12 +1172,25 @@ static void test_http(void)
 	http("OPTIONS * HTTP/1.1\r\nHost: push.xiaomi.net\r\n\r\n",
 	     CW_PARSE_NAME, "push.xiaomi.net", "asterisk-form: Host");
 
-	/* Host beyond CW_HTTP_WANT bytes: not read, incomplete. */
+	/* Host after 4 KiB of headers, then near the budget, then past it. */
 	strcpy(bigreq, "GET / HTTP/1.1\r\nCookie: ");
-	memset(bigreq + strlen(bigreq), 'c', CW_HTTP_WANT);
-	strcpy(bigreq + CW_HTTP_WANT, "\r\nHost: x.com\r\n\r\n");
-	http(bigreq, CW_PARSE_INCOMPLETE, NULL,
-	     "Host past CW_HTTP_WANT bytes: incomplete");
+	memset(bigreq + strlen(bigreq), 'c', 4096);
+	strcpy(bigreq + 4096, "\r\nHost: x.com\r\n\r\n");
+	http(bigreq, CW_PARSE_NAME, "x.com", "Host after 4 KiB of headers");
+	strcpy(bigreq, "GET / HTTP/1.1\r\nCookie: ");
+	n = CW_HTTP_BUDGET - strlen("\r\nHost: x.com\r\n");
+	memset(bigreq + strlen(bigreq), 'c', n);
+	strcpy(bigreq + n, "\r\nHost: x.com\r\n\r\n");
+	http(bigreq, CW_PARSE_NAME, "x.com",
+	     "Host line ending at the budget's last byte");
+	bigreq[n] = 'c';
+	strcpy(bigreq + n + 1, "\r\nHost: x.com\r\n\r\n");
+	http(bigreq, CW_PARSE_OVER_BUDGET, NULL,
+	     "Host line ending one byte past the budget: over budget");
+	memset(bigreq, 'c', CW_HTTP_BUDGET + 64);
+	memcpy(bigreq, "GET /", 5);
+	http(bigreq, CW_PARSE_OVER_BUDGET, NULL,
+	     "a request line longer than the budget: over budget");
 }
 
 static void test_names(void)
@@ -1050,5 +1215,6 @@ int main(void)
 	test_dns_attrleaf();
 	test_dns_answer();
 	test_http();
+	test_http_stream();
 	return tap_done();
 }
