@@ -443,34 +443,35 @@ static bool cw_http_starts(const struct sk_buff *skb, const struct cw_pkt *p)
 }
 
 /*
- * A request head that goes on in later segments: the flow enters the
- * table with its parser state, as a ClientHello in pieces does, and the
- * segment goes through (the bytes of a head before its Host line complete
- * no request: no server acts on them).
+ * A ClientHello (@http NULL, @tls its state) or request head (@http) that
+ * goes on in later segments: the flow enters the table with its parser
+ * state and the segment goes through (a partial ClientHello completes
+ * nothing; the bytes of a head before its Host line complete no request:
+ * no server acts on them). Its name is still to come, so no learned
+ * address judges it yet. Returns false when the table has no room.
  */
-static enum cw_name_res cw_http_track(struct cw_flows *ft,
-				      const struct sock *sk, struct cw_pkt *p,
-				      const struct cw_http_state *st)
+static bool cw_track(struct cw_flows *ft, const struct sock *sk,
+		     struct cw_pkt *p, const struct cw_tls_state *tls,
+		     const struct cw_http_state *http)
 {
 	struct cw_flow_slot *s;
 
-	/* A socketless sender (a raw socket) has no stream to follow. */
-	if (!sk)
-		return CW_NAMES_FAIL;
 	cw_flows_lock(ft);
 	s = cw_flows_add(ft, sk, p->sport, p->flow.dport);
 	if (s) {
-		s->is_http = true;
-		s->http = *st;
+		if (http) {
+			s->is_http = true;
+			s->http = *http;
+		} else {
+			s->tls = *tls;
+		}
 		s->next_seq = p->seq + p->plen +
 			      !!(p->tcp_flags & TCPHDR_SYN);
 	}
 	cw_flows_unlock(ft);
-	if (!s)
-		return CW_NAMES_FAIL;
-	/* its Host is still to come: no learned address judges it yet */
-	p->name_pending = true;
-	return CW_NAMES_OK;
+	if (s)
+		p->name_pending = true;
+	return s;
 }
 
 /*
@@ -478,7 +479,7 @@ static enum cw_name_res cw_http_track(struct cw_flows *ft,
  * is matched by its name (*@m gathers them all, the event names the first
  * one denied). A kept-alive client pipelines requests: another head may
  * follow in the same segment, after a head and its Content-Length body.
- * A head that goes on past the segment is tracked (cw_http_track()).
+ * A head that goes on past the segment is tracked (cw_track()).
  *
  * Seen, then: a request that starts a segment (every request of a client
  * that waits for each answer, retransmissions included), and one behind
@@ -516,7 +517,10 @@ static enum cw_name_res cw_names_http(struct cw_flows *ft,
 			/* Not a request: nothing in it names a host. */
 			return CW_NAMES_OK;
 		case CW_PARSE_INCOMPLETE:
-			return cw_http_track(ft, sk, p, st);
+			/* A socketless sender has no stream to follow. */
+			if (!sk || !cw_track(ft, sk, p, NULL, st))
+				return CW_NAMES_FAIL;
+			return CW_NAMES_OK;
 		default:
 			return CW_NAMES_FAIL;
 		}
@@ -568,18 +572,8 @@ static enum cw_name_res cw_names_tcp_start(struct cw_flows *ft,
 		 */
 		if (!sk)
 			break;
-		cw_flows_lock(ft);
-		s = cw_flows_add(ft, sk, p->sport, p->flow.dport);
-		if (s) {
-			s->tls = sc->tls;
-			s->next_seq = p->seq + p->plen +
-				      !!(p->tcp_flags & TCPHDR_SYN);
-		}
-		cw_flows_unlock(ft);
-		if (!s)
+		if (!cw_track(ft, sk, p, &sc->tls, NULL))
 			return CW_NAMES_FAIL;
-		/* Let it through: a partial ClientHello completes nothing. */
-		p->name_pending = true;
 		break;
 	default:
 		return CW_NAMES_FAIL;
