@@ -189,6 +189,19 @@ void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum)
 	}
 }
 
+/* The per-flow tables of the packet path, or what was allocated of them. */
+static void cw_net_free_flows(struct cw_net *cw)
+{
+	cw_flows_free(cw->flows);
+	cw->flows = NULL;
+	cw_quic_flows_free(cw->quic);
+	cw->quic = NULL;
+	cw_learned_free(cw->learned);
+	cw->learned = NULL;
+	cw_mem_free(cw->mem);
+	cw->mem = NULL;
+}
+
 /*
  * Everything the hooks of a namespace use is allocated before they are
  * registered and freed only once no packet can be inside one
@@ -216,16 +229,8 @@ static int cw_net_hooks_register(struct cw_net *cw)
 	if (!ret)
 		ret = nf_register_net_hooks(cw->net, cw->nf_ops,
 					    cw_net_nr_hook_ops);
-	if (ret) {
-		cw_flows_free(cw->flows);
-		cw->flows = NULL;
-		cw_quic_flows_free(cw->quic);
-		cw->quic = NULL;
-		cw_learned_free(cw->learned);
-		cw->learned = NULL;
-		cw_mem_free(cw->mem);
-		cw->mem = NULL;
-	}
+	if (ret)
+		cw_net_free_flows(cw);
 	return ret;
 }
 
@@ -312,14 +317,7 @@ void cw_net_teardown(struct net *net)
 	struct cw_net *cw = cw_net(net);
 	struct cw_table *t;
 
-	cw_flows_free(cw->flows);
-	cw->flows = NULL;
-	cw_quic_flows_free(cw->quic);
-	cw->quic = NULL;
-	cw_learned_free(cw->learned);
-	cw->learned = NULL;
-	cw_mem_free(cw->mem);
-	cw->mem = NULL;
+	cw_net_free_flows(cw);
 
 	mutex_lock(&cw->lock);
 	/* Unload with the owner's socket still open. */
