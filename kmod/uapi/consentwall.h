@@ -44,6 +44,8 @@
  * event waits about 100 ms before it is sent, and the same attempt again
  * meanwhile (same app, destination, protocol, port, name and purposes) is
  * folded into it, so CW_A_COUNT attempts are reported by one message.
+ * A payload blocked because it carried an identifier pattern (CW_A_PATTERNS)
+ * is reported the same way, with CW_A_IDENT_TAG: the pattern's tag.
  *
  * CW_CMD_EXPLAIN runs the classifier on a described packet: CW_A_FAMILY,
  * CW_A_PROTO, CW_A_ADDR, CW_A_PORT, [CW_A_UID], [CW_A_NAME]. The reply holds
@@ -196,6 +198,12 @@ enum cw_attr {
 	 */
 	CW_A_PATTERNS,
 	CW_A_LEARNED_NAME,	/* string: the DNS answer's name that bound ADDR */
+	/*
+	 * Appended (issue 15): u32, in an event of a payload blocked because
+	 * it carried an identifier: the CW_PATTERN_A_TAG of the pattern found
+	 * (the first, when several were). Never the pattern's bytes.
+	 */
+	CW_A_IDENT_TAG,
 	__CW_A_MAX
 };
 #define CW_A_MAX (__CW_A_MAX - 1)
@@ -291,6 +299,10 @@ enum cw_counter_attr {
 	CW_COUNTER_A_FLOWS_REMEMBERED,	/* flows classified by name, remembered */
 	CW_COUNTER_A_FLOWS_REVOKED,	/* remembered flows blocked (once each) */
 	CW_COUNTER_A_FLOWS_REFUSED,	/* flows of a purpose with no room left */
+	/* The identifier scan (appended for issue 15): */
+	CW_COUNTER_A_IDENTS_SCANNED,	/* payloads run through the matcher */
+	CW_COUNTER_A_IDENTS_SKIPPED,	/* payloads shown TLS records or QUIC */
+	CW_COUNTER_A_IDENTS_BLOCKED,	/* payloads blocked: an identifier */
 	__CW_COUNTER_A_MAX
 };
 #define CW_COUNTER_A_MAX (__CW_COUNTER_A_MAX - 1)
