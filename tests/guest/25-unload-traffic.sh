@@ -4,6 +4,7 @@
 . /cw/guest/lib.sh
 cw_require
 net_up
+nf_keys_hold
 srv_udp denied 198.51.100.10 53
 srv_tcp allowed 198.51.100.11 80
 owner_std

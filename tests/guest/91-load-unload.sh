@@ -17,6 +17,7 @@ esac
 args=
 [ ! -e /sys/module/consentwall/parameters/selftest ] || args=selftest=0
 net_up
+nf_keys_hold
 srv_udp denied 198.51.100.10 53
 srv_tcp allowed 198.51.100.11 80
 stop=$CW_OUT/stop

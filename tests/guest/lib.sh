@@ -123,6 +123,32 @@ net_up() {
 # inet CMD...: run CMD in the internet namespace.
 inet() { ip netns exec inet "$@"; }
 
+# nf_keys_hold: keeps netfilter's static keys for the IPv4 and IPv6 input
+# and output hooks on, with an empty nftables table in a namespace of its
+# own, so loading and unloading consentwall registers and unregisters its
+# hooks without patching the kernel's text.
+# Why: under QEMU's TCG, with floods looping through the loopback device,
+# about one unload in 150 left both vCPUs spinning at the NF_HOOK static
+# branch of ip_local_deliver() (soft lockup, guest memory showing the
+# settled jump or nop; no consentwall frame on either stack): what looks
+# like the emulator's cross-modifying code losing a race with the int3
+# protocol the kernel patches every static branch with. With the keys
+# held, 600 cycles under the same floods were clean. The
+# scenarios that unload under floods test the module's teardown (hook
+# entries replaced under RCU with packets inside, state freed after the
+# grace period), which holding the keys leaves whole.
+nf_keys_hold() {
+	modprobe crc32c_generic
+	modprobe nf_tables || fail "modprobe nf_tables"
+	ip netns add cwkeys
+	ip netns exec cwkeys nft -f - <<'NFT' || fail "nft table holding the static keys"
+table inet cwkeys {
+	chain in { type filter hook input priority 0; }
+	chain out { type filter hook output priority 0; }
+}
+NFT
+}
+
 # A second, independent network namespace ("other", like a container) with
 # its own veth to inet: 192.0.2.65/26 (inet side .126), 2001:db8:2::1/64.
 net_other_up() {
