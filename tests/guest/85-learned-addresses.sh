@@ -6,7 +6,8 @@
 # unlisted address gets through. explain names the answer's name; the
 # binding ends with the TTL; commits re-derive it by name (purposes
 # renumbered) or drop it (name no longer listed). Last, the same through
-# consentd and consentctl: consentctl explain says which answer bound it.
+# consentd and consentctl: consentctl explain says which answer bound it,
+# and the blocks' events (consentctl log) name that answer's host.
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 . /cw/guest/learned.sh
@@ -62,7 +63,9 @@ assert_eq "denied: explain, the control" "accept -" "$(learned_of "$CTL4")"
 # a flow that names itself is judged by its name, so explain with --name
 cwnl explain tcp "$EDGE4" 5222 name=www.example.org | grep -q '^verdict accept' ||
 	fail "explain with an unlisted name on a learned address: not accepted"
-wait_event "addr $EDGE4 .*purposes push"
+# the block's event names the host of the answer, as if the flow showed it
+wait_event "addr $EDGE4 .* name api\\.push\\.xiaomi\\.net purposes push"
+wait_event "addr $EDGE6 .* name api\\.push\\.xiaomi\\.net purposes push"
 
 # The TTL: short.push.xiaomi.net has TTL 1, kept the 5 s floor.
 owner_ok consent push 1 >/dev/null
@@ -108,4 +111,12 @@ assert_match "consentctl --json explain" '"learned_name":"api.push.xiaomi.net"' 
 	"$(ctl --json explain tcp "$EDGE4" 5222)"
 assert_eq "consentctl explain, the control" "accept: matches no purpose" \
 	"$(ctl explain tcp "$CTL4" 5222)"
+# and consentctl log names the host the blocked attempt was for
+i=0
+until ctl log | grep -qE "blocked push +tcp $EDGE4:5222 .*api\.push\.xiaomi\.net\$"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "consentctl log: no named block of $EDGE4: $(ctl log | tail -n 5)"
+	usleep 20000
+done
+pass "consentctl log names api.push.xiaomi.net for the learned address"
 dmesg_clean || fail "kernel warnings"
