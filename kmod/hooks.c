@@ -735,7 +735,8 @@ static noinline void cw_hook_answer(struct cw_net *cw, struct cw_table *t,
 	if (sk && sk_fullsock(sk))
 		uid = __kuid_val(sk->sk_uid);
 	cw_learned_answer(cw->learned, t->rs, t->generation, skb, p.poff,
-			  p.plen, p.flow.proto == IPPROTO_TCP, uid);
+			  p.plen, p.flow.proto == IPPROTO_TCP,
+			  sk && sk_fullsock(sk) ? sk : NULL, p.seq, uid);
 }
 
 /*
