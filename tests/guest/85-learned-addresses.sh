@@ -140,12 +140,6 @@ assert_match "consentctl --json explain" '"learned_name":"api.push.xiaomi.net"' 
 	"$(ctl --json explain tcp "$EDGE4" 5222)"
 assert_eq "consentctl explain, the control" "accept: matches no purpose" \
 	"$(ctl explain tcp "$CTL4" 5222)"
-# and consentctl log names the host the blocked attempt was for
-i=0
-until ctl log | grep -qE "blocked push +tcp $EDGE4:5222 .*api\.push\.xiaomi\.net\$"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "consentctl log: no named block of $EDGE4: $(ctl log | tail -n 5)"
-	usleep 20000
-done
-pass "consentctl log names api.push.xiaomi.net for the learned address"
+ctl_log_wait "blocked push +tcp $EDGE4:5222 .*api\.push\.xiaomi\.net\$" \
+	"consentctl log names the host the learned address was for"
 dmesg_clean || fail "kernel warnings"
