@@ -20,6 +20,7 @@ memfam = {}     # (level, "4"|"6"|"empty") -> own bytes
 misc = {}
 levels = []
 tcp = {}        # (mem0|mem1, base|cw) -> [segments/s]
+quic = {}       # (class, base|cw) -> [datagrams/s], in repetition order
 
 for line in sys.stdin:
     w = line.split()
@@ -55,6 +56,9 @@ for line in sys.stdin:
     elif k == 'tcp':
         # BENCH tcp mem0|mem1 NS REP PPS segs=N
         tcp.setdefault((w[2], w[3]), []).append(float(w[5]))
+    elif k == 'quic':
+        # BENCH quic CLASS NS REP PPS
+        quic.setdefault((w[2], w[3]), []).append(float(w[5]))
     elif k == 'guest':
         misc.setdefault('guests', []).append(' '.join(w[2:]))
     else:
@@ -103,7 +107,7 @@ for ld in sorted({e[0] for e in kbench}):
                 if a[i]:
                     kratio.setdefault((fam, kind), []).append(b[i] / a[i])
 
-reps = max((len(v) for v in pps.values()), default=0)
+reps = max((len(v) for v in list(pps.values()) + list(quic.values())), default=0)
 P = print
 host = {}
 try:
@@ -130,6 +134,10 @@ else:
     P('not the absolute numbers.')
 P('Each traffic figure is the median of %d interleaved runs.' % reps)
 P()
+
+# A run of some sections only (BENCH_ONLY): sections 1-6 and 3 had no data.
+if not pps and not kbench:
+    P = lambda *a: None  # noqa: E731
 
 # ---- 1, 2: per-packet cost -------------------------------------------------
 P('1-2. Per-packet cost: UDP sendmmsg (32 x 16 bytes per call) to a dummy device')
@@ -239,6 +247,7 @@ for o in sorted(set(misc.get('kbench_other', []))):
 P()
 
 # ---- 7: TCP with the flow memory -------------------------------------------------
+P = print
 tcpr = {}
 if tcp:
     P('7. Non-matching TCP (one connection, 16-byte writes, TCP_NODELAY, to a sink')
@@ -253,6 +262,35 @@ if tcp:
             tcpr[m] = statistics.median(x / y for x, y in zip(b, a) if y)
             P('%-6s %12.0f %12.0f %8.3f' % (m, statistics.median(a),
                                            statistics.median(b), tcpr[m]))
+    P()
+
+# ---- 8: QUIC ---------------------------------------------------------------------
+quicr = {}
+if quic:
+    P('8. QUIC, 1200-byte datagrams (sendmmsg, 32 per call) to a dummy device, in a')
+    P('   namespace whose ruleset has a denied name (level 1000d); cw/plain: the median')
+    P('   of the per-repetition ratios against plain UDP of the same size in cw, the')
+    P('   same run; +ns: added over plain in cw (instructions under -icount)')
+    P('     plain    zeros, no QUIC (the baseline)')
+    P('     initial  a client Initial read whole: HKDF keys, header protection, AES-GCM,')
+    P('              ClientHello SNI (unlisted), the flow remembered; %s'
+      % misc.get('quicmem', ''))
+    P('     known    a short header (1-RTT) of a connection whose Initial was read')
+    P('     unknown  a short header of a connection never seen')
+    P('%-8s %12s %12s %8s %9s %8s' % ('class', 'base pps', 'cw pps', 'cw/base',
+                                     'cw/plain', 'cw +ns'))
+    cp = quic.get(('plain', 'cw'))
+    for cls in ('plain', 'initial', 'known', 'unknown'):
+        a, b = quic.get((cls, 'base')), quic.get((cls, 'cw'))
+        if not a or not b:
+            continue
+        quicr[cls] = statistics.median(x / y for x, y in zip(b, cp) if y) if cp else None
+        P('%-8s %12.0f %12.0f %8.3f %9s %8s' % (
+            cls, statistics.median(a), statistics.median(b),
+            statistics.median(x / y for x, y in zip(b, a) if y),
+            f(quicr[cls], '%.3f'),
+            f(ns(statistics.median(b)) - ns(statistics.median(cp)) if cp else None,
+              '%+.0f')))
     P()
 
 # ---- targets -------------------------------------------------------------------
@@ -320,6 +358,11 @@ if 'mem0' in tcpr and 'mem1' in tcpr:
     x = tcpr['mem1'] / tcpr['mem0']
     P('  %s non-matching TCP with the flow memory in use: %.4f of its cost with the'
       ' memory empty (>= 0.99)' % (verdict(x >= 0.99), x))
+if quicr.get('unknown'):
+    P('  %s a QUIC short header costs a byte test: unknown connection %.4f of plain UDP'
+      ' of its size (>= 0.99; known connection %s, Initial read whole %s)'
+      % (verdict(quicr['unknown'] >= 0.99), quicr['unknown'],
+         f(quicr.get('known'), '%.4f'), f(quicr.get('initial'), '%.4f')))
 for (fam, kind), xs in sorted(kratio.items()):
     x = statistics.median(xs)
     P('  %s IPv%d lookup at 1M, %s addresses: %.2fx of 1k (<= 2x; median over %d loads of'

@@ -28,11 +28,13 @@
 #        BENCH_ICOUNT         QEMU -icount options of the traffic boot
 #                             (default shift=0,sleep=off; "none": plain TCG)
 #        BENCH_OUT            results folder (default bench/results)
+#        BENCH_ONLY           only these sections of the traffic boot
+#                             (comma-separated: quic), and no lookup boot
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-out=${BENCH_OUT:-$here/results}
+out=${BENCH_OUT:-$here/results${BENCH_ONLY:+/only-${BENCH_ONLY//,/-}}}
 bdir=$top/build/bench
 mkdir -p "$out" "$bdir"
 
@@ -42,12 +44,12 @@ boot() {
 	shift 2
 	# Unknown NAME=VALUE words of the kernel command line become the
 	# environment of the guest's init, and so of the scenario.
-	for v in BENCH_REPS BENCH_MS BENCH_LEVELS BENCH_KLOADS; do
+	for v in BENCH_REPS BENCH_MS BENCH_LEVELS BENCH_KLOADS BENCH_ONLY; do
 		if [ -n "${!v:-}" ]; then append="$append $v=${!v}"; fi
 	done
 	echo "# bench: booting the guest for $part ($*)" >&2
 	CW_BUILD=$bdir CW_ONLY=90-bench \
-	CW_EXTRA_SCENARIOS="$here/guest/90-bench.sh $bdir/consentwall-debug.ko" \
+	CW_EXTRA_SCENARIOS="$here/guest/90-bench.sh $here/guest/quic.sh $bdir/consentwall-debug.ko" \
 	CW_SCENARIO_TIMEOUT=${BENCH_TIMEOUT:-1700} CW_TIMEOUT=1800 \
 	CW_MEM=${BENCH_MEM:-2048M} CW_LOG="$log" CW_APPEND="$append" \
 	CW_QEMU_ARGS="$*" \
@@ -91,7 +93,12 @@ else
 	else
 		boot traffic "${logs[0]}" -smp 1 -icount "$icount" || rc=$?
 	fi
-	boot kbench "${logs[1]}" || rc=$?
+	# BENCH_ONLY: sections of the traffic boot only, no lookup boot
+	if [ -z "${BENCH_ONLY:-}" ]; then
+		boot kbench "${logs[1]}" || rc=$?
+	else
+		logs=("${logs[0]}")
+	fi
 	echo "host_load_after $(cut -d' ' -f1-3 /proc/loadavg)" >>"$bdir/host.txt"
 	cp "$bdir/host.txt" "$out/host.txt"
 fi
@@ -100,7 +107,9 @@ cat "${logs[@]}" | tr -d '\r' | grep '^BENCH ' >"$out/raw.txt" || true
 [ -s "$out/raw.txt" ] || { echo "# bench: no BENCH lines in ${logs[*]}" >&2; exit 1; }
 /usr/bin/python3 "$here/report.py" "$out" <"$out/raw.txt" >"$out/results.txt"
 cat "$out/results.txt"
-if command -v gnuplot >/dev/null; then
+if [ -n "${BENCH_ONLY:-}" ]; then
+	:	# the plot is of sections 1-3
+elif command -v gnuplot >/dev/null; then
 	gnuplot "$out/plot.gp" && echo "# bench: plot in $out/bench.png" >&2
 else
 	echo "# bench: gnuplot missing (apt-get install gnuplot-nox): no plot" >&2

@@ -316,6 +316,42 @@ static unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
 }
 
 /*
+ * The name of the flow being blocked, for its event, when the packet
+ * does not carry it: the remembered flow's (cw_recall()) or the one whose
+ * DNS answer bound the address (cw_verdict_learned()). Used with bottom
+ * halves off.
+ */
+static DEFINE_PER_CPU(char[CW_NAME_MAX + 1], cw_recall_name);
+
+/*
+ * cw_verdict() for a packet that a learned address binds to a denied
+ * purpose: its event names the host the DNS answer was for, as if the
+ * flow had shown it, so that the log says which host was blocked. The
+ * name is looked up again only here, for blocked packets.
+ */
+static noinline unsigned int
+cw_verdict_learned(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
+		   const struct nf_hook_state *state, struct cw_pkt *p,
+		   u64 denied, u64 m)
+{
+	unsigned int verdict;
+	char *name;
+
+	local_bh_disable();
+	if (!p->flow.name) {
+		name = this_cpu_ptr(cw_recall_name);
+		if (cw_learned_match(cw->learned, t->generation, &p->flow,
+				     name) && name[0]) {
+			p->flow.name = name;
+			p->flow.name_len = strlen(name);
+		}
+	}
+	verdict = cw_verdict(cw, t, skb, state, p, denied, m);
+	local_bh_enable();
+	return verdict;
+}
+
+/*
  * The purposes a packet meets by a destination address that a DNS answer
  * bound (learned.h), when it shows no name of its own. A flow is judged
  * at its first payload: what it sends before (a SYN, the handshake's ACK)
@@ -441,9 +477,6 @@ static bool cw_remember(struct cw_net *cw, const struct cw_table *t,
 	return true;
 }
 
-/* The name of the remembered flow being blocked, for its event. */
-static DEFINE_PER_CPU(char[CW_NAME_MAX + 1], cw_recall_name);
-
 /*
  * A packet that carries no name of its own: if its flow is remembered,
  * what its name matched, judged again by a ruleset committed since. With
@@ -545,7 +578,7 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	      const struct nf_hook_state *state, struct cw_pkt *p, u64 denied)
 {
 	unsigned int verdict;
-	u64 m, mm;
+	u64 m, mm, lm = 0;
 
 	local_bh_disable();
 	switch (cw_names_classify(cw->flows, cw->quic, t->rs, skb, p, denied,
@@ -560,8 +593,13 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 		    cw_recall(cw, t, skb, p, denied, &mm))
 			m |= mm;
 		if (!cw_learned_empty(cw->learned))
-			m |= cw_hook_learned(cw, t, skb, p, true);
-		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
+			lm = cw_hook_learned(cw, t, skb, p, true);
+		m |= lm;
+		if (lm & denied)
+			verdict = cw_verdict_learned(cw, t, skb, state, p,
+						     denied, m);
+		else
+			verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 		break;
 	case CW_NAMES_FAIL:
 		if (!denied) {
@@ -621,8 +659,14 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	m = cw_ruleset_match(t->rs, &p.flow);
-	if (unlikely(!cw_learned_empty(cw->learned)))
-		m |= cw_hook_learned(cw, t, skb, &p, false);
+	if (unlikely(!cw_learned_empty(cw->learned))) {
+		u64 lm = cw_hook_learned(cw, t, skb, &p, false);
+
+		if (lm & denied)
+			return cw_verdict_learned(cw, t, skb, state, &p,
+						  denied, m | lm);
+		m |= lm;
+	}
 	/* most packets: no purpose at all, nothing to count */
 	if (!m)
 		return NF_ACCEPT;
@@ -691,7 +735,8 @@ static noinline void cw_hook_answer(struct cw_net *cw, struct cw_table *t,
 	if (sk && sk_fullsock(sk))
 		uid = __kuid_val(sk->sk_uid);
 	cw_learned_answer(cw->learned, t->rs, t->generation, skb, p.poff,
-			  p.plen, p.flow.proto == IPPROTO_TCP, uid);
+			  p.plen, p.flow.proto == IPPROTO_TCP,
+			  sk && sk_fullsock(sk) ? sk : NULL, p.seq, uid);
 }
 
 /*

@@ -20,6 +20,10 @@
  * ruleset's generation and, during a commit, for the next one's: a packet
  * meets the bindings of the ruleset it meets, never a mix.
  *
+ * Answers over TCP are read from the segments as they come in; a
+ * message that goes on past its segment waits, whole or not at all, in a
+ * few per-namespace slots for the rest of its bytes (learned.h).
+ *
  * Flows that showed their own name to a learned address are a second,
  * small table under a spinlock, looked at only for packets whose address
  * is bound: a CDN address that a listed name shares with others binds
@@ -53,6 +57,7 @@ struct cw_learned *cw_learned_new(void)
 	}
 	seqlock_init(&lt->lock);
 	spin_lock_init(&lt->named_lock);
+	spin_lock_init(&lt->tcp_lock);
 	atomic_set(&lt->nr, 0);
 	atomic_set(&lt->nr_named, 0);
 	lt->latest = jiffies;
@@ -224,42 +229,166 @@ static void cw_learned_msg(struct cw_learned *lt, const struct cw_ruleset *rs,
 				a->name_len[first], uid);
 }
 
-void cw_learned_answer(struct cw_learned *lt, const struct cw_ruleset *rs,
-		       u32 gen, const struct sk_buff *skb, u32 poff, u32 plen,
-		       bool tcp, u32 uid)
+/* The slot keeping the start of @sk's message, or NULL. Under tcp_lock. */
+static struct cw_learned_tcp *cw_learned_tcp_find(struct cw_learned *lt,
+						  const void *sk,
+						  unsigned long now)
 {
-	struct cw_learned_scratch *sc;
-	u32 off = poff, end = poff + plen, n, i;
+	struct cw_learned_tcp *s;
+	u32 i;
+
+	for (i = 0; i < CW_LEARNED_TCP_FLOWS; i++) {
+		s = &lt->tcp[i];
+		if (s->sk == sk && time_before(now, s->expires))
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * Keeps the @n bytes at @off, the start of a message, for @sk's next
+ * segment (at @next_seq): in a free or silent slot, else in the one
+ * soonest to expire. Under tcp_lock.
+ */
+static void cw_learned_tcp_keep(struct cw_learned *lt, const void *sk,
+				const struct sk_buff *skb, u32 off, u32 n,
+				u32 next_seq, unsigned long now)
+{
+	struct cw_learned_tcp *s = &lt->tcp[0];
+	u32 i;
+
+	for (i = 0; i < CW_LEARNED_TCP_FLOWS; i++) {
+		if (!lt->tcp[i].sk || !time_before(now, lt->tcp[i].expires)) {
+			s = &lt->tcp[i];
+			break;
+		}
+		if (time_before(lt->tcp[i].expires, s->expires))
+			s = &lt->tcp[i];
+	}
+	s->sk = NULL;
+	if (n > sizeof(s->buf) || skb_copy_bits(skb, off, s->buf, n))
+		return;
+	s->sk = sk;
+	s->have = n;
+	s->next_seq = next_seq;
+	s->expires = now + CW_LEARNED_TCP_IDLE;
+}
+
+/*
+ * Completes the message kept in @s with the segment's bytes from *@off
+ * (at stream position @seq) on: binds it once whole, and moves *@off past
+ * what it took. Returns false while the message goes on past the segment.
+ * A segment that does not start where the kept bytes end frees the slot,
+ * but for a retransmission of bytes already kept (nothing new).
+ */
+static bool cw_learned_tcp_more(struct cw_learned *lt,
+				const struct cw_ruleset *rs, u32 gen,
+				const struct sk_buff *skb, u32 *off, u32 end,
+				u32 seq, struct cw_learned_tcp *s,
+				struct cw_learned_scratch *sc, u32 uid,
+				unsigned long now)
+{
+	u32 skip = s->next_seq - seq, last = seq + (end - *off), want, take;
+
+	if ((s32)skip < 0) {
+		s->sk = NULL;		/* a gap: the message is lost */
+		return true;
+	}
+	if (skip >= end - *off) {
+		*off = end;		/* old bytes only */
+		return false;
+	}
+	*off += skip;
+	while (*off < end) {
+		/* the length prefix first, then the message it announces */
+		want = s->have < 2 ? 2 : 2 + ((u32)s->buf[0] << 8 | s->buf[1]);
+		if (want > sizeof(s->buf))
+			break;		/* too large to bind */
+		take = min(want - s->have, end - *off);
+		if (skb_copy_bits(skb, *off, s->buf + s->have, take))
+			break;
+		s->have += take;
+		*off += take;
+		if (s->have >= 2 &&
+		    s->have == 2 + ((u32)s->buf[0] << 8 | s->buf[1])) {
+			s->sk = NULL;
+			cw_learned_msg(lt, rs, gen, s->buf + 2, s->have - 2,
+				       &sc->a, uid);
+			return true;
+		}
+	}
+	if (*off < end) {
+		s->sk = NULL;
+		*off = end;
+	}
+	s->next_seq = last;
+	s->expires = now + CW_LEARNED_TCP_IDLE;
+	return false;
+}
+
+/*
+ * TCP: the messages of the segment, after a 2-byte length each; the one
+ * it ends inside is kept for the flow's next segment.
+ */
+static void cw_learned_tcp(struct cw_learned *lt, const struct cw_ruleset *rs,
+			   u32 gen, const struct sk_buff *skb, u32 off,
+			   u32 end, const void *sk, u32 seq,
+			   struct cw_learned_scratch *sc, u32 uid)
+{
+	u32 next_seq = seq + (end - off), n, i;
+	unsigned long now = jiffies;
+	struct cw_learned_tcp *s;
 	const u8 *d;
 	u8 pfx[2];
 
-	local_bh_disable();
-	sc = this_cpu_ptr(lt->scratch);
-	if (!tcp) {
-		d = plen <= CW_DNSA_MSG_MAX ?
-		    skb_header_pointer(skb, poff, plen, sc->msg) : NULL;
-		if (d)
-			cw_learned_msg(lt, rs, gen, d, plen, &sc->a, uid);
+	spin_lock(&lt->tcp_lock);
+	s = sk ? cw_learned_tcp_find(lt, sk, now) : NULL;
+	if (s && !cw_learned_tcp_more(lt, rs, gen, skb, &off, end, seq, s,
+				      sc, uid, now))
 		goto out;
-	}
-	/*
-	 * TCP: the messages that start in this segment and end in it. One
-	 * that goes on in a later segment binds nothing (servers write each
-	 * answer, prefix included, at once).
-	 */
-	for (i = 0; i < CW_LEARNED_TCP_MSGS && end - off > 2; i++) {
-		if (skb_copy_bits(skb, off, pfx, 2))
-			break;
-		n = (u32)pfx[0] << 8 | pfx[1];
-		if (n > end - off - 2 || n > CW_DNSA_MSG_MAX)
-			break;
+	for (i = 0; i < CW_LEARNED_TCP_MSGS && off < end; i++) {
+		n = 0;
+		if (end - off >= 2) {
+			if (skb_copy_bits(skb, off, pfx, 2))
+				goto out;
+			n = (u32)pfx[0] << 8 | pfx[1];
+			if (n > CW_DNSA_MSG_MAX)
+				goto out;	/* binds nothing */
+		}
+		if (end - off < 2 || n > end - off - 2) {
+			if (sk)
+				cw_learned_tcp_keep(lt, sk, skb, off, end - off,
+						    next_seq, now);
+			goto out;
+		}
 		d = skb_header_pointer(skb, off + 2, n, sc->msg);
 		if (!d)
-			break;
+			goto out;
 		cw_learned_msg(lt, rs, gen, d, n, &sc->a, uid);
 		off += 2 + n;
 	}
 out:
+	spin_unlock(&lt->tcp_lock);
+}
+
+void cw_learned_answer(struct cw_learned *lt, const struct cw_ruleset *rs,
+		       u32 gen, const struct sk_buff *skb, u32 poff, u32 plen,
+		       bool tcp, const void *sk, u32 seq, u32 uid)
+{
+	struct cw_learned_scratch *sc;
+	const u8 *d;
+
+	local_bh_disable();
+	sc = this_cpu_ptr(lt->scratch);
+	if (tcp) {
+		cw_learned_tcp(lt, rs, gen, skb, poff, poff + plen, sk, seq,
+			       sc, uid);
+	} else {
+		d = plen <= CW_DNSA_MSG_MAX ?
+		    skb_header_pointer(skb, poff, plen, sc->msg) : NULL;
+		if (d)
+			cw_learned_msg(lt, rs, gen, d, plen, &sc->a, uid);
+	}
 	local_bh_enable();
 }
 

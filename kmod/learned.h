@@ -46,6 +46,31 @@
 #define CW_LEARNED_NAMED_PER_UID 16
 #define CW_LEARNED_NAMED_IDLE	(120 * HZ)
 
+/*
+ * DNS over TCP answers written in pieces (the length prefix in a segment
+ * of its own, a message over several): the bytes of a message that goes
+ * on past its segment are kept per flow until it is whole, in order, in
+ * one of CW_LEARNED_TCP_FLOWS slots per namespace; a slot silent for
+ * CW_LEARNED_TCP_IDLE is given up. A message is kept up to
+ * CW_DNSA_MSG_MAX (4 KiB), the parser's own limit: an A/AAAA answer that
+ * gives CW_DNSA_ADDRS addresses through a CNAME chain is about 1 KiB, DNS
+ * servers keep answers meant for UDP under 1232 bytes (DNS Flag Day
+ * 2020), and 64 KiB slots would cost 16 times the memory for answers no
+ * resolver sends for an address. A larger message, or a segment that
+ * does not start where the kept bytes end (lost or reordered), binds
+ * nothing.
+ */
+#define CW_LEARNED_TCP_FLOWS	4
+#define CW_LEARNED_TCP_IDLE	(5 * HZ)
+
+struct cw_learned_tcp {
+	const void *sk;		/* identity only, never dereferenced; NULL: free */
+	u32 next_seq;		/* where the kept bytes end in the stream */
+	u32 have;		/* bytes kept, the length prefix included */
+	unsigned long expires;	/* jiffies */
+	u8 buf[2 + CW_DNSA_MSG_MAX];
+};
+
 /* The purposes of a binding in the ruleset of one generation. */
 struct cw_learned_bind {
 	u32 gen;
@@ -90,6 +115,8 @@ struct cw_learned {
 	atomic_t nr_named;
 	struct cw_learned_named named[CW_LEARNED_NAMED];
 	struct cw_learned_scratch __percpu *scratch;	/* answers parsed */
+	spinlock_t tcp_lock;		/* tcp[], and answers over TCP */
+	struct cw_learned_tcp tcp[CW_LEARNED_TCP_FLOWS];
 };
 
 /**
@@ -132,11 +159,15 @@ static inline bool cw_learned_empty(const struct cw_learned *lt)
  * @skb: the packet, from port 53
  * @poff: where its payload starts
  * @plen: the payload's length
- * @tcp: TCP (messages after a 2-byte length, each whole in the segment)
- *       rather than UDP (the payload is the message)
+ * @tcp: TCP (messages after a 2-byte length) rather than UDP (the payload
+ *       is the message)
+ * @sk: TCP: the receiving socket (identity only), or NULL if not known
+ * @seq: TCP: the segment's sequence number
  * @uid: the receiving socket's owner, or CW_LEARNED_NOUID
  *
- * An answer that cannot be read whole binds nothing. One UID's answers
+ * An answer that cannot be read whole binds nothing; over TCP one that
+ * goes on past its segment is completed from the flow's next segments
+ * (CW_LEARNED_TCP_FLOWS), when its socket is known. One UID's answers
  * hold at most CW_LEARNED_PER_UID bindings: past that its own soonest to
  * expire goes. A full table gives up the soonest to expire of all.
  *
@@ -145,7 +176,7 @@ static inline bool cw_learned_empty(const struct cw_learned *lt)
  */
 void cw_learned_answer(struct cw_learned *lt, const struct cw_ruleset *rs,
 		       u32 gen, const struct sk_buff *skb, u32 poff, u32 plen,
-		       bool tcp, u32 uid);
+		       bool tcp, const void *sk, u32 seq, u32 uid);
 
 /**
  * cw_learned_match() - the purposes bound to a flow's destination

@@ -20,6 +20,8 @@
 #
 # BENCH_PART picks what runs: "traffic" (classes, commit, memory, consentd's
 # RSS), "kbench" (the in-kernel lookup microbenchmark) or "all" (default).
+# BENCH_ONLY (comma-separated: "quic") runs only those sections of the
+# traffic part.
 # bench/run.sh boots the guest twice: traffic under QEMU -icount, where
 # guest time counts instructions, and kbench in real (emulated) time.
 . /cw/guest/lib.sh
@@ -32,6 +34,13 @@ W=$CW_OUT/bench
 mkdir -p "$W"
 
 out() { echo "BENCH $*" >/dev/console; echo "BENCH $*"; }
+# only SECTION: whether BENCH_ONLY lets SECTION run ("core": sections 1-7)
+only() {
+	[ -z "${BENCH_ONLY:-}" ] && return 0
+	case ",$BENCH_ONLY," in *,"$1",*) return 0 ;; esac
+	return 1
+}
+only core || LEVELS=
 
 ns_up() {
 	ip netns add "$1"
@@ -83,7 +92,7 @@ ns_up nft
 
 # ---- phase 0: no module against module loaded (namespace never claimed) -
 i=0
-while [ $i -lt "$REPS" ]; do
+while only core && [ $i -lt "$REPS" ]; do
 	i=$((i + 1))
 	rmmod consentwall
 	run base nomod miss4 $i
@@ -192,7 +201,7 @@ cd_up() {
 mkdir -p "$CD/state.cw" "$CD/state.defns"
 
 # ---- consentd with the default rules: its resident memory ------------------
-if [ -d /etc/consentwall/rules.d ]; then
+if only core && [ -d /etc/consentwall/rules.d ]; then
 	ip netns add defns
 	cd_up defns /etc/consentwall/rules.d "$W/def.sock" "$W/def.log"
 	set -- $(cwbench rss "$CD_PID")
@@ -288,6 +297,7 @@ done
 # the memory empty, then while 1024 TLS flows of four UIDs to an unlisted
 # name are remembered: each of its segments is looked up and missed.
 . /cw/guest/names.sh
+if only core; then
 for ns in base cw; do
 	ip netns add "sink-$ns"
 	ip -n "sink-$ns" link set lo up
@@ -345,6 +355,13 @@ while [ $i -lt "$REPS" ]; do
 	for ns in base cw; do run_tcp $ns mem1 $i; done
 done
 touch "$W/stop-many"
+fi
+
+# ---- QUIC Initials and short headers (issue 12): bench/guest/quic.sh ------
+if only quic; then
+	. /cw/guest/quic.sh
+	bench_quic
+fi
 
 kill -TERM "$CW_CD_PID"; wait "$CW_CD_PID" 2>/dev/null || true
 ip netns exec nft nft delete table inet bench 2>/dev/null || true

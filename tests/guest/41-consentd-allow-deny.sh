@@ -52,12 +52,7 @@ out=$(ctl explain tcp 198.51.100.11 80)
 assert_eq "explain an unlisted endpoint" "accept: matches no purpose" "$out"
 
 # The blocked attempts came back as events.
-i=0
-while ! ctl log | grep -q '198.51.100.10:80'; do
-	i=$((i + 1)); [ $i -lt 100 ] || fail "no event in the log: $(ctl log)"
-	usleep 20000
-done
-pass "blocked attempt in consentctl log"
+ctl_log_wait '198\.51\.100\.10:80' "blocked attempt in consentctl log"
 out=$(ctl --json log -n 1)
 assert_match "log --json" '^\{"events":\[\{"time":[0-9]+,"purposes":\["' "$out"
 grep -q 'addr=198.51.100.10' "$CD/events.log" || fail "event not in the log file"

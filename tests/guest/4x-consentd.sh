@@ -116,6 +116,18 @@ expect_reached() {
 	assert_gt "server $4 counted the connection" "$c" "$(srv_conns "$4")"
 }
 
+# ctl_log_wait REGEX WHAT: until a line of `consentctl log` matches (2 s
+# at most), then PASS: WHAT
+ctl_log_wait() {
+	local i=0
+	until ctl log | grep -qE -- "$1"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "$2: no line /$1/ in consentctl log: $(ctl log 2>&1 | tail -n 5)"
+		usleep 20000
+	done
+	pass "$2"
+}
+
 # cd_log_wait REGEX OFFSET: until a line of consentd's log past byte OFFSET
 # matches (3 s at most); OFFSET from cd_log_size before the action.
 cd_log_size() { wc -c <"$CD/consentd.log"; }

@@ -7,13 +7,7 @@
 cd_analytics
 chmod 755 "$CW_OUT" "$CD"
 expect_unreached tcp 198.51.100.10 80 ana
-i=0
-until ctl log | grep -q '198.51.100.10:80'; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "no event for root: $(ctl log)"
-	usleep 20000
-done
-pass "root reads the blocked attempt"
+ctl_log_wait '198\.51\.100\.10:80' "root reads the blocked attempt"
 
 rc=0
 out=$(as_user consentctl --socket "$CD/sock" log 2>&1) || rc=$?

@@ -3,10 +3,12 @@
 # addresses to its purpose; once the purpose is denied, a plain TCP
 # connection (port 5222, no name on the wire) and a UDP datagram to them
 # are blocked and the servers there count nothing, while the same to an
-# unlisted address gets through. explain names the answer's name; the
+# unlisted address gets through; an answer over TCP written in pieces
+# binds too. explain names the answer's name; the
 # binding ends with the TTL; commits re-derive it by name (purposes
 # renumbered) or drop it (name no longer listed). Last, the same through
-# consentd and consentctl: consentctl explain says which answer bound it.
+# consentd and consentctl: consentctl explain says which answer bound it,
+# and the blocks' events (consentctl log) name that answer's host.
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 . /cw/guest/learned.sh
@@ -62,7 +64,37 @@ assert_eq "denied: explain, the control" "accept -" "$(learned_of "$CTL4")"
 # a flow that names itself is judged by its name, so explain with --name
 cwnl explain tcp "$EDGE4" 5222 name=www.example.org | grep -q '^verdict accept' ||
 	fail "explain with an unlisted name on a learned address: not accepted"
-wait_event "addr $EDGE4 .*purposes push"
+# the block's event names the host of the answer, as if the flow showed it
+wait_event "addr $EDGE4 .* name api\\.push\\.xiaomi\\.net purposes push"
+wait_event "addr $EDGE6 .* name api\\.push\\.xiaomi\\.net purposes push"
+
+# An answer over TCP that its server writes in pieces binds all the same:
+# cwdns on .54 writes the length prefix in a segment of its own, on .55
+# the prefix, then the message in two segments, 50 ms apart.
+CUT1=198.51.100.24
+CUT2=198.51.100.25
+inet cwdns 198.51.100.54 53 "$CW_OUT/dns-cut1.log" "$CUT1" 2 >"$CW_OUT/dns-cut1.err" 2>&1 &
+inet cwdns 198.51.100.55 53 "$CW_OUT/dns-cut2.log" "$CUT2" 2,30 >"$CW_OUT/dns-cut2.err" 2>&1 &
+i=0
+until [ -f "$CW_OUT/dns-cut1.log" ] && [ -f "$CW_OUT/dns-cut2.log" ]; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "cwdns did not start: $(cat "$CW_OUT"/dns-cut*.err)"
+	usleep 20000
+done
+srv_tcp cut1 "$CUT1" 5222
+srv_tcp cut2 "$CUT2" 5222
+expect_allowed_at cut1 tcp "$CUT1" 5222
+expect_allowed_at cut2 tcp "$CUT2" 5222
+owner_ok consent push 1 >/dev/null
+assert_eq "dig +tcp, the length prefix alone" "$CUT1" \
+	"$(dig +short +tcp +tries=1 +time=2 @198.51.100.54 cut.push.xiaomi.net A | tail -n1)"
+assert_eq "dig +tcp, the message in two" "$CUT2" \
+	"$(dig +short +tcp +tries=1 +time=2 @198.51.100.55 cut.push.xiaomi.net A | tail -n1)"
+owner_ok consent push 0 >/dev/null
+blocked_at cut1 "$CUT1"
+blocked_at cut2 "$CUT2"
+assert_eq "answer with its prefix alone: explain" "block cut.push.xiaomi.net" "$(learned_of "$CUT1")"
+assert_eq "answer in three segments: explain" "block cut.push.xiaomi.net" "$(learned_of "$CUT2")"
 
 # The TTL: short.push.xiaomi.net has TTL 1, kept the 5 s floor.
 owner_ok consent push 1 >/dev/null
@@ -108,4 +140,6 @@ assert_match "consentctl --json explain" '"learned_name":"api.push.xiaomi.net"' 
 	"$(ctl --json explain tcp "$EDGE4" 5222)"
 assert_eq "consentctl explain, the control" "accept: matches no purpose" \
 	"$(ctl explain tcp "$CTL4" 5222)"
+ctl_log_wait "blocked push +tcp $EDGE4:5222 .*api\.push\.xiaomi\.net\$" \
+	"consentctl log names the host the learned address was for"
 dmesg_clean || fail "kernel warnings"

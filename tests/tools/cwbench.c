@@ -2,14 +2,16 @@
 /*
  * cwbench: the guest side of `make bench` (bench/run.sh).
  *
- *   cwbench udp ADDR PORT MS [BATCH]
+ *   cwbench udp ADDR PORT MS [BATCH [FILE [SPORT]]]
  *       Send 16-byte UDP datagrams to ADDR:PORT with sendmmsg(), BATCH
  *       (default 32) per call, for MS milliseconds, from a connected socket
  *       so that the kernel's cost per datagram is the route, the netfilter
  *       LOCAL_OUT hooks and the device: nothing else varies between the
  *       configurations being compared. A call that fails (a blocked
  *       datagram makes sendmmsg() fail at its first message) counts as one
- *       attempt. Prints:
+ *       attempt. With FILE, each datagram is FILE's bytes (a QUIC packet,
+ *       at most 1500); with SPORT, the socket is bound to that local port
+ *       first (one QUIC connection across several runs). Prints:
  *         pps N attempts N sent N failed N errno NAME
  *   cwbench tcp ADDR PORT MS
  *       Connect to ADDR:PORT (a reader that discards) and write 16 bytes
@@ -57,20 +59,43 @@ static const char *errname(int e)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: cwbench udp ADDR PORT MS [BATCH] | tcp ADDR PORT MS | time CMD [ARG...] | rss PID\n");
+	fprintf(stderr, "usage: cwbench udp ADDR PORT MS [BATCH [FILE [SPORT]]] | tcp ADDR PORT MS | time CMD [ARG...] | rss PID\n");
 	return 2;
+}
+
+#define MAX_PAYLOAD 1500
+
+/* FILE's bytes into buf: their number, or 0 for an empty or unreadable file. */
+static size_t read_payload(const char *path, char *buf)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		perror(path);
+		return 0;
+	}
+	n = fread(buf, 1, MAX_PAYLOAD, f);
+	if (!n || fgetc(f) != EOF) {
+		fprintf(stderr, "cwbench: %s: empty or over %d bytes\n", path,
+			MAX_PAYLOAD);
+		n = 0;
+	}
+	fclose(f);
+	return n;
 }
 
 static int cmd_udp(int argc, char **argv)
 {
-	static char payload[MAX_BATCH][16];
+	static char payload[MAX_PAYLOAD];
 	struct mmsghdr msgs[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss, src;
 	unsigned long long t0, end, t, attempts = 0, sent = 0, failed = 0;
 	unsigned int batch = 32, ms, i;
+	size_t plen = 16;
 	socklen_t sl;
-	int fd, last_err = 0;
+	int fd, last_err = 0, one = 1;
 
 	if (argc < 4)
 		return usage();
@@ -93,16 +118,30 @@ static int cmd_udp(int argc, char **argv)
 		batch = atoi(argv[4]);
 	if (batch < 1 || batch > MAX_BATCH || ms < 1)
 		return usage();
+	if (argc > 5 && !(plen = read_payload(argv[5], payload)))
+		return 2;
 
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (fd >= 0 && argc > 6) {
+		memset(&src, 0, sizeof(src));
+		src.ss_family = ss.ss_family;
+		/* the port is at the same offset in both families */
+		((struct sockaddr_in *)&src)->sin_port = htons(atoi(argv[6]));
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+		    bind(fd, (struct sockaddr *)&src, sl)) {
+			printf("error %s: bind to port %s\n", errname(errno), argv[6]);
+			return 1;
+		}
+	}
 	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0) {
 		printf("error %s: socket/connect\n", errname(errno));
 		return 1;
 	}
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < batch; i++) {
-		iov[i].iov_base = payload[i];
-		iov[i].iov_len = sizeof(payload[i]);
+		/* every message sends the same bytes: the kernel copies them */
+		iov[i].iov_base = payload;
+		iov[i].iov_len = plen;
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}

@@ -6,9 +6,13 @@
  * that arrives appends "udp|tcp NAME" to LOG, so a scenario can assert
  * that a blocked query never reached the server.
  *
- *   cwdns ADDR PORT LOG [ANSWER_V4]
+ *   cwdns ADDR PORT LOG [ANSWER_V4 [CUTS]]
  *
- * ADDR is an IPv4 or an IPv6 address.
+ * ADDR is an IPv4 or an IPv6 address. CUTS (comma-separated byte offsets
+ * into a TCP answer, its length prefix included, e.g. "2" or "2,30")
+ * writes each TCP answer in pieces cut there, 50 ms apart, with
+ * TCP_NODELAY: one segment each, as a server that writes the prefix and
+ * the message separately does.
  * LOG is created (empty) once both sockets listen.
  */
 #define _GNU_SOURCE
@@ -22,11 +26,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 static struct in_addr answer;
 static const char *logpath;
+static const char *cuts;
 
 static void die(const char *what)
 {
@@ -96,10 +102,34 @@ static size_t answer_query(const char *proto, const uint8_t *q, size_t n,
 	return qend + 16;
 }
 
+/* Writes r[0..n) at once, or in the pieces CUTS says. */
+static int write_answer(int c, const uint8_t *r, size_t n)
+{
+	const char *p = cuts;
+	size_t at = 0, cut;
+	char *end;
+
+	while (p && *p) {
+		cut = strtoul(p, &end, 10);
+		if (cut > at && cut < n) {
+			if (write(c, r + at, cut - at) < 0)
+				return -1;
+			at = cut;
+			usleep(50000);
+		}
+		p = *end == ',' ? end + 1 : "";
+	}
+	return write(c, r + at, n - at) < 0 ? -1 : 0;
+}
+
 static void serve_tcp(int c)
 {
 	uint8_t q[65538], r[600];
 	size_t have = 0;
+	int one = 1;
+
+	if (cuts)
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 
 	for (;;) {
 		ssize_t got = read(c, q + have, sizeof(q) - have);
@@ -113,7 +143,7 @@ static void serve_tcp(int c)
 					    sizeof(r) - 2);
 			if (rlen) {
 				r[0] = rlen >> 8, r[1] = rlen;
-				if (write(c, r, rlen + 2) < 0)
+				if (write_answer(c, r, rlen + 2) < 0)
 					break;
 			}
 			memmove(q, q + 2 + mlen, have - 2 - mlen);
@@ -135,10 +165,11 @@ int main(int argc, char **argv)
 
 	signal(SIGCHLD, SIG_IGN);
 	if (argc < 4) {
-		fprintf(stderr, "usage: cwdns ADDR PORT LOG [ANSWER_V4]\n");
+		fprintf(stderr, "usage: cwdns ADDR PORT LOG [ANSWER_V4 [CUTS]]\n");
 		return 2;
 	}
 	logpath = argv[3];
+	cuts = argc > 5 ? argv[5] : NULL;
 	if (inet_pton(AF_INET6, argv[1], &sa6.sin6_addr) == 1) {
 		addr = (struct sockaddr *)&sa6;
 		alen = sizeof(sa6);
