@@ -3,7 +3,8 @@
 # root it runs apt-get for whatever is missing; otherwise it prints the
 # exact command. Quiet and fast (dpkg-query only) when all is there.
 #
-#   tests/deps.sh           install what is missing (root) or say how
+#   tests/deps.sh           install what is missing (root) or say how;
+#                           then prune the build cache (tests/prune-cache.sh)
 #   tests/deps.sh --check   only report; exit 1 if something is missing
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +82,7 @@ unpacked() {
 
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "ok - build and test dependencies installed"
+	[ "${1:-}" = --check ] || tests/prune-cache.sh
 	unpacked ${1:-}
 	exit
 fi
@@ -117,4 +119,5 @@ case " ${missing[*]} " in
 	systemctl disable -q lighttpd.service 2>/dev/null || true ;;
 esac
 echo "ok - build and test dependencies installed (${#missing[@]} added)"
+tests/prune-cache.sh
 unpacked
