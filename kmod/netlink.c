@@ -761,7 +761,13 @@ static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REVOKED,
 			      sum.flows_revoked, CW_COUNTER_A_PAD) ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REFUSED,
-			      sum.flows_refused, CW_COUNTER_A_PAD))
+			      sum.flows_refused, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_SCANNED,
+			      sum.idents_scanned, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_SKIPPED,
+			      sum.idents_skipped, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_BLOCKED,
+			      sum.idents_blocked, CW_COUNTER_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -1065,6 +1071,7 @@ static int cw_event_send(struct cw_net *cw, const struct cw_event *e,
 	    nla_put_u32(msg, CW_A_PORT, e->dport) ||
 	    nla_put_u32(msg, CW_A_COUNT, e->count) ||
 	    (e->has_uid && nla_put_u32(msg, CW_A_UID, e->uid)) ||
+	    (e->has_tag && nla_put_u32(msg, CW_A_IDENT_TAG, e->tag)) ||
 	    (e->name_len && nla_put_string(msg, CW_A_NAME, e->name)))
 		goto err;
 
