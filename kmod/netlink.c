@@ -539,11 +539,21 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
+	cw_net_txn_drop(cw);
 	if (idm) {
 		new->idm = idm;
 		new->idm_purpose = cw->txn_ids_purpose;
+		/* the matcher counts against the ruleset's bound too */
+		if (cw_ruleset_memory(rs) + cw_idm_bytes(idm) >
+		    (u64)READ_ONCE(cw_max_memory_mb) << 20) {
+			cw_table_release(new);
+			nlmsg_free(msg);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "the ruleset and its identifier matcher exceed max_memory_mb (transaction dropped)");
+			ret = -E2BIG;
+			goto out;
+		}
 	}
-	cw_net_txn_drop(cw);
 
 	/* Consent follows a purpose by name from one ruleset to the next. */
 	old = cw_net_table(cw);
