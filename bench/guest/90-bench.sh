@@ -45,6 +45,20 @@ ns_up() {
 	ip -n "$1" -6 route add 2001:db8:100::/48 dev d0
 }
 
+# sink_up NS NET: a veth from NS (NET.1) to a namespace sink-NS (NET.2)
+# where socat discards whatever TCP brings to port 9
+sink_up() {
+	ip netns add "sink-$1"
+	ip -n "sink-$1" link set lo up
+	ip -n "$1" link add t0 type veth peer name t1 netns "sink-$1"
+	ip -n "$1" addr add "$2.1/24" dev t0
+	ip -n "$1" link set t0 up
+	ip -n "sink-$1" addr add "$2.2/24" dev t1
+	ip -n "sink-$1" link set t1 up
+	ip netns exec "sink-$1" socat -u "TCP-LISTEN:9,bind=$2.2,reuseaddr,fork" \
+		OPEN:/dev/null >/dev/null 2>&1 &
+}
+
 dst_of() {
 	case $1 in
 	miss4) echo 198.51.100.11 ;;
@@ -290,17 +304,9 @@ done
 # name are remembered: each of its segments is looked up and missed.
 . /cw/guest/names.sh
 for ns in base cw; do
-	ip netns add "sink-$ns"
-	ip -n "sink-$ns" link set lo up
-	ip -n "$ns" link add t0 type veth peer name t1 netns "sink-$ns"
-	ip -n "$ns" addr add 10.7.0.1/24 dev t0
-	ip -n "$ns" link set t0 up
-	ip -n "sink-$ns" addr add 10.7.0.2/24 dev t1
-	ip -n "sink-$ns" link set t1 up
+	sink_up "$ns" 10.7.0
 	ip netns exec "sink-$ns" sysctl -qw net.core.somaxconn=65535 \
 		net.ipv4.tcp_max_syn_backlog=65535
-	ip netns exec "sink-$ns" socat -u TCP-LISTEN:9,bind=10.7.0.2,reuseaddr,fork \
-		OPEN:/dev/null >/dev/null 2>&1 &
 	ip netns exec "sink-$ns" cwprobe tcp-sink 10.7.0.2 443 "$W/sink-$ns" &
 done
 rules_cw 1000d
@@ -372,15 +378,7 @@ IS=$W/idents
 mkdir -p "$IS/rules.d" "$IS/state"
 for ns in ib ic; do
 	ns_up "$ns"
-	ip netns add "sink-$ns"
-	ip -n "sink-$ns" link set lo up
-	ip -n "$ns" link add t0 type veth peer name t1 netns "sink-$ns"
-	ip -n "$ns" addr add 10.8.0.1/24 dev t0
-	ip -n "$ns" link set t0 up
-	ip -n "sink-$ns" addr add 10.8.0.2/24 dev t1
-	ip -n "sink-$ns" link set t1 up
-	ip netns exec "sink-$ns" socat -u TCP-LISTEN:9,bind=10.8.0.2,reuseaddr,fork \
-		OPEN:/dev/null >/dev/null 2>&1 &
+	sink_up "$ns" 10.8.0
 done
 cat >"$IS/identifiers" <<'IDS'
 imei = 352099001761481

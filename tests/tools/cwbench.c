@@ -160,49 +160,6 @@ static socklen_t parse_addr(const char *a, const char *port,
 	return 0;
 }
 
-static int cmd_tcp(int argc, char **argv)
-{
-	struct sockaddr_storage ss;
-	unsigned long long t0, end, t;
-	struct tcp_info ti, ti0;
-	socklen_t sl, il = sizeof(ti);
-	char payload[16] = { 0 };
-	int fd, one = 1, ms;
-
-	if (argc < 4)
-		return usage();
-	sl = parse_addr(argv[1], argv[2], &ss);
-	ms = atoi(argv[3]);
-	if (!sl || ms < 1)
-		return usage();
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
-	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
-	    getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti0, &il) < 0) {
-		printf("error %s: socket/connect\n", errname(errno));
-		return 1;
-	}
-	t0 = now_ns();
-	end = t0 + (unsigned long long)ms * 1000000ULL;
-	do {
-		if (send(fd, payload, sizeof(payload), MSG_NOSIGNAL) < 0) {
-			printf("error %s: send\n", errname(errno));
-			return 1;
-		}
-		t = now_ns();
-	} while (t < end);
-	il = sizeof(ti);
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &il) < 0) {
-		printf("error %s: TCP_INFO\n", errname(errno));
-		return 1;
-	}
-	printf("pps %.0f segs %u\n",
-	       (ti.tcpi_segs_out - ti0.tcpi_segs_out) * 1e9 / (double)(t - t0),
-	       ti.tcpi_segs_out - ti0.tcpi_segs_out);
-	close(fd);
-	return 0;
-}
-
 #define BULK_MAX	(1 << 20)
 #define BULK_WRITE	65536
 #define TLS_RECORD	16384
@@ -239,28 +196,32 @@ static size_t bulk_fill(unsigned char *buf, size_t cap, const char *file,
 	return n;
 }
 
-static int cmd_bulk(int argc, char **argv)
+/*
+ * Connect (TCP_NODELAY with nodelay), send @first, then @buf's @n bytes
+ * over and over, at most @w a call, for @ms; *@d the tcp_info counters
+ * it added (segments, bytes acknowledged), *@ns the time. 0, or prints
+ * the error and returns 1.
+ */
+static int tcp_for(const char *addr, const char *port, int ms,
+		   const unsigned char *buf, size_t n, size_t w, int nodelay,
+		   const void *first, size_t first_len,
+		   struct tcp_info *d, unsigned long long *ns)
 {
-	/* a handshake record of 4 bytes: what starts a TLS stream */
-	static const unsigned char hello[9] = { 22, 3, 1, 0, 4, 1, 0, 0, 0 };
-	static unsigned char buf[BULK_MAX];
 	struct sockaddr_storage ss;
 	unsigned long long t0, end, t;
-	struct tcp_info ti, ti0;
-	socklen_t sl, il = sizeof(ti);
-	int fd, ms, tls = argc > 5 && !strcmp(argv[5], "tls");
-	size_t n, off = 0;
+	struct tcp_info ti0;
+	socklen_t sl, il = sizeof(*d);
+	int fd, one = 1;
+	size_t off = 0;
 
-	if (argc < 5)
-		return usage();
-	sl = parse_addr(argv[1], argv[2], &ss);
-	ms = atoi(argv[3]);
-	n = bulk_fill(buf, sizeof(buf), argv[4], tls);
+	sl = parse_addr(addr, port, &ss);
 	if (!sl || ms < 1 || !n)
 		return usage();
 	fd = socket(ss.ss_family, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
-	    (tls && send(fd, hello, sizeof(hello), MSG_NOSIGNAL) < 0) ||
+	    (nodelay && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				   sizeof(one)) < 0) ||
+	    (first_len && send(fd, first, first_len, MSG_NOSIGNAL) < 0) ||
 	    getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti0, &il) < 0) {
 		printf("error %s: socket/connect\n", errname(errno));
 		return 1;
@@ -268,8 +229,8 @@ static int cmd_bulk(int argc, char **argv)
 	t0 = now_ns();
 	end = t0 + (unsigned long long)ms * 1000000ULL;
 	do {
-		size_t w = n - off < BULK_WRITE ? n - off : BULK_WRITE;
-		ssize_t r = send(fd, buf + off, w, MSG_NOSIGNAL);
+		ssize_t r = send(fd, buf + off, n - off < w ? n - off : w,
+				 MSG_NOSIGNAL);
 
 		if (r < 0) {
 			printf("error %s: send\n", errname(errno));
@@ -278,16 +239,52 @@ static int cmd_bulk(int argc, char **argv)
 		off = (off + r) % n;
 		t = now_ns();
 	} while (t < end);
-	il = sizeof(ti);
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &il) < 0) {
+	il = sizeof(*d);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, d, &il) < 0) {
 		printf("error %s: TCP_INFO\n", errname(errno));
 		return 1;
 	}
-	printf("bps %.0f bytes %llu\n",
-	       (ti.tcpi_bytes_acked - ti0.tcpi_bytes_acked) * 1e9 /
-	       (double)(t - t0),
-	       (unsigned long long)(ti.tcpi_bytes_acked - ti0.tcpi_bytes_acked));
 	close(fd);
+	d->tcpi_segs_out -= ti0.tcpi_segs_out;
+	d->tcpi_bytes_acked -= ti0.tcpi_bytes_acked;
+	*ns = t - t0;
+	return 0;
+}
+
+static int cmd_tcp(int argc, char **argv)
+{
+	static const unsigned char payload[16];
+	unsigned long long ns;
+	struct tcp_info d;
+
+	if (argc < 4)
+		return usage();
+	if (tcp_for(argv[1], argv[2], atoi(argv[3]), payload, sizeof(payload),
+		    sizeof(payload), 1, NULL, 0, &d, &ns))
+		return 1;
+	printf("pps %.0f segs %u\n", d.tcpi_segs_out * 1e9 / (double)ns,
+	       d.tcpi_segs_out);
+	return 0;
+}
+
+static int cmd_bulk(int argc, char **argv)
+{
+	/* a handshake record of 4 bytes: what starts a TLS stream */
+	static const unsigned char hello[9] = { 22, 3, 1, 0, 4, 1, 0, 0, 0 };
+	static unsigned char buf[BULK_MAX];
+	int tls = argc > 5 && !strcmp(argv[5], "tls");
+	unsigned long long ns;
+	struct tcp_info d;
+	size_t n;
+
+	if (argc < 5)
+		return usage();
+	n = bulk_fill(buf, sizeof(buf), argv[4], tls);
+	if (tcp_for(argv[1], argv[2], atoi(argv[3]), buf, n, BULK_WRITE, 0,
+		    hello, tls ? sizeof(hello) : 0, &d, &ns))
+		return 1;
+	printf("bps %.0f bytes %llu\n", d.tcpi_bytes_acked * 1e9 / (double)ns,
+	       (unsigned long long)d.tcpi_bytes_acked);
 	return 0;
 }
 
