@@ -263,7 +263,7 @@ if tcp:
                                            statistics.median(b), tcpr[m]))
     P()
 
-# ---- 8: the identifier scan ------------------------------------------------------
+# ---- 9: the identifier scan ------------------------------------------------------
 idr = {}
 ID_CLASSES = (('bulk', 'cleartext bulk upload, bytes/s'),
               ('tlsbulk', 'TLS-framed bulk upload, bytes/s'),
@@ -279,7 +279,7 @@ def idpaired(cls, a, b):
 
 
 if idents:
-    P('8. The identifier scan: two IMEIs, two IMSIs, two numbers in every form')
+    P('9. The identifier scan: two IMEIs, two IMSIs, two numbers in every form')
     P('   (consentd\'s patterns; %s), in a namespace never claimed (base) and in one'
       % misc.get('idents_matcher_bytes', '?'))
     P('   claimed with the purpose denied (scanned) and allowed (not scanned);')
