@@ -19,8 +19,9 @@
 #   blk4  198.51.100.30   matches "big", which is denied (blocked)
 #
 # BENCH_PART picks what runs: "traffic" (classes, commit, memory, consentd's
-# RSS, then the identifier scan), "idents" (the identifier scan alone),
-# "kbench" (the in-kernel lookup microbenchmark) or "all" (default).
+# RSS, the identifier scan), "kbench" (the in-kernel lookup microbenchmark)
+# or "all" (default). BENCH_ONLY (comma-separated: "idents") runs only
+# those sections of the traffic part.
 # bench/run.sh boots the guest twice: traffic under QEMU -icount, where
 # guest time counts instructions, and kbench in real (emulated) time.
 . /cw/guest/lib.sh
@@ -33,6 +34,13 @@ W=$CW_OUT/bench
 mkdir -p "$W"
 
 out() { echo "BENCH $*" >/dev/console; echo "BENCH $*"; }
+# only SECTION: whether BENCH_ONLY lets SECTION run ("core": sections 1-7)
+only() {
+	[ -z "${BENCH_ONLY:-}" ] && return 0
+	case ",$BENCH_ONLY," in *,"$1",*) return 0 ;; esac
+	return 1
+}
+only core || LEVELS=
 
 ns_up() {
 	ip netns add "$1"
@@ -91,7 +99,7 @@ modprobe crc32c_generic || fail "modprobe crc32c_generic"
 modprobe nf_tables || fail "modprobe nf_tables"
 echo "$(cat /proc/loadavg)" >"$W/load0"
 out "guest cpus=$(grep -c ^processor /proc/cpuinfo) mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) kernel=$(uname -r) part=$PART"
-if [ "$PART" = traffic ] || [ "$PART" = all ]; then
+if [ "$PART" != kbench ]; then
 ns_up base
 ns_up cw
 ns_up nft
@@ -373,7 +381,7 @@ fi
 #   tcp16  16-byte TCP writes, TCP_NODELAY (cwbench tcp)
 # Under -icount a rate is a count of instructions: the scan's cost per
 # byte is (1/bulk_denied - 1/bulk_allowed) ns = instructions.
-if [ "$PART" != kbench ]; then
+if [ "$PART" != kbench ] && only idents; then
 IS=$W/idents
 mkdir -p "$IS/rules.d" "$IS/state"
 for ns in ib ic; do
@@ -450,7 +458,7 @@ trap - EXIT
 fi
 
 # ---- the in-kernel lookup microbenchmark (debug build, bench=1) ------------
-if [ "$PART" = traffic ] || [ "$PART" = idents ]; then
+if [ "$PART" = traffic ]; then
 	:
 elif [ -f /cw/guest/consentwall-debug.ko ]; then
 	# BENCH_KLOADS loads, each reported on its own (bench/report.py
