@@ -48,9 +48,9 @@
  * memory is refused (CW_SCAN_FULL): never scanned without one.
  *
  * QUIC: a datagram is skipped only if it parses as QUIC packets: long
- * headers of version 1 or 2 whose lengths tile the datagram (a short
- * header may end it), or a short header on a connection the flow memory
- * knows by its Initial's name. Anything else is scanned.
+ * headers of version 1 or 2 whose lengths tile the datagram, or a short
+ * header (after such long headers, or alone) on a connection the flow
+ * memory knows by its Initial's name. Anything else is scanned.
  */
 #include <linux/highmem.h>
 
@@ -231,9 +231,11 @@ static u32 cw_scan_varint(const u8 *b, u32 n, u64 *v)
 
 /*
  * Whether a datagram is QUIC long-header packets of a known version,
- * coalesced to its end (a short-header packet may close it).
+ * coalesced to its end: 1, or 2 when a short-header packet closes it
+ * (then only a known connection's), 0 if not. The fixed bit (0x40) is
+ * not looked at: a peer may grease it (RFC 9287), as ngtcp2 does.
  */
-static bool cw_scan_quic_long(const struct sk_buff *skb, u32 off, u32 len)
+static int cw_scan_quic_long(const struct sk_buff *skb, u32 off, u32 len)
 {
 	/* flags, version, DCID, SCID, token length, length */
 	u8 buf[1 + 4 + 1 + 20 + 1 + 20 + 8 + 8];
@@ -246,46 +248,46 @@ static bool cw_scan_quic_long(const struct sk_buff *skb, u32 off, u32 len)
 		u64 x;
 
 		if (!b)
-			return false;
+			return 0;
 		if (!(b[0] & 0x80))
-			return pos && (b[0] & 0x40);
-		if (!(b[0] & 0x40) || n < 7)
-			return false;
+			return pos ? 2 : 0;
+		if (n < 7)
+			return 0;
 		v = (u32)b[1] << 24 | b[2] << 16 | b[3] << 8 | b[4];
 		if (v == CW_QUIC_V1)
 			initial = ((b[0] >> 4) & 3) == 0;
 		else if (v == CW_QUIC_V2)
 			initial = ((b[0] >> 4) & 3) == 1;
 		else
-			return false;
+			return 0;
 		h = 5;
 		if (b[h] > CW_QUIC_CID_MAX || h + 1 + b[h] >= n)
-			return false;
+			return 0;
 		h += 1 + b[h];
 		if (b[h] > CW_QUIC_CID_MAX || h + 1 + b[h] >= n)
-			return false;
+			return 0;
 		h += 1 + b[h];
 		if (initial) {
 			l = cw_scan_varint(b + h, n - h, &x);
 			if (!l || x > len)
-				return false;
+				return 0;
 			/* the token is not in buf: read the length behind it */
 			h += l;
 			if (pos + h + x >= len)
-				return false;
+				return 0;
 			pos += h + x;
 			n = min_t(u32, len - pos, 8);
 			b = skb_header_pointer(skb, off + pos, n, buf);
 			if (!b)
-				return false;
+				return 0;
 			h = 0;
 		}
 		l = cw_scan_varint(b + h, n - h, &x);
 		if (!l || x > len - pos - h - l)
-			return false;
+			return 0;
 		pos += h + l + x;
 	}
-	return true;
+	return 1;
 }
 
 /* A short header on a QUIC connection the flow memory has by name. */
@@ -308,12 +310,13 @@ static bool cw_scan_quic(struct cw_net *cw, const struct sk_buff *skb,
 {
 	u8 _b;
 	const u8 *b = skb_header_pointer(skb, p->poff, 1, &_b);
+	int r = 2;
 
-	if (!b || !(*b & 0x40))
+	if (!b)
 		return false;
 	if (*b & 0x80)
-		return cw_scan_quic_long(skb, p->poff, p->plen);
-	return cw_scan_quic_known(cw, k);
+		r = cw_scan_quic_long(skb, p->poff, p->plen);
+	return r == 1 || (r == 2 && cw_scan_quic_known(cw, k));
 }
 
 static enum cw_scan_res cw_scan_udp(struct cw_net *cw,
