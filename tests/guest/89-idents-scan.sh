@@ -231,12 +231,15 @@ quic() {
 quic '\027' >"$D/quic"
 quic '\030' >"$D/quic-bad"
 { printf '\100abcdefgh'; printf 'xxxx%syyyy' "$IMEI"; } >"$D/quic-short"
+# an empty Initial, then cleartext posing as a short header
+{ printf '\300\000\000\000\001\010abcdefgh\000\000\000\100'; printf 'xxxx%syyyy' "$IMEI"; } >"$D/quic-coal"
 p=$(srv_packets dg)
 sk=$(ctr skipped)
 assert_eq "a QUIC Initial is sent" OK "$(probe_result udp 198.51.100.11 5353 -D "$D/quic")"
 assert_eq "... counted skipped" $((sk + 1)) "$(ctr skipped)"
 assert_eq "a long header whose length lies: refused" ECONNREFUSED "$(probe_result udp 198.51.100.11 5353 -D "$D/quic-bad")"
 assert_eq "a short header of no known connection: refused" ECONNREFUSED "$(probe_result udp 198.51.100.11 5353 -D "$D/quic-short")"
+assert_eq "... nor behind a long header: refused" ECONNREFUSED "$(probe_result udp 198.51.100.11 5353 -D "$D/quic-coal")"
 sleep 0.2
 assert_eq "only the Initial at dg" $((p + 1)) "$(srv_packets dg)"
 
