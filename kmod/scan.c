@@ -305,8 +305,14 @@ static bool cw_scan_quic_known(struct cw_net *cw, const struct cw_mem_key *k)
 	return known;
 }
 
-static bool cw_scan_quic(struct cw_net *cw, const struct sk_buff *skb,
-			 const struct cw_pkt *p, const struct cw_mem_key *k)
+/*
+ * Whether a datagram is shown to be QUIC. Connections are remembered only
+ * while the ruleset lists names: without, a short header is not looked up
+ * (every datagram whose first byte has 0x80 clear would take the lock).
+ */
+static bool cw_scan_quic(struct cw_net *cw, const struct cw_table *t,
+			 const struct sk_buff *skb, const struct cw_pkt *p,
+			 const struct cw_mem_key *k)
 {
 	u8 _b;
 	const u8 *b = skb_header_pointer(skb, p->poff, 1, &_b);
@@ -316,7 +322,7 @@ static bool cw_scan_quic(struct cw_net *cw, const struct sk_buff *skb,
 		return false;
 	if (*b & 0x80)
 		r = cw_scan_quic_long(skb, p->poff, p->plen);
-	return r == 1 || (r == 2 && cw_scan_quic_known(cw, k));
+	return r == 1 || (r == 2 && t->has_domains && cw_scan_quic_known(cw, k));
 }
 
 static enum cw_scan_res cw_scan_udp(struct cw_net *cw,
@@ -327,7 +333,7 @@ static enum cw_scan_res cw_scan_udp(struct cw_net *cw,
 {
 	struct cw_scan s = { .m = t->idm };
 
-	if (cw_scan_quic(cw, skb, p, k)) {
+	if (cw_scan_quic(cw, t, skb, p, k)) {
 		this_cpu_inc(cw->stats->idents_skipped);
 		return CW_SCAN_CLEAN;
 	}
