@@ -539,11 +539,21 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
+	cw_net_txn_drop(cw);
 	if (idm) {
 		new->idm = idm;
 		new->idm_purpose = cw->txn_ids_purpose;
+		/* the matcher counts against the ruleset's bound too */
+		if (cw_ruleset_memory(rs) + cw_idm_bytes(idm) >
+		    (u64)READ_ONCE(cw_max_memory_mb) << 20) {
+			cw_table_release(new);
+			nlmsg_free(msg);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "the ruleset and its identifier matcher exceed max_memory_mb (transaction dropped)");
+			ret = -E2BIG;
+			goto out;
+		}
 	}
-	cw_net_txn_drop(cw);
 
 	/* Consent follows a purpose by name from one ruleset to the next. */
 	old = cw_net_table(cw);
@@ -734,35 +744,45 @@ static int cw_put_nat64(struct sk_buff *msg, struct cw_net *cw)
 	return 0;
 }
 
+/* The namespace counters a reply carries, each from its per-CPU sum. */
+static const struct {
+	u16 attr;
+	u16 off;		/* in struct cw_net_pcpu */
+} cw_counters[] = {
+#define CW_COUNTER(a, f) { CW_COUNTER_A_##a, offsetof(struct cw_net_pcpu, f) }
+	CW_COUNTER(EVENTS_SENT, events_sent),
+	CW_COUNTER(EVENTS_DROPPED, events_dropped),
+	CW_COUNTER(UNCONFIGURED_BLOCKED, unconfigured_blocked),
+	CW_COUNTER(NAMES_FAILED, names_failed),
+	CW_COUNTER(DNS_ANSWERED, dns_answered),
+	CW_COUNTER(FLOWS_REMEMBERED, flows_remembered),
+	CW_COUNTER(FLOWS_REVOKED, flows_revoked),
+	CW_COUNTER(FLOWS_REFUSED, flows_refused),
+	CW_COUNTER(IDENTS_SCANNED, idents_scanned),
+	CW_COUNTER(IDENTS_SKIPPED, idents_skipped),
+	CW_COUNTER(IDENTS_BLOCKED, idents_blocked),
+#undef CW_COUNTER
+};
+
 static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
 {
 	struct cw_net_pcpu sum;
 	struct nlattr *nest;
+	unsigned int i;
 
 	cw_net_sum(cw, &sum);
 	nest = nla_nest_start(msg, CW_A_COUNTERS);
 	if (!nest ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_OWNER_RELEASES,
 			      cw->owner_releases, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_EVENTS_SENT, sum.events_sent,
-			      CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_EVENTS_DROPPED,
-			      sum.events_dropped, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_UNCONFIGURED_BLOCKED,
-			      sum.unconfigured_blocked, CW_COUNTER_A_PAD) ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_COMMITS, cw->commits,
-			      CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_NAMES_FAILED,
-			      sum.names_failed, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_DNS_ANSWERED,
-			      sum.dns_answered, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REMEMBERED,
-			      sum.flows_remembered, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REVOKED,
-			      sum.flows_revoked, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REFUSED,
-			      sum.flows_refused, CW_COUNTER_A_PAD))
+			      CW_COUNTER_A_PAD))
 		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(cw_counters); i++)
+		if (nla_put_u64_64bit(msg, cw_counters[i].attr,
+				      *(u64 *)((u8 *)&sum + cw_counters[i].off),
+				      CW_COUNTER_A_PAD))
+			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -1065,6 +1085,7 @@ static int cw_event_send(struct cw_net *cw, const struct cw_event *e,
 	    nla_put_u32(msg, CW_A_PORT, e->dport) ||
 	    nla_put_u32(msg, CW_A_COUNT, e->count) ||
 	    (e->has_uid && nla_put_u32(msg, CW_A_UID, e->uid)) ||
+	    (e->has_tag && nla_put_u32(msg, CW_A_IDENT_TAG, e->tag)) ||
 	    (e->name_len && nla_put_string(msg, CW_A_NAME, e->name)))
 		goto err;
 

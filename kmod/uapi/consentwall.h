@@ -45,7 +45,14 @@
  * meanwhile (same app, destination, protocol, port, name and purposes) is
  * folded into it, so CW_A_COUNT attempts are reported by one message.
  * A payload blocked because it carried an identifier pattern (CW_A_PATTERNS)
- * is reported the same way, with CW_A_IDENT_TAG: the pattern's tag.
+ * is reported the same way, with CW_A_IDENT_TAG: the pattern's tag (the
+ * tag is part of what makes two attempts the same). While the purpose that
+ * has the patterns is denied, every outgoing TCP segment and UDP datagram
+ * is scanned for them, whatever else it matched or was granted (a pattern
+ * split across a TCP stream's segments included); only TLS application
+ * data and QUIC packets, while shown to be such, are skipped. The
+ * namespace counters CW_COUNTER_A_IDENTS_* count the payloads scanned,
+ * skipped and blocked.
  *
  * CW_CMD_EXPLAIN runs the classifier on a described packet: CW_A_FAMILY,
  * CW_A_PROTO, CW_A_ADDR, CW_A_PORT, [CW_A_UID], [CW_A_NAME]. The reply holds
@@ -80,7 +87,9 @@
  *   ENOTCONN   an owner-only command while nobody owns the namespace
  *   EINVAL     ADD or COMMIT without an open transaction; a malformed or
  *              missing attribute (ERANGE for an integer out of bounds)
- *   E2BIG      a ruleset limit (entries, memory, purposes) exceeded
+ *   E2BIG      a ruleset limit (entries, memory, purposes) exceeded; at
+ *              COMMIT, the ruleset and its identifier matcher together
+ *              past max_memory_mb
  *   ENOENT     SET_CONSENT for a purpose not in the active ruleset, or
  *              before the first commit
  * Any error in an ADD drops the whole transaction (BEGIN again); a BEGIN
