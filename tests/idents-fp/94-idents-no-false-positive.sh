@@ -7,6 +7,7 @@
 # guard was there all along.
 . /cw/guest/lib.sh
 . /cw/guest/4x-consentd.sh
+. /cw/guest/idents.sh
 
 size=$(sed -n 's/.* cw\.fp_bytes=\([0-9]*\).*/\1/p' /proc/cmdline)
 [ -n "$size" ] || fail "no cw.fp_bytes= on the kernel command line (run tests/idents-fp/run.sh)"
@@ -37,23 +38,15 @@ imei() {
 	echo "$d$(( (10 - s % 10) % 10 ))"
 }
 
-cd_net
-cd_setup <<'RULES'
-[analytics]
-description = Test analytics
-ip = 198.51.100.10
-RULES
 IMEI1=$(imei)
-{
-	echo "imei = $IMEI1"
-	echo "imei = $(imei)"
-	echo "imsi = 310$(digits 12)"
-	echo "imsi = 46000$(digits 10)"
-	echo "msisdn = +1415$(digits 7)"
-	echo "msisdn = +86138$(digits 8)"
-} >"$CD/identifiers"
-chmod 0600 "$CD/identifiers"
-echo "identifiers = $CD/identifiers" >>"$CD/consentd.conf"
+cd_idents <<IDS
+imei = $IMEI1
+imei = $(imei)
+imsi = 310$(digits 12)
+imsi = 46000$(digits 10)
+msisdn = +1415$(digits 7)
+msisdn = +86138$(digits 8)
+IDS
 cd_start
 assert_match "the guard is on" '^cleartext-identifiers +denied' "$(ctl status)"
 

@@ -60,5 +60,5 @@ CW_ONLY=94 CW_EXTRA_SCENARIOS="$here/94-idents-no-false-positive.sh" \
 CW_EXTRA_MODULES="virtio_pci virtio_blk" \
 CW_QEMU_ARGS="-drive file=$img,format=raw,if=virtio,readonly=on" \
 CW_APPEND="cw.fp_bytes=$size" CW_SCENARIO_TIMEOUT=${CW_SCENARIO_TIMEOUT:-900} \
-CW_LOG=${CW_LOG:-$top/build/guest-idents-fp.log} \
+CW_BUILD=${CW_BUILD:-$top/build/idents-fp} \
 	exec "$top/tests/qemu/run.sh" check
