@@ -69,11 +69,12 @@ static void cw_events_work(struct work_struct *work)
 }
 
 static bool cw_event_same(const struct cw_event *e, const struct cw_flow *f,
-			  u32 generation, u64 denied)
+			  u32 generation, u64 denied, const u32 *tag)
 {
 	u32 name_len = f->name ? min_t(u32, f->name_len, CW_NAME_MAX) : 0;
 
 	return e->denied == denied && e->generation == generation &&
+	       e->has_tag == !!tag && (!tag || e->tag == *tag) &&
 	       e->has_uid == f->has_uid && (!f->has_uid || e->uid == f->uid) &&
 	       e->family == f->family && e->proto == f->proto &&
 	       e->dport == f->dport &&
@@ -83,7 +84,7 @@ static bool cw_event_same(const struct cw_event *e, const struct cw_flow *f,
 }
 
 void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
-		      u32 generation, u64 denied)
+		      u32 generation, u64 denied, const u32 *tag)
 {
 	struct cw_events *ev = &cw->events;
 	const u64 cap = (u64)CW_EVENTS_RING * HZ;
@@ -96,7 +97,7 @@ void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 	if (ev->len) {
 		e = &ev->ring[(ev->head + ev->len - 1) % CW_EVENTS_RING];
 		if (e->count < U32_MAX &&
-		    cw_event_same(e, f, generation, denied)) {
+		    cw_event_same(e, f, generation, denied, tag)) {
 			e->count++;
 			spin_unlock_irqrestore(&ev->lock, flags);
 			return;
@@ -125,6 +126,8 @@ void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 	e->family = f->family;
 	e->proto = f->proto;
 	e->dport = f->dport;
+	e->has_tag = tag;
+	e->tag = tag ? *tag : 0;
 	memcpy(e->daddr, f->daddr, f->family == AF_INET ? 4 : 16);
 	e->name_len = 0;
 	if (f->name && f->name_len) {

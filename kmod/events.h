@@ -57,6 +57,7 @@ void cw_events_uninit(struct cw_net *cw);
  * @f: the flow that was blocked (its name, if any, is copied)
  * @generation: the generation of the ruleset that blocked it
  * @denied: the denied purposes it matched
+ * @tag: the tag of the identifier pattern it carried, or NULL
  *
  * The same attempt as the newest queued event only adds to its count; a
  * token bucket (event_rate) bounds the rest. What does not fit, or finds
@@ -66,6 +67,6 @@ void cw_events_uninit(struct cw_net *cw);
  * lock (a trylock).
  */
 void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
-		      u32 generation, u64 denied);
+		      u32 generation, u64 denied, const u32 *tag);
 
 #endif /* _CW_EVENTS_H */

@@ -263,8 +263,9 @@ void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
 
 /*
  * Gives up the least recently active entry of @u that matched no purpose
- * or has expired. Returns false if it has none: every one of its entries
- * is a live flow of a purpose.
+ * and carries no scan of an open flow, or has expired. Returns false if
+ * it has none: every one of its entries is a live flow of a purpose, or
+ * one being scanned.
  */
 static bool cw_mem_give_up(struct cw_mem *mem, struct cw_mem_uid *u)
 {
@@ -273,7 +274,8 @@ static bool cw_mem_give_up(struct cw_mem *mem, struct cw_mem_uid *u)
 	for (i = u->head; i != CW_MEM_NIL; i = mem->e[i].lru_next) {
 		struct cw_mem_entry *e = &mem->e[i];
 
-		if (!e->match || time_after(jiffies, e->expires)) {
+		if ((!e->match && (!e->scanning || e->fin)) ||
+		    time_after(jiffies, e->expires)) {
 			cw_mem_forget(mem, e);
 			return true;
 		}
@@ -342,6 +344,8 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
 	e->uid_slot = u - mem->uids;
 	e->fin = false;
 	e->revoked = false;
+	e->named = false;
+	e->scanning = false;
 	e->name_len = 0;
 	e->name[0] = '\0';
 	e->generation = 0;

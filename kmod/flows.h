@@ -149,10 +149,12 @@ void cw_flows_release(struct cw_flows *ft, struct cw_flow_slot *s);
  *    CW_MEM_UIDS UIDs with entries at a time;
  *  - a UID at its bound, or in a full table the UID holding the most
  *    entries (only if it holds more than the newcomer's), gives up its
- *    least recently active entry that matched no purpose, or that has
- *    been idle past its expiry; an entry that matched a purpose and is
- *    still live is never given up: a new flow that matched a purpose and
- *    finds no room is refused instead (cw_mem_add() fails);
+ *    least recently active entry that matched no purpose and carries no
+ *    identifier scan of a flow still open (no FIN yet), or that has been
+ *    idle past its expiry; an entry that matched a purpose or carries
+ *    such a scan and is still live is never given up: a new flow that
+ *    matched a purpose, or needs a scan's carry, and finds no room is
+ *    refused instead (cw_mem_add() fails);
  *  - an entry goes with its flow: a reset seen on the way out ends it at
  *    once, a FIN makes it expire CW_MEM_FIN_TIMEOUT after the flow's last
  *    packet, a live flow's expires CW_MEM_TIMEOUT after its last packet
@@ -183,6 +185,22 @@ struct cw_mem_key {
 	u8 proto;
 };
 
+/*
+ * The identifier scan's carry of a TCP flow (scan.c): where its stream
+ * stands, so that a pattern split across segments is found, and whether
+ * its bytes are still TLS records.
+ */
+struct cw_scan_carry {
+	u32 seq;		/* the first stream byte not looked at yet */
+	u32 state;		/* the matcher's, after the bytes before @seq */
+	u32 generation;		/* of the ruleset whose matcher made @state */
+	u16 rec_left;		/* TLS: bytes of the record's body to come */
+	u8 rec_type;		/* TLS: the content type of that record */
+	u8 hdr_have;		/* TLS: bytes of the next record header so far */
+	u8 hdr[5];		/* TLS: those bytes */
+	bool tls;		/* every byte so far was a TLS record */
+};
+
 struct cw_mem_entry {
 	struct hlist_node node;		/* in its bucket, or the free list */
 	/* its UID's list, least recently active first: indices in e[] */
@@ -191,10 +209,13 @@ struct cw_mem_entry {
 	u16 uid_slot;
 	bool fin;			/* a FIN went out */
 	bool revoked;			/* its last packet was blocked */
+	bool named;			/* classified by its name (hooks.c) */
+	bool scanning;			/* @scan is in use */
 	u8 name_len;
 	u32 generation;			/* of the ruleset that judged @match */
 	u64 match;			/* purposes its packets match */
 	unsigned long expires;		/* jiffies */
+	struct cw_scan_carry scan;
 	char name[CW_NAME_MAX + 1];
 };
 
@@ -279,11 +300,11 @@ struct cw_mem_entry *cw_mem_find(struct cw_mem *mem,
  * @mem: the memory
  * @k: the flow
  * @uid: the UID it is counted against
- * @matched: whether it matched a purpose (room may then be taken from
- *           flows that matched none, see the bounds above)
+ * @matched: whether it matched a purpose or is to carry a scan (room
+ *           may then be taken from other flows, see the bounds above)
  *
- * A new entry has no name, match 0, generation 0, and expires as a live
- * flow's; the caller fills it.
+ * A new entry has no name, match 0, generation 0, no scan's carry, and
+ * expires as a live flow's; the caller fills it.
  *
  * Context: the memory's lock held.
  * Return: the entry, or NULL when there is no room for it.

@@ -30,6 +30,7 @@
 #include "net.h"
 #include "parse.h"
 #include "reject.h"
+#include "scan.h"
 
 enum cw_block_mode {
 	CW_BLOCK_REJECT,
@@ -308,7 +309,8 @@ static unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
 {
 	if (m & denied) {
 		cw_count(t, m & denied, true, skb->len);
-		cw_events_record(cw, &p->flow, t->generation, m & denied);
+		cw_events_record(cw, &p->flow, t->generation, m & denied,
+				 NULL);
 		return cw_block(skb, state, p);
 	}
 	cw_count(t, m, false, skb->len);
@@ -429,6 +431,7 @@ static bool cw_remember(struct cw_net *cw, const struct cw_table *t,
 			this_cpu_inc(cw->stats->flows_remembered);
 		memcpy(e->name, p->flow.name, p->flow.name_len);
 		e->name[p->flow.name_len] = '\0';
+		e->named = true;
 		e->name_len = p->flow.name_len;
 		e->match = m;
 		e->generation = t->generation;
@@ -463,7 +466,8 @@ static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
 		return false;
 	cw_mem_lock(cw->mem);
 	e = cw_mem_find(cw->mem, &k);
-	if (!e) {
+	/* an entry that only carries an identifier scan names nothing */
+	if (!e || !e->named) {
 		cw_mem_unlock(cw->mem);
 		return false;
 	}
@@ -581,6 +585,41 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 }
 
 /*
+ * The identifier guard (scan.h): a payload that carries one of the
+ * ruleset's patterns while their purpose is denied is blocked, whatever
+ * its destination and whatever else it matched or was granted: counted
+ * against that purpose, its event naming the pattern's tag. A TCP flow
+ * that cannot be followed for want of room is refused (flows_refused).
+ * Returns false to let the packet go on to the classifier.
+ */
+static noinline bool cw_hook_scan(struct cw_net *cw, struct cw_table *t,
+				  struct sk_buff *skb,
+				  const struct nf_hook_state *state,
+				  const struct cw_pkt *p, unsigned int *verdict)
+{
+	u64 idm = BIT_ULL(t->idm_purpose);
+	struct cw_mem_key k;
+	u32 tag;
+
+	switch (cw_scan(cw, t, skb, p, cw_mem_key_of(skb, p, &k) ? &k : NULL,
+			p->flow.has_uid ? p->flow.uid : CW_MEM_NO_UID, &tag)) {
+	case CW_SCAN_CLEAN:
+		return false;
+	case CW_SCAN_HIT:
+		this_cpu_inc(cw->stats->idents_blocked);
+		cw_events_record(cw, &p->flow, t->generation, idm, &tag);
+		break;
+	case CW_SCAN_FULL:
+		this_cpu_inc(cw->stats->flows_refused);
+		cw_events_record(cw, &p->flow, t->generation, idm, NULL);
+		break;
+	}
+	cw_count(t, idm, true, skb->len);
+	*verdict = cw_block(skb, state, p);
+	return true;
+}
+
+/*
  * A packet of a policed, configured namespace with something denied, or
  * whose ruleset has names (a flow opened while they are consented is
  * remembered). Out of line: the packets that cw_hook_out() lets through
@@ -591,6 +630,7 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 		 const struct nf_hook_state *state, u64 denied)
 {
 	struct cw_pkt p = {};
+	unsigned int verdict;
 	u64 m;
 
 	/* Fail closed on a packet whose network header cannot be read. */
@@ -599,12 +639,15 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	cw_fill_uid(skb, &p.flow);
 	p.flow.nat64 = &rcu_dereference(cw->nat64)->set;
 
+	if (cw_scan_wanted(t, denied, &p) &&
+	    cw_hook_scan(cw, t, skb, state, &p, &verdict))
+		return verdict;
+
 	/*
 	 * Destination names: DNS query names, TLS and QUIC SNI, HTTP Host;
 	 * then the names remembered of open flows.
 	 */
 	if (t->has_domains) {
-		unsigned int verdict;
 		bool done;
 
 		if (cw_names_wanted(cw->flows, skb, &p) &&

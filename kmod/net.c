@@ -186,6 +186,9 @@ void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum)
 		sum->flows_remembered += READ_ONCE(s->flows_remembered);
 		sum->flows_revoked += READ_ONCE(s->flows_revoked);
 		sum->flows_refused += READ_ONCE(s->flows_refused);
+		sum->idents_scanned += READ_ONCE(s->idents_scanned);
+		sum->idents_skipped += READ_ONCE(s->idents_skipped);
+		sum->idents_blocked += READ_ONCE(s->idents_blocked);
 	}
 }
 

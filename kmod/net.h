@@ -62,6 +62,9 @@ struct cw_net_pcpu {
 	u64 flows_remembered;	/* flows the memory took */
 	u64 flows_revoked;	/* remembered flows blocked, once each */
 	u64 flows_refused;	/* flows of a purpose with no room to remember */
+	u64 idents_scanned;	/* payloads run through the identifier matcher */
+	u64 idents_skipped;	/* payloads shown TLS records or QUIC */
+	u64 idents_blocked;	/* payloads blocked: an identifier */
 };
 
 /* A namespace's NAT64 prefixes, replaced whole (CW_CMD_SET_NAT64). */

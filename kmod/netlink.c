@@ -539,11 +539,21 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
+	cw_net_txn_drop(cw);
 	if (idm) {
 		new->idm = idm;
 		new->idm_purpose = cw->txn_ids_purpose;
+		/* the matcher counts against the ruleset's bound too */
+		if (cw_ruleset_memory(rs) + cw_idm_bytes(idm) >
+		    (u64)READ_ONCE(cw_max_memory_mb) << 20) {
+			cw_table_release(new);
+			nlmsg_free(msg);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "the ruleset and its identifier matcher exceed max_memory_mb (transaction dropped)");
+			ret = -E2BIG;
+			goto out;
+		}
 	}
-	cw_net_txn_drop(cw);
 
 	/* Consent follows a purpose by name from one ruleset to the next. */
 	old = cw_net_table(cw);
@@ -761,7 +771,13 @@ static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REVOKED,
 			      sum.flows_revoked, CW_COUNTER_A_PAD) ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REFUSED,
-			      sum.flows_refused, CW_COUNTER_A_PAD))
+			      sum.flows_refused, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_SCANNED,
+			      sum.idents_scanned, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_SKIPPED,
+			      sum.idents_skipped, CW_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_BLOCKED,
+			      sum.idents_blocked, CW_COUNTER_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -1065,6 +1081,7 @@ static int cw_event_send(struct cw_net *cw, const struct cw_event *e,
 	    nla_put_u32(msg, CW_A_PORT, e->dport) ||
 	    nla_put_u32(msg, CW_A_COUNT, e->count) ||
 	    (e->has_uid && nla_put_u32(msg, CW_A_UID, e->uid)) ||
+	    (e->has_tag && nla_put_u32(msg, CW_A_IDENT_TAG, e->tag)) ||
 	    (e->name_len && nla_put_string(msg, CW_A_NAME, e->name)))
 		goto err;
 

@@ -20,6 +20,8 @@ struct cw_event {
 	u8 family;
 	u8 proto;
 	u16 dport;
+	bool has_tag;		/* it carried an identifier pattern: */
+	u32 tag;		/* the pattern's tag */
 	u8 daddr[16];
 	u16 name_len;
 	char name[CW_NAME_MAX + 1];

@@ -177,6 +177,9 @@ static const char *const counter_keys[] = {
 	[CW_COUNTER_A_FLOWS_REMEMBERED] = "flows_remembered",
 	[CW_COUNTER_A_FLOWS_REVOKED] = "flows_revoked",
 	[CW_COUNTER_A_FLOWS_REFUSED] = "flows_refused",
+	[CW_COUNTER_A_IDENTS_SCANNED] = "idents_scanned",
+	[CW_COUNTER_A_IDENTS_SKIPPED] = "idents_skipped",
+	[CW_COUNTER_A_IDENTS_BLOCKED] = "idents_blocked",
 };
 
 static const char *const top_keys[] = {
@@ -192,6 +195,7 @@ static const char *const top_keys[] = {
 	[CW_A_NR_ENTRIES] = "nr_entries",
 	[CW_A_MEMORY] = "memory",
 	[CW_A_COUNT] = "count",
+	[CW_A_IDENT_TAG] = "ident_tag",
 };
 
 /*

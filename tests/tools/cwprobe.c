@@ -6,11 +6,13 @@
  * Servers record what actually arrived, so a scenario can assert that not
  * one byte got through.
  *
- *   cwprobe tcp ADDR PORT [-t MS] [-s BYTES] [-u UID]
- *       connect (then send BYTES and wait for the server to close);
- *       prints "OK <ms>" or "<ERRNO> <ms>"; exit 0 on OK, 1 otherwise
- *   cwprobe udp ADDR PORT [-s BYTES] [-u UID]
- *       one datagram with sendto; same output
+ *   cwprobe tcp ADDR PORT [-t MS] [-s BYTES] [-u UID] [-D FILE [-S AT]]
+ *       connect (then send BYTES, or FILE's bytes, and wait for the
+ *       server to close); prints "OK <ms>" or "<ERRNO> <ms>"; exit 0 on
+ *       OK, 1 otherwise. -S AT: FILE in two writes, its first AT bytes
+ *       then the rest 50 ms later, with TCP_NODELAY: two segments
+ *   cwprobe udp ADDR PORT [-s BYTES] [-u UID] [-D FILE]
+ *       one datagram (of FILE's bytes) with sendto; same output
  *   cwprobe tcp-hold ADDR PORT -f GO [-t MS] [-s BYTES] [-u UID]
  *       connect and send BYTES, print "connected" and keep the connection
  *       open until file GO exists; then send BYTES more and wait for the
@@ -28,7 +30,9 @@
  *       sends that failed) and waits until file STOP exists
  *   cwprobe tcp-server ADDR PORT FILE
  *       accept forever; FILE holds "conns N bytes M", rewritten atomically
- *       after each change; created once listening
+ *       after each change; created once listening. With CWPROBE_DUMP=1
+ *       in the environment (tcp-server, udp-server), every byte received
+ *       is appended to FILE.data too
  *   cwprobe tcp-sink ADDR PORT FILE
  *       listen with the largest backlog and never accept: connections
  *       stay established, unread, in the queue (the peer of tcp-many);
@@ -51,6 +55,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +66,7 @@
 #include <unistd.h>
 
 static long timeout_ms = 3000, size, interval_ms = 10, duration_ms;
-static long uid = -1, nports = 1, count;
+static long uid = -1, nports = 1, count, split = -1;
 static const char *stop_file, *exthdrs, *data_file;
 
 static long now_ms(void)
@@ -124,7 +129,7 @@ static void parse_opts(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:n:D:")) != -1) {
+	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:n:D:S:")) != -1) {
 		switch (c) {
 		case 't': timeout_ms = atol(optarg); break;
 		case 's': size = atol(optarg); break;
@@ -136,6 +141,7 @@ static void parse_opts(int argc, char **argv)
 		case 'P': nports = atol(optarg); break;
 		case 'n': count = atol(optarg); break;
 		case 'D': data_file = optarg; break;
+		case 'S': split = atol(optarg); break;
 		default: usage();
 		}
 	}
@@ -218,13 +224,53 @@ out:
 	return err;
 }
 
-/* Sends size bytes on fd; 0 or an errno. */
+static char data[65536];
+static long data_len = -1;
+
+/* -D FILE's bytes (at most 64 KiB), read once; exits if it cannot. */
+static void load_data(void)
+{
+	FILE *f;
+
+	if (!data_file || data_len >= 0)
+		return;
+	f = fopen(data_file, "r");
+	if (!f) {
+		perror("cwprobe: -D");
+		exit(2);
+	}
+	data_len = fread(data, 1, sizeof(data), f);
+	fclose(f);
+}
+
+/* -D FILE's bytes on fd, in two writes with -S; 0 or an errno. */
+static int tcp_send_data(int fd)
+{
+	long at = split >= 0 && split < data_len ? split : data_len;
+	int one = 1;
+
+	if (split >= 0 &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		return errno;
+	if (at && send(fd, data, at, MSG_NOSIGNAL) != at)
+		return errno ? errno : EIO;
+	if (at == data_len)
+		return 0;
+	usleep(50000);
+	if (send(fd, data + at, data_len - at, MSG_NOSIGNAL) != data_len - at)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+/* Sends size bytes (or -D FILE's) on fd; 0 or an errno. */
 static int tcp_send(int fd, long deadline)
 {
 	char buf[4096];
 	long sent = 0;
 	int err;
 
+	if (data_file)
+		return tcp_send_data(fd);
 	memset(buf, 'x', sizeof(buf));
 	while (sent < size) {
 		long n = size - sent > (long)sizeof(buf) ?
@@ -327,7 +373,6 @@ static int tcp_many(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
 	long open_n = 0, reset = 0, failed = 0, i, n;
-	static char data[16384];
 	struct rlimit rl;
 	socklen_t len;
 	int *fds, fd;
@@ -344,7 +389,7 @@ static int tcp_many(int argc, char **argv)
 		perror("cwprobe: -D");
 		return 2;
 	}
-	n = fread(data, 1, sizeof(data), f);
+	n = fread(data, 1, 16384, f);
 	fclose(f);
 	fds = calloc(count, sizeof(*fds));
 	rl.rlim_cur = rl.rlim_max = count + 64;
@@ -397,6 +442,10 @@ static int udp_once(struct sockaddr_storage *ss, socklen_t len)
 		set_exthdrs(udp_fd, ss->ss_family);
 	}
 	memset(buf, 'u', n);
+	if (data_file) {
+		memcpy(buf, data, data_len);
+		n = data_len;
+	}
 	if (sendto(udp_fd, buf, n, 0, (struct sockaddr *)ss, len) < 0)
 		return errno;
 	return 0;
@@ -413,6 +462,7 @@ static int client(int tcp, int argc, char **argv)
 		usage();
 	len = parse_addr(argv[1], argv[2], &ss);
 	parse_opts(argc - 2, argv + 2);
+	load_data();
 	drop_privileges();
 	t0 = now_ms();
 	err = tcp ? tcp_once(&ss, len) : udp_once(&ss, len);
@@ -477,6 +527,23 @@ static void record(const char *file, const char *what, long a, long b)
 	rename(tmp, file);
 }
 
+/* CWPROBE_DUMP=1: what a server received, appended to FILE.data. */
+static void dump(const char *file, const char *buf, ssize_t n)
+{
+	char path[4096];
+	FILE *f;
+
+	if (!getenv("CWPROBE_DUMP") || strcmp(getenv("CWPROBE_DUMP"), "1"))
+		return;
+	snprintf(path, sizeof(path), "%s.data", file);
+	f = fopen(path, "a");
+	if (!f || fwrite(buf, 1, n, f) != (size_t)n) {
+		perror("cwprobe: dump");
+		exit(2);
+	}
+	fclose(f);
+}
+
 static int bound_socket(int type, int argc, char **argv)
 {
 	struct sockaddr_storage ss;
@@ -538,6 +605,7 @@ static int tcp_server(int argc, char **argv)
 			r = recv(pfd[i].fd, buf, sizeof(buf), 0);
 			if (r > 0) {
 				bytes += r;
+				dump(argv[3], buf, r);
 				record(argv[3], "conns", conns, bytes);
 				continue;
 			}
@@ -597,6 +665,7 @@ static int udp_server(int argc, char **argv)
 		}
 		packets++;
 		bytes += r;
+		dump(argv[3], buf, r);
 		record(argv[3], "packets", packets, bytes);
 	}
 }

@@ -5,7 +5,7 @@
 # needs (nm -u) is looked up among the symbols the others define.
 # Usage: tests/unit/layout.sh [DIR...] (default kmod; run after make module,
 # and give build/kmod-debug/kmod too for selftest.o and ruleset_ref.o).
-order="main selftest ruleset_ref hooks names reject events netlink net learned flows
+order="main selftest ruleset_ref hooks scan names reject events netlink net learned flows
 quic_flows quic_crypto quic dns_answer parse ruleset ruleset_tables ruleset_addr ruleset_intern ruleset_match
 idmatch"
 [ $# -gt 0 ] || set -- kmod

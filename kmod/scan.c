@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The identifier scan. A UDP datagram is scanned whole, alone. A TCP
+ * segment is scanned as the next bytes of its stream, from the matcher
+ * state its flow's carry (struct cw_scan_carry, in the flow memory) left,
+ * so that a pattern written in pieces, at any split, is found in the
+ * segment that completes it.
+ *
+ * The carry follows the stream by sequence number. A segment that starts
+ * at the carry's next byte goes on from its state. A retransmission (all
+ * or part of it before the next byte) carries the same bytes again: TCP
+ * resends from its write queue, and only TCP_REPAIR, which takes
+ * CAP_NET_ADMIN, could write other bytes under those numbers; so only
+ * its new bytes, if any, are scanned. A segment beyond the next byte (a
+ * gap: bytes that left while nothing was scanned, before the patterns
+ * were committed or while their purpose was granted) starts from the
+ * matcher's start state, and its flow is no TLS stream any more.
+ *
+ * The TLS shortcut: a flow whose first payload byte is its stream's first
+ * (so record boundaries are known) and begins a handshake record is
+ * walked as TLS records across segments: each header must be a record's
+ * (content type 20-23, version 3.1-3.4, length at most 2^14 + 2048); the
+ * bodies of handshake, alert and change_cipher_spec records (cleartext in
+ * every TLS version's first flight: a ClientHello's names) are scanned;
+ * only application_data bodies (type 23), ciphertext in any TLS a client
+ * negotiates, are stepped over by their length. The first byte that is
+ * no part of a valid header ends the shortcut for good: the stream is
+ * scanned byte by byte from the first byte of that would-be header (the
+ * header bytes before it, kept in the carry, are scanned first), so:
+ *
+ *   Claim: no byte of a TCP stream leaves unscanned unless it lies in
+ *   the body of a record whose five header bytes, read in stream order,
+ *   were checked valid, and every record before it was valid too, back
+ *   to the stream's first byte, which began a handshake record.
+ *
+ * A cleartext payload that imitates a record header (a POST behind
+ * "\x16\x03\x01\x00\x05") is scanned from where its claimed record ends:
+ * an HTTP method there is no header (scenario 89). What an app could do
+ * to evade, deliberately: frame its cleartext as application_data records
+ * behind a fake handshake record (it could as well encrypt it: the guard
+ * is against identifiers sent in clear, not against an app that hides
+ * them on purpose); split a pattern across a gap the carry cannot see:
+ * across two connections, or across a pause long enough for its carry to
+ * expire (CW_MEM_IDLE_TIMEOUT, 10 minutes) and be taken for room by
+ * CW_MEM_PER_UID other flows of its own; or across a commit of a new
+ * ruleset (a matcher's state means nothing to the next one: the carry
+ * starts again). A flow that needs a carry and finds no room in the flow
+ * memory is refused (CW_SCAN_FULL): never scanned without one.
+ *
+ * QUIC: a datagram is skipped only if it parses as QUIC packets: long
+ * headers of version 1 or 2 whose lengths tile the datagram (a short
+ * header may end it), or a short header on a connection the flow memory
+ * knows by its Initial's name. Anything else is scanned.
+ */
+#include <linux/highmem.h>
+
+#include "quic.h"
+#include "scan.h"
+
+/* One scan: the carry being advanced and what was found. */
+struct cw_scan {
+	const struct cw_idm *m;
+	struct cw_scan_carry c;
+	u32 tag;
+	bool scanned;		/* the matcher read a byte */
+	bool skipped;		/* bytes were stepped over as TLS */
+};
+
+static bool cw_scan_match(struct cw_scan *s, const u8 *p, u32 n)
+{
+	s->scanned = true;
+	return cw_idm_first(s->m, &s->c.state, p, n, &s->tag);
+}
+
+/*
+ * Takes the next byte of a TLS record header; false if it cannot be
+ * one. A whole header opens its record's body.
+ */
+static bool cw_scan_tls_hdr(struct cw_scan_carry *c, u8 b)
+{
+	bool ok;
+
+	switch (c->hdr_have) {
+	case 0:
+		/* the stream's first record is a handshake (a ClientHello) */
+		ok = c->rec_type ? b >= 20 && b <= 23 : b == 22;
+		break;
+	case 1:
+		ok = b == 3;
+		break;
+	case 2:
+		ok = b >= 1 && b <= 4;
+		break;
+	case 3:
+		ok = true;
+		break;
+	default:
+		ok = (c->hdr[3] << 8 | b) <= CW_TLS_RECORD_MAX;
+		break;
+	}
+	if (!ok)
+		return false;
+	c->hdr[c->hdr_have++] = b;
+	if (c->hdr_have == sizeof(c->hdr)) {
+		c->rec_type = c->hdr[0];
+		c->rec_left = c->hdr[3] << 8 | c->hdr[4];
+		c->hdr_have = 0;
+		/* what is scanned next does not follow what was scanned last */
+		c->state = CW_IDM_START;
+	}
+	return true;
+}
+
+/* The next @n bytes of the stream. Returns true on a match. */
+static bool cw_scan_feed(struct cw_scan *s, const u8 *p, u32 n)
+{
+	struct cw_scan_carry *c = &s->c;
+
+	while (n && c->tls) {
+		if (c->rec_left) {
+			u32 k = min_t(u32, c->rec_left, n);
+
+			if (c->rec_type != 23) {
+				if (cw_scan_match(s, p, k))
+					return true;
+			} else {
+				s->skipped = true;
+			}
+			p += k;
+			n -= k;
+			c->rec_left -= k;
+			continue;
+		}
+		if (!cw_scan_tls_hdr(c, *p)) {
+			/* no record: scanned from the would-be header on */
+			c->tls = false;
+			c->state = CW_IDM_START;
+			if (c->hdr_have && cw_scan_match(s, c->hdr, c->hdr_have))
+				return true;
+			break;
+		}
+		s->skipped = true;
+		p++;
+		n--;
+	}
+	return n && cw_scan_match(s, p, n);
+}
+
+/*
+ * Feeds @len bytes of @skb from @off, in the pieces the skb holds them
+ * in (head, page fragments, frag_list: as skb_copy_bits() walks them),
+ * without copying. Returns true on a match.
+ */
+static bool cw_scan_skb(struct cw_scan *s, const struct sk_buff *skb,
+			int off, int len)
+{
+	int start = skb_headlen(skb), i, n;
+	struct sk_buff *frag;
+
+	n = start - off;
+	if (n > 0) {
+		n = min(n, len);
+		if (cw_scan_feed(s, skb->data + off, n))
+			return true;
+		len -= n;
+		off += n;
+	}
+	for (i = 0; len > 0 && i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+		int end = start + skb_frag_size(f);
+
+		n = end - off;
+		if (n > 0) {
+			u32 p_off, p_len, copied;
+			struct page *pg;
+			bool hit = false;
+
+			n = min(n, len);
+			skb_frag_foreach_page(f, skb_frag_off(f) + off - start,
+					      n, pg, p_off, p_len, copied) {
+				u8 *v = kmap_local_page(pg);
+
+				hit = cw_scan_feed(s, v + p_off, p_len);
+				kunmap_local(v);
+				if (hit)
+					return true;
+			}
+			len -= n;
+			off += n;
+		}
+		start = end;
+	}
+	skb_walk_frags((struct sk_buff *)skb, frag) {
+		int end = start + frag->len;
+
+		if (len <= 0)
+			break;
+		n = end - off;
+		if (n > 0) {
+			n = min(n, len);
+			if (cw_scan_skb(s, frag, off - start, n))
+				return true;
+			len -= n;
+			off += n;
+		}
+		start = end;
+	}
+	return false;
+}
+
+static void cw_scan_count(struct cw_net *cw, const struct cw_scan *s)
+{
+	if (s->scanned)
+		this_cpu_inc(cw->stats->idents_scanned);
+	else if (s->skipped)
+		this_cpu_inc(cw->stats->idents_skipped);
+}
+
+/* A QUIC variable-length integer at @b (RFC 9000 16); 0 if cut. */
+static u32 cw_scan_varint(const u8 *b, u32 n, u64 *v)
+{
+	u32 len = 1u << (b[0] >> 6), i;
+
+	if (len > n)
+		return 0;
+	*v = b[0] & 0x3f;
+	for (i = 1; i < len; i++)
+		*v = *v << 8 | b[i];
+	return len;
+}
+
+/*
+ * Whether a datagram is QUIC long-header packets of a known version,
+ * coalesced to its end (a short-header packet may close it).
+ */
+static bool cw_scan_quic_long(const struct sk_buff *skb, u32 off, u32 len)
+{
+	/* flags, version, DCID, SCID, token length, length */
+	u8 buf[1 + 4 + 1 + 20 + 1 + 20 + 8 + 8];
+	u32 pos = 0;
+
+	while (pos < len) {
+		u32 n = min_t(u32, len - pos, sizeof(buf)), h, v, l;
+		const u8 *b = skb_header_pointer(skb, off + pos, n, buf);
+		bool initial;
+		u64 x;
+
+		if (!b)
+			return false;
+		if (!(b[0] & 0x80))
+			return pos && (b[0] & 0x40);
+		if (!(b[0] & 0x40) || n < 7)
+			return false;
+		v = (u32)b[1] << 24 | b[2] << 16 | b[3] << 8 | b[4];
+		if (v == CW_QUIC_V1)
+			initial = ((b[0] >> 4) & 3) == 0;
+		else if (v == CW_QUIC_V2)
+			initial = ((b[0] >> 4) & 3) == 1;
+		else
+			return false;
+		h = 5;
+		if (b[h] > CW_QUIC_CID_MAX || h + 1 + b[h] >= n)
+			return false;
+		h += 1 + b[h];
+		if (b[h] > CW_QUIC_CID_MAX || h + 1 + b[h] >= n)
+			return false;
+		h += 1 + b[h];
+		if (initial) {
+			l = cw_scan_varint(b + h, n - h, &x);
+			if (!l || x > len)
+				return false;
+			/* the token is not in buf: read the length behind it */
+			h += l;
+			if (pos + h + x >= len)
+				return false;
+			pos += h + x;
+			n = min_t(u32, len - pos, 8);
+			b = skb_header_pointer(skb, off + pos, n, buf);
+			if (!b)
+				return false;
+			h = 0;
+		}
+		l = cw_scan_varint(b + h, n - h, &x);
+		if (!l || x > len - pos - h - l)
+			return false;
+		pos += h + l + x;
+	}
+	return true;
+}
+
+/* A short header on a QUIC connection the flow memory has by name. */
+static bool cw_scan_quic_known(struct cw_net *cw, const struct cw_mem_key *k)
+{
+	struct cw_mem_entry *e;
+	bool known;
+
+	if (!k || cw_mem_empty(cw->mem))
+		return false;
+	cw_mem_lock(cw->mem);
+	e = cw_mem_find(cw->mem, k);
+	known = e && e->named;
+	cw_mem_unlock(cw->mem);
+	return known;
+}
+
+static bool cw_scan_quic(struct cw_net *cw, const struct sk_buff *skb,
+			 const struct cw_pkt *p, const struct cw_mem_key *k)
+{
+	u8 _b;
+	const u8 *b = skb_header_pointer(skb, p->poff, 1, &_b);
+
+	if (!b || !(*b & 0x40))
+		return false;
+	if (*b & 0x80)
+		return cw_scan_quic_long(skb, p->poff, p->plen);
+	return cw_scan_quic_known(cw, k);
+}
+
+static enum cw_scan_res cw_scan_udp(struct cw_net *cw,
+				    const struct cw_table *t,
+				    const struct sk_buff *skb,
+				    const struct cw_pkt *p,
+				    const struct cw_mem_key *k, u32 *tag)
+{
+	struct cw_scan s = { .m = t->idm };
+
+	if (cw_scan_quic(cw, skb, p, k)) {
+		this_cpu_inc(cw->stats->idents_skipped);
+		return CW_SCAN_CLEAN;
+	}
+	if (cw_scan_skb(&s, skb, p->poff, p->plen)) {
+		*tag = s.tag;
+		cw_scan_count(cw, &s);
+		return CW_SCAN_HIT;
+	}
+	cw_scan_count(cw, &s);
+	return CW_SCAN_CLEAN;
+}
+
+/*
+ * The carry of a TCP flow, copied out under the flow memory's lock (the
+ * scan runs without it: segments of one flow are serialised by its
+ * socket, other flows need not wait), or NULL without room for one.
+ */
+static struct cw_mem_entry *cw_scan_carry_get(struct cw_net *cw,
+					      const struct cw_table *t,
+					      const struct cw_mem_key *k,
+					      u32 uid, u32 seq,
+					      struct cw_scan_carry *c)
+{
+	struct cw_mem_entry *e = cw_mem_add(cw->mem, k, uid, true);
+
+	if (!e)
+		return NULL;
+	if (!e->scanning) {
+		e->scanning = true;
+		e->scan = (struct cw_scan_carry){
+			.seq = seq,
+			.state = CW_IDM_START,
+			.generation = t->generation,
+			/* record boundaries are known from the first byte */
+			.tls = seq == k->isn + 1,
+		};
+	}
+	*c = e->scan;
+	return e;
+}
+
+static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,
+				    const struct cw_table *t,
+				    const struct sk_buff *skb,
+				    const struct cw_pkt *p,
+				    const struct cw_mem_key *k, u32 uid,
+				    u32 *tag)
+{
+	struct cw_scan s = { .m = t->idm };
+	u8 fl = p->tcp_flags;
+	/* a SYN's data (Fast Open) starts one after its sequence number */
+	u32 seq = p->seq + !!(fl & TCPHDR_SYN), skip = 0, from;
+	struct cw_mem_entry *e;
+	bool hit;
+
+	if (!k) {
+		/* no socket to follow: this segment alone */
+		s.c.state = CW_IDM_START;
+		hit = p->plen && cw_scan_skb(&s, skb, p->poff, p->plen);
+		cw_scan_count(cw, &s);
+		*tag = s.tag;
+		return hit ? CW_SCAN_HIT : CW_SCAN_CLEAN;
+	}
+
+	cw_mem_lock(cw->mem);
+	if (!p->plen) {
+		/* a FIN or a reset without data: the carry ends with the flow */
+		e = cw_mem_find(cw->mem, k);
+		if (e && e->scanning) {
+			if (fl & TCPHDR_RST) {
+				e->scanning = false;
+				if (!e->named)
+					cw_mem_forget(cw->mem, e);
+			} else {
+				e->fin = true;
+				cw_mem_touch(cw->mem, e, CW_MEM_FIN_TIMEOUT);
+			}
+		}
+		cw_mem_unlock(cw->mem);
+		return CW_SCAN_CLEAN;
+	}
+	e = cw_scan_carry_get(cw, t, k, uid, seq, &s.c);
+	cw_mem_unlock(cw->mem);
+	if (!e)
+		return CW_SCAN_FULL;
+
+	from = s.c.seq;
+	if (s.c.generation != t->generation) {
+		s.c.state = CW_IDM_START;
+		s.c.generation = t->generation;
+	}
+	if (before(seq, from)) {
+		/* sent before: only its new bytes, if any */
+		skip = from - seq;
+		if (skip >= p->plen)
+			return CW_SCAN_CLEAN;
+	} else if (after(seq, from)) {
+		/* a gap: what it held was never seen */
+		s.c.state = CW_IDM_START;
+		s.c.tls = false;
+		s.c.hdr_have = 0;
+	}
+	hit = cw_scan_skb(&s, skb, p->poff + skip, p->plen - skip);
+	cw_scan_count(cw, &s);
+
+	cw_mem_lock(cw->mem);
+	e = cw_mem_find(cw->mem, k);
+	if (e && e->scanning && e->scan.seq == from) {
+		if (hit) {
+			/* a retransmission is scanned, and blocked, again */
+			cw_mem_touch(cw->mem, e, CW_MEM_FIN_TIMEOUT);
+		} else {
+			s.c.seq = seq + p->plen;
+			e->scan = s.c;
+			if (fl & TCPHDR_FIN)
+				e->fin = true;
+			cw_mem_touch(cw->mem, e, e->fin ? CW_MEM_FIN_TIMEOUT :
+				     e->match ? CW_MEM_TIMEOUT :
+				     CW_MEM_IDLE_TIMEOUT);
+		}
+	}
+	cw_mem_unlock(cw->mem);
+	*tag = s.tag;
+	return hit ? CW_SCAN_HIT : CW_SCAN_CLEAN;
+}
+
+enum cw_scan_res cw_scan(struct cw_net *cw, const struct cw_table *t,
+			 const struct sk_buff *skb, const struct cw_pkt *p,
+			 const struct cw_mem_key *k, u32 uid, u32 *tag)
+{
+	if (p->flow.proto == IPPROTO_TCP)
+		return cw_scan_tcp(cw, t, skb, p, k, uid, tag);
+	return cw_scan_udp(cw, t, skb, p, k, tag);
+}
