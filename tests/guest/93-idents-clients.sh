@@ -28,18 +28,20 @@ cd_start
 srv_count 80
 srv_record http 8080
 srv_record_tls https 443
-srv_record split 9000
+CWPROBE_DUMP=1 srv_tcp split $ID_ADDR 9000
 srv_record_udp udp 5000
 dns_record
 
 W=$CW_OUT/id
 mkdir -p "$W"
 t0=$(now_ms)
+# Every form of the first IMEI, the IMSI and the number; the second IMEI
+# as written and in two of its forms (one of each family).
 {
 	id_forms imei $IMEI
-	id_forms imei $IMEI2
 	id_forms imsi $IMSI
 	id_forms msisdn $TEL
+	id_forms imei $IMEI2 | awk '$2 == "text" || $2 == "sha1-hex" || $2 == "sha256-base64"' | head -n 3
 } | awk '!seen[$3]++' >"$W/forms"
 cut -d' ' -f3 "$W/forms" >"$W/strings"
 # A DNS label holds at most 63 bytes, here an x and the form (dig would
@@ -50,11 +52,13 @@ cut -d' ' -f3 "$W/dns-forms" >"$W/dns-strings"
 N=$(wc -l <"$W/forms")
 ND=$(wc -l <"$W/dns-forms")
 log "$N payloads, $ND of them fit a DNS label ($(( $(now_ms) - t0 )) ms)"
-assert_gt "every form of four identifiers" 200 "$N"
+assert_gt "every form of three identifiers, some of a fourth" 170 "$N"
 
-# curl_each KIND: a curl config of one transfer per form, each on its own
-# connection to lighttpd on port 80, after a first one carrying none
-# (the control).
+# curl_each KIND UID: a curl config of one transfer per form, each on its
+# own connection to lighttpd on port 80, after a first one carrying none
+# (the control), run as UID. (Each path as a UID of its own: the module
+# keeps a refused flow's scan state for 2 minutes, at most 256 per UID,
+# and refuses that UID's new flows beyond.)
 curl_each() {
 	local i=0 s
 	{
@@ -65,7 +69,8 @@ curl_each() {
 			_curl_group http://$ID_ADDR "$1" "$s" $i
 		done <"$W/strings"
 	} >"$W/curl-each-$1"
-	curl -K "$W/curl-each-$1" >"$W/out-each-$1" 2>&1 || true
+	setpriv --reuid=$2 --regid=$2 --clear-groups curl -K "$W/curl-each-$1" \
+		>"$W/out-each-$1" 2>&1 || true
 }
 # curl_all URL KIND: one transfer carrying every form (id=FORM&id=FORM...).
 curl_all() {
@@ -88,15 +93,15 @@ _curl_group() {
 	esac
 }
 
-# udp_each: one socat per datagram, the control first; how many sendto()
-# accepted.
+# udp_each: one datagram per form (cwprobe, which says what sendto()
+# returned), the control first; the results, one a line.
 udp_each() {
-	local ok=0 s
+	local s
 	for s in none $(cat "$W/strings"); do
-		printf 'id=%s\n' "$s" | socat -u - UDP-SENDTO:$ID_ADDR:5000 2>/dev/null &&
-			ok=$((ok + 1))
+		printf 'id=%s\n' "$s" >"$W/dgram"
+		set -- $(probe udp $ID_ADDR 5000 -D "$W/dgram")
+		echo "$1"
 	done
-	echo $ok
 }
 
 # dig_each: one dig, the control first, then every form as a label; how
@@ -113,26 +118,24 @@ dig_each() {
 	dig -f "$W/dig-batch" 2>&1 | grep -c 'status: NOERROR' || true
 }
 
-# split: the raw IMEI in two writes, 50 ms apart, with TCP_NODELAY, split
-# after byte 1, 2, ... 14, each on its own connection.
+# split [OFFSET...]: the raw IMEI in two writes 50 ms apart with
+# TCP_NODELAY (two segments), split after each OFFSET (default 1, 2, ...
+# 14), each on its own connection; the results, one a line.
 split() {
-	local k=1
-	while [ $k -lt ${#IMEI} ]; do
-		{
-			printf '%s' "$(echo $IMEI | cut -c1-$k)"
-			usleep 50000
-			printf '%s' "$(echo $IMEI | cut -c$((k + 1))-)"
-			usleep 100000
-		} | socat -t 1 - TCP:$ID_ADDR:9000,nodelay >/dev/null 2>&1 || true
-		k=$((k + 1))
+	local k
+	printf '%s' $IMEI >"$W/imei"
+	for k in ${*:-$(seq 1 $((${#IMEI} - 1)))}; do
+		set -- $(probe tcp $ID_ADDR 9000 -D "$W/imei" -S $k -u 1003)
+		echo "$1"
 	done
 }
 lap() { log "$1: $(( ($(now_ms) - t0) / 1000 )) s"; }
 
 t0=$(now_ms)
 # ---- denied: every form on every path refused, the control served -----------
-for k in form json get; do
-	curl_each $k
+for ku in form:0 json:1001 get:1002; do
+	k=${ku%:*}
+	curl_each $k ${ku#*:}
 	assert_eq "http $k: every transfer ended" $((N + 1)) "$(wc -l <"$W/out-each-$k")"
 	assert_match "http $k: the control was served" '^0 [1-5][0-9][0-9]$' "$(head -n1 "$W/out-each-$k")"
 	assert_eq "http $k: no form was" 0 "$(tail -n +2 "$W/out-each-$k" | grep -c '^0 ' || true)"
@@ -142,7 +145,9 @@ served=$(srv_count_log 80)
 assert_eq "lighttpd served the three controls and nothing else" 3 "$(printf '%s\n' "$served" | grep -c .)"
 assert_eq "the controls' request lines" "POST /p HTTP/1.1|POST /j HTTP/1.1|GET /q?id=none&n=0 HTTP/1.1" \
 	"$(printf '%s\n' "$served" | cut -d' ' -f2- | tr '\n' '|' | sed 's/|$//')"
-assert_eq "udp: only the control was sent" 1 "$(udp_each)"
+udp_each >"$W/udp-res"
+assert_eq "udp: the control was sent" OK "$(head -n1 "$W/udp-res")"
+assert_eq "udp: every form refused" "$N ECONNREFUSED" "$(tail -n +2 "$W/udp-res" | sort | uniq -c | awk '{ print $1, $2 }' | tr '\n' ' ' | sed 's/ $//')"
 lap udp
 sleep 0.3
 assert_eq "udp: the control arrived" 1 "$(grep -c '^id=none$' "$CW_OUT/rec-udp")"
@@ -151,10 +156,11 @@ assert_eq "dns: only the control was answered" 1 "$(dig_each)"
 lap dns
 assert_match "dns: the control reached dnsmasq" 'query\[A\] none.n0.example' "$(cat "$CW_OUT/rec-dns")"
 assert_eq "dns: no form reached dnsmasq" 0 "$(GREP_I=1 in_record "$CW_OUT/rec-dns" "$W/dns-strings")"
-split
+assert_eq "split IMEI: reset at every split" "14 ECONNRESET" "$(split | sort | uniq -c | awk '{ print $1, $2 }' | tr '\n' ' ' | sed 's/ $//')"
 lap split
-assert_eq "split IMEI: 14 connections reached the server" 14 "$(grep -c . "$CW_OUT/rec-split")"
-assert_eq "split IMEI: never whole at the server" 0 "$(grep -c $IMEI "$CW_OUT/rec-split" || true)"
+assert_eq "split IMEI: 14 connections reached the server" 14 "$(srv_conns split)"
+assert_eq "split IMEI: each one's first piece arrived, never its second" $((14 * 15 / 2)) "$(srv_bytes split)"
+assert_eq "split IMEI: never whole at the server" 0 "$(grep -o $IMEI "$CW_OUT/srv-split.data" | wc -l)"
 
 # ---- over TLS the same payloads arrive -------------------------------------
 for k in form json get; do
@@ -195,7 +201,6 @@ assert_match "explain: but identifiers are blocked" 'identifiers: payloads carry
 ctl allow cleartext-identifiers >/dev/null
 assert_match "explain: allowed" 'identifiers: payloads carrying imei, imsi, msisdn in clear pass \(cleartext-identifiers is allowed\)' "$(ctl explain udp $ID_ADDR 5000)"
 : >"$CW_OUT/rec-udp"
-: >"$CW_OUT/rec-split"
 : >"$CW_OUT/rec-dns"
 for k in form json get; do
 	assert_eq "allowed: http $k: every form in one transfer, served" "0 200" "$(curl_all http://$ID_ADDR:8080 $k)"
@@ -206,8 +211,9 @@ sleep 0.3
 assert_eq "allowed: udp: every form arrived" $N "$(in_record "$CW_OUT/rec-udp" "$W/strings")"
 assert_eq "allowed: dns: every query answered" $((ND + 1)) "$(dig_each)"
 assert_eq "allowed: dns: every form reached dnsmasq" $ND "$(GREP_I=1 in_record "$CW_OUT/rec-dns" "$W/dns-strings")"
-split
-assert_eq "allowed: split IMEI whole at the server, 14 times" 14 "$(grep -c $IMEI "$CW_OUT/rec-split" || true)"
+assert_eq "allowed: split IMEI: sent" "3 OK" "$(split 1 7 14 | sort | uniq -c | awk '{ print $1, $2 }' | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "allowed: split IMEI: all of each arrived" $((14 * 15 / 2 + 3 * 15)) "$(srv_bytes split)"
+assert_eq "allowed: split IMEI whole at the server" 3 "$(grep -o $IMEI "$CW_OUT/srv-split.data" | wc -l)"
 lap allowed
 
 # ---- never a value -----------------------------------------------------------

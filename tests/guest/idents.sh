@@ -21,41 +21,69 @@ cd_idents() {
 	echo "identifiers = $CD/identifiers" >>"$CD/consentd.conf"
 }
 
-_b64() { base64 | tr -d '\n'; }
-
-# _b64_forms PREFIX BYTES-CMD: the base64 forms (named PREFIXbase64,
-# PREFIXbase64url) of what BYTES-CMD writes, at each of the three offsets
-# (mod 3) inside a longer base64 text: in the middle ("hdr", then 0-2
-# bytes, before it, "tail" after) and at the end (padded); base64url in the
-# middle and at the end unpadded.
-_b64_forms() {
-	local k pad mid end
-	for k in 0 1 2; do
-		pad=$(printf '%.*s' $k xx)
-		mid=$({ printf 'hdr%s' "$pad"; $2; printf tail; } | _b64)
-		end=$({ printf '%s' "$pad"; $2; } | _b64)
-		echo "${1}base64 $mid"
-		echo "${1}base64 $end"
-		echo "${1}base64url $(echo "$mid" | tr '+/' '-_')"
-		echo "${1}base64url $(echo "$end" | tr '+/' '-_' | tr -d =)"
-	done
-}
-
-# _value_forms STRING: the hashes and base64 forms of one string.
-_value_forms() {
-	local h x
-	_ID_S=$1
-	_b64_forms "" _id_text
+# _forms_of STRING: the hashes of one string and the base64 forms of it
+# and of each hash's raw bytes. The base64 is computed here by awk (the
+# RFC 4648 algorithm, one process for all of them), and each source's
+# plain encoding is checked against busybox base64.
+_forms_of() {
+	local x x2 h md5 sha1 sha256
+	x=$(printf '%s' "$1" | xxd -p | tr -d '\n')
+	md5=$(printf '%s' "$1" | md5sum | cut -d' ' -f1)
+	sha1=$(printf '%s' "$1" | sha1sum | cut -d' ' -f1)
+	sha256=$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)
 	for h in md5 sha1 sha256; do
-		x=$(printf '%s' "$1" | ${h}sum | cut -d' ' -f1)
-		echo "$h-hex $x"
-		echo "$h-hex-upper $(echo "$x" | tr a-f A-F)"
-		_ID_HEX=$x
-		_b64_forms "$h-" _id_raw
+		eval "x2=\$$h"
+		echo "$h-hex $x2"
+		echo "$h-hex-upper $(echo "$x2" | tr a-f A-F)"
 	done
+	printf '%s\n' "- $x" "md5- $md5" "sha1- $sha1" "sha256- $sha256" | awk '
+	BEGIN {
+		T = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+		H = "0123456789abcdef"
+	}
+	function b64(b, n,   i, v, o) {
+		o = ""
+		for (i = 1; i <= n; i += 3) {
+			v = b[i] * 65536 + (i + 1 <= n ? b[i + 1] * 256 : 0) + (i + 2 <= n ? b[i + 2] : 0)
+			o = o substr(T, int(v / 262144) % 64 + 1, 1) substr(T, int(v / 4096) % 64 + 1, 1)
+			o = o (i + 1 <= n ? substr(T, int(v / 64) % 64 + 1, 1) : "=")
+			o = o (i + 2 <= n ? substr(T, v % 64 + 1, 1) : "=")
+		}
+		return o
+	}
+	function url(s) { gsub(/\+/, "-", s); gsub(/\//, "_", s); return s }
+	# b[] = HEAD (codes), then the source bytes, then TAIL; returns n
+	function fill(b, head, tail,   n, j, c) {
+		n = 0
+		for (j = 1; j <= length(head); j++) b[++n] = C[substr(head, j, 1)]
+		for (j = 1; j < length(src); j += 2)
+			b[++n] = (index(H, substr(src, j, 1)) - 1) * 16 + index(H, substr(src, j + 1, 1)) - 1
+		for (j = 1; j <= length(tail); j++) b[++n] = C[substr(tail, j, 1)]
+		return n
+	}
+	BEGIN { C["h"] = 104; C["d"] = 100; C["r"] = 114; C["t"] = 116; C["a"] = 97; C["i"] = 105; C["l"] = 108; C["x"] = 120 }
+	{
+		tag = $1 == "-" ? "" : $1; src = $2
+		n = fill(b, "", ""); print "plain " b64(b, n)
+		for (k = 0; k < 3; k++) {
+			pad = substr("xx", 1, k)
+			n = fill(b, "hdr" pad, "tail"); mid = b64(b, n)
+			n = fill(b, pad, ""); end = b64(b, n)
+			print tag "base64 " mid
+			print tag "base64 " end
+			print tag "base64url " url(mid)
+			e = url(end); gsub(/=/, "", e); print tag "base64url " e
+		}
+	}' >"$CW_OUT/forms-of"
+	# The plain encodings against busybox base64, in the order above.
+	for x2 in "$x" "$md5" "$sha1" "$sha256"; do
+		printf '%s' "$x2" | xxd -r -p | base64 | tr -d '\n'
+		echo
+	done >"$CW_OUT/forms-b64"
+	grep '^plain ' "$CW_OUT/forms-of" | cut -d' ' -f2 | cmp -s - "$CW_OUT/forms-b64" ||
+		fail "the forms' base64 (awk) differs from busybox base64 for $(echo "$1" | tr 0-9 N)"
+	grep -v '^plain ' "$CW_OUT/forms-of"
 }
-_id_text() { printf '%s' "$_ID_S"; }
-_id_raw() { printf '%s' "$_ID_HEX" | xxd -r -p; }
 
 # id_forms KIND VALUE: "KIND FORM STRING" lines, every form of the issue:
 # the value as written; for an msisdn also E.164 with and without '+' and
@@ -70,9 +98,9 @@ id_forms() {
 		echo "$kind e164 $d"
 		echo "$kind e164-plus +$d"
 		echo "$kind e164-pct %2B$d"
-		{ _value_forms "+$d"; _value_forms "$d"; } | sed "s/^/$kind /"
+		{ _forms_of "+$d"; _forms_of "$d"; } | sed "s/^/$kind /"
 	else
-		_value_forms "$v" | sed "s/^/$kind /"
+		_forms_of "$v" | sed "s/^/$kind /"
 	fi
 }
 
@@ -126,6 +154,12 @@ accesslog.filename = "$CW_OUT/access-$1.log"
 accesslog.format = "%I %r"
 index-file.names = ("index.html")
 server.pid-file = "$w.pid"
+# A refused flow is reset toward the app only: its connection stays open
+# here, idle. Room for many, closed after a second of idleness.
+server.max-fds = 8192
+server.max-connections = 4000
+server.max-read-idle = 1
+server.max-keep-alive-idle = 1
 CONF
 	: >"$CW_OUT/access-$1.log"
 	inet lighttpd -D -f "$w.conf" -m /usr/lib/lighttpd >"$w.out" 2>&1 &
