@@ -136,7 +136,7 @@ deb:
 
 # Scenarios of the debug-kernel pass inside `make check`: the core paths,
 # bounded so that CI stays well under 30 minutes once the kernel is cached.
-CW_DEBUG_T ?= 11,13,15,21,26,27,50,57,58,59,92
+CW_DEBUG_T ?= 11,13,15,21,26,27,50,57,58,59,89,92
 
 # The other cells of the test matrix (tests/qemu/cells: x86_64-6.12,
 # arm64-6.1, arm64-6.12) in `make check`: the scenarios where kernel

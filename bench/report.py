@@ -20,6 +20,7 @@ memfam = {}     # (level, "4"|"6"|"empty") -> own bytes
 misc = {}
 levels = []
 tcp = {}        # (mem0|mem1, base|cw) -> [segments/s]
+idents = {}     # (class, base|denied|allowed) -> [bytes/s or packets/s]
 
 for line in sys.stdin:
     w = line.split()
@@ -55,6 +56,13 @@ for line in sys.stdin:
     elif k == 'tcp':
         # BENCH tcp mem0|mem1 NS REP PPS segs=N
         tcp.setdefault((w[2], w[3]), []).append(float(w[5]))
+    elif k == 'idents':
+        # BENCH idents CLASS MODE REP VALUE, or idents matcher_bytes=N /
+        # idents counters ...
+        if len(w) == 6 and '=' not in line:
+            idents.setdefault((w[2], w[3]), []).append(float(w[5]))
+        else:
+            misc['idents_' + w[2].split('=')[0]] = ' '.join(w[2:])
     elif k == 'guest':
         misc.setdefault('guests', []).append(' '.join(w[2:]))
     else:
@@ -255,6 +263,48 @@ if tcp:
                                            statistics.median(b), tcpr[m]))
     P()
 
+# ---- 8: the identifier scan ------------------------------------------------------
+idr = {}
+ID_CLASSES = (('bulk', 'cleartext bulk upload, bytes/s'),
+              ('tlsbulk', 'TLS-framed bulk upload, bytes/s'),
+              ('udp16', '16-byte UDP datagrams, packets/s'),
+              ('tcp16', '16-byte TCP writes, segments/s'))
+
+
+def idpaired(cls, a, b):
+    x, y = idents.get((cls, a)), idents.get((cls, b))
+    if not x or not y:
+        return None
+    return statistics.median(p / q for p, q in zip(x, y) if q)
+
+
+if idents:
+    P('8. The identifier scan: two IMEIs, two IMSIs, two numbers in every form')
+    P('   (consentd\'s patterns; %s), in a namespace never claimed (base) and in one'
+      % misc.get('idents_matcher_bytes', '?'))
+    P('   claimed with the purpose denied (scanned) and allowed (not scanned);')
+    P('   medians, ratios the medians of the paired ratios; %s'
+      % misc.get('idents_counters', ''))
+    P('%-8s %14s %14s %14s %8s %8s %8s' % ('class', 'base', 'denied', 'allowed',
+                                           'den/base', 'all/base', 'den/all'))
+    for cls, what in ID_CLASSES:
+        m = {mode: idents.get((cls, mode)) for mode in ('base', 'denied', 'allowed')}
+        if not all(m.values()):
+            continue
+        idr[cls] = (idpaired(cls, 'denied', 'base'), idpaired(cls, 'allowed', 'base'),
+                    idpaired(cls, 'denied', 'allowed'))
+        P('%-8s %14.0f %14.0f %14.0f %8.3f %8.3f %8.3f   %s'
+          % ((cls,) + tuple(statistics.median(m[x]) for x in ('base', 'denied', 'allowed'))
+             + idr[cls] + (what,)))
+    b = idents.get(('bulk', 'denied')), idents.get(('bulk', 'allowed'))
+    if all(b):
+        # under -icount 1 ns is one instruction
+        per = 1e9 / statistics.median(b[0]) - 1e9 / statistics.median(b[1])
+        idr['per_byte'] = per
+        P('   the scan of cleartext: %.2f %s per byte (1/denied - 1/allowed)'
+          % (per, 'guest instructions' if icount else 'ns'))
+    P()
+
 # ---- targets -------------------------------------------------------------------
 P('Targets')
 big = [lv for lv in levels if lv == '100000'] or [lv for lv in levels if lv != '0'][-1:]
@@ -320,6 +370,18 @@ if 'mem0' in tcpr and 'mem1' in tcpr:
     x = tcpr['mem1'] / tcpr['mem0']
     P('  %s non-matching TCP with the flow memory in use: %.4f of its cost with the'
       ' memory empty (>= 0.99)' % (verdict(x >= 0.99), x))
+stubr = (unpol / nomod) if nomod and unpol else None
+for cls, target in (('bulk', 0.9), ('tlsbulk', 0.95)):
+    if cls in idr and idr[cls][0]:
+        x = idr[cls][0] * (stubr or 1.0)
+        P('  %s %s with the scan on: %.3f of no-module throughput (>= %.2f; %s)'
+          % (verdict(x >= target), dict(ID_CLASSES)[cls].split(',')[0], x, target,
+             'base chained to no module' if stubr else 'against a never-claimed namespace'))
+for cls in ('udp16', 'tcp16'):
+    if cls in idr and idr[cls][2]:
+        x = idr[cls][2]
+        P('  %s %s, scanned against not scanned (the path without patterns): %.4f (>= 0.99)'
+          % (verdict(x >= 0.99), dict(ID_CLASSES)[cls].split(',')[0], x))
 for (fam, kind), xs in sorted(kratio.items()):
     x = statistics.median(xs)
     P('  %s IPv%d lookup at 1M, %s addresses: %.2fx of 1k (<= 2x; median over %d loads of'

@@ -28,6 +28,8 @@
 #        BENCH_ICOUNT         QEMU -icount options of the traffic boot
 #                             (default shift=0,sleep=off; "none": plain TCG)
 #        BENCH_OUT            results folder (default bench/results)
+#        BENCH_ONLY=idents    one boot, under -icount, of the identifier
+#                             scan's section alone (its report only)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -86,12 +88,19 @@ else
 		echo "traffic_qemu ${icount/#none/plain TCG}"
 	} >"$bdir/host.txt"
 	logs=("$bdir/guest-traffic.log" "$bdir/guest-kbench.log")
-	if [ "$icount" = none ]; then
+	if [ "${BENCH_ONLY:-}" = idents ]; then
+		logs=("$bdir/guest-idents.log")
+		if [ "$icount" = none ]; then
+			boot idents "${logs[0]}" || rc=$?
+		else
+			boot idents "${logs[0]}" -smp 1 -icount "$icount" || rc=$?
+		fi
+	elif [ "$icount" = none ]; then
 		boot traffic "${logs[0]}" || rc=$?
 	else
 		boot traffic "${logs[0]}" -smp 1 -icount "$icount" || rc=$?
 	fi
-	boot kbench "${logs[1]}" || rc=$?
+	[ "${BENCH_ONLY:-}" = idents ] || boot kbench "${logs[1]}" || rc=$?
 	echo "host_load_after $(cut -d' ' -f1-3 /proc/loadavg)" >>"$bdir/host.txt"
 	cp "$bdir/host.txt" "$out/host.txt"
 fi
@@ -100,7 +109,9 @@ cat "${logs[@]}" | tr -d '\r' | grep '^BENCH ' >"$out/raw.txt" || true
 [ -s "$out/raw.txt" ] || { echo "# bench: no BENCH lines in ${logs[*]}" >&2; exit 1; }
 /usr/bin/python3 "$here/report.py" "$out" <"$out/raw.txt" >"$out/results.txt"
 cat "$out/results.txt"
-if command -v gnuplot >/dev/null; then
+if [ "${BENCH_ONLY:-}" = idents ]; then
+	: # no plot: its figures are the traffic's and the lookup's
+elif command -v gnuplot >/dev/null; then
 	gnuplot "$out/plot.gp" && echo "# bench: plot in $out/bench.png" >&2
 else
 	echo "# bench: gnuplot missing (apt-get install gnuplot-nox): no plot" >&2

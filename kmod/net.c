@@ -172,23 +172,18 @@ void cw_table_sum(const struct cw_table *t, u32 idx,
 
 void cw_net_sum(const struct cw_net *cw, struct cw_net_pcpu *sum)
 {
+	u64 *to = (u64 *)sum;
+	unsigned int i;
 	int cpu;
 
+	/* every counter is a u64: summed as an array */
+	static_assert(sizeof(*sum) % sizeof(u64) == 0);
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct cw_net_pcpu *s = per_cpu_ptr(cw->stats, cpu);
+		const u64 *s = (const u64 *)per_cpu_ptr(cw->stats, cpu);
 
-		sum->unconfigured_blocked += READ_ONCE(s->unconfigured_blocked);
-		sum->events_sent += READ_ONCE(s->events_sent);
-		sum->events_dropped += READ_ONCE(s->events_dropped);
-		sum->names_failed += READ_ONCE(s->names_failed);
-		sum->dns_answered += READ_ONCE(s->dns_answered);
-		sum->flows_remembered += READ_ONCE(s->flows_remembered);
-		sum->flows_revoked += READ_ONCE(s->flows_revoked);
-		sum->flows_refused += READ_ONCE(s->flows_refused);
-		sum->idents_scanned += READ_ONCE(s->idents_scanned);
-		sum->idents_skipped += READ_ONCE(s->idents_skipped);
-		sum->idents_blocked += READ_ONCE(s->idents_blocked);
+		for (i = 0; i < sizeof(*sum) / sizeof(u64); i++)
+			to[i] += READ_ONCE(s[i]);
 	}
 }
 

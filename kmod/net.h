@@ -52,7 +52,7 @@ struct cw_table {
 	struct rcu_head rcu;
 };
 
-/* Namespace counters, per cpu, summed on read. */
+/* Namespace counters, per cpu, summed on read: u64s only (cw_net_sum()). */
 struct cw_net_pcpu {
 	u64 unconfigured_blocked;
 	u64 events_sent;

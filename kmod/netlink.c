@@ -744,41 +744,45 @@ static int cw_put_nat64(struct sk_buff *msg, struct cw_net *cw)
 	return 0;
 }
 
+/* The namespace counters a reply carries, each from its per-CPU sum. */
+static const struct {
+	u16 attr;
+	u16 off;		/* in struct cw_net_pcpu */
+} cw_counters[] = {
+#define CW_COUNTER(a, f) { CW_COUNTER_A_##a, offsetof(struct cw_net_pcpu, f) }
+	CW_COUNTER(EVENTS_SENT, events_sent),
+	CW_COUNTER(EVENTS_DROPPED, events_dropped),
+	CW_COUNTER(UNCONFIGURED_BLOCKED, unconfigured_blocked),
+	CW_COUNTER(NAMES_FAILED, names_failed),
+	CW_COUNTER(DNS_ANSWERED, dns_answered),
+	CW_COUNTER(FLOWS_REMEMBERED, flows_remembered),
+	CW_COUNTER(FLOWS_REVOKED, flows_revoked),
+	CW_COUNTER(FLOWS_REFUSED, flows_refused),
+	CW_COUNTER(IDENTS_SCANNED, idents_scanned),
+	CW_COUNTER(IDENTS_SKIPPED, idents_skipped),
+	CW_COUNTER(IDENTS_BLOCKED, idents_blocked),
+#undef CW_COUNTER
+};
+
 static int cw_put_counters(struct sk_buff *msg, struct cw_net *cw)
 {
 	struct cw_net_pcpu sum;
 	struct nlattr *nest;
+	unsigned int i;
 
 	cw_net_sum(cw, &sum);
 	nest = nla_nest_start(msg, CW_A_COUNTERS);
 	if (!nest ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_OWNER_RELEASES,
 			      cw->owner_releases, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_EVENTS_SENT, sum.events_sent,
-			      CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_EVENTS_DROPPED,
-			      sum.events_dropped, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_UNCONFIGURED_BLOCKED,
-			      sum.unconfigured_blocked, CW_COUNTER_A_PAD) ||
 	    nla_put_u64_64bit(msg, CW_COUNTER_A_COMMITS, cw->commits,
-			      CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_NAMES_FAILED,
-			      sum.names_failed, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_DNS_ANSWERED,
-			      sum.dns_answered, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REMEMBERED,
-			      sum.flows_remembered, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REVOKED,
-			      sum.flows_revoked, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_FLOWS_REFUSED,
-			      sum.flows_refused, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_SCANNED,
-			      sum.idents_scanned, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_SKIPPED,
-			      sum.idents_skipped, CW_COUNTER_A_PAD) ||
-	    nla_put_u64_64bit(msg, CW_COUNTER_A_IDENTS_BLOCKED,
-			      sum.idents_blocked, CW_COUNTER_A_PAD))
+			      CW_COUNTER_A_PAD))
 		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(cw_counters); i++)
+		if (nla_put_u64_64bit(msg, cw_counters[i].attr,
+				      *(u64 *)((u8 *)&sum + cw_counters[i].off),
+				      CW_COUNTER_A_PAD))
+			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }

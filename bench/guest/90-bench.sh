@@ -19,7 +19,8 @@
 #   blk4  198.51.100.30   matches "big", which is denied (blocked)
 #
 # BENCH_PART picks what runs: "traffic" (classes, commit, memory, consentd's
-# RSS), "kbench" (the in-kernel lookup microbenchmark) or "all" (default).
+# RSS, then the identifier scan), "idents" (the identifier scan alone),
+# "kbench" (the in-kernel lookup microbenchmark) or "all" (default).
 # bench/run.sh boots the guest twice: traffic under QEMU -icount, where
 # guest time counts instructions, and kbench in real (emulated) time.
 . /cw/guest/lib.sh
@@ -76,7 +77,7 @@ modprobe crc32c_generic || fail "modprobe crc32c_generic"
 modprobe nf_tables || fail "modprobe nf_tables"
 echo "$(cat /proc/loadavg)" >"$W/load0"
 out "guest cpus=$(grep -c ^processor /proc/cpuinfo) mem_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) kernel=$(uname -r) part=$PART"
-if [ "$PART" != kbench ]; then
+if [ "$PART" = traffic ] || [ "$PART" = all ]; then
 ns_up base
 ns_up cw
 ns_up nft
@@ -348,10 +349,110 @@ touch "$W/stop-many"
 
 kill -TERM "$CW_CD_PID"; wait "$CW_CD_PID" 2>/dev/null || true
 ip netns exec nft nft delete table inet bench 2>/dev/null || true
+trap - EXIT
+fi
+
+# ---- the identifier scan (issue 15) ---------------------------------------
+# Two namespaces, each with a veth to its own sink (10.8.0.2: socat
+# discarding on port 9) and a dummy device for 198.51.100.0/24: "ib",
+# never claimed (no hook: the no-module figure, 0.996 of it by phase 0),
+# and "ic", claimed by a consentd whose identifiers file holds two IMEIs,
+# two IMSIs and two numbers (every form: the patterns consentd derives;
+# values that the text sent, the guest's scripts, does not carry: those of
+# the scenarios, or this file's, would be found in it, and the upload reset).
+# Classes, each with the purpose denied (scan) and allowed (no scan) in ic:
+#   bulk   one connection, 64 KiB writes of cleartext (the README) for MS
+#   tlsbulk  the same bytes framed as TLS application_data records
+#   udp16  16-byte datagrams (cwbench udp): the small-packet path
+#   tcp16  16-byte TCP writes, TCP_NODELAY (cwbench tcp)
+# Under -icount a rate is a count of instructions: the scan's cost per
+# byte is (1/bulk_denied - 1/bulk_allowed) ns = instructions.
+if [ "$PART" != kbench ]; then
+IS=$W/idents
+mkdir -p "$IS/rules.d" "$IS/state"
+for ns in ib ic; do
+	ns_up "$ns"
+	ip netns add "sink-$ns"
+	ip -n "sink-$ns" link set lo up
+	ip -n "$ns" link add t0 type veth peer name t1 netns "sink-$ns"
+	ip -n "$ns" addr add 10.8.0.1/24 dev t0
+	ip -n "$ns" link set t0 up
+	ip -n "sink-$ns" addr add 10.8.0.2/24 dev t1
+	ip -n "sink-$ns" link set t1 up
+	ip netns exec "sink-$ns" socat -u TCP-LISTEN:9,bind=10.8.0.2,reuseaddr,fork \
+		OPEN:/dev/null >/dev/null 2>&1 &
+done
+cat >"$IS/identifiers" <<'IDS'
+imei = 352099001761481
+imei = 867231045123901
+imsi = 234150999999999
+imsi = 262011234509876
+msisdn = +447700900123
+msisdn = +33612345678
+IDS
+chmod 0600 "$IS/identifiers"
+printf '[unrelated]\nip = 192.0.2.99\n' >"$IS/rules.d/10-bench.rules"
+: >"$IS/packages.list"
+printf 'packages_list = %s\ncontrol_group =\nevent_log = %s/events.log\nidentifiers = %s/identifiers\n' \
+	"$IS/packages.list" "$IS" "$IS" >"$IS/consentd.conf"
+/usr/bin/ip netns exec ic consentd --foreground --config "$IS/consentd.conf" \
+	--rules-dir "$IS/rules.d" --state-dir "$IS/state" --socket "$IS/sock" \
+	>>"$IS/consentd.log" 2>&1 &
+IS_PID=$!
+trap '_rc=$?; kill -TERM $IS_PID 2>/dev/null || true; [ $_rc = 0 ] || echo "FAIL: bench stopped with status $_rc"' EXIT
+ictl() { ip netns exec ic consentctl --socket "$IS/sock" "$@"; }
+i=0
+until ip netns exec ic cwnl status 2>/dev/null |
+      grep -q '^purpose cleartext-identifiers .*consent 0'; do
+	i=$((i + 1))
+	[ $i -lt 1500 ] || fail "consentd did not commit the identifiers: $(tail -n 5 "$IS/consentd.log")"
+	usleep 20000
+done
+until ip netns exec ic cwbench tcp 10.8.0.2 9 1 >/dev/null 2>&1 &&
+      ip netns exec ib cwbench tcp 10.8.0.2 9 1 >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 1500 ] || fail "no TCP sink"
+	usleep 20000
+done
+out "idents matcher_bytes=$(ip netns exec ic cwnl status | awk '$1 == "memory" { print $2 }')"
+# the text: the guest's scripts, this one aside (it holds the values)
+for f in /cw/guest/*.sh; do
+	[ "$f" = /cw/guest/90-bench.sh ] || cat "$f"
+done >"$IS/text"
+# run_id NS MODE CLASS REP
+run_id() {
+	local r
+	case $3 in
+	bulk) r=$(ip netns exec "$1" cwbench bulk 10.8.0.2 9 "$MS" "$IS/text") ;;
+	tlsbulk) r=$(ip netns exec "$1" cwbench bulk 10.8.0.2 9 "$MS" "$IS/text" tls) ;;
+	udp16) r=$(ip netns exec "$1" cwbench udp 198.51.100.11 9 "$MS") ;;
+	tcp16) r=$(ip netns exec "$1" cwbench tcp 10.8.0.2 9 "$MS") ;;
+	esac || fail "cwbench $3 in $1: $r"
+	set -- "$@" $r
+	out "idents $3 $2 $4 $6"
+}
+sc0=$(ip netns exec ic cwnl status | awk '$2 == "idents_scanned" { print $3 }')
+i=0
+while [ $i -lt "$REPS" ]; do
+	i=$((i + 1))
+	for c in bulk tlsbulk udp16 tcp16; do
+		run_id ib base $c $i
+		run_id ic denied $c $i
+		ictl allow cleartext-identifiers >/dev/null ||
+			fail "allow cleartext-identifiers"
+		run_id ic allowed $c $i
+		ictl deny cleartext-identifiers >/dev/null ||
+			fail "deny cleartext-identifiers"
+	done
+done
+st=$(ip netns exec ic cwnl status)
+out "idents counters scanned=$(($(echo "$st" | awk '$2 == "idents_scanned" { print $3 }') - sc0)) skipped=$(echo "$st" | awk '$2 == "idents_skipped" { print $3 }') blocked=$(echo "$st" | awk '$2 == "idents_blocked" { print $3 }')"
+kill -TERM "$IS_PID"; wait "$IS_PID" 2>/dev/null || true
+trap - EXIT
 fi
 
 # ---- the in-kernel lookup microbenchmark (debug build, bench=1) ------------
-if [ "$PART" = traffic ]; then
+if [ "$PART" = traffic ] || [ "$PART" = idents ]; then
 	:
 elif [ -f /cw/guest/consentwall-debug.ko ]; then
 	# BENCH_KLOADS loads, each reported on its own (bench/report.py

@@ -17,6 +17,15 @@
  *       write while the window is open. Prints the segments sent per
  *       second (tcpi_segs_out) as:
  *         pps N segs N
+ *   cwbench bulk ADDR PORT MS FILE [tls]
+ *       Connect and write FILE's bytes (at most 1 MiB), over and over, in
+ *       64 KiB writes for MS milliseconds: a bulk upload. With "tls" the
+ *       stream is framed as TLS records, as a TLS client's upload is seen
+ *       on the wire: one small handshake record first, then FILE's bytes
+ *       as application_data records of 16 KiB (the identifier scan steps
+ *       over their bodies; the bytes stand in for ciphertext). Prints the
+ *       bytes acknowledged per second (tcpi_bytes_acked) as:
+ *         bps N bytes N
  *   cwbench time CMD [ARG...]
  *       Run CMD with its stdout sent to stderr, print "ms N rc N" (wall
  *       time; rc is 128+signal for a killed child) and exit 0. Commit times of consentd and nft are
@@ -57,7 +66,7 @@ static const char *errname(int e)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: cwbench udp ADDR PORT MS [BATCH] | tcp ADDR PORT MS | time CMD [ARG...] | rss PID\n");
+	fprintf(stderr, "usage: cwbench udp ADDR PORT MS [BATCH] | tcp ADDR PORT MS | bulk ADDR PORT MS FILE [tls] | time CMD [ARG...] | rss PID\n");
 	return 2;
 }
 
@@ -194,6 +203,94 @@ static int cmd_tcp(int argc, char **argv)
 	return 0;
 }
 
+#define BULK_MAX	(1 << 20)
+#define BULK_WRITE	65536
+#define TLS_RECORD	16384
+
+/* FILE's bytes, repeated to fill buf (framed as TLS records with tls). */
+static size_t bulk_fill(unsigned char *buf, size_t cap, const char *file,
+			int tls)
+{
+	size_t n = 0, len, i, r;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return 0;
+	len = fread(buf, 1, cap / 2, f);
+	fclose(f);
+	if (!len)
+		return 0;
+	if (!tls) {
+		for (n = len; n + len <= cap; n += len)
+			memmove(buf + n, buf, len);
+		return n;
+	}
+	/* records of TLS_RECORD bytes: header, then FILE's bytes again */
+	memmove(buf + cap / 2, buf, len);
+	for (i = 0; n + 5 + TLS_RECORD <= cap / 2; n += TLS_RECORD) {
+		buf[n++] = 23;
+		buf[n++] = 3;
+		buf[n++] = 3;
+		buf[n++] = TLS_RECORD >> 8;
+		buf[n++] = TLS_RECORD & 0xff;
+		for (r = 0; r < TLS_RECORD; r++, i++)
+			buf[n + r] = buf[cap / 2 + i % len];
+	}
+	return n;
+}
+
+static int cmd_bulk(int argc, char **argv)
+{
+	/* a handshake record of 4 bytes: what starts a TLS stream */
+	static const unsigned char hello[9] = { 22, 3, 1, 0, 4, 1, 0, 0, 0 };
+	static unsigned char buf[BULK_MAX];
+	struct sockaddr_storage ss;
+	unsigned long long t0, end, t;
+	struct tcp_info ti, ti0;
+	socklen_t sl, il = sizeof(ti);
+	int fd, ms, tls = argc > 5 && !strcmp(argv[5], "tls");
+	size_t n, off = 0;
+
+	if (argc < 5)
+		return usage();
+	sl = parse_addr(argv[1], argv[2], &ss);
+	ms = atoi(argv[3]);
+	n = bulk_fill(buf, sizeof(buf), argv[4], tls);
+	if (!sl || ms < 1 || !n)
+		return usage();
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
+	    (tls && send(fd, hello, sizeof(hello), MSG_NOSIGNAL) < 0) ||
+	    getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti0, &il) < 0) {
+		printf("error %s: socket/connect\n", errname(errno));
+		return 1;
+	}
+	t0 = now_ns();
+	end = t0 + (unsigned long long)ms * 1000000ULL;
+	do {
+		size_t w = n - off < BULK_WRITE ? n - off : BULK_WRITE;
+		ssize_t r = send(fd, buf + off, w, MSG_NOSIGNAL);
+
+		if (r < 0) {
+			printf("error %s: send\n", errname(errno));
+			return 1;
+		}
+		off = (off + r) % n;
+		t = now_ns();
+	} while (t < end);
+	il = sizeof(ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &il) < 0) {
+		printf("error %s: TCP_INFO\n", errname(errno));
+		return 1;
+	}
+	printf("bps %.0f bytes %llu\n",
+	       (ti.tcpi_bytes_acked - ti0.tcpi_bytes_acked) * 1e9 /
+	       (double)(t - t0),
+	       (unsigned long long)(ti.tcpi_bytes_acked - ti0.tcpi_bytes_acked));
+	close(fd);
+	return 0;
+}
+
 static int cmd_time(char **argv)
 {
 	unsigned long long t0 = now_ns();
@@ -254,6 +351,8 @@ int main(int argc, char **argv)
 		return cmd_udp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "tcp"))
 		return cmd_tcp(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bulk"))
+		return cmd_bulk(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "time") && argc > 2)
 		return cmd_time(argv + 2);
 	if (!strcmp(argv[1], "rss") && argc > 2)

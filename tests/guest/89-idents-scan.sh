@@ -1,0 +1,273 @@
+# The identifier scan (issue 15), at the kernel level, with patterns given
+# directly (cwnl addpat): an outgoing TCP payload or UDP datagram that
+# carries a pattern while its purpose is denied is blocked (TCP: reset
+# toward the app; UDP: refused), to a destination no rule lists and to one
+# whose purpose is granted, IPv4, IPv6 and NAT64'd (loopback is not
+# scanned); the servers, which keep every
+# byte they get (CWPROBE_DUMP), never get the pattern. Controls on the
+# same paths: the same payload one digit off, and the pattern with the
+# purpose granted, arrive. A pattern written in two pieces (TCP_NODELAY)
+# is caught at every split. Real TLS (openssl) is stepped over, counted as
+# skipped; cleartext that imitates a TLS record header is caught after the
+# claimed record; QUIC long headers are skipped, a short header of no
+# known connection is scanned. Events carry the pattern's tag; no reply,
+# dump or event holds pattern bytes. The matcher counts against
+# max_memory_mb. Counters exact.
+. /cw/guest/lib.sh
+cw_require
+export CWPROBE_DUMP=1
+net_up
+srv_tcp web 198.51.100.11 80
+srv_tcp listed 198.51.100.10 80
+srv_udp dg 198.51.100.11 5353
+srv_tcp web6 2001:db8:100::11 80
+srv_udp dg6 2001:db8:100::11 5353
+inet ip -6 route add local 64:ff9b::/96 dev lo
+srv_tcp web64 64:ff9b::c633:640b 80		# 198.51.100.11, NAT64'd
+SRV_NS= srv_tcp lo 127.0.0.1 8080
+
+IMEI=490154203237518
+IMSI=310150123456789
+TEL=+8613800138000
+owner_start
+owner_ok claim >/dev/null
+owner_ok begin >/dev/null
+owner_ok add analytics desc=Analytics $STD_RULES_ANALYTICS >/dev/null
+owner_ok add cleartext-identifiers desc=Identifiers >/dev/null
+owner_ok addpat cleartext-identifiers "$IMEI:257" "$IMSI:513" "$TEL:769" >/dev/null
+owner_ok commit >/dev/null
+gen=$(status_get generation)
+
+D=$CW_OUT/payloads
+mkdir -p "$D"
+# post FILE BODY: an HTTP POST of BODY
+post() {
+	printf 'POST /c HTTP/1.1\r\nHost: t.example\r\nContent-Length: %d\r\n\r\n%s' \
+		${#2} "$2" >"$D/$1"
+}
+post imei "imei=$IMEI&v=1"
+post imsi "{\"imsi\":\"$IMSI\"}"
+post tel "tel=$TEL"
+post clean "imei=490154203237519&v=1"
+ctr() { status_get counter "idents_$1"; }
+# blocked_bytes of the purpose
+pstat() {
+	cwnl stats | awk -v k="$1" '$1 == "stats" && $2 == "cleartext-identifiers" {
+		for (i = 3; i < NF; i++) if ($i == k) print $(i + 1) }'
+}
+# data_has SRV TEXT: how many lines of what SRV received hold TEXT (NUL
+# bytes aside: busybox grep stops a line at one)
+data_has() {
+	if [ -f "$CW_OUT/srv-$1.data" ]; then
+		tr -d '\000' <"$CW_OUT/srv-$1.data" | grep -c -F -- "$2" || true
+	else
+		echo 0
+	fi
+}
+# wait_bytes SRV N: until SRV got N bytes in all (at most 1 s)
+wait_bytes() {
+	local i=0
+	while [ "$(srv_bytes "$1")" -lt "$2" ] && [ $i -lt 50 ]; do
+		usleep 20000
+		i=$((i + 1))
+	done
+}
+# reset SRV ADDR PORT FILE [-S AT]: FILE's bytes over TCP (cwprobe -D);
+# the exchange is reset and SRV gets no byte of it (with -S: no byte
+# past the first AT, the first write)
+reset() {
+	local srv=$1 a=$2 port=$3 f=$4 b r
+	shift 4
+	b=$(srv_bytes "$srv")
+	r=$(probe tcp "$a" "$port" -D "$f" "$@")
+	assert_eq "tcp $a $port $(basename "$f") $*: reset" ECONNRESET "${r%% *}"
+	[ "$1" = -S ] && b=$((b + $2))
+	wait_bytes "$srv" "$b"
+	sleep 0.1
+	assert_eq "... no byte of it at $srv${1:+ past the first write}" "$b" "$(srv_bytes "$srv")"
+}
+# through SRV ADDR PORT FILE [opts]: the exchange succeeds, SRV gets it all
+through() {
+	local srv=$1 a=$2 port=$3 f=$4 b r n
+	shift 4
+	b=$(srv_bytes "$srv")
+	n=$(wc -c <"$f")
+	r=$(probe tcp "$a" "$port" -D "$f" "$@")
+	assert_eq "tcp $a $port $(basename "$f") $*: through" OK "${r%% *}"
+	wait_bytes "$srv" $((b + n))
+	assert_eq "... all of it at $srv" $((b + n)) "$(srv_bytes "$srv")"
+}
+
+s0=$(ctr scanned)
+k0=$(ctr blocked)
+bb0=$(pstat blocked_packets)
+assert_eq "nothing scanned yet" 0 "$s0"
+
+# TCP, IPv4, a destination no rule lists: each identifier's POST reset.
+reset web 198.51.100.11 80 "$D/imei"
+reset web 198.51.100.11 80 "$D/imsi"
+reset web 198.51.100.11 80 "$D/tel"
+through web 198.51.100.11 80 "$D/clean"
+assert_eq "the IMEI never reached web" 0 "$(data_has web "$IMEI")"
+assert_eq "nor the IMSI" 0 "$(data_has web "$IMSI")"
+assert_eq "nor the number" 0 "$(data_has web "$TEL")"
+assert_eq "the control did" 1 "$(data_has web "imei=490154203237519")"
+assert_eq "4 payloads scanned" $((s0 + 4)) "$(ctr scanned)"
+assert_eq "3 blocked" $((k0 + 3)) "$(ctr blocked)"
+assert_eq "the purpose counts the 3 blocks" $((bb0 + 3)) "$(pstat blocked_packets)"
+
+# A destination whose purpose is granted: still blocked.
+owner_ok consent analytics 1 >/dev/null
+reset listed 198.51.100.10 80 "$D/imei"
+through listed 198.51.100.10 80 "$D/clean"
+owner_ok consent analytics 0 >/dev/null
+expect_blocked tcp 198.51.100.10 80
+
+# UDP: refused at sendto, the server gets nothing; the control arrives.
+p=$(srv_packets dg)
+assert_eq "udp with the IMEI refused" ECONNREFUSED "$(probe_result udp 198.51.100.11 5353 -D "$D/imei")"
+assert_eq "udp with the number refused" ECONNREFUSED "$(probe_result udp 198.51.100.11 5353 -D "$D/tel")"
+assert_eq "udp control sent" OK "$(probe_result udp 198.51.100.11 5353 -D "$D/clean")"
+sleep 0.2
+assert_eq "one datagram at dg, the control" $((p + 1)) "$(srv_packets dg)"
+assert_eq "no IMEI at dg" 0 "$(data_has dg "$IMEI")"
+
+# IPv6, TCP and UDP.
+reset web6 2001:db8:100::11 80 "$D/imsi"
+through web6 2001:db8:100::11 80 "$D/clean"
+assert_eq "udp6 with the IMSI refused" ECONNREFUSED "$(probe_result udp 2001:db8:100::11 5353 -D "$D/imsi")"
+assert_eq "udp6 control sent" OK "$(probe_result udp 2001:db8:100::11 5353 -D "$D/clean")"
+sleep 0.2
+assert_eq "no IMSI at web6 or dg6" 0 "$(($(data_has web6 "$IMSI") + $(data_has dg6 "$IMSI")))"
+# NAT64'd: the same.
+reset web64 64:ff9b::c633:640b 80 "$D/tel"
+through web64 64:ff9b::c633:640b 80 "$D/clean"
+assert_eq "scanned: 4 + 2 + 3 + 4 + 2" $((s0 + 15)) "$(ctr scanned)"
+assert_eq "blocked: 3 + 1 + 2 + 2 + 1" $((k0 + 9)) "$(ctr blocked)"
+# Loopback is no egress: not scanned, not blocked.
+through lo 127.0.0.1 8080 "$D/imei"
+assert_eq "loopback: nothing scanned" $((s0 + 15)) "$(ctr scanned)"
+
+# The events name the purpose and the pattern's tag, never its bytes.
+sleep 0.3
+ev=$(owner_events)
+assert_match "an event for the IMEI, tag 257" 'event .*port 80 .*ident_tag 257.*purposes cleartext-identifiers' "$ev"
+assert_match "one for the IMSI over IPv6, tag 513" 'event .*addr 2001:db8:100::11 .*ident_tag 513' "$ev"
+assert_match "one for the number over UDP, tag 769" 'event .*proto 17 .*port 5353 .*ident_tag 769' "$ev"
+
+# With the purpose granted, the identifiers go through (and are scanned no more).
+owner_ok consent cleartext-identifiers 1 >/dev/null
+s1=$(ctr scanned)
+through web 198.51.100.11 80 "$D/imei"
+assert_eq "granted: the IMEI arrived" 1 "$(data_has web "$IMEI")"
+assert_eq "udp granted" OK "$(probe_result udp 198.51.100.11 5353 -D "$D/tel")"
+assert_eq "granted: nothing scanned" "$s1" "$(ctr scanned)"
+owner_ok consent cleartext-identifiers 0 >/dev/null
+: >"$CW_OUT/srv-web.data"
+
+# The raw IMEI in two writes, split at every offset: each a fresh
+# connection, the first piece arrives, the second is reset.
+printf '%s' "$IMEI" >"$D/raw"
+k1=$(ctr blocked)
+i=1
+while [ $i -lt ${#IMEI} ]; do
+	b=$(srv_bytes web)
+	r=$(probe tcp 198.51.100.11 80 -D "$D/raw" -S $i)
+	assert_eq "split at $i: reset" ECONNRESET "${r%% *}"
+	wait_bytes web $((b + i))
+	assert_eq "split at $i: only the first piece arrived" $((b + i)) "$(srv_bytes web)"
+	i=$((i + 1))
+done
+assert_eq "the whole IMEI never arrived" 0 "$(data_has web "$IMEI")"
+assert_eq "14 splits, 14 blocks" $((k1 + 14)) "$(ctr blocked)"
+
+# The same split inside a POST, with the clean number as control.
+post imeisplit "imei=$IMEI"
+reset web 198.51.100.11 80 "$D/imeisplit" -S $(($(wc -c <"$D/imeisplit") - 7))
+through web 198.51.100.11 80 "$D/clean" -S 70
+
+# Real TLS: the IMEI inside a TLS 1.3 request reaches the server, which
+# answers; the flow's records are stepped over (skipped), nothing blocked.
+srv_tls tls.example 198.51.100.12 443
+k2=$(ctr blocked)
+sk=$(ctr skipped)
+out=$(printf 'GET /?imei=%s HTTP/1.0\r\n\r\n' "$IMEI" |
+	timeout 10 openssl s_client -connect 198.51.100.12:443 \
+		-servername tls.example -quiet 2>/dev/null || true)
+assert_match "the TLS request got its answer" '^HTTP/1.0 200 ok' "$out"
+assert_eq "TLS: nothing blocked" "$k2" "$(ctr blocked)"
+assert_gt "TLS: records skipped" "$sk" "$(ctr skipped)"
+
+# Cleartext that imitates a TLS record header: a handshake record of 5
+# bytes, then a POST: caught where the claimed record ends.
+{ printf '\026\003\001\000\005HELLO'; cat "$D/imei"; } >"$D/fake-tls"
+reset web 198.51.100.11 80 "$D/fake-tls"
+# ... with the claimed record header in two segments, and with the
+# would-be header after the record starting a segment
+reset web 198.51.100.11 80 "$D/fake-tls" -S 2
+reset web 198.51.100.11 80 "$D/fake-tls" -S 10
+# ... a handshake record's body is cleartext: scanned
+{ printf '\026\003\001\000\040xxxxxxxx%sxxxxxxxxx' "$IMEI"; } >"$D/fake-hs"
+reset web 198.51.100.11 80 "$D/fake-hs"
+# ... application data as the first record: no TLS stream, scanned
+{ printf '\027\003\003\000\040xxxxxxxx%sxxxxxxxxx' "$IMEI"; } >"$D/fake-ad"
+reset web 198.51.100.11 80 "$D/fake-ad"
+# ... and the stated limit: an application_data record's body, behind a
+# valid handshake record, is not read (README: what an app could do).
+{ printf '\026\003\001\000\004abcd\027\003\003\000\040xxxxxxxx%sxxxxxxxxx' "$IMEI"; } >"$D/tls-ad"
+s1=$(ctr scanned)
+through web 198.51.100.11 80 "$D/tls-ad"
+assert_eq "the documented limit: an application_data body is skipped" 1 "$(data_has web "$IMEI")"
+: >"$CW_OUT/srv-web.data"
+assert_eq "... the segment counted scanned (its handshake body was)" $((s1 + 1)) "$(ctr scanned)"
+
+# QUIC: a v1 Initial long header whose length covers the datagram is
+# skipped; one whose length does not fit, and a short header of no known
+# connection, are scanned and refused.
+quic() {
+	printf "\\300\\000\\000\\000\\001\\010abcdefgh\\000\\000\\100$1"
+	printf 'xxxx%syyyy' "$IMEI"
+}
+quic '\027' >"$D/quic"
+quic '\030' >"$D/quic-bad"
+{ printf '\100abcdefgh'; printf 'xxxx%syyyy' "$IMEI"; } >"$D/quic-short"
+p=$(srv_packets dg)
+sk=$(ctr skipped)
+assert_eq "a QUIC Initial is sent" OK "$(probe_result udp 198.51.100.11 5353 -D "$D/quic")"
+assert_eq "... counted skipped" $((sk + 1)) "$(ctr skipped)"
+assert_eq "a long header whose length lies: refused" ECONNREFUSED "$(probe_result udp 198.51.100.11 5353 -D "$D/quic-bad")"
+assert_eq "a short header of no known connection: refused" ECONNREFUSED "$(probe_result udp 198.51.100.11 5353 -D "$D/quic-short")"
+sleep 0.2
+assert_eq "only the Initial at dg" $((p + 1)) "$(srv_packets dg)"
+
+# Nothing the kernel sends back holds a pattern.
+rm -f "$CW_OUT/raw"
+CWNL_RAW=$CW_OUT/raw cwnl status >/dev/null
+CWNL_RAW=$CW_OUT/raw cwnl stats >/dev/null
+CWNL_RAW=$CW_OUT/raw cwnl explain tcp 198.51.100.11 80 >/dev/null
+assert_gt "replies captured" 100 "$(wc -c <"$CW_OUT/raw")"
+for v in "$IMEI" "$IMSI" "$TEL"; do
+	assert_eq "no reply holds $v" 0 "$(grep -ac -- "$v" "$CW_OUT/raw" || true)"
+	assert_eq "no event holds $v" 0 "$(grep -c -- "$v" "$CW_OUT/owner.out" || true)"
+done
+
+# The matcher counts against max_memory_mb: 4096 patterns of 16 bytes
+# take more than 1 MiB, so that commit fails and changes nothing.
+mem=$(status_get memory)
+echo 1 >/sys/module/consentwall/parameters/max_memory_mb
+owner_ok begin >/dev/null
+owner_ok add analytics $STD_RULES_ANALYTICS >/dev/null
+owner_ok addpatgen cleartext-identifiers 4096 16 >/dev/null
+out=$(owner commit || true)
+echo 64 >/sys/module/consentwall/parameters/max_memory_mb
+assert_match "ruleset + matcher over max_memory_mb" '^error E2BIG: .*identifier matcher exceed max_memory_mb' "$out"
+assert_eq "generation unchanged" "$gen" "$(status_get generation)"
+assert_eq "memory unchanged" "$mem" "$(status_get memory)"
+reset web 198.51.100.11 80 "$D/imei"
+owner_ok begin >/dev/null
+owner_ok add analytics $STD_RULES_ANALYTICS >/dev/null
+owner_ok addpatgen cleartext-identifiers 4096 16 >/dev/null
+owner_ok commit >/dev/null
+assert_eq "within the default bound it commits" $((gen + 1)) "$(status_get generation)"
+
+dmesg_clean || fail "kernel log: $(dmesg | tail -n 20)"
