@@ -26,6 +26,8 @@
 #   make check-powerloss  consentd's receipts on ext4 in the guest while QEMU
 #                     is killed PL_KILLS times (default 200, about 30 minutes)
 #   make bench        benchmarks in the guest against nftables (bench/)
+#   make check-idents-fp  112 MiB of real plaintext through the identifier
+#                     guard in the guest: nothing blocked (tests/idents-fp)
 #   make install      consentd, consentctl, man pages, unit, rules; DESTDIR,
 #                     PREFIX, CFLAGS, CPPFLAGS, LDFLAGS as usual
 #   make install-dkms the module's source tree for DKMS, in
@@ -169,6 +171,10 @@ PL_KILLS ?= 200
 check-powerloss: module tools userspace
 	@tests/powerloss/run.sh $(PL_KILLS)
 
+# The corpus image is built once and cached in /var/cache/consentwall.
+check-idents-fp: module tools userspace
+	@tests/idents-fp/run.sh
+
 pkg:
 	@tests/run-tap pkg
 
@@ -197,4 +203,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -s -C $$d clean; done; true
 	-$(MAKE) -s -C tests/tools clean
 
-.PHONY: all module module-debug module-cell module-arm64 gki-gate install install-dkms deb pkg sparse kernel-doc layout userspace tools deps check check-debug check-intree check-powerloss unit guest check-matrix run fuzz bench kdir clean
+.PHONY: all module module-debug module-cell module-arm64 gki-gate install install-dkms deb pkg sparse kernel-doc layout userspace tools deps check check-debug check-intree check-powerloss check-idents-fp unit guest check-matrix run fuzz bench kdir clean

@@ -5,13 +5,18 @@
 #     exactly the files userspace/Makefile builds into consentd, consentctl;
 #   - the sepolicy compiles with checkpolicy (MLS, as Android's) on a
 #     minimal base, and file_contexts validates against it (setfiles -c);
+#   - the identifiers file: consentd.conf's path is labelled
+#     consentd_identifiers_file, its directory made 0700 by the .rc, and
+#     the policy's neverallows refuse any other domain reading it (a
+#     policy that lets shell read it must not compile) while the ROM's
+#     writer (consentd_identifiers_writer) may write it;
 #   - consentwall.rc agrees with the code and the policy: the socket
 #     consentd takes over (ANDROID_SOCKET_consentd), its label, the binary
 #     path, and CAP_NET_ADMIN as the only capability;
 #   - kmod/BUILD.bazel parses (Starlark is Python syntax) and its glob
 #     is exactly the module's sources in kmod/Makefile.
 # Not checked (no tool on Debian): Soong's own build, init's parser,
-# Android's full policy (neverallows, m4 macros), Kleaf's build.
+# Android's full policy (its own neverallows, m4 macros), Kleaf's build.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -72,6 +77,45 @@ if out=$(checkpolicy -M -c 30 -o "$t/policy.bin" "$t/policy.conf" 2>&1); then
 else
 	echo "$out"
 	notok "sepolicy: consentd.te compiles with checkpolicy -M on a minimal base"
+fi
+
+# ---- the identifiers file ------------------------------------------------------
+idpath=$(sed -n 's/^identifiers = //p' $a/consentd.conf)
+# The label file_contexts gives a path: its last matching line, as Android's.
+label_of() {
+	python3 - "$1" $a/sepolicy/file_contexts <<'PY'
+import re, sys
+label = None
+for line in open(sys.argv[2]):
+    f = line.split()
+    if len(f) >= 2 and not f[0].startswith("#") and re.fullmatch(f[0], sys.argv[1]):
+        label = f[-1]
+print(label or "none")
+PY
+}
+got=$(label_of "$idpath")
+iddir=${idpath%/*}
+if [ -n "$idpath" ] && [ "$got" = u:object_r:consentd_identifiers_file:s0 ] &&
+   [ "$(label_of "$iddir")" = "$got" ] &&
+   grep -qE "^ +mkdir $iddir 0700 system system$" $a/consentwall.rc; then
+	ok "identifiers: $idpath labelled consentd_identifiers_file, $iddir made 0700 system"
+else
+	notok "identifiers: '$idpath' labelled $got; $iddir must be too and made 0700 system by the .rc"
+fi
+# The policy with one more rule: compiles (0) or not (1).
+with_rule() {
+	{ cat tests/android/base.te $a/sepolicy/consentd.te; echo "$1"; cat tests/android/base-tail.te; } >"$t/p2.conf"
+	checkpolicy -M -c 30 -o "$t/p2.bin" "$t/p2.conf" >"$t/p2.out" 2>&1
+}
+if ! with_rule "allow shell consentd_identifiers_file:file { open read };" &&
+   grep -q neverallow "$t/p2.out" &&
+   ! with_rule "allow system_app consentd_identifiers_file:dir search;" &&
+   ! with_rule "allow consentd consentd_identifiers_file:file write;" &&
+   with_rule "type rom_writer, domain; typeattribute rom_writer consentd_identifiers_writer;"; then
+	ok "identifiers: no other domain may read them, consentd may not write them, the ROM's writer may"
+else
+	cat "$t/p2.out"
+	notok "identifiers: the neverallows do not hold as they should"
 fi
 
 # ---- init .rc agrees with the code and the policy ---------------------------

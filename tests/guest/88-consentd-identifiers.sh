@@ -6,24 +6,17 @@
 # stay, at start the guard is off; the file removed, the patterns go.
 . /cw/guest/lib.sh
 . /cw/guest/4x-consentd.sh
+. /cw/guest/idents.sh
 
-cd_net
-cd_setup <<'RULES'
-[analytics]
-description = Test analytics
-ip = 198.51.100.10
-RULES
 IMEI=490154203237518
 IMSI=460001234567890
 TEL=+8613800138000
-cat >"$CD/identifiers" <<IDS
+cd_idents <<IDS
 # written by the ROM
 imei = $IMEI
 imsi = $IMSI
 msisdn = $TEL
 IDS
-chmod 0600 "$CD/identifiers"
-echo "identifiers = $CD/identifiers" >>"$CD/consentd.conf"
 cd_start
 
 out=$(ctl status)

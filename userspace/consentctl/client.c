@@ -399,6 +399,7 @@ static bool is_list_type(const char *t, const char **key)
 	static const char *const lists[][2] = {
 		{ "purpose", "purposes" }, { "skipped", "skipped" },
 		{ "event", "events" }, { "match", "matches" },
+		{ "ident", "idents" },
 	};
 	size_t i;
 
@@ -419,8 +420,9 @@ void json_record(struct json *j, const struct record *r)
 	json_obj(j);
 	for (i = 0; i < r->n; i++) {
 		json_key(j, r->key[i]);
-		/* A list of purpose names, comma-separated on the wire. */
-		if (!strcmp(r->key[i], "purposes") && r->kind[i] == PK_STR) {
+		/* A list of names (purposes, identifier kinds), comma-separated on the wire. */
+		if ((!strcmp(r->key[i], "purposes") || !strcmp(r->key[i], "kinds")) &&
+		    r->kind[i] == PK_STR) {
 			char *s = xstrdup(r->val[i]), *tok, *save = NULL;
 
 			json_arr(j);

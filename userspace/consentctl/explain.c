@@ -92,6 +92,26 @@ int cmd_explain(struct ctl *c, int argc, char **argv)
 		if (app)
 			printf("; the app is %s (user %s)", app, user ? user : "?");
 		putchar('\n');
+		for (i = 0; i < rep.n; i++) {
+			const struct record *r = &rep.rec[i];
+			const char *kinds = record_get(r, "kinds");
+			const char *consent = record_get(r, "consent");
+
+			if (strcmp(r->type, "identifiers"))
+				continue;
+			printf("identifiers: payloads carrying ");
+			for (; kinds && *kinds; kinds++)
+				if (*kinds == ',')
+					fputs(", ", stdout);
+				else
+					putchar(*kinds);
+			if (consent && !strcmp(consent, "allowed"))
+				printf(" in clear pass (%s is allowed)\n",
+				       record_get(r, "purpose"));
+			else
+				printf(" in clear are blocked, to this and any destination, while %s is denied\n",
+				       record_get(r, "purpose"));
+		}
 	}
 	reply_free(&rep);
 	return EXIT_OK;

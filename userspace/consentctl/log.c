@@ -65,6 +65,9 @@ static void print_event(struct ctl *c, const struct record *r)
 		       record_get(r, "user") : "?");
 	if ((v = record_get(r, "name")))
 		printf(" %s", v);
+	if ((v = record_get(r, "ident_kind")))
+		printf(" carrying %s %s", v, record_get(r, "ident_form") ?
+		       record_get(r, "ident_form") : "?");
 	if ((v = record_get(r, "count")) && strcmp(v, "1"))
 		printf(" (%s attempts)", v);
 	putchar('\n');

@@ -25,15 +25,19 @@ const struct subcommand subcommands[] = {
 	{ "log", cmd_log, "[-n N] [--follow]",
 	  "Show the blocked attempts consentd kept (the last N with -n), then\n"
 	  "with --follow keep printing new ones as they happen; a GAP line\n"
-	  "marks where consentd lost events. With --json, --follow prints one\n"
-	  "JSON object per line. Needs root or the daemon's control group." },
+	  "marks where consentd lost events. An attempt that carried one of the\n"
+	  "handset's identifiers ends with its kind and form (never its value).\n"
+	  "With --json, --follow prints one JSON object per line. Needs root or\n"
+	  "the daemon's control group." },
 	{ "stats", cmd_stats, "",
 	  "Show the kernel's counters: per purpose packets and bytes blocked and\n"
-	  "allowed since the ruleset was committed." },
+	  "allowed since the ruleset was committed; the identifier scan's, and\n"
+	  "the identifiers blocked per kind and form." },
 	{ "explain", cmd_explain, "PROTO ADDR PORT [--uid UID] [--name HOST]",
 	  "Ask the kernel what it would do with a packet: PROTO is tcp, udp,\n"
 	  "icmp, icmpv6 or a number; ADDR an IPv4 or IPv6 destination. Prints\n"
-	  "the verdict and every purpose that matched. Sends nothing." },
+	  "the verdict and every purpose that matched, and whether identifiers\n"
+	  "in clear would be blocked. Sends nothing." },
 	{ "get", cmd_get, "PURPOSE",
 	  "Print the consent of one PURPOSE. The exit status is the answer: 0\n"
 	  "allowed, 1 denied; 2 on a usage error, 3 on any other error\n"

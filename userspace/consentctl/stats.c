@@ -5,9 +5,10 @@
 
 int cmd_stats(struct ctl *c, int argc, char **argv)
 {
-	static const char *const ensure[] = { "purpose", NULL };
+	static const char *const ensure[] = { "purpose", "ident", NULL };
 	struct reply rep;
 	int ret, i, st;
+	bool idents = false;
 
 	if (ctl_common_args(c, &argc, argv, &st))
 		return st;
@@ -33,9 +34,13 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 			       record_get(r, "events_sent"),
 			       record_get(r, "events_dropped"),
 			       record_get(r, "owner_releases"));
-			printf("blocked while unconfigured: %s; blocked because a name could not be read: %s\n\n",
+			printf("blocked while unconfigured: %s; blocked because a name could not be read: %s\n",
 			       record_get(r, "unconfigured_blocked"),
 			       record_get(r, "names_failed"));
+			printf("identifiers: scanned %s, skipped %s (TLS/QUIC), blocked %s\n\n",
+			       record_get(r, "idents_scanned"),
+			       record_get(r, "idents_skipped"),
+			       record_get(r, "idents_blocked"));
 			printf("%-20s %12s %14s %12s %14s\n", "PURPOSE",
 			       "BLOCKED PKTS", "BLOCKED BYTES", "ALLOWED PKTS",
 			       "ALLOWED BYTES");
@@ -46,6 +51,14 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 			       record_get(r, "blocked_bytes"),
 			       record_get(r, "allowed_packets"),
 			       record_get(r, "allowed_bytes"));
+		} else if (!strcmp(r->type, "ident")) {
+			if (!idents)
+				printf("\n%-36s %12s\n",
+				       "cleartext-identifiers: KIND FORM",
+				       "BLOCKED");
+			idents = true;
+			printf("%-14s %-21s %12s\n", record_get(r, "kind"),
+			       record_get(r, "form"), record_get(r, "blocked"));
 		}
 	}
 	reply_free(&rep);

@@ -90,6 +90,9 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			printf("flows:    %s remembered by name, %s cut on withdrawal, %s refused (memory full)\n",
 			       get(r, "flows_remembered"), get(r, "flows_revoked"),
 			       get(r, "flows_refused"));
+			printf("identifiers: scanned %s, skipped %s (TLS/QUIC), blocked %s\n",
+			       get(r, "idents_scanned"), get(r, "idents_skipped"),
+			       get(r, "idents_blocked"));
 		} else if (!strcmp(r->type, "skipped")) {
 			printf("SKIPPED:  %s\n", get(r, "error"));
 			if (!strcmp(get(r, "in_force"), "last good version"))

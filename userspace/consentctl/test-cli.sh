@@ -201,6 +201,47 @@ if command -v socat >/dev/null; then
 	grep -q '"skipped":\[{"error":"/r/10-a.rules:3:6: bad","purposes":\["analytics","ads"\],"in_force":"last good version"}' "$T/out"
 	t $? "status --json: skipped with in_force: $(cat "$T/out")"
 	unfake
+
+	# The identifier guard: the kind and form of what was blocked, the
+	# scan's counters, per kind and form counts, and what explain says.
+	ev='event time=1700000000 purposes=cleartext-identifiers family=ipv4 proto=tcp addr=203.0.113.9 port=80 uid=10061 app=com.example.sdk user=0 ident_kind=imei ident_form=sha1-hex generation=3 count=2\n'
+	fake "$V1" "${ev}OK\n"
+	rc 0 "log of an identifier event" $F log
+	[ "$(cat "$T/out")" = "2023-11-14 22:13:20 blocked cleartext-identifiers tcp 203.0.113.9:80 uid 10061 (com.example.sdk, user 0) carrying imei sha1-hex (2 attempts)" ]
+	t $? "log: names kind and form: $(cat "$T/out")"
+	rc 0 "log -j of an identifier event" $F -j log
+	grep -q '"ident_kind":"imei","ident_form":"sha1-hex"' "$T/out"
+	t $? "log --json: ident_kind and ident_form: $(cat "$T/out")"
+	unfake
+	kc='idents_scanned=120 idents_skipped=7 idents_blocked=5'
+	fake "$V1" "daemon pid=7 kernel=connected generation=2 purposes=1 entries=1 skipped_files=0 events=5 event_gaps=0 netlink_overruns=0 receipts=written you_may_change=true\nkernel policed=true configured=true owner=9 generation=2 entries=1 memory=4096 owner_releases=0 events_sent=5 events_dropped=0 unconfigured_blocked=0 commits=1 names_failed=0 dns_answered=0 flows_remembered=0 flows_revoked=0 flows_refused=0 $kc\nOK\n"
+	rc 0 "status with the identifier counters" $F status
+	grep -qx 'identifiers: scanned 120, skipped 7 (TLS/QUIC), blocked 5' "$T/out"
+	t $? "status: the identifier scan's line: $(grep identifiers: "$T/out")"
+	unfake
+	fake "$V1" "counters generation=2 entries=1 memory=4096 owner_releases=0 events_sent=5 events_dropped=0 unconfigured_blocked=0 commits=1 names_failed=0 dns_answered=0 flows_remembered=0 flows_revoked=0 flows_refused=0 $kc events_received=5\npurpose name=cleartext-identifiers blocked_packets=5 blocked_bytes=900 allowed_packets=0 allowed_bytes=0\nident kind=imei form=sha1-hex blocked=3\nident kind=msisdn form=e164-pct blocked=2\nOK\n"
+	rc 0 "stats with identifier counts" $F stats
+	grep -qx 'identifiers: scanned 120, skipped 7 (TLS/QUIC), blocked 5' "$T/out" &&
+		grep -q '^cleartext-identifiers *5 *900 *0 *0$' "$T/out" &&
+		grep -q '^imei *sha1-hex *3$' "$T/out" && grep -q '^msisdn *e164-pct *2$' "$T/out"
+	t $? "stats: per purpose, and per kind and form: $(tr '\n' '|' <"$T/out")"
+	rc 0 "stats -j with identifier counts" $F -j stats
+	grep -q '"idents":\[{"kind":"imei","form":"sha1-hex","blocked":3},{"kind":"msisdn","form":"e164-pct","blocked":2}\]' "$T/out"
+	t $? "stats --json: idents: $(cat "$T/out")"
+	unfake
+	fake "$V1" 'verdict verdict=accept generation=2\nidentifiers purpose=cleartext-identifiers kinds=imei,imsi,msisdn consent=denied\nOK\n'
+	rc 0 "explain with identifiers configured" $F explain tcp 203.0.113.9 80
+	[ "$(sed -n 2p "$T/out")" = "identifiers: payloads carrying imei, imsi, msisdn in clear are blocked, to this and any destination, while cleartext-identifiers is denied" ]
+	t $? "explain: what the guard blocks: $(sed -n 2p "$T/out")"
+	rc 0 "explain -j with identifiers configured" $F -j explain tcp 203.0.113.9 80
+	grep -q '"identifiers":{"purpose":"cleartext-identifiers","kinds":\["imei","imsi","msisdn"\],"consent":"denied"}' "$T/out"
+	t $? "explain --json: the kinds as a list: $(cat "$T/out")"
+	unfake
+	fake "$V1" 'verdict verdict=accept generation=2\nidentifiers purpose=cleartext-identifiers kinds=imei consent=allowed\nOK\n'
+	rc 0 "explain, the guard consented" $F explain tcp 203.0.113.9 80
+	[ "$(sed -n 2p "$T/out")" = "identifiers: payloads carrying imei in clear pass (cleartext-identifiers is allowed)" ]
+	t $? "explain: they pass once allowed: $(sed -n 2p "$T/out")"
+	unfake
 else
 	t 1 "socat is needed for the version checks (tests/deps.sh installs it)"
 fi

@@ -433,6 +433,9 @@ static void rec_kernel_counters(struct sbuf *b, const struct kstatus *ks)
 	rec_u64(b, "flows_remembered", ks->flows_remembered);
 	rec_u64(b, "flows_revoked", ks->flows_revoked);
 	rec_u64(b, "flows_refused", ks->flows_refused);
+	rec_u64(b, "idents_scanned", ks->idents_scanned);
+	rec_u64(b, "idents_skipped", ks->idents_skipped);
+	rec_u64(b, "idents_blocked", ks->idents_blocked);
 }
 
 static void do_status(struct daemon *d, struct client *c, bool full)
@@ -530,6 +533,7 @@ static void do_stats(struct daemon *d, struct client *c)
 		rec_u64(b, "allowed_bytes", st.p[i].allowed_bytes);
 		rec_end(b);
 	}
+	events_ident_records(d, b);
 	proto_ok(b);
 }
 
@@ -558,6 +562,37 @@ static const struct rule_entry *ipv4_entry(const struct rule_purpose *p,
 			return e;
 	}
 	return NULL;
+}
+
+/*
+ * What the identifier guard does to a payload to any destination: the
+ * kinds configured (never a value) and the consent of their purpose.
+ */
+static void identifiers_record(const struct daemon *d, struct sbuf *b)
+{
+	const struct rule_purpose *p = rules_find(&d->rules, IDENT_PURPOSE);
+	bool seen[IDENT_KINDS] = { false };
+	struct sbuf kinds;
+	const char *why;
+	unsigned int k;
+	size_t i;
+
+	if (!p || !d->idents || !d->idents->n)
+		return;
+	for (i = 0; i < d->idents->n; i++)
+		if (d->idents->v[i].kind < IDENT_KINDS)
+			seen[d->idents->v[i].kind] = true;
+	sbuf_init(&kinds);
+	for (k = 0; k < IDENT_KINDS; k++)
+		if (seen[k])
+			sbuf_printf(&kinds, "%s%s", kinds.len ? "," : "",
+				    ident_kind_name(k));
+	rec_begin(b, "identifiers");
+	rec_str(b, "purpose", IDENT_PURPOSE);
+	rec_str(b, "kinds", kinds.s ? kinds.s : "");
+	rec_str(b, "consent", daemon_effective(d, p, &why) ? "allowed" : "denied");
+	rec_end(b);
+	sbuf_free(&kinds);
 }
 
 static void do_explain(struct daemon *d, struct client *c, int argc,
@@ -646,6 +681,7 @@ static void do_explain(struct daemon *d, struct client *c, int argc,
 		}
 		rec_end(b);
 	}
+	identifiers_record(d, b);
 	proto_ok(b);
 }
 

@@ -121,6 +121,8 @@ struct daemon {
 	struct event *ring;
 	unsigned int ring_head, ring_len;
 	uint64_t events_total;
+	/* Attempts reported blocked for an identifier, by kind and form. */
+	uint64_t ident_blocked[IDENT_KINDS][IDF_FORMS];
 	int log_fd;
 	off_t log_size;
 
@@ -204,6 +206,8 @@ void events_add(struct daemon *d, const struct event *e);
 void events_gap(struct daemon *d);
 const struct event *events_get(const struct daemon *d, unsigned int i);
 void event_record(struct sbuf *b, const struct event *e);
+/* One `ident` record per kind and form that events reported blocked. */
+void events_ident_records(const struct daemon *d, struct sbuf *b);
 
 /* control.c */
 int control_listen(struct daemon *d, char *err, size_t errlen);

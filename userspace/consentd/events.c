@@ -80,6 +80,15 @@ static void rotate(struct daemon *d)
 	log_open(d);
 }
 
+/* The kind and form a pattern's tag names; false for a tag consentd never gave. */
+static bool ident_tag_split(uint32_t tag, unsigned int *kind,
+			    unsigned int *form)
+{
+	*kind = tag >> 8;
+	*form = tag & 0xff;
+	return *kind < IDENT_KINDS && *form < IDF_FORMS;
+}
+
 void event_record(struct sbuf *b, const struct event *e)
 {
 	char pb[16];
@@ -107,6 +116,14 @@ void event_record(struct sbuf *b, const struct event *e)
 	}
 	if (e->k.name[0])
 		rec_str(b, "name", e->k.name);
+	if (e->k.has_ident) {
+		/* Which pattern, by kind and form: the kernel never says more. */
+		unsigned int kind, form;
+		bool known = ident_tag_split(e->k.ident_tag, &kind, &form);
+
+		rec_str(b, "ident_kind", known ? ident_kind_name(kind) : "unknown");
+		rec_str(b, "ident_form", known ? ident_form_name(form) : "unknown");
+	}
 	rec_u64(b, "generation", e->k.generation);
 	rec_u64(b, "count", e->k.count);
 	rec_end(b);
@@ -122,6 +139,12 @@ void events_add(struct daemon *d, const struct event *e)
 		d->ring_len++;
 	d->ring[slot] = *e;
 	d->events_total++;
+	if (e->k.has_ident) {
+		unsigned int kind, form;
+
+		if (ident_tag_split(e->k.ident_tag, &kind, &form))
+			d->ident_blocked[kind][form] += e->k.count;
+	}
 
 	if (d->log_fd >= 0) {
 		struct sbuf b;
@@ -140,6 +163,22 @@ void events_add(struct daemon *d, const struct event *e)
 		sbuf_free(&b);
 	}
 	control_broadcast_event(d, e);
+}
+
+void events_ident_records(const struct daemon *d, struct sbuf *b)
+{
+	unsigned int kind, form;
+
+	for (kind = 0; kind < IDENT_KINDS; kind++)
+		for (form = 0; form < IDF_FORMS; form++) {
+			if (!d->ident_blocked[kind][form])
+				continue;
+			rec_begin(b, "ident");
+			rec_str(b, "kind", ident_kind_name(kind));
+			rec_str(b, "form", ident_form_name(form));
+			rec_u64(b, "blocked", d->ident_blocked[kind][form]);
+			rec_end(b);
+		}
 }
 
 /* i = 0 is the oldest kept event. */

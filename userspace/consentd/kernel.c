@@ -385,6 +385,10 @@ static void handle_event(struct kernel *k, struct nlattr **tb)
 	ev.count = tb[CW_A_COUNT] ? get_u32(tb[CW_A_COUNT]) : 1;
 	if (!ev.count)
 		ev.count = 1;
+	if (tb[CW_A_IDENT_TAG]) {
+		ev.has_ident = true;
+		ev.ident_tag = get_u32(tb[CW_A_IDENT_TAG]);
+	}
 	if (k->fn)
 		k->fn(k->arg, &ev);
 }
@@ -868,6 +872,9 @@ static void status_reply(struct kernel *k, struct nlmsghdr *h, void *arg)
 			get_u64(ct[CW_COUNTER_A_FLOWS_REMEMBERED]);
 		st->flows_revoked = get_u64(ct[CW_COUNTER_A_FLOWS_REVOKED]);
 		st->flows_refused = get_u64(ct[CW_COUNTER_A_FLOWS_REFUSED]);
+		st->idents_scanned = get_u64(ct[CW_COUNTER_A_IDENTS_SCANNED]);
+		st->idents_skipped = get_u64(ct[CW_COUNTER_A_IDENTS_SKIPPED]);
+		st->idents_blocked = get_u64(ct[CW_COUNTER_A_IDENTS_BLOCKED]);
 	}
 	st->np = parse_purposes(tb[CW_A_PURPOSES], st->p, CW_PURPOSES_MAX);
 }

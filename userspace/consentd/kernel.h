@@ -32,6 +32,9 @@ struct kev {
 	uint32_t uid;
 	char name[CW_NAME_MAX + 1];
 	uint32_t count;		/* attempts folded into this event, >= 1 */
+	/* A payload that carried an identifier: its pattern's IDENT_TAG. */
+	bool has_ident;
+	uint32_t ident_tag;
 };
 
 struct kpurpose {
@@ -48,6 +51,7 @@ struct kstatus {
 	uint64_t owner_releases, events_sent, events_dropped;
 	uint64_t unconfigured_blocked, commits, names_failed, dns_answered;
 	uint64_t flows_remembered, flows_revoked, flows_refused;
+	uint64_t idents_scanned, idents_skipped, idents_blocked;
 	int np;
 	struct kpurpose p[CW_PURPOSES_MAX];
 };

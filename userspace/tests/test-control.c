@@ -288,6 +288,84 @@ static struct kev mkev(int i)
 	return k;
 }
 
+/* True if no value of s, nor any pattern derived from one, is in text. */
+static bool no_value_in(const struct ident_set *s, const char *text, size_t len)
+{
+	struct ident_patterns pats;
+	char err[256];
+	bool clean = true;
+	size_t i;
+
+	if (ident_derive(s, &pats, err, sizeof(err)))
+		return false;
+	for (i = 0; i < s->n; i++)
+		clean &= !memmem(text, len, s->v[i].value, s->v[i].len);
+	for (i = 0; i < pats.n; i++)
+		clean &= !memmem(text, len, pats.p[i].bytes, pats.p[i].len);
+	ident_patterns_free(&pats);
+	return clean;
+}
+
+/*
+ * Events of payloads blocked for an identifier: recorded with the kind
+ * and form of the pattern's tag, counted per kind and form, and no value
+ * or pattern in anything consentd writes or answers.
+ */
+static void test_ident_events(struct daemon *d)
+{
+	struct peer root = connect_as(d, 0, 0, NULL, 0);
+	struct peer fol = connect_as(d, 0, 0, NULL, 0);
+	struct kev k = mkev(9);
+	struct sbuf b;
+	char *text = NULL, all[65536];
+	size_t len = 0;
+	const char *r;
+
+	r = ask(d, &fol, "FOLLOW\n");
+	snprintf(k.purposes, sizeof(k.purposes), "%s", IDENT_PURPOSE);
+	k.has_ident = true;
+	k.ident_tag = IDENT_TAG(IDENT_IMEI, IDF_SHA1_HEX);
+	k.count = 3;
+	daemon_on_event(d, &k);
+	k.ident_tag = IDENT_TAG(IDENT_MSISDN, IDF_E164_PCT);
+	k.count = 1;
+	daemon_on_event(d, &k);
+	k.ident_tag = IDENT_TAG(IDENT_IMEI, IDF_SHA1_HEX);
+	daemon_on_event(d, &k);
+	k.ident_tag = 0xff00;		/* no tag consentd gives */
+	daemon_on_event(d, &k);
+	r = drain(fol.fd);
+	snprintf(all, sizeof(all), "%s", r);
+	tap_ok(strstr(r, "name=data.mistat.xiaomi.com ident_kind=imei ident_form=sha1-hex generation=0 count=3\n") &&
+	       strstr(r, "ident_kind=msisdn ident_form=e164-pct ") &&
+	       strstr(r, "ident_kind=unknown ident_form=unknown "),
+	       "FOLLOW: each event names the kind and form (unknown for a foreign tag)");
+	r = ask(d, &root, "LOG 4\n");
+	tap_ok(strstr(r, "event time=") &&
+	       strstr(r, "purposes=cleartext-identifiers family=ipv4 proto=tcp addr=192.0.2.9 port=443 uid=10061 ") &&
+	       strstr(r, " ident_kind=imei ident_form=sha1-hex "),
+	       "LOG: purpose, destination, app and kind and form");
+	snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s", r);
+	sbuf_init(&b);
+	events_ident_records(d, &b);
+	tap_ok(b.s && !strcmp(b.s, "ident kind=imei form=sha1-hex blocked=4\n"
+			      "ident kind=msisdn form=e164-pct blocked=1\n"),
+	       "per kind and form: the attempts counted, a foreign tag in none: %s",
+	       b.s ? b.s : "");
+	sbuf_free(&b);
+	if (read_file(log_path, &text, &len))
+		len = 0;
+	tap_ok(len && memmem(text, len, "ident_kind=imei ident_form=sha1-hex", 35) &&
+	       no_value_in(d->idents, text, len) &&
+	       no_value_in(d->idents, all, strlen(all)),
+	       "no value nor pattern in the event log, LOG or FOLLOW");
+	free(text);
+	control_drop(d, root.c);
+	close(root.fd);
+	control_drop(d, fol.c);
+	close(fol.fd);
+}
+
 /* The identifiers file: its purpose, its refusals, never its values. */
 static void test_identifiers(void)
 {
@@ -319,6 +397,7 @@ static void test_identifiers(void)
 	       "STATUS and PURPOSES: denied until allowed, and no value anywhere");
 	control_drop(&d, root.c);
 	close(root.fd);
+	test_ident_events(&d);
 
 	chmod(ident_path, 0644);
 	r = reload(&d);

@@ -1,0 +1,84 @@
+# No false positive (issue 15): random valid identifiers configured (two
+# IMEIs, two IMSIs, two phone numbers: a few hundred patterns), the
+# corpus of real plaintext on /dev/vda (this machine's man pages and
+# documentation, tests/idents-fp/run.sh) streamed over TCP to a counting
+# server on a destination no rule lists: every byte arrives and the guard
+# blocks nothing. Then one of the IMEIs, on the same path, is blocked: the
+# guard was there all along.
+. /cw/guest/lib.sh
+. /cw/guest/4x-consentd.sh
+. /cw/guest/idents.sh
+
+modprobe virtio_pci 2>/dev/null || true
+modprobe virtio_blk || fail "modprobe virtio_blk"
+i=0
+until [ -b /dev/vda ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "no /dev/vda: the corpus disk is missing (run tests/idents-fp/run.sh)"
+	usleep 50000
+done
+# The corpus is text, without a NUL byte; the image pads it with NULs to
+# a whole sector: its length is the disk's less the NULs of the last one.
+disk=$(blockdev --getsize64 /dev/vda)
+size=$((disk - 512 + $(tail -c 512 /dev/vda | tr -d '\000' | wc -c)))
+assert_gt "a corpus of at least 100 MiB" $((100 * 1024 * 1024 - 1)) "$size"
+
+# digits N: N random decimal digits.
+digits() {
+	od -An -N"$1" -tu1 /dev/urandom | tr -s ' ' '\n' | grep . |
+		while read -r b; do printf %d $((b % 10)); done
+}
+# imei: 14 random digits and their Luhn check digit.
+imei() {
+	local d s=0 i=0 x
+	d=$(digits 14)
+	while [ $i -lt 14 ]; do
+		x=$(echo "$d" | cut -c$((14 - i)))
+		[ $((i % 2)) = 0 ] && { x=$((x * 2)); [ $x -gt 9 ] && x=$((x - 9)); }
+		s=$((s + x))
+		i=$((i + 1))
+	done
+	echo "$d$(( (10 - s % 10) % 10 ))"
+}
+
+IMEI1=$(imei)
+cd_idents <<IDS
+imei = $IMEI1
+imei = $(imei)
+imsi = 310$(digits 12)
+imsi = 46000$(digits 10)
+msisdn = +1415$(digits 7)
+msisdn = +86138$(digits 8)
+IDS
+cd_start
+assert_match "the guard is on" '^cleartext-identifiers +denied' "$(ctl status)"
+
+idline() { ctl status | sed -n 's/^identifiers: scanned \([0-9]*\), skipped \([0-9]*\) (TLS\/QUIC), blocked \([0-9]*\)$/\1 \2 \3/p'; }
+set -- $(idline)
+scanned0=$1 blocked0=$3
+
+srv_tcp fp 203.0.113.80 9000
+t0=$(now_ms)
+rc=0
+head -c "$size" /dev/vda | socat -u - TCP:203.0.113.80:9000 2>"$CW_OUT/fp.err" || rc=$?
+i=0
+while [ "$(srv_bytes fp)" -lt "$size" ] && [ $i -lt 100 ]; do
+	usleep 50000
+	i=$((i + 1))
+done
+ms=$(($(now_ms) - t0))
+log "$size bytes in $ms ms ($((size / 1024 * 1000 / (ms + 1) / 1024)) MiB/s)"
+assert_eq "the upload ended well ($(cat "$CW_OUT/fp.err"))" 0 "$rc"
+assert_eq "every byte of the corpus arrived" "$size" "$(srv_bytes fp)"
+set -- $(idline)
+assert_eq "the guard blocked nothing" "$blocked0" "$3"
+assert_gt "it scanned the upload's segments" $((scanned0 + size / 65536)) "$1"
+assert_nomatch "no event of an identifier" 'carrying' "$(ctl log)"
+
+# The control: one of those identifiers on the same path is blocked.
+b=$(srv_bytes fp)
+printf 'imei=%s\n' "$IMEI1" >"$CW_OUT/imei"
+assert_eq "an IMEI on the same path: reset" ECONNRESET "$(probe_result tcp 203.0.113.80 9000 -D "$CW_OUT/imei")"
+set -- $(idline)
+assert_eq "and counted blocked" $((blocked0 + 1)) "$3"
+assert_eq "and nothing more arrived" "$b" "$(srv_bytes fp)"
