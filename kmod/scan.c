@@ -443,7 +443,13 @@ static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,
 	e = cw_mem_find(cw->mem, k);
 	if (e && e->scanning && e->scan.seq == from) {
 		if (hit) {
-			/* a retransmission is scanned, and blocked, again */
+			/*
+			 * A retransmission is scanned, and blocked, again. The
+			 * reset ends the flow: its entry may be given up for
+			 * room, so an app's blocked flows never lock its clean
+			 * ones out of the memory.
+			 */
+			e->fin = true;
 			cw_mem_touch(cw->mem, e, CW_MEM_FIN_TIMEOUT);
 		} else {
 			s.c.seq = seq + p->plen;

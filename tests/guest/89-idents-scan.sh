@@ -278,6 +278,23 @@ for v in "$IMEI" "$IMSI" "$TEL"; do
 	assert_eq "no event holds $v" 0 "$(grep -c -- "$v" "$CW_OUT/owner.out" || true)"
 done
 
+# An app's refused flows never lock its clean ones out of the flow memory
+# (256 entries a UID): 300 reset POSTs as UID 3000, then its clean POST
+# goes through.
+chmod 755 "$D" && chmod 644 "$D/imei" "$D/clean"
+n=$(setpriv --reuid=3000 --regid=3000 --clear-groups sh -c '
+	i=0
+	while [ $i -lt 300 ]; do
+		i=$((i + 1))
+		cwprobe tcp 198.51.100.11 80 -D "$1" || true
+	done' sh "$D/imei" | grep -c '^ECONNRESET' || true)
+assert_eq "300 flows of UID 3000 reset" 300 "$n"
+b=$(srv_bytes web)
+r=$(setpriv --reuid=3000 --regid=3000 --clear-groups cwprobe tcp 198.51.100.11 80 -D "$D/clean" || true)
+assert_eq "then its clean POST goes through" OK "${r%% *}"
+wait_bytes web $((b + $(wc -c <"$D/clean")))
+assert_eq "... all of it at web" $((b + $(wc -c <"$D/clean"))) "$(srv_bytes web)"
+
 # The matcher counts against max_memory_mb: 4096 patterns of 16 bytes
 # take more than 1 MiB, so that commit fails and changes nothing.
 mem=$(status_get memory)
