@@ -155,9 +155,14 @@ fi
 # mmdebstrap from the host's package sources and cached as a tarball.
 pkgs=libnl-3-200,libnl-genl-3-200,dkms,linux-headers-$kver,procps
 cache=${CW_CACHE:-/var/cache/consentwall}/chroot-bookworm-$(echo "$pkgs" | sha256sum | cut -c1-12).tar
+# (A directory there is what the check made before --format: not a chroot.)
+[ ! -d "$cache" ] || rm -rf "$cache"
 if [ ! -f "$cache" ]; then
 	mkdir -p "$(dirname "$cache")"
-	mmdebstrap --quiet --variant=apt --include="$pkgs" bookworm "$cache.tmp" >"$t/log" 2>&1 &&
+	# --format: mmdebstrap guesses it from the name, and "x.tar.tmp"
+	# would make a directory.
+	mmdebstrap --quiet --variant=apt --format=tar --include="$pkgs" \
+		bookworm "$cache.tmp" >"$t/log" 2>&1 &&
 		mv "$cache.tmp" "$cache" || { cat "$t/log"; rm -f "$cache.tmp"; }
 fi
 if ! $MAKE -s deb >"$t/log" 2>&1; then
