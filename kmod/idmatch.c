@@ -13,6 +13,12 @@
 #define CW_IDM_HIT	0x80000000u
 /* A state's edges are scanned in order up to this many, searched beyond. */
 #define CW_IDM_SCAN	8
+/* The sieve (idmatch.h): 4-byte grams hashed into two maps of 2^16 bits. */
+#define CW_IDM_GRAM	4
+#define CW_IDM_FBITS	16
+#define CW_IDM_FWORDS	((1u << CW_IDM_FBITS) / 64)
+/* The shortest pattern length that makes the sieve worth its probes. */
+#define CW_IDM_SIEVE_MIN	8
 
 struct cw_idm_state {
 	u32 edge;	/* its first edge in labels[] and targets[] */
@@ -26,10 +32,15 @@ struct cw_idm {
 	u32 nedges;
 	u32 npatterns;
 	u32 ndense;	/* states 0..ndense-1 have a dense row */
+	u32 minlen;	/* the shortest pattern's length */
+	u32 maxlen;	/* the longest's */
+	u32 stride;	/* the sieve's step between grams, 0 with no sieve */
+	u64 *sieve;	/* 2 * CW_IDM_FWORDS words: the two gram maps */
 	u32 *dense;	/* ndense rows of 256 next states, with CW_IDM_HIT */
 	struct cw_idm_state *st;
 	u32 *out;	/* per state: a pattern that ends here, or NONE */
 	u32 *dict;	/* per state: the next state with out[] on its chain */
+	u16 *depth;	/* per state: the length of the prefix it stands for */
 	u32 *next;	/* per pattern: the next pattern that ends there too */
 	u32 *tag;	/* per pattern */
 	u32 *targets;	/* per edge, with CW_IDM_HIT */
@@ -44,7 +55,9 @@ static size_t cw_idm_layout(u32 nstates, u32 nedges, u32 npatterns)
 {
 	return CW_IDM_HEAD +
 	       (size_t)min_t(u32, nstates, CW_IDM_DENSE) * 256 * sizeof(u32) +
-	       (size_t)nstates * (sizeof(struct cw_idm_state) + 2 * sizeof(u32)) +
+	       2 * CW_IDM_FWORDS * sizeof(u64) +
+	       (size_t)nstates * (sizeof(struct cw_idm_state) +
+				  2 * sizeof(u32) + sizeof(u16)) +
 	       (size_t)npatterns * 2 * sizeof(u32) +
 	       (size_t)nedges * (sizeof(u32) + sizeof(u8));
 }
@@ -188,6 +201,8 @@ static void cw_idm_carve(struct cw_idm *m)
 {
 	u8 *p = (u8 *)m + CW_IDM_HEAD;
 
+	m->sieve = (u64 *)p;
+	p += 2 * CW_IDM_FWORDS * sizeof(u64);
 	m->dense = (u32 *)p;
 	p += (size_t)m->ndense * 256 * sizeof(u32);
 	m->st = (struct cw_idm_state *)p;
@@ -202,6 +217,8 @@ static void cw_idm_carve(struct cw_idm *m)
 	p += (size_t)m->npatterns * sizeof(u32);
 	m->targets = (u32 *)p;
 	p += (size_t)m->nedges * sizeof(u32);
+	m->depth = (u16 *)p;
+	p += (size_t)m->nstates * sizeof(u16);
 	m->labels = p;
 }
 
@@ -221,6 +238,7 @@ static void cw_idm_lay_out(struct cw_idm *m, const struct cw_idm_trie *t,
 		if (v == CW_IDM_NONE)
 			continue;
 		id[v] = tail;
+		m->depth[tail] = 1;
 		order[tail++] = v;
 		m->dense[c] = id[v];
 	}
@@ -230,6 +248,7 @@ static void cw_idm_lay_out(struct cw_idm *m, const struct cw_idm_trie *t,
 		st->edge = e;
 		for (v = t->child[order[head]]; v != CW_IDM_NONE; v = t->sib[v]) {
 			id[v] = tail;
+			m->depth[tail] = m->depth[head] + 1;
 			order[tail++] = v;
 			m->labels[e] = t->lab[v];
 			m->targets[e++] = id[v];
@@ -295,13 +314,64 @@ static void cw_idm_densify(struct cw_idm *m)
 			m->targets[k] |= CW_IDM_HIT;
 }
 
+/* A gram's bits: multiplicative hashes of it and of it turned by half. */
+static u32 cw_idm_h1(u32 w)
+{
+	return (w * 0x9e3779b1u) >> (32 - CW_IDM_FBITS);
+}
+
+static u32 cw_idm_h2(u32 w)
+{
+	return ((w >> 16 | w << 16) * 0x85ebca6bu) >> (32 - CW_IDM_FBITS);
+}
+
+static u32 cw_idm_gram(const u8 *p)
+{
+	u32 w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/*
+ * The sieve's maps: the grams of every pattern at its offsets 0..stride-1.
+ * None (stride 0) when the shortest pattern leaves a stride too short to
+ * pay for its probes, or when so many grams fill the maps that probes
+ * would pass them too often: a probe passes both with odds of at most
+ * (grams / 2^16)^2 and then costs a run over stride + maxlen bytes; that
+ * must stay under a quarter of the stride bytes a probe stands for.
+ */
+static void cw_idm_sieve_build(struct cw_idm *m,
+			       const struct cw_idm_pattern *pats, u32 n)
+{
+	u32 k, i, j, h, w;
+	u64 grams;
+
+	if (!n || m->minlen < CW_IDM_SIEVE_MIN)
+		return;
+	k = m->minlen - CW_IDM_GRAM + 1;
+	grams = (u64)n * k;
+	if (grams * grams * (k + m->maxlen) > ((u64)k << 2 * CW_IDM_FBITS) / 4)
+		return;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < k; j++) {
+			w = cw_idm_gram(pats[i].bytes + j);
+			h = cw_idm_h1(w);
+			m->sieve[h / 64] |= BIT_ULL(h % 64);
+			h = cw_idm_h2(w);
+			m->sieve[CW_IDM_FWORDS + h / 64] |= BIT_ULL(h % 64);
+		}
+	}
+	m->stride = k;
+}
+
 int cw_idm_build(const struct cw_idm_pattern *pats, u32 n,
 		 struct cw_idm **out)
 {
 	struct cw_idm_trie t = { .n = 1 };
 	u32 *end = NULL, *order = NULL, *id = NULL;
 	struct cw_idm *m = NULL;
-	u32 i, j, u, nbytes = 0, nedges;
+	u32 i, j, u, nbytes = 0, nedges, minlen = CW_IDM_MAX_LEN, maxlen = 0;
 	size_t size;
 	int err = -ENOMEM;
 
@@ -310,6 +380,8 @@ int cw_idm_build(const struct cw_idm_pattern *pats, u32 n,
 	for (i = 0; i < n; i++) {
 		if (!pats[i].len || pats[i].len > CW_IDM_MAX_LEN)
 			return -EINVAL;
+		minlen = min_t(u32, minlen, pats[i].len);
+		maxlen = max_t(u32, maxlen, pats[i].len);
 		nbytes += pats[i].len;
 		if (nbytes > CW_IDM_MAX_BYTES)
 			return -E2BIG;
@@ -346,6 +418,8 @@ int cw_idm_build(const struct cw_idm_pattern *pats, u32 n,
 	m->nedges = nedges;
 	m->npatterns = n;
 	m->ndense = min_t(u32, t.n, CW_IDM_DENSE);
+	m->minlen = minlen;
+	m->maxlen = maxlen;
 	cw_idm_carve(m);
 	cw_idm_lay_out(m, &t, order, id);
 
@@ -358,6 +432,7 @@ int cw_idm_build(const struct cw_idm_pattern *pats, u32 n,
 	}
 	cw_idm_link(m);
 	cw_idm_densify(m);
+	cw_idm_sieve_build(m, pats, n);
 	*out = m;
 	m = NULL;
 	err = 0;
@@ -411,22 +486,124 @@ size_t cw_idm_scan(const struct cw_idm *m, u32 *state, const u8 *p,
 	return len;
 }
 
-bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
-		  size_t len, u32 *tag)
+/* The tag of a pattern that ends at state @s (reached with CW_IDM_HIT). */
+static u32 cw_idm_tag_at(const struct cw_idm *m, u32 s)
 {
-	u32 s = cw_idm_state_in(m, *state), t;
+	u32 t = m->out[s] != CW_IDM_NONE ? s : m->dict[s];
+
+	return m->tag[m->out[t]];
+}
+
+/*
+ * The automaton over p[from, to) from *@sp to its first match: returns
+ * the offset just past it (its tag in *@tag), 0 if there is none; *@sp is
+ * left at the state reached.
+ */
+static size_t cw_idm_run(const struct cw_idm *m, u32 *sp, const u8 *p,
+			 size_t from, size_t to, u32 *tag)
+{
+	u32 s = *sp;
 	size_t i;
 
-	for (i = 0; i < len; i++) {
+	for (i = from; i < to; i++) {
 		s = cw_idm_step(m, s, p[i]);
 		if (unlikely(s & CW_IDM_HIT)) {
 			s &= ~CW_IDM_HIT;
-			t = m->out[s] != CW_IDM_NONE ? s : m->dict[s];
-			*tag = m->tag[m->out[t]];
+			*tag = cw_idm_tag_at(m, s);
+			*sp = s;
+			return i + 1;
+		}
+	}
+	*sp = s;
+	return 0;
+}
+
+static bool cw_idm_sieve_has(const struct cw_idm *m, const u8 *p)
+{
+	u32 w = cw_idm_gram(p), h = cw_idm_h1(w);
+
+	if (likely(!(m->sieve[h / 64] & BIT_ULL(h % 64))))
+		return false;
+	h = cw_idm_h2(w);
+	return m->sieve[CW_IDM_FWORDS + h / 64] & BIT_ULL(h % 64);
+}
+
+/*
+ * Every pattern wholly inside p[0, len), by the sieve: the gram at every
+ * stride-th offset q is looked up in both maps. An occurrence at s holds
+ * a probed gram at one of its offsets 0..stride-1 (it is at least
+ * stride + 3 bytes long), and that gram is in the maps; so a gram that
+ * passes has the automaton run from the start state over every byte of
+ * an occurrence that could hold it there: from q + 1 - stride to
+ * q + maxlen (one run goes on through the windows that overlap it). A
+ * gram in the maps by a hash collision costs a run that finds nothing.
+ */
+static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
+			u32 *tag)
+{
+	size_t q, from, to, pos = 0;
+	u32 k = m->stride, s = CW_IDM_START;
+
+	if (len < m->minlen)
+		return false;
+	for (q = 0; q + CW_IDM_GRAM <= len; q += k) {
+		if (likely(!cw_idm_sieve_has(m, p + q)))
+			continue;
+		from = q + 1 > k ? q + 1 - k : 0;
+		if (from > pos) {
+			pos = from;
+			s = CW_IDM_START;
+		}
+		to = min_t(size_t, len, q + m->maxlen);
+		if (to > pos) {
+			if (cw_idm_run(m, &s, p, pos, to, tag))
+				return true;
+			pos = to;
+		}
+	}
+	return false;
+}
+
+/*
+ * With a sieve, bytes of a stream long enough (twice the longest pattern)
+ * are read in three parts: the automaton from the stream's state until
+ * that state's prefix lies in these bytes (a pattern the stream had begun
+ * ends there or not at all: the state's depth is at most the bytes read);
+ * the sieve for every pattern wholly inside them; the automaton from the
+ * start over the last maxlen - 1 bytes for the state they leave, which is
+ * the longest pattern prefix they end with: a prefix of maxlen bytes would
+ * be a whole pattern, found by the sieve.
+ */
+bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
+		  size_t len, u32 *tag)
+{
+	u32 s = CW_IDM_START, t;
+	size_t i;
+
+	if (!state)
+		return m->stride ? cw_idm_sift(m, p, len, tag) :
+				   cw_idm_run(m, &s, p, 0, len, tag);
+	s = cw_idm_state_in(m, *state);
+	if (!m->stride || len < 2 * (size_t)m->maxlen) {
+		i = cw_idm_run(m, &s, p, 0, len, tag);
+		*state = s;
+		return i;
+	}
+	for (i = 0; m->depth[s] > i; i++) {
+		s = cw_idm_step(m, s, p[i]);
+		if (unlikely(s & CW_IDM_HIT)) {
+			s &= ~CW_IDM_HIT;
+			*tag = cw_idm_tag_at(m, s);
 			*state = s;
 			return true;
 		}
 	}
+	if (cw_idm_sift(m, p, len, tag)) {
+		*state = CW_IDM_START;
+		return true;
+	}
+	s = CW_IDM_START;
+	cw_idm_run(m, &s, p, len - (m->maxlen - 1), len, &t);
 	*state = s;
 	return false;
 }

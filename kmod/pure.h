@@ -65,6 +65,8 @@ typedef uint32_t __be32;
 #define sort(base, num, size, cmp, swap) qsort((base), (num), (size), (cmp))
 #define min_t(type, a, b) \
 	({ type __a = (a); type __b = (b); __a < __b ? __a : __b; })
+#define max_t(type, a, b) \
+	({ type __a = (a); type __b = (b); __a > __b ? __a : __b; })
 /* Last set bit, 1-based; 0 for 0. */
 static inline int fls(unsigned int x)
 {

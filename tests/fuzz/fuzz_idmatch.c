@@ -4,14 +4,16 @@
  * tests/unit/idmatch/ref_idmatch.h. An input is:
  *   byte 0        the number of patterns (1 + b % 32)
  *   byte 1        the alphabet every pattern and text byte is folded into:
- *                 b % 4 = 0 raw bytes, 1 two letters, 2 four, 3 ten digits
- *   per pattern   a length byte (1 + b % 24) and that many bytes
+ *                 b % 4 = 0 raw bytes, 1 two letters, 2 four, 3 ten digits;
+ *                 bit 2 set: patterns of 8 bytes or more (the sieve is on)
+ *   per pattern   a length byte (1 + b % 24, or 8 + b % 24) and that many bytes
  *   one byte      the number of cuts (b % 8), then 2 bytes per cut
  *   the rest      the text
  * Whatever the input: the set builds, the matcher over the text cut at the
  * cuts (state carried across) gives exactly the naive reference's matches,
- * so does the text fed one byte at a time, and cw_idm_first() stops at the
- * first match's end with one of the tags that end there.
+ * so does the text fed one byte at a time, and cw_idm_first(), over the
+ * cut text and alone, stops at the first match's end with one of the tags
+ * that end there, or leaves the exact state (ref_first()).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,11 +46,11 @@ static int cmp_size(const void *a, const void *b)
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	static u8 pool[MAX_PATS * 24];
+	static u8 pool[MAX_PATS * 32];
 	struct cw_idm_pattern p[MAX_PATS];
 	struct ref_hits want = { 0 }, got = { 0 }, bytes = { 0 };
 	size_t cuts[8], ones[256], i, o = 0, len, first;
-	u32 np, ncuts, k, j, mode, state, tag;
+	u32 np, ncuts, k, j, mode, longer, state, tag;
 	struct cw_idm *m = NULL;
 	u8 *text;
 
@@ -56,10 +58,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		return 0;
 	np = 1 + data[0] % MAX_PATS;
 	mode = data[1] % 4;
+	longer = data[1] & 4 ? 8 : 1;
 	data += 2;
 	size -= 2;
 	for (k = 0; k < np && size; k++) {
-		u32 l = 1 + data[0] % 24;
+		u32 l = longer + data[0] % 24;
 
 		data++;
 		size--;
@@ -108,6 +111,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		FUZZ_CHECK(ref_matcher(m, text, len, ones, len - 1, &bytes));
 		FUZZ_CHECK(ref_same(&want, &bytes));
 	}
+	FUZZ_CHECK(ref_first(m, text, len, cuts, ncuts, &want));
 	state = CW_IDM_START;
 	if (cw_idm_first(m, &state, text, len, &tag)) {
 		FUZZ_CHECK(want.n);

@@ -110,4 +110,43 @@ static bool ref_same(const struct ref_hits *a, const struct ref_hits *b)
 	return true;
 }
 
+/*
+ * cw_idm_first() over text cut at cuts[0..ncuts), the state carried, and
+ * alone over the whole text (no state): the first match it reports must
+ * end where the naive reference's first ones do, with one of their tags;
+ * with no match, the state it leaves must be cw_idm_scan()'s over the
+ * whole text. @want is ref_naive()'s answer.
+ */
+static bool ref_first(const struct cw_idm *m, const u8 *text, size_t len,
+		      const size_t *cuts, size_t ncuts,
+		      const struct ref_hits *want)
+{
+	u32 state = CW_IDM_START, exact = CW_IDM_START, tag;
+	size_t i, from = 0, to, k;
+	bool found = false;
+
+	for (i = 0; i <= ncuts && !found; i++) {
+		to = i < ncuts ? cuts[i] : len;
+		found = cw_idm_first(m, &state, text + from, to - from, &tag);
+		from = to;
+	}
+	if (found != !!want->n)
+		return false;
+	if (found) {
+		/* the match ends in the last piece fed */
+		for (k = 0; k < want->n && want->h[k].end == want->h[0].end; k++)
+			if (want->h[k].tag == tag)
+				break;
+		if (k == want->n || want->h[k].end != want->h[0].end ||
+		    want->h[0].end > from)
+			return false;
+	} else {
+		cw_idm_scan(m, &exact, text, len, ref_collect,
+			    &(struct ref_hits){ 0 });
+		if (state != exact)
+			return false;
+	}
+	return cw_idm_first(m, NULL, text, len, &tag) == found;
+}
+
 #endif

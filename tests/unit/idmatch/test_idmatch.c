@@ -199,7 +199,7 @@ static void test_bounds(void)
 		       "a set takes %d bytes, then -E2BIG (%d)", CW_IDM_MAX_BYTES, e);
 		cw_idm_set_free(set);
 	}
-	tap_ok(cw_idm_size(CW_IDM_MAX_PATTERNS, CW_IDM_MAX_BYTES) == 1933420,
+	tap_ok(cw_idm_size(CW_IDM_MAX_PATTERNS, CW_IDM_MAX_BYTES) == 2080910,
 	       "the bound of the header comment: %zu bytes",
 	       cw_idm_size(CW_IDM_MAX_PATTERNS, CW_IDM_MAX_BYTES));
 }
@@ -305,6 +305,70 @@ static void test_random(u64 seed, int rounds)
 	       r, hits_total, (unsigned long long)seed, r);
 }
 
+/*
+ * cw_idm_first() and its sieve: sets of identifier-like patterns (8 to 70
+ * bytes, so the sieve is on; one set in four also has a short one, so it
+ * is off), texts of up to 8 KiB with some of the patterns planted, cut.
+ */
+static void test_first(u64 seed, int rounds)
+{
+	static u8 pool[64 * 70], text[8192];
+	struct cw_idm_pattern p[64];
+	size_t cuts[16];
+	int r, bad = 0, found = 0;
+
+	rng = seed;
+	for (r = 0; r < rounds && !bad; r++) {
+		u32 alpha = (u32[]){ 2, 10, 16, 64, 256 }[rnd(5)];
+		u32 np = 1 + rnd(64), i, j, o = 0, ncuts = rnd(16);
+		size_t len = rnd(sizeof(text)), c;
+		struct ref_hits want = { 0 };
+		struct cw_idm *m = NULL;
+
+		for (i = 0; i < np; i++) {
+			p[i].bytes = pool + o;
+			p[i].len = 8 + rnd(63);
+			if (i == 0 && !rnd(4))
+				p[i].len = 1 + rnd(7);
+			p[i].tag = i;
+			for (j = 0; j < p[i].len; j++)
+				pool[o++] = '0' + rnd(alpha);
+		}
+		for (c = 0; c < len; c++)
+			text[c] = '0' + rnd(alpha);
+		for (c = 0, i = 0; i < ncuts; i++)
+			cuts[i] = c = c + rnd(len - c + 1);
+		for (i = rnd(3); i > 0; i--) {
+			const struct cw_idm_pattern *q = &p[rnd(np)];
+			size_t at;
+
+			if (q->len > len)
+				continue;
+			at = rnd(len - q->len + 1);
+			memcpy(text + at, q->bytes, q->len);
+			/* a cut inside it, the rest of the cuts moved past */
+			if (ncuts && q->len > 1) {
+				cuts[0] = at + 1 + rnd(q->len - 1);
+				for (j = 1; j < ncuts; j++)
+					if (cuts[j] < cuts[j - 1])
+						cuts[j] = cuts[j - 1];
+			}
+		}
+		if (cw_idm_build(p, np, &m)) {
+			bad++;
+			break;
+		}
+		ref_naive(p, np, text, len, &want);
+		found += !!want.n;
+		if (!ref_first(m, text, len, cuts, ncuts, &want))
+			bad++;
+		free(want.h);
+		cw_idm_free(m);
+	}
+	tap_ok(!bad, "%d random sets and texts: cw_idm_first(), in pieces and alone, finds the first match, or none and the exact state (%d with a match; seed %llu)",
+	       r, found, (unsigned long long)seed);
+}
+
 int main(void)
 {
 	const char *s = getenv("CW_SEED");
@@ -315,5 +379,6 @@ int main(void)
 	test_bounds();
 	test_split();
 	test_random(seed, 3000);
+	test_first(seed, 3000);
 	return tap_done();
 }
