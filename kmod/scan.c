@@ -64,12 +64,14 @@ struct cw_scan {
 	u32 tag;
 	bool scanned;		/* the matcher read a byte */
 	bool skipped;		/* bytes were stepped over as TLS */
+	bool alone;		/* a datagram in one piece: no state to carry */
 };
 
 static bool cw_scan_match(struct cw_scan *s, const u8 *p, u32 n)
 {
 	s->scanned = true;
-	return cw_idm_first(s->m, &s->c.state, p, n, &s->tag);
+	return cw_idm_first(s->m, s->alone ? NULL : &s->c.state, p, n,
+			    &s->tag);
 }
 
 /*
@@ -331,7 +333,10 @@ static enum cw_scan_res cw_scan_udp(struct cw_net *cw,
 				    const struct cw_pkt *p,
 				    const struct cw_mem_key *k, u32 *tag)
 {
-	struct cw_scan s = { .m = t->idm };
+	struct cw_scan s = {
+		.m = t->idm,
+		.alone = p->poff + p->plen <= skb_headlen(skb),
+	};
 
 	if (cw_scan_quic(cw, t, skb, p, k)) {
 		this_cpu_inc(cw->stats->idents_skipped);
