@@ -315,17 +315,17 @@ static void cw_idm_densify(struct cw_idm *m)
 }
 
 /* A gram's bits: multiplicative hashes of it and of it turned by half. */
-static u32 cw_idm_h1(u32 w)
+static inline u32 cw_idm_h1(u32 w)
 {
 	return (w * 0x9e3779b1u) >> (32 - CW_IDM_FBITS);
 }
 
-static u32 cw_idm_h2(u32 w)
+static inline u32 cw_idm_h2(u32 w)
 {
 	return ((w >> 16 | w << 16) * 0x85ebca6bu) >> (32 - CW_IDM_FBITS);
 }
 
-static u32 cw_idm_gram(const u8 *p)
+static inline u32 cw_idm_gram(const u8 *p)
 {
 	u32 w;
 
@@ -518,14 +518,15 @@ static size_t cw_idm_run(const struct cw_idm *m, u32 *sp, const u8 *p,
 	return 0;
 }
 
-static bool cw_idm_sieve_has(const struct cw_idm *m, const u8 *p)
+/* Whether the gram at @p is in both maps of @sieve. */
+static inline bool cw_idm_sieve_has(const u64 *sieve, const u8 *p)
 {
 	u32 w = cw_idm_gram(p), h = cw_idm_h1(w);
 
-	if (likely(!(m->sieve[h / 64] & BIT_ULL(h % 64))))
+	if (likely(!(sieve[h / 64] & BIT_ULL(h % 64))))
 		return false;
 	h = cw_idm_h2(w);
-	return m->sieve[CW_IDM_FWORDS + h / 64] & BIT_ULL(h % 64);
+	return sieve[CW_IDM_FWORDS + h / 64] & BIT_ULL(h % 64);
 }
 
 /*
@@ -541,13 +542,14 @@ static bool cw_idm_sieve_has(const struct cw_idm *m, const u8 *p)
 static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
 			u32 *tag)
 {
+	const u64 *sieve = m->sieve;
 	size_t q, from, to, pos = 0;
 	u32 k = m->stride, s = CW_IDM_START;
 
 	if (len < m->minlen)
 		return false;
-	for (q = 0; q + CW_IDM_GRAM <= len; q += k) {
-		if (likely(!cw_idm_sieve_has(m, p + q)))
+	for (q = 0; q <= len - CW_IDM_GRAM; q += k) {
+		if (likely(!cw_idm_sieve_has(sieve, p + q)))
 			continue;
 		from = q + 1 > k ? q + 1 - k : 0;
 		if (from > pos) {
