@@ -637,10 +637,14 @@ static noinline bool cw_hook_scan(struct cw_net *cw, struct cw_table *t,
 				  unsigned int *verdict)
 {
 	u64 idm = BIT_ULL(t->idm_purpose);
-	struct cw_mem_key k;
+	struct cw_mem_key k, *kp = NULL;
 	u32 tag;
 
-	switch (cw_scan(cw, t, skb, p, cw_mem_key_of(skb, p, &k) ? &k : NULL,
+	/* a datagram's key only finds a QUIC connection remembered by name */
+	if ((p->flow.proto == IPPROTO_TCP || t->has_domains) &&
+	    cw_mem_key_of(skb, p, &k))
+		kp = &k;
+	switch (cw_scan(cw, t, skb, p, kp,
 			p->flow.has_uid ? p->flow.uid : CW_MEM_NO_UID, denied,
 			&tag)) {
 	case CW_SCAN_CLEAN:

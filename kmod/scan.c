@@ -342,7 +342,8 @@ static enum cw_scan_res cw_scan_udp(struct cw_net *cw,
 		this_cpu_inc(cw->stats->idents_skipped);
 		return CW_SCAN_CLEAN;
 	}
-	if (cw_scan_skb(&s, skb, p->poff, p->plen)) {
+	if (s.alone ? cw_scan_match(&s, skb->data + p->poff, p->plen) :
+		      cw_scan_skb(&s, skb, p->poff, p->plen)) {
 		*tag = s.tag;
 		cw_scan_count(cw, &s);
 		return CW_SCAN_HIT;

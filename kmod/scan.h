@@ -63,7 +63,9 @@ static inline bool cw_scan_wanted(const struct cw_table *t, u64 denied,
  * @skb: the packet
  * @p: the parsed packet (payload offset, TCP sequence and flags)
  * @k: its flow's key in the flow memory, or NULL when it has none (a TCP
- *     segment without a full socket is then scanned alone)
+ *     segment without a full socket is then scanned alone); a datagram's
+ *     is needed only while the ruleset has names (QUIC connections are
+ *     remembered by them)
  * @uid: the UID its flow is counted against in the flow memory
  * @denied: the packet's denied purposes: with the patterns' purpose not
  *          among them, a flow's end only lets its carry go
