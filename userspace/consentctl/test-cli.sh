@@ -242,6 +242,42 @@ if command -v socat >/dev/null; then
 	[ "$(sed -n 2p "$T/out")" = "identifiers: payloads carrying imei in clear pass (cleartext-identifiers is allowed)" ]
 	t $? "explain: they pass once allowed: $(sed -n 2p "$T/out")"
 	unfake
+
+	# The purpose column is as wide as the longest name shown, at least
+	# 20: cleartext-identifiers (21) keeps the columns in line.
+	p1='purpose name=analytics description=test%%20purpose entries=1 consent=denied reason=never%%20allowed\n'
+	p2='purpose name=cleartext-identifiers description=device%%20identifiers entries=0 consent=denied reason=never%%20allowed decision=deny decided_at=1700000000 decided_by=0\n'
+	fake "$V1" "$p1${p2}OK\n"
+	rc 0 "status with a 21-character purpose" $F status
+	printf '%s\n' '' \
+		'PURPOSE               CONSENT  ENTRIES  DESCRIPTION' \
+		'analytics             denied         1  test purpose' \
+		'cleartext-identifiers denied         0  device identifiers' >"$T/want"
+	cmp -s "$T/want" "$T/out"
+	t $? "status: the columns in line: $(tr '\n' '|' <"$T/out")"
+	rc 0 "purposes with a 21-character purpose" $F purposes
+	printf '%s\n' \
+		'PURPOSE               CONSENT  ENTRIES  WHY' \
+		'analytics             denied         1  never allowed' \
+		'cleartext-identifiers denied         0  never allowed' \
+		'                      last decision: deny by uid 0 at 2023-11-14 22:13:20 UTC' >"$T/want"
+	cmp -s "$T/want" "$T/out"
+	t $? "purposes: the columns in line: $(tr '\n' '|' <"$T/out")"
+	unfake
+	fake "$V1" "purpose name=analytics description=x entries=1 consent=denied reason=r\nOK\n"
+	rc 0 "status with short names only" $F status
+	[ "$(sed -n 2,3p "$T/out" | tr '\n' '|')" = 'PURPOSE              CONSENT  ENTRIES  DESCRIPTION|analytics            denied         1  x|' ]
+	t $? "status: a column of 20 as before: $(tr '\n' '|' <"$T/out")"
+	unfake
+	fake "$V1" "counters generation=2 entries=1 memory=4096 owner_releases=0 events_sent=5 events_dropped=0 unconfigured_blocked=0 commits=1 names_failed=0 $kc\npurpose name=analytics blocked_packets=1 blocked_bytes=60 allowed_packets=2 allowed_bytes=120\npurpose name=cleartext-identifiers blocked_packets=5 blocked_bytes=900 allowed_packets=0 allowed_bytes=0\nOK\n"
+	rc 0 "stats with a 21-character purpose" $F stats
+	printf '%s\n' \
+		'PURPOSE               BLOCKED PKTS  BLOCKED BYTES ALLOWED PKTS  ALLOWED BYTES' \
+		'analytics                        1             60            2            120' \
+		'cleartext-identifiers            5            900            0              0' >"$T/want"
+	tail -n 3 "$T/out" | cmp -s "$T/want" -
+	t $? "stats: the columns in line: $(tail -n 3 "$T/out" | tr '\n' '|')"
+	unfake
 else
 	t 1 "socat is needed for the version checks (tests/deps.sh installs it)"
 fi
