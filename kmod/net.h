@@ -95,11 +95,13 @@ struct cw_net {
 	struct cw_nat64 __rcu *nat64;	/* never NULL once initialised */
 	struct cw_builder *txn;		/* open transaction, owner's */
 	/*
-	 * Its identifier patterns (NULL: none yet) and their purpose's index
-	 * (the builder's, which is the committed ruleset's).
+	 * Its identifier patterns (NULL: none yet), their purpose's index
+	 * (the builder's, which is the committed ruleset's), and how many
+	 * and how long they are, which bound the matcher's size.
 	 */
 	struct cw_idm_set *txn_ids;
 	u32 txn_ids_purpose;
+	u32 txn_ids_n, txn_ids_bytes;
 	u32 generation;			/* last committed, 0 = never */
 	u64 owner_releases;		/* under lock */
 	u64 commits;			/* under lock */

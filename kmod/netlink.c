@@ -404,6 +404,8 @@ static int cw_add_patterns(struct cw_net *cw, u32 purpose,
 			return -ENOMEM;
 		}
 		cw->txn_ids_purpose = purpose;
+		cw->txn_ids_n = 0;
+		cw->txn_ids_bytes = 0;
 	}
 	nla_for_each_nested(pat, patterns, rem) {
 		ret = nla_parse_nested(tb, CW_PATTERN_A_MAX, pat,
@@ -423,6 +425,8 @@ static int cw_add_patterns(struct cw_net *cw, u32 purpose,
 				    "more than CW_PATTERNS_MAX patterns or CW_PATTERN_BYTES_MAX bytes in the ruleset");
 			return ret;
 		}
+		cw->txn_ids_n++;
+		cw->txn_ids_bytes += nla_len(tb[CW_PATTERN_A_BYTES]);
 	}
 	return 0;
 }
@@ -512,48 +516,47 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
-	/* The identifier matcher, built aside like the ruleset. */
-	if (cw->txn_ids) {
-		ret = cw_idm_set_build(cw->txn_ids, &idm);
-		if (ret) {
-			nlmsg_free(msg);
-			cw_net_txn_drop(cw);
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "out of memory building the identifier matcher (transaction dropped)");
-			goto out;
-		}
-	}
 	rs = cw_builder_finish(cw->txn);	/* frees the builder */
 	cw->txn = NULL;
-	gen = cw_next_generation(cw->generation);
-	new = rs ? cw_table_new(rs, gen) : NULL;
-	if (!new) {
-		if (rs)
-			cw_ruleset_free(rs);
-		cw_idm_free(idm);
-		cw_net_txn_drop(cw);
-		nlmsg_free(msg);
+	if (!rs) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "out of memory committing the ruleset (transaction dropped)");
 		ret = -ENOMEM;
-		goto out;
+		goto drop;
 	}
-
-	cw_net_txn_drop(cw);
-	if (idm) {
-		new->idm = idm;
-		new->idm_purpose = cw->txn_ids_purpose;
-		/* the matcher counts against the ruleset's bound too */
-		if (cw_ruleset_memory(rs) + cw_idm_bytes(idm) >
+	/*
+	 * The identifier matcher, built aside like the ruleset, counts
+	 * against the ruleset's bound at the most its patterns can take
+	 * (cw_idm_size() of their number and length), known before it is
+	 * built: a commit past the bound never builds it.
+	 */
+	if (cw->txn_ids) {
+		if (cw_ruleset_memory(rs) +
+		    cw_idm_size(cw->txn_ids_n, cw->txn_ids_bytes) >
 		    (u64)READ_ONCE(cw_max_memory_mb) << 20) {
-			cw_table_release(new);
-			nlmsg_free(msg);
 			NL_SET_ERR_MSG_MOD(info->extack,
 					   "the ruleset and its identifier matcher exceed max_memory_mb (transaction dropped)");
 			ret = -E2BIG;
-			goto out;
+			goto drop;
+		}
+		ret = cw_idm_set_build(cw->txn_ids, &idm);
+		if (ret) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "out of memory building the identifier matcher (transaction dropped)");
+			goto drop;
 		}
 	}
+	gen = cw_next_generation(cw->generation);
+	new = cw_table_new(rs, gen);
+	if (!new) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "out of memory committing the ruleset (transaction dropped)");
+		ret = -ENOMEM;
+		goto drop;
+	}
+	new->idm = idm;
+	new->idm_purpose = cw->txn_ids_purpose;
+	cw_net_txn_drop(cw);
 
 	/* Consent follows a purpose by name from one ruleset to the next. */
 	old = cw_net_table(cw);
@@ -583,6 +586,13 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_reply(msg, info);
+	goto out;
+
+drop:
+	cw_idm_free(idm);
+	cw_ruleset_free(rs);
+	cw_net_txn_drop(cw);
+	nlmsg_free(msg);
 out:
 	mutex_unlock(&cw->lock);
 	return ret;

@@ -18,7 +18,7 @@ cw_require
 net_up
 
 # lighttpd in inet on UNLISTED:80; served PATH: how many requests for PATH
-# it has served (SIGHUP makes it write its buffered log).
+# it has served (lighttpd_flush).
 www=$CW_OUT/www84
 mkdir -p "$www"
 echo ok >"$www/index.html"
@@ -37,22 +37,8 @@ EOF
 inet lighttpd -D -f "$CW_OUT/lighttpd.conf" -m /usr/lib/lighttpd \
 	>"$CW_OUT/lighttpd.out" 2>&1 &
 _wait_listen "$UNLISTED" 80
-LIGHTTPD=$(cat "$CW_OUT/lighttpd.pid")
-# A request from inside inet is logged after every one served before it:
-# once it is in the log, so are they.
-# (served runs in a subshell: the marker's number lives in a file.)
-echo 0 >"$CW_OUT/flushes"
 served() {
-	local i=0 f
-	f=$(($(cat "$CW_OUT/flushes") + 1))
-	echo $f >"$CW_OUT/flushes"
-	inet curl -s -o /dev/null "http://$UNLISTED/flush-$f"
-	until grep -q " /flush-$f HTTP" "$CW_OUT/access.log"; do
-		i=$((i + 1))
-		[ $i -lt 50 ] || fail "lighttpd did not write its log"
-		kill -HUP "$LIGHTTPD"
-		usleep 100000
-	done
+	lighttpd_flush "$CW_OUT/access.log" "$UNLISTED" 80 "$CW_OUT/lighttpd.pid"
 	grep -c " $1 HTTP/1.1\$" "$CW_OUT/access.log" || true
 }
 # passive_opens: connections the server's namespace has accepted
@@ -207,5 +193,5 @@ r=$(sock "req c6 www.example.org; usleep 300000; req c7 tracking.example.com")
 reset "after consent: analytics still denied" "$r"
 assert_eq "after consent: analytics still denied, first served" "1 0" \
 	"$(served /c6) $(served /c7)"
-kill "$LIGHTTPD"
+kill "$(cat "$CW_OUT/lighttpd.pid")"
 dmesg_clean || fail "kernel warnings"

@@ -45,13 +45,21 @@ t0=$(now_ms)
 } | awk '!seen[$3]++' >"$W/forms"
 cut -d' ' -f3 "$W/forms" >"$W/strings"
 # A DNS label holds at most 63 bytes, here an x and the form (dig would
-# read a label that starts with - or + as an option): SHA-256 in hex (64)
-# cannot be in one.
+# read a label that starts with - or + as an option), as the MD5 and
+# SHA-1 hex forms go. SHA-256 in hex (64 characters) fits no label, and
+# split over two it is no longer the pattern: on the wire a length byte
+# stands between its halves (the scan reads the datagram's bytes as they
+# are). A query name cannot carry it in one piece, so the DNS probes
+# leave out its two forms (lower and upper case), and only them; it goes
+# in the HTTP and raw UDP payloads.
 awk 'length($3) <= 62' "$W/forms" >"$W/dns-forms"
 cut -d' ' -f3 "$W/dns-forms" >"$W/dns-strings"
 N=$(wc -l <"$W/forms")
 ND=$(wc -l <"$W/dns-forms")
 log "$N payloads, $ND of them fit a DNS label ($(( $(now_ms) - t0 )) ms)"
+assert_eq "left out of DNS: the SHA-256 hex forms, and only them" \
+	"sha256-hex sha256-hex-upper" \
+	"$(awk 'length($3) > 62 { print $2 }' "$W/forms" | sort -u | tr '\n' ' ' | sed 's/ $//')"
 assert_gt "every form of three identifiers, some of a fourth" 170 "$N"
 
 # curl_each KIND UID: a curl config of one transfer per form, each on its

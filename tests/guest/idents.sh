@@ -138,8 +138,7 @@ SH
 # srv_count PORT: lighttpd on ID_ADDR:PORT, one process for any number of
 # connections, logging each request it served ("%I %r": bytes in, request
 # line) to $CW_OUT/access-PORT.log; srv_count_log PORT prints that log
-# once every request served before the call is in it (a request from
-# inside inet, not through the module, is logged after them).
+# once every request served before the call is in it (lighttpd_flush).
 srv_count() {
 	local w=$CW_OUT/www-$1
 	mkdir -p "$w"
@@ -164,18 +163,9 @@ CONF
 	: >"$CW_OUT/access-$1.log"
 	inet lighttpd -D -f "$w.conf" -m /usr/lib/lighttpd >"$w.out" 2>&1 &
 	_wait_listen "$ID_ADDR" "$1"
-	echo 0 >"$w.flushes"
 }
 srv_count_log() {
-	local i=0 f
-	f=$(($(cat "$CW_OUT/www-$1.flushes") + 1))
-	echo $f >"$CW_OUT/www-$1.flushes"
-	inet curl -s -o /dev/null "http://$ID_ADDR:$1/flush-$f"
-	until grep -q " /flush-$f HTTP" "$CW_OUT/access-$1.log"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "lighttpd on $1 did not log its requests"
-		usleep 50000
-	done
+	lighttpd_flush "$CW_OUT/access-$1.log" "$ID_ADDR" "$1" "$CW_OUT/www-$1.pid"
 	grep -v ' /flush-' "$CW_OUT/access-$1.log" || true
 }
 

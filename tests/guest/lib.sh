@@ -395,3 +395,22 @@ now_ms() {
 dmesg_clean() {
 	! dmesg | grep -qE 'WARNING:|BUG:|Oops|KASAN|UBSAN|lockdep|kmemleak|Call Trace'
 }
+
+# lighttpd_flush LOG ADDR PORT PIDFILE: returns once every request that
+# the lighttpd in inet on ADDR:PORT (its pid in PIDFILE) served before
+# the call is in its access log LOG. A request from inside inet, GET
+# /flush-N, is logged after them; SIGHUP makes lighttpd write what it
+# buffered. N counts in LOG.flushes (callers run in subshells); a
+# caller's own requests never have /flush- in their path.
+lighttpd_flush() {
+	local i=0 f
+	f=$(($(cat "$1.flushes" 2>/dev/null || echo 0) + 1))
+	echo $f >"$1.flushes"
+	inet curl -s -o /dev/null "http://$2:$3/flush-$f"
+	until grep -q " /flush-$f HTTP" "$1"; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || fail "lighttpd on $2:$3 did not write its log"
+		kill -HUP "$(cat "$4")"
+		usleep 100000
+	done
+}

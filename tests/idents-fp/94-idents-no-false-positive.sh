@@ -1,10 +1,11 @@
 # No false positive (issue 15): random valid identifiers configured (two
 # IMEIs, two IMSIs, two phone numbers: a few hundred patterns), the
 # corpus of real plaintext on /dev/vda (this machine's man pages and
-# documentation, tests/idents-fp/run.sh) streamed over TCP to a counting
-# server on a destination no rule lists: every byte arrives and the guard
-# blocks nothing. Then one of the IMEIs, on the same path, is blocked: the
-# guard was there all along.
+# documentation, tests/idents-fp/run.sh) streamed over TCP, and then sent
+# again as UDP datagrams of 1200 bytes, to counting servers on a
+# destination no rule lists: every byte arrives and the guard blocks
+# nothing. Then one of the IMEIs, on the same paths, is blocked: the guard
+# was there all along.
 . /cw/guest/lib.sh
 . /cw/guest/4x-consentd.sh
 . /cw/guest/idents.sh
@@ -75,10 +76,52 @@ assert_eq "the guard blocked nothing" "$blocked0" "$3"
 assert_gt "it scanned the upload's segments" $((scanned0 + size / 65536)) "$1"
 assert_nomatch "no event of an identifier" 'carrying' "$(ctl log)"
 
-# The control: one of those identifiers on the same path is blocked.
+
+# The same bytes as UDP datagrams of 1200 bytes (socat sends one a read),
+# 4.2 MB at a time, each chunk waited for at the server: the server, which
+# records every datagram, is slower than its sender, so its receive
+# buffer (rmem_default, raised in this guest) takes a chunk whole.
+# Nothing is lost on the way, so a byte missing would be a block.
+echo $((32 * 1024 * 1024)) >/proc/sys/net/core/rmem_default
+srv_udp fpu 203.0.113.80 9001
+set -- $(idline)
+scanned1=$1
+chunk=$((3500 * 1200))	# whole datagrams
+t0=$(now_ms)
+off=0
+while [ $off -lt "$size" ]; do
+	n=$((size - off < chunk ? size - off : chunk))
+	socat -u -b 1200 OPEN:/dev/vda,rdonly,seek=$off,readbytes=$n \
+		UDP-SENDTO:203.0.113.80:9001 2>"$CW_OUT/fpu.err" ||
+		fail "UDP datagrams from byte $off refused: $(cat "$CW_OUT/fpu.err")"
+	off=$((off + n))
+	# until all of it is there, or 2 s without a new datagram
+	i=0 last=-1
+	while [ "$(srv_bytes fpu)" -lt $off ]; do
+		got=$(srv_bytes fpu)
+		[ "$got" = "$last" ] && i=$((i + 1)) || i=0
+		last=$got
+		[ $i -lt 40 ] ||
+			fail "UDP: $got bytes at the server after $off sent ($(inet grep ^Udp: /proc/net/snmp | tail -n1 | tr -s ' '))"
+		usleep 50000
+	done
+done
+ms=$(($(now_ms) - t0))
+dgrams=$(( (size + 1199) / 1200 ))
+log "UDP: $size bytes, $(srv_packets fpu) datagrams in $ms ms ($((size / 1024 * 1000 / (ms + 1) / 1024)) MiB/s)"
+assert_eq "UDP: every byte of the corpus arrived" "$size" "$(srv_bytes fpu)"
+assert_eq "UDP: in datagrams of 1200 bytes" "$dgrams" "$(srv_packets fpu)"
+set -- $(idline)
+assert_eq "UDP: the guard blocked nothing" "$blocked0" "$3"
+assert_gt "UDP: it scanned every datagram" $((scanned1 + dgrams - 1)) "$1"
+assert_nomatch "UDP: no event of an identifier" 'carrying' "$(ctl log)"
+
+# The control: one of those identifiers on the same paths is blocked.
 b=$(srv_bytes fp)
+p=$(srv_packets fpu)
 printf 'imei=%s\n' "$IMEI1" >"$CW_OUT/imei"
 assert_eq "an IMEI on the same path: reset" ECONNRESET "$(probe_result tcp 203.0.113.80 9000 -D "$CW_OUT/imei")"
+assert_eq "an IMEI in a datagram to the same server: refused" ECONNREFUSED "$(probe_result udp 203.0.113.80 9001 -D "$CW_OUT/imei")"
 set -- $(idline)
-assert_eq "and counted blocked" $((blocked0 + 1)) "$3"
-assert_eq "and nothing more arrived" "$b" "$(srv_bytes fp)"
+assert_eq "and both counted blocked" $((blocked0 + 2)) "$3"
+assert_eq "and nothing more arrived" "$b $p" "$(srv_bytes fp) $(srv_packets fpu)"

@@ -248,6 +248,23 @@ void reply_free(struct reply *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
+int ctl_purpose_width(const struct reply *rep)
+{
+	int i, w = 20;
+
+	for (i = 0; i < rep->n; i++) {
+		const char *name = record_get(&rep->rec[i], "name");
+		int len;
+
+		if (strcmp(rep->rec[i].type, "purpose") || !name)
+			continue;
+		len = (int)strlen(name);
+		if (len > w)
+			w = len;
+	}
+	return w;
+}
+
 bool ctl_parse_err(const char *line, struct reply *rep)
 {
 	const char *sp;

@@ -81,6 +81,11 @@ bool ctl_parse_err(const char *line, struct reply *rep);
 int ctl_request(struct ctl *c, const char *verb, int argc, char **argv,
 		struct reply *rep);
 void reply_free(struct reply *rep);
+/*
+ * The width of a table's purpose column: the longest name of the reply's
+ * purpose records, at least 20 (what the tables had before a longer name).
+ */
+int ctl_purpose_width(const struct reply *rep);
 /* Prints the daemon's error (text or JSON); returns the exit status. */
 int ctl_report_error(struct ctl *c, const struct reply *rep);
 /* One line on stderr (and the error object with --json); returns status. */

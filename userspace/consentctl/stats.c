@@ -7,7 +7,7 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 {
 	static const char *const ensure[] = { "purpose", "ident", NULL };
 	struct reply rep;
-	int ret, i, st;
+	int ret, i, st, w;
 	bool idents = false;
 
 	if (ctl_common_args(c, &argc, argv, &st))
@@ -22,6 +22,7 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 		reply_free(&rep);
 		return EXIT_OK;
 	}
+	w = ctl_purpose_width(&rep);
 	for (i = 0; i < rep.n; i++) {
 		const struct record *r = &rep.rec[i];
 
@@ -41,11 +42,11 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 			       record_get(r, "idents_scanned"),
 			       record_get(r, "idents_skipped"),
 			       record_get(r, "idents_blocked"));
-			printf("%-20s %12s %14s %12s %14s\n", "PURPOSE",
+			printf("%-*s %12s %14s %12s %14s\n", w, "PURPOSE",
 			       "BLOCKED PKTS", "BLOCKED BYTES", "ALLOWED PKTS",
 			       "ALLOWED BYTES");
 		} else if (!strcmp(r->type, "purpose")) {
-			printf("%-20s %12s %14s %12s %14s\n",
+			printf("%-*s %12s %14s %12s %14s\n", w,
 			       record_get(r, "name"),
 			       record_get(r, "blocked_packets"),
 			       record_get(r, "blocked_bytes"),

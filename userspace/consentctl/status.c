@@ -14,16 +14,16 @@ static const char *get(const struct record *r, const char *k)
 
 static void print_purposes(const struct reply *rep, bool detail)
 {
-	int i;
+	int i, w = ctl_purpose_width(rep);
 
-	printf("%-20s %-8s %7s  %s\n", "PURPOSE", "CONSENT", "ENTRIES",
+	printf("%-*s %-8s %7s  %s\n", w, "PURPOSE", "CONSENT", "ENTRIES",
 	       detail ? "WHY" : "DESCRIPTION");
 	for (i = 0; i < rep->n; i++) {
 		const struct record *r = &rep->rec[i];
 
 		if (strcmp(r->type, "purpose"))
 			continue;
-		printf("%-20s %-8s %7s  %s\n", get(r, "name"),
+		printf("%-*s %-8s %7s  %s\n", w, get(r, "name"),
 		       get(r, "consent"), get(r, "entries"),
 		       detail ? get(r, "reason") : get(r, "description"));
 		if (detail && record_get(r, "decided_at")) {
@@ -33,7 +33,7 @@ static void print_purposes(const struct reply *rep, bool detail)
 
 			gmtime_r(&t, &tm);
 			strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S UTC", &tm);
-			printf("%-20s last decision: %s by uid %s at %s\n", "",
+			printf("%-*s last decision: %s by uid %s at %s\n", w, "",
 			       get(r, "decision"), get(r, "decided_by"), ts);
 		}
 	}

@@ -18,6 +18,20 @@ t() { # t STATUS DESCRIPTION
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=1; fi
 }
+# has DESC GREP-ARGS...: the last command's output matches (grep -q); the
+# TAP line shows the output, its lines joined by '|'
+has() {
+	desc=$1
+	shift
+	grep -q "$@" "$T/out"
+	t $? "$desc: $(paste -sd'|' "$T/out")"
+}
+# line N DESC STRING: line N of the last command's output is STRING
+line() {
+	got=$(sed -n "$1p" "$T/out")
+	[ "$got" = "$3" ]
+	t $? "$2: $got"
+}
 # rc WANT DESC CMD...: the exit status of CMD must be WANT
 rc() {
 	want=$1 desc=$2
@@ -48,24 +62,20 @@ while [ ! -S "$T/s" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 C="$B/consentctl --socket $T/s"
 
 rc 1 "get of a purpose never allowed: denied" $C get analytics
-grep -qx 'analytics: denied (never allowed)' "$T/out"
-t $? "get prints one line: $(cat "$T/out")"
+has "get prints one line" -x 'analytics: denied (never allowed)'
 # No module here: consentd refuses to grant what it cannot enforce.
 rc 1 "allow without the kernel module: 1" $C allow analytics -j
-grep -q '^{"error":{"kind":"kernel","message":"the consentwall kernel module is not under' "$T/out"
-t $? "allow --json: an error of kind kernel: $(cat "$T/out")"
+has "allow --json: an error of kind kernel" '^{"error":{"kind":"kernel","message":"the consentwall kernel module is not under'
 rc 1 "options after the command: get analytics --json --socket" \
 	"$B/consentctl" get analytics --json --socket "$T/s"
-grep -q '^{"purpose":{"name":"analytics",.*"entries":1,"consent":"denied"' "$T/out"
-t $? "get --json: the purpose, entries a number: $(cat "$T/out")"
+has "get --json: the purpose, entries a number" '^{"purpose":{"name":"analytics",.*"entries":1,"consent":"denied"'
 rc 3 "get of an unknown purpose: 3, not 'denied'" $C get nosuch
 [ "$(wc -l <"$T/err")" = 1 ] && grep -q "no purpose 'nosuch'.*known: analytics, 123" "$T/err"
 t $? "one stderr line naming the known purposes: $(cat "$T/err")"
 rc 2 "get with no purpose: usage error" $C get
 rc 2 "get with two purposes: usage error" $C get analytics 123
 rc 0 "deny -j succeeds" $C -j deny analytics
-grep -q '^{"purposes":\[{"name":"analytics","consent":"denied","kernel":"not connected"}\]}$' "$T/out"
-t $? "deny --json: $(cat "$T/out")"
+has "deny --json" '^{"purposes":\[{"name":"analytics","consent":"denied","kernel":"not connected"}\]}$'
 rc 0 "status -j" $C status -j
 grep -q '"you_may_change":true' "$T/out" && grep -q '"pid":[0-9]' "$T/out" &&
 	grep -q '"name":"123"' "$T/out"
@@ -80,8 +90,7 @@ grep -qx "rules: .* entries from $T/rules over /usr/lib/consentwall/rules.d" "$T
 t $? "status names the vendor rules directory under the admin's: $(grep ^rules "$T/out")"
 rc 3 "get with consentd not running: 3" "$B/consentctl" --socket "$T/none" get analytics
 rc 1 "status with consentd not running: 1" "$B/consentctl" -j --socket "$T/none" status
-grep -q '^{"error":{"kind":"connect","message":"consentd is not running.*","exit_status":1}}$' "$T/out"
-t $? "error object with kind and exit status: $(cat "$T/out")"
+has "error object with kind and exit status" '^{"error":{"kind":"connect","message":"consentd is not running.*","exit_status":1}}$'
 rc 2 "unknown option after the command: 2" $C status --frob
 grep -q '"kind":"usage"' "$T/out" || ! grep -q . "$T/out"
 t $? "no stray output on a usage error"
@@ -92,8 +101,7 @@ t $? "help get is get's usage"
 rc 0 "get --help" "$B/consentctl" get --help
 rc 2 "help of an unknown command: 2" "$B/consentctl" help frob
 rc 0 "--version" "$B/consentctl" --version
-grep -qx 'consentctl [0-9.]* (control protocol 1)' "$T/out"
-t $? "--version: $(cat "$T/out")"
+has "--version" -x 'consentctl [0-9.]* (control protocol 1)'
 
 # Fake daemons: one older than the handshake, one of protocol 2, and
 # protocol-1 ones that answer with what consentd sends in cases the host
@@ -137,8 +145,7 @@ if command -v socat >/dev/null; then
 	unfake
 	fake 'version protocol=2 software=9.0.0\nOK\n'
 	rc 1 "a daemon of protocol 2: 1" $F -j deny analytics
-	grep -q '^{"error":{"kind":"version","message":"consentd 9.0.0 at .* speaks control protocol 2, this consentctl .* speaks 1' "$T/out"
-	t $? "names both versions: $(cat "$T/out")"
+	has "names both versions" '^{"error":{"kind":"version","message":"consentd 9.0.0 at .* speaks control protocol 2, this consentctl .* speaks 1'
 	[ "$(cat "$T/f.log")" = VERSION ]
 	t $? "and sent it nothing but VERSION: $(tr '\n' ' ' <"$T/f.log")"
 	unfake
@@ -150,8 +157,7 @@ if command -v socat >/dev/null; then
 	t $? "busy: one line: $(cat "$T/err")"
 	rc 4 "consentd busy, get: exit 4 too" $F get analytics
 	rc 4 "consentd busy, --json" $F -j status
-	grep -q '^{"error":{"kind":"busy","message":"consentd at .* is busy (too many.*","exit_status":4}}$' "$T/out"
-	t $? "busy: an error of kind busy: $(cat "$T/out")"
+	has "busy: an error of kind busy" '^{"error":{"kind":"busy","message":"consentd at .* is busy (too many.*","exit_status":4}}$'
 	unfake
 
 	# LOG and FOLLOW need root or the control group.
@@ -161,8 +167,7 @@ if command -v socat >/dev/null; then
 		! grep -q . "$T/out"
 	t $? "log: one line, nothing else: $(cat "$T/err")"
 	rc 1 "log -j without the right: exit 1" $F -j log
-	grep -q '^{"error":{"kind":"permission","message":"permission denied: .*","exit_status":1}}$' "$T/out"
-	t $? "log --json: an error of kind permission: $(cat "$T/out")"
+	has "log --json: an error of kind permission" '^{"error":{"kind":"permission","message":"permission denied: .*","exit_status":1}}$'
 	unfake
 
 	# Lost events: a gap record among the events.
@@ -174,8 +179,7 @@ if command -v socat >/dev/null; then
 		[ "$(wc -l <"$T/out")" = 3 ]
 	t $? "log: a gap line between the events: $(sed -n 2p "$T/out")"
 	rc 0 "log -j with a gap" $F -j log
-	grep -q '^{"events":\[{"time":1700000000,.*},{"gap":{"time":1700000001,"reason":"netlink receive buffer full"}},{"time":1700000000,' "$T/out"
-	t $? "log --json: the gap in place in events: $(cat "$T/out")"
+	has "log --json: the gap in place in events" '^{"events":\[{"time":1700000000,.*},{"gap":{"time":1700000001,"reason":"netlink receive buffer full"}},{"time":1700000000,'
 	unfake
 	printf "$gap$ev" >"$T/r.follow"
 	fake "$V1" 'OK\n'
@@ -198,8 +202,7 @@ if command -v socat >/dev/null; then
 		! grep -q 'until fixed' "$T/out"
 	t $? "status says what is in force for each: $(grep -A1 SKIPPED "$T/out" | tr '\n' '|')"
 	rc 0 "status -j with skipped files" $F -j status
-	grep -q '"skipped":\[{"error":"/r/10-a.rules:3:6: bad","purposes":\["analytics","ads"\],"in_force":"last good version"}' "$T/out"
-	t $? "status --json: skipped with in_force: $(cat "$T/out")"
+	has "status --json: skipped with in_force" '"skipped":\[{"error":"/r/10-a.rules:3:6: bad","purposes":\["analytics","ads"\],"in_force":"last good version"}'
 	unfake
 
 	# The identifier guard: the kind and form of what was blocked, the
@@ -207,17 +210,14 @@ if command -v socat >/dev/null; then
 	ev='event time=1700000000 purposes=cleartext-identifiers family=ipv4 proto=tcp addr=203.0.113.9 port=80 uid=10061 app=com.example.sdk user=0 ident_kind=imei ident_form=sha1-hex generation=3 count=2\n'
 	fake "$V1" "${ev}OK\n"
 	rc 0 "log of an identifier event" $F log
-	[ "$(cat "$T/out")" = "2023-11-14 22:13:20 blocked cleartext-identifiers tcp 203.0.113.9:80 uid 10061 (com.example.sdk, user 0) carrying imei sha1-hex (2 attempts)" ]
-	t $? "log: names kind and form: $(cat "$T/out")"
+	line 1 "log: names kind and form" "2023-11-14 22:13:20 blocked cleartext-identifiers tcp 203.0.113.9:80 uid 10061 (com.example.sdk, user 0) carrying imei sha1-hex (2 attempts)"
 	rc 0 "log -j of an identifier event" $F -j log
-	grep -q '"ident_kind":"imei","ident_form":"sha1-hex"' "$T/out"
-	t $? "log --json: ident_kind and ident_form: $(cat "$T/out")"
+	has "log --json: ident_kind and ident_form" '"ident_kind":"imei","ident_form":"sha1-hex"'
 	unfake
 	kc='idents_scanned=120 idents_skipped=7 idents_blocked=5'
 	fake "$V1" "daemon pid=7 kernel=connected generation=2 purposes=1 entries=1 skipped_files=0 events=5 event_gaps=0 netlink_overruns=0 receipts=written you_may_change=true\nkernel policed=true configured=true owner=9 generation=2 entries=1 memory=4096 owner_releases=0 events_sent=5 events_dropped=0 unconfigured_blocked=0 commits=1 names_failed=0 dns_answered=0 flows_remembered=0 flows_revoked=0 flows_refused=0 $kc\nOK\n"
 	rc 0 "status with the identifier counters" $F status
-	grep -qx 'identifiers: scanned 120, skipped 7 (TLS/QUIC), blocked 5' "$T/out"
-	t $? "status: the identifier scan's line: $(grep identifiers: "$T/out")"
+	has "status: the identifier scan's line" -x 'identifiers: scanned 120, skipped 7 (TLS/QUIC), blocked 5'
 	unfake
 	fake "$V1" "counters generation=2 entries=1 memory=4096 owner_releases=0 events_sent=5 events_dropped=0 unconfigured_blocked=0 commits=1 names_failed=0 dns_answered=0 flows_remembered=0 flows_revoked=0 flows_refused=0 $kc events_received=5\npurpose name=cleartext-identifiers blocked_packets=5 blocked_bytes=900 allowed_packets=0 allowed_bytes=0\nident kind=imei form=sha1-hex blocked=3\nident kind=msisdn form=e164-pct blocked=2\nOK\n"
 	rc 0 "stats with identifier counts" $F stats
@@ -226,21 +226,53 @@ if command -v socat >/dev/null; then
 		grep -q '^imei *sha1-hex *3$' "$T/out" && grep -q '^msisdn *e164-pct *2$' "$T/out"
 	t $? "stats: per purpose, and per kind and form: $(tr '\n' '|' <"$T/out")"
 	rc 0 "stats -j with identifier counts" $F -j stats
-	grep -q '"idents":\[{"kind":"imei","form":"sha1-hex","blocked":3},{"kind":"msisdn","form":"e164-pct","blocked":2}\]' "$T/out"
-	t $? "stats --json: idents: $(cat "$T/out")"
+	has "stats --json: idents" '"idents":\[{"kind":"imei","form":"sha1-hex","blocked":3},{"kind":"msisdn","form":"e164-pct","blocked":2}\]'
 	unfake
 	fake "$V1" 'verdict verdict=accept generation=2\nidentifiers purpose=cleartext-identifiers kinds=imei,imsi,msisdn consent=denied\nOK\n'
 	rc 0 "explain with identifiers configured" $F explain tcp 203.0.113.9 80
-	[ "$(sed -n 2p "$T/out")" = "identifiers: payloads carrying imei, imsi, msisdn in clear are blocked, to this and any destination, while cleartext-identifiers is denied" ]
-	t $? "explain: what the guard blocks: $(sed -n 2p "$T/out")"
+	line 2 "explain: what the guard blocks" "identifiers: payloads carrying imei, imsi, msisdn in clear are blocked, to this and any destination, while cleartext-identifiers is denied"
 	rc 0 "explain -j with identifiers configured" $F -j explain tcp 203.0.113.9 80
-	grep -q '"identifiers":{"purpose":"cleartext-identifiers","kinds":\["imei","imsi","msisdn"\],"consent":"denied"}' "$T/out"
-	t $? "explain --json: the kinds as a list: $(cat "$T/out")"
+	has "explain --json: the kinds as a list" '"identifiers":{"purpose":"cleartext-identifiers","kinds":\["imei","imsi","msisdn"\],"consent":"denied"}'
 	unfake
 	fake "$V1" 'verdict verdict=accept generation=2\nidentifiers purpose=cleartext-identifiers kinds=imei consent=allowed\nOK\n'
 	rc 0 "explain, the guard consented" $F explain tcp 203.0.113.9 80
-	[ "$(sed -n 2p "$T/out")" = "identifiers: payloads carrying imei in clear pass (cleartext-identifiers is allowed)" ]
-	t $? "explain: they pass once allowed: $(sed -n 2p "$T/out")"
+	line 2 "explain: they pass once allowed" "identifiers: payloads carrying imei in clear pass (cleartext-identifiers is allowed)"
+	unfake
+
+	# The purpose column is as wide as the longest name shown, at least
+	# 20: cleartext-identifiers (21) keeps the columns in line.
+	p1='purpose name=analytics description=test%%20purpose entries=1 consent=denied reason=never%%20allowed\n'
+	p2='purpose name=cleartext-identifiers description=device%%20identifiers entries=0 consent=denied reason=never%%20allowed decision=deny decided_at=1700000000 decided_by=0\n'
+	fake "$V1" "$p1${p2}OK\n"
+	rc 0 "status with a 21-character purpose" $F status
+	printf '%s\n' '' \
+		'PURPOSE               CONSENT  ENTRIES  DESCRIPTION' \
+		'analytics             denied         1  test purpose' \
+		'cleartext-identifiers denied         0  device identifiers' >"$T/want"
+	cmp -s "$T/want" "$T/out"
+	t $? "status: the columns in line: $(tr '\n' '|' <"$T/out")"
+	rc 0 "purposes with a 21-character purpose" $F purposes
+	printf '%s\n' \
+		'PURPOSE               CONSENT  ENTRIES  WHY' \
+		'analytics             denied         1  never allowed' \
+		'cleartext-identifiers denied         0  never allowed' \
+		'                      last decision: deny by uid 0 at 2023-11-14 22:13:20 UTC' >"$T/want"
+	cmp -s "$T/want" "$T/out"
+	t $? "purposes: the columns in line: $(tr '\n' '|' <"$T/out")"
+	unfake
+	fake "$V1" "purpose name=analytics description=x entries=1 consent=denied reason=r\nOK\n"
+	rc 0 "status with short names only" $F status
+	[ "$(sed -n 2,3p "$T/out" | tr '\n' '|')" = 'PURPOSE              CONSENT  ENTRIES  DESCRIPTION|analytics            denied         1  x|' ]
+	t $? "status: a column of 20 as before: $(tr '\n' '|' <"$T/out")"
+	unfake
+	fake "$V1" "counters generation=2 entries=1 memory=4096 owner_releases=0 events_sent=5 events_dropped=0 unconfigured_blocked=0 commits=1 names_failed=0 $kc\npurpose name=analytics blocked_packets=1 blocked_bytes=60 allowed_packets=2 allowed_bytes=120\npurpose name=cleartext-identifiers blocked_packets=5 blocked_bytes=900 allowed_packets=0 allowed_bytes=0\nOK\n"
+	rc 0 "stats with a 21-character purpose" $F stats
+	printf '%s\n' \
+		'PURPOSE               BLOCKED PKTS  BLOCKED BYTES ALLOWED PKTS  ALLOWED BYTES' \
+		'analytics                        1             60            2            120' \
+		'cleartext-identifiers            5            900            0              0' >"$T/want"
+	tail -n 3 "$T/out" | cmp -s "$T/want" -
+	t $? "stats: the columns in line: $(tail -n 3 "$T/out" | tr '\n' '|')"
 	unfake
 else
 	t 1 "socat is needed for the version checks (tests/deps.sh installs it)"
