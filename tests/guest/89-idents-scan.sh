@@ -98,6 +98,16 @@ through() {
 	assert_eq "... all of it at $srv" $((b + n)) "$(srv_bytes "$srv")"
 }
 
+# counted WHAT S B N: since s0 and k0, S payloads scanned and B blocked,
+# give or take what TCP sent again of a blocked segment before the reset
+# reached its socket (a slow kernel's tail loss probe): each is scanned
+# and blocked once more, at most one for each of the N blocked flows.
+counted() {
+	local xs=$(($(ctr scanned) - s0 - $2)) xb=$(($(ctr blocked) - k0 - $3))
+	[ "$xb" -ge 0 ] && [ "$xb" -le "$4" ] && [ "$xs" = "$xb" ] ||
+		fail "$1: expected $2 scanned and $3 blocked (+ as many retransmitted, at most $4), got +$xs and +$xb"
+	pass "$1: $2 scanned, $3 blocked (+$xb retransmitted)"
+}
 s0=$(ctr scanned)
 k0=$(ctr blocked)
 bb0=$(pstat blocked_packets)
@@ -112,9 +122,8 @@ assert_eq "the IMEI never reached web" 0 "$(data_has web "$IMEI")"
 assert_eq "nor the IMSI" 0 "$(data_has web "$IMSI")"
 assert_eq "nor the number" 0 "$(data_has web "$TEL")"
 assert_eq "the control did" 1 "$(data_has web "imei=490154203237519")"
-assert_eq "4 payloads scanned" $((s0 + 4)) "$(ctr scanned)"
-assert_eq "3 blocked" $((k0 + 3)) "$(ctr blocked)"
-assert_eq "the purpose counts the 3 blocks" $((bb0 + 3)) "$(pstat blocked_packets)"
+counted "4 payloads scanned, 3 blocked" 4 3 3
+assert_eq "the purpose counts each block" $(($(ctr blocked) - k0)) $(($(pstat blocked_packets) - bb0))
 
 # A destination whose purpose is granted: still blocked.
 owner_ok consent analytics 1 >/dev/null
@@ -142,11 +151,11 @@ assert_eq "no IMSI at web6 or dg6" 0 "$(($(data_has web6 "$IMSI") + $(data_has d
 # NAT64'd: the same.
 reset web64 64:ff9b::c633:640b 80 "$D/tel"
 through web64 64:ff9b::c633:640b 80 "$D/clean"
-assert_eq "scanned: 4 + 2 + 3 + 4 + 2" $((s0 + 15)) "$(ctr scanned)"
-assert_eq "blocked: 3 + 1 + 2 + 2 + 1" $((k0 + 9)) "$(ctr blocked)"
+counted "scanned 4 + 2 + 3 + 4 + 2, blocked 3 + 1 + 2 + 2 + 1 (6 TCP)" 15 9 6
 # Loopback is no egress: not scanned, not blocked.
+s1=$(ctr scanned)
 through lo 127.0.0.1 8080 "$D/imei"
-assert_eq "loopback: nothing scanned" $((s0 + 15)) "$(ctr scanned)"
+assert_eq "loopback: nothing scanned" "$s1" "$(ctr scanned)"
 
 # The events name the purpose and the pattern's tag, never its bytes.
 sleep 0.3
@@ -179,7 +188,10 @@ while [ $i -lt ${#IMEI} ]; do
 	i=$((i + 1))
 done
 assert_eq "the whole IMEI never arrived" 0 "$(data_has web "$IMEI")"
-assert_eq "14 splits, 14 blocks" $((k1 + 14)) "$(ctr blocked)"
+b=$(($(ctr blocked) - k1))
+[ "$b" -ge 14 ] && [ "$b" -le 28 ] ||
+	fail "14 splits: expected 14 blocks (+ at most one retransmission each), got $b"
+pass "14 splits, $b blocks"
 
 # The same split inside a POST, with the clean number as control.
 post imeisplit "imei=$IMEI"
