@@ -683,7 +683,7 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	cw_fill_uid(skb, &p.flow);
 	p.flow.nat64 = &rcu_dereference(cw->nat64)->set;
 
-	if (cw_scan_wanted(t, denied, &p) &&
+	if (cw_scan_wanted(t, denied, &p) && !cw_scan_plain(cw, t, skb, &p) &&
 	    cw_hook_scan(cw, t, skb, state, &p, denied, &verdict))
 		return verdict;
 

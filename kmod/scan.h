@@ -56,6 +56,38 @@ static inline bool cw_scan_wanted(const struct cw_table *t, u64 denied,
 }
 
 /**
+ * cw_scan_plain() - the scan of a plain datagram, without its call chain
+ * @cw: the namespace's state (its counters)
+ * @t: the table, with a matcher
+ * @skb: the packet
+ * @p: the parsed packet
+ *
+ * The scan's common case, inline: a UDP datagram in one piece that cannot
+ * be taken for QUIC (its first byte's 0x80 bit clear, and no names for a
+ * short header's connection to be remembered by) and that the matcher
+ * finds no pattern in. False sends the packet the whole way (cw_scan(),
+ * which also answers for a datagram this let through: it would have
+ * scanned it the same).
+ *
+ * Context: the packet path, RCU read lock held.
+ * Return: true if the datagram was scanned and is clean.
+ */
+static inline bool cw_scan_plain(struct cw_net *cw, const struct cw_table *t,
+				 const struct sk_buff *skb,
+				 const struct cw_pkt *p)
+{
+	const u8 *b = skb->data + p->poff;
+	u32 tag;
+
+	if (p->flow.proto != IPPROTO_UDP || t->has_domains ||
+	    p->poff + p->plen > skb_headlen(skb) || (*b & 0x80) ||
+	    cw_idm_first(t->idm, NULL, b, p->plen, &tag))
+		return false;
+	this_cpu_inc(cw->stats->idents_scanned);
+	return true;
+}
+
+/**
  * cw_scan() - look for the identifier patterns in an outgoing payload
  * @cw: the namespace's state (its flow memory keeps TCP carries; its
  *      counters count what was scanned and skipped)
