@@ -357,3 +357,22 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
 	atomic_inc(&mem->used);
 	return e;
 }
+
+void cw_mem_end_scans(struct cw_mem *mem)
+{
+	struct cw_mem_entry *e;
+	struct hlist_node *tmp;
+	int b;
+
+	cw_mem_lock(mem);
+	for (b = 0; b < CW_MEM_BUCKETS; b++) {
+		hlist_for_each_entry_safe(e, tmp, &mem->bucket[b], node) {
+			if (!e->scanning)
+				continue;
+			e->scanning = false;
+			if (!e->named)
+				cw_mem_forget(mem, e);
+		}
+	}
+	cw_mem_unlock(mem);
+}

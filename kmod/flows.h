@@ -332,4 +332,20 @@ void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
  */
 void cw_mem_forget(struct cw_mem *mem, struct cw_mem_entry *e);
 
+/**
+ * cw_mem_end_scans() - let every identifier scan's carry go
+ * @mem: the flow memory
+ *
+ * For when the scan stops: its purpose granted, or a ruleset that does
+ * not scan committed. A carry held its flow's room until the flow ended,
+ * which the scan no longer sees; an entry that only held a carry is
+ * forgotten, one that also names its flow keeps the name. A flow scanned
+ * again later starts a new carry from its next segment. (A packet that
+ * met the old table meanwhile may leave one carry behind: it goes by idle
+ * expiry, like a flow's that was never seen to end.)
+ *
+ * Context: process context; takes the memory's lock.
+ */
+void cw_mem_end_scans(struct cw_mem *mem);
+
 #endif /* _CW_FLOWS_H */

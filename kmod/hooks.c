@@ -633,8 +633,7 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 static noinline bool cw_hook_scan(struct cw_net *cw, struct cw_table *t,
 				  struct sk_buff *skb,
 				  const struct nf_hook_state *state,
-				  const struct cw_pkt *p, u64 denied,
-				  unsigned int *verdict)
+				  const struct cw_pkt *p, unsigned int *verdict)
 {
 	u64 idm = BIT_ULL(t->idm_purpose);
 	struct cw_mem_key k, *kp = NULL;
@@ -645,8 +644,7 @@ static noinline bool cw_hook_scan(struct cw_net *cw, struct cw_table *t,
 	    cw_mem_key_of(skb, p, &k))
 		kp = &k;
 	switch (cw_scan(cw, t, skb, p, kp,
-			p->flow.has_uid ? p->flow.uid : CW_MEM_NO_UID, denied,
-			&tag)) {
+			p->flow.has_uid ? p->flow.uid : CW_MEM_NO_UID, &tag)) {
 	case CW_SCAN_CLEAN:
 		return false;
 	case CW_SCAN_HIT:
@@ -684,7 +682,7 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	p.flow.nat64 = &rcu_dereference(cw->nat64)->set;
 
 	if (cw_scan_wanted(t, denied, &p) && !cw_scan_plain(cw, t, skb, &p) &&
-	    cw_hook_scan(cw, t, skb, state, &p, denied, &verdict))
+	    cw_hook_scan(cw, t, skb, state, &p, &verdict))
 		return verdict;
 
 	/*
@@ -744,13 +742,11 @@ static unsigned int cw_hook_out(void *priv, struct sk_buff *skb,
 	/*
 	 * Early out: with every purpose consented to nothing can be blocked,
 	 * so skip the lookup, unless names classify: the flows opened now
-	 * must be remembered for a withdrawal, or the identifier scan left
-	 * carries: a flow scanned before its purpose was granted lets its
-	 * carry go when it ends (cw_scan_wanted()). The allowed counters
-	 * then count only the packets of remembered flows.
+	 * must be remembered for a withdrawal. The allowed counters then
+	 * count only the packets of remembered flows.
 	 */
 	denied = t->all_mask & ~READ_ONCE(t->consent);
-	if (!denied && !t->has_domains && (!t->idm || cw_mem_empty(cw->mem)))
+	if (!denied && !t->has_domains)
 		return NF_ACCEPT;
 
 	/*

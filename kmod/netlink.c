@@ -573,6 +573,8 @@ static int cw_nl_commit(struct sk_buff *skb, struct genl_info *info)
 	cw->generation = gen;
 	cw->commits++;
 	cw_net_swap_table(cw, new);
+	if (!new->idm || (new->consent & BIT_ULL(new->idm_purpose)))
+		cw_mem_end_scans(cw->mem);
 
 	/*
 	 * Committed: whatever becomes of the reply (a full receive buffer),
@@ -648,6 +650,8 @@ static int cw_nl_set_consent(struct sk_buff *skb, struct genl_info *info)
 		consent &= ~BIT_ULL(idx);
 	/* One store: packets see the old or the new decision, never torn. */
 	WRITE_ONCE(t->consent, consent);
+	if (t->idm && idx == t->idm_purpose && (consent & BIT_ULL(idx)))
+		cw_mem_end_scans(cw->mem);
 	ret = 0;
 out:
 	mutex_unlock(&cw->lock);

@@ -386,7 +386,7 @@ static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,
 				    const struct sk_buff *skb,
 				    const struct cw_pkt *p,
 				    const struct cw_mem_key *k, u32 uid,
-				    bool scan, u32 *tag)
+				    u32 *tag)
 {
 	struct cw_scan s = { .m = t->idm };
 	u8 fl = p->tcp_flags;
@@ -395,8 +395,6 @@ static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,
 	struct cw_mem_entry *e;
 	bool hit;
 
-	if (!scan && (!k || cw_mem_empty(cw->mem)))
-		return CW_SCAN_CLEAN;
 	if (!k) {
 		/* no socket to follow: this segment alone */
 		s.c.state = CW_IDM_START;
@@ -407,11 +405,8 @@ static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,
 	}
 
 	cw_mem_lock(cw->mem);
-	if (!p->plen || !scan) {
-		/*
-		 * A FIN or a reset without data, or while the patterns'
-		 * purpose is granted: the carry ends with the flow.
-		 */
+	if (!p->plen) {
+		/* a FIN or a reset without data: the carry ends with the flow */
 		e = cw_mem_find(cw->mem, k);
 		if (e && e->scanning) {
 			if (fl & TCPHDR_RST) {
@@ -479,11 +474,9 @@ static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,
 
 enum cw_scan_res cw_scan(struct cw_net *cw, const struct cw_table *t,
 			 const struct sk_buff *skb, const struct cw_pkt *p,
-			 const struct cw_mem_key *k, u32 uid, u64 denied,
-			 u32 *tag)
+			 const struct cw_mem_key *k, u32 uid, u32 *tag)
 {
 	if (p->flow.proto == IPPROTO_TCP)
-		return cw_scan_tcp(cw, t, skb, p, k, uid,
-				   denied & BIT_ULL(t->idm_purpose), tag);
+		return cw_scan_tcp(cw, t, skb, p, k, uid, tag);
 	return cw_scan_udp(cw, t, skb, p, k, tag);
 }

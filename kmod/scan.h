@@ -34,25 +34,22 @@ enum cw_scan_res {
  * @denied: its denied purposes
  * @p: the parsed packet
  *
- * Only while the ruleset has patterns: while their purpose is denied,
- * for every TCP segment that carries a payload or ends its flow, and
- * every UDP datagram with a payload; while it is granted, for a TCP
- * segment that ends its flow (FIN, RST) only, so that the carry of a flow
- * scanned before goes with it, whenever it ends.
+ * Only while the ruleset has patterns and their purpose is denied; then
+ * for every TCP segment that carries a payload or ends its flow (FIN,
+ * RST: the carry goes with it), and every UDP datagram with a payload.
+ * When the scan stops (its purpose granted, or a ruleset without patterns
+ * committed), every carry goes at once: cw_mem_end_scans().
  *
  * Return: true if cw_scan() is to run.
  */
 static inline bool cw_scan_wanted(const struct cw_table *t, u64 denied,
 				  const struct cw_pkt *p)
 {
-	bool scan = denied & BIT_ULL(t->idm_purpose);
-
-	if (!t->idm || !p->has_l4)
+	if (!t->idm || !(denied & BIT_ULL(t->idm_purpose)) || !p->has_l4)
 		return false;
 	if (p->flow.proto == IPPROTO_TCP)
-		return (scan && p->plen) ||
-		       (p->tcp_flags & (TCPHDR_FIN | TCPHDR_RST));
-	return scan && p->flow.proto == IPPROTO_UDP && p->plen;
+		return p->plen || (p->tcp_flags & (TCPHDR_FIN | TCPHDR_RST));
+	return p->flow.proto == IPPROTO_UDP && p->plen;
 }
 
 /**
@@ -99,8 +96,6 @@ static inline bool cw_scan_plain(struct cw_net *cw, const struct cw_table *t,
  *     is needed only while the ruleset has names (QUIC connections are
  *     remembered by them)
  * @uid: the UID its flow is counted against in the flow memory
- * @denied: the packet's denied purposes: with the patterns' purpose not
- *          among them, a flow's end only lets its carry go
  * @tag: set to the tag of the pattern found, on CW_SCAN_HIT
  *
  * Context: the packet path, RCU read lock held; never sleeps or
@@ -109,7 +104,6 @@ static inline bool cw_scan_plain(struct cw_net *cw, const struct cw_table *t,
  */
 enum cw_scan_res cw_scan(struct cw_net *cw, const struct cw_table *t,
 			 const struct sk_buff *skb, const struct cw_pkt *p,
-			 const struct cw_mem_key *k, u32 uid, u64 denied,
-			 u32 *tag);
+			 const struct cw_mem_key *k, u32 uid, u32 *tag);
 
 #endif /* _CW_SCAN_H */
