@@ -481,24 +481,34 @@ static bool cw_remember(struct cw_net *cw, const struct cw_table *t,
 }
 
 /*
- * A packet that carries no name of its own: if its flow is remembered,
- * what its name matched, judged again by a ruleset committed since. With
- * bottom halves off (the caller's): a blocked flow's name is left in
- * @p->flow, in this CPU's cw_recall_name, for the event.
+ * Without the lock: the key of @p's flow, and whether the memory may hold
+ * it. Most packets looked up belong to no remembered flow: this answers
+ * them, and only a flow that may be there takes the lock (cw_recall()).
+ */
+static bool cw_recall_key(struct cw_net *cw, const struct sk_buff *skb,
+			  const struct cw_pkt *p, struct cw_mem_key *k)
+{
+	return cw_mem_key_of(skb, p, k) && cw_mem_seen(cw->mem, k);
+}
+
+/*
+ * A packet that carries no name of its own, of the flow @k that the
+ * memory may hold (cw_recall_key()): if it is remembered, what its name
+ * matched, judged again by a ruleset committed since. With bottom halves
+ * off (the caller's): a blocked flow's name is left in @p->flow, in this
+ * CPU's cw_recall_name, for the event.
  */
 static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
-		      const struct sk_buff *skb, struct cw_pkt *p, u64 denied,
-		      u64 *m)
+		      struct cw_pkt *p, const struct cw_mem_key *k,
+		      u64 denied, u64 *m)
 {
 	struct cw_mem_entry *e;
-	struct cw_mem_key k;
 	unsigned long timeout;
 	u8 fl = p->tcp_flags;
 
-	if (!cw_mem_key_of(skb, p, &k))
-		return false;
 	cw_mem_lock(cw->mem);
-	e = cw_mem_find(cw->mem, &k);
+	/* looked for again: what cw_mem_seen() saw may have changed */
+	e = cw_mem_find(cw->mem, k);
 	/* an entry that only carries an identifier scan names nothing */
 	if (!e || !e->named) {
 		cw_mem_unlock(cw->mem);
@@ -524,14 +534,14 @@ static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
 		p->flow.name_len = 0;
 		e->revoked = false;
 	}
-	if (k.proto == IPPROTO_TCP && (fl & TCPHDR_RST)) {
+	if (k->proto == IPPROTO_TCP && (fl & TCPHDR_RST)) {
 		cw_mem_forget(cw->mem, e);
 	} else {
 		/*
 		 * A flow that is blocked keeps its entry while it sends, so
 		 * that a retransmission is blocked again (block=drop).
 		 */
-		if (k.proto == IPPROTO_TCP && (fl & TCPHDR_FIN))
+		if (k->proto == IPPROTO_TCP && (fl & TCPHDR_FIN))
 			e->fin = true;
 		if (e->fin || (*m & denied))
 			timeout = CW_MEM_FIN_TIMEOUT;
@@ -548,7 +558,8 @@ static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
 /*
  * A packet of a namespace whose ruleset has names that carries none
  * itself: judged by its flow's remembered name, or as if the memory were
- * not there (*@done false).
+ * not there (*@done false). A flow the memory does not hold costs neither
+ * its lock nor bottom halves off.
  */
 static noinline unsigned int
 cw_hook_recall(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
@@ -556,10 +567,14 @@ cw_hook_recall(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	       bool *done)
 {
 	unsigned int verdict = NF_ACCEPT;
+	struct cw_mem_key k;
 	u64 m;
 
+	*done = false;
+	if (!cw_recall_key(cw, skb, p, &k))
+		return NF_ACCEPT;
 	local_bh_disable();
-	*done = cw_recall(cw, t, skb, p, denied, &m);
+	*done = cw_recall(cw, t, p, &k, denied, &m);
 	if (*done)
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 	local_bh_enable();
@@ -582,6 +597,7 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	      const struct nf_hook_state *state, struct cw_pkt *p, u64 denied)
 {
 	unsigned int verdict;
+	struct cw_mem_key k;
 	u64 m, mm, lm = 0;
 
 	local_bh_disable();
@@ -594,7 +610,8 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 			break;
 		}
 		if (!p->flow.name && !cw_mem_empty(cw->mem) &&
-		    cw_recall(cw, t, skb, p, denied, &mm))
+		    cw_recall_key(cw, skb, p, &k) &&
+		    cw_recall(cw, t, p, &k, denied, &mm))
 			m |= mm;
 		if (!cw_learned_empty(cw->learned))
 			lm = cw_hook_learned(cw, t, skb, p, true);
