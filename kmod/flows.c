@@ -210,7 +210,7 @@ void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock)
 	local_bh_enable();
 }
 
-static u32 cw_mem_hash(const struct cw_mem_key *k)
+static __always_inline u32 cw_mem_hash(const struct cw_mem_key *k)
 {
 	u32 a, h;
 

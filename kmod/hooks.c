@@ -413,8 +413,9 @@ static noinline u64 cw_hook_learned(struct cw_net *cw, const struct cw_table *t,
  * socket and header fields needs no symbol at all. A QUIC connection is
  * its destination and ports, as quic_flows.c keys it.
  */
-static bool cw_mem_key_of(const struct sk_buff *skb, const struct cw_pkt *p,
-			  struct cw_mem_key *k)
+static __always_inline bool cw_mem_key_of(const struct sk_buff *skb,
+					  const struct cw_pkt *p,
+					  struct cw_mem_key *k)
 {
 	const struct sock *sk;
 
@@ -485,8 +486,10 @@ static bool cw_remember(struct cw_net *cw, const struct cw_table *t,
  * it. Most packets looked up belong to no remembered flow: this answers
  * them, and only a flow that may be there takes the lock (cw_recall()).
  */
-static bool cw_recall_key(struct cw_net *cw, const struct sk_buff *skb,
-			  const struct cw_pkt *p, struct cw_mem_key *k)
+static __always_inline bool cw_recall_key(struct cw_net *cw,
+					  const struct sk_buff *skb,
+					  const struct cw_pkt *p,
+					  struct cw_mem_key *k)
 {
 	return cw_mem_key_of(skb, p, k) && cw_mem_seen(cw->mem, k);
 }
@@ -557,24 +560,20 @@ static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
 
 /*
  * A packet of a namespace whose ruleset has names that carries none
- * itself: judged by its flow's remembered name, or as if the memory were
- * not there (*@done false). A flow the memory does not hold costs neither
- * its lock nor bottom halves off.
+ * itself, of a flow the memory may hold (cw_recall_key() gave @k): judged
+ * by its flow's remembered name, or as if the memory were not there
+ * (*@done false).
  */
 static noinline unsigned int
 cw_hook_recall(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
-	       const struct nf_hook_state *state, struct cw_pkt *p, u64 denied,
-	       bool *done)
+	       const struct nf_hook_state *state, struct cw_pkt *p,
+	       const struct cw_mem_key *k, u64 denied, bool *done)
 {
 	unsigned int verdict = NF_ACCEPT;
-	struct cw_mem_key k;
 	u64 m;
 
-	*done = false;
-	if (!cw_recall_key(cw, skb, p, &k))
-		return NF_ACCEPT;
 	local_bh_disable();
-	*done = cw_recall(cw, t, p, &k, denied, &m);
+	*done = cw_recall(cw, t, p, k, denied, &m);
 	if (*done)
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 	local_bh_enable();
@@ -708,11 +707,19 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 		if (cw_names_wanted(cw->flows, skb, &p) &&
 		    (denied || p.flow.dport != 53))
 			return cw_hook_names(cw, t, skb, state, &p, denied);
+		/*
+		 * Most flows are not remembered: the test is inline, and
+		 * costs neither the memory's lock nor bottom halves off.
+		 */
 		if (!cw_mem_empty(cw->mem)) {
-			verdict = cw_hook_recall(cw, t, skb, state, &p, denied,
-						 &done);
-			if (done)
-				return verdict;
+			struct cw_mem_key k;
+
+			if (cw_recall_key(cw, skb, &p, &k)) {
+				verdict = cw_hook_recall(cw, t, skb, state, &p,
+							 &k, denied, &done);
+				if (done)
+					return verdict;
+			}
 		}
 	}
 	if (!denied)
