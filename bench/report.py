@@ -20,6 +20,7 @@ memfam = {}     # (level, "4"|"6"|"empty") -> own bytes
 misc = {}
 levels = []
 tcp = {}        # base|mem0|mem1 -> [segments/s], in repetition order
+memudp = {}     # base|mem0|mem1 -> [datagrams/s], the same namespaces
 quic = {}       # (class, base|cw) -> [datagrams/s], in repetition order
 idents = {}     # (class, base|denied|allowed) -> [bytes/s or packets/s]
 
@@ -57,6 +58,9 @@ for line in sys.stdin:
     elif k == 'tcp':
         # BENCH tcp base|mem0|mem1 NS REP PPS segs=N
         tcp.setdefault(w[2], []).append(float(w[5]))
+    elif k == 'memudp':
+        # BENCH memudp base|mem0|mem1 NS REP PPS
+        memudp.setdefault(w[2], []).append(float(w[5]))
     elif k == 'quic':
         # BENCH quic CLASS NS REP PPS
         quic.setdefault((w[2], w[3]), []).append(float(w[5]))
@@ -288,6 +292,17 @@ if tcp:
         if x and y:
             tcpr[a + '/' + b] = [u / v for u, v in zip(x, y) if v]
             P('%-9s %s' % (a + '/' + b, spread(tcpr[a + '/' + b])))
+    if memudp.get('mem0') and memudp.get('mem1'):
+        u0, u1 = statistics.median(memudp['mem0']), statistics.median(memudp['mem1'])
+        P('   The lookup alone, 16-byte UDP datagrams (sendmmsg, 32 a call) to a dummy device')
+        P('   in the same namespaces (no ACK clock; min and max over the repetitions beside):')
+        for m in ('base', 'mem0', 'mem1'):
+            if memudp.get(m):
+                x = statistics.median(memudp[m])
+                P('%-6s %12.0f %12.1f  (min %.0f, max %.0f)'
+                  % (m, x, ns(x), min(memudp[m]), max(memudp[m])))
+        P('   mem1 - mem0: %+.1f ns (instructions) a datagram, mem1/mem0 %.4f'
+          % (ns(u1) - ns(u0), u1 / u0))
     P()
 
 # ---- 8: QUIC ---------------------------------------------------------------------
