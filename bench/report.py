@@ -19,7 +19,8 @@ kload = 0       # loads of the debug module so far (kbench_load_ms lines)
 memfam = {}     # (level, "4"|"6"|"empty") -> own bytes
 misc = {}
 levels = []
-tcp = {}        # (mem0|mem1, base|cw) -> [segments/s]
+tcp = {}        # base|mem0|mem1 -> [segments/s], in repetition order
+memudp = {}     # base|mem0|mem1 -> [datagrams/s], the same namespaces
 quic = {}       # (class, base|cw) -> [datagrams/s], in repetition order
 idents = {}     # (class, base|denied|allowed) -> [bytes/s or packets/s]
 
@@ -55,8 +56,11 @@ for line in sys.stdin:
         else:
             misc.setdefault('kbench_other', []).append(' '.join(w[2:]))
     elif k == 'tcp':
-        # BENCH tcp mem0|mem1 NS REP PPS segs=N
-        tcp.setdefault((w[2], w[3]), []).append(float(w[5]))
+        # BENCH tcp base|mem0|mem1 NS REP PPS segs=N
+        tcp.setdefault(w[2], []).append(float(w[5]))
+    elif k == 'memudp':
+        # BENCH memudp base|mem0|mem1 NS REP PPS
+        memudp.setdefault(w[2], []).append(float(w[5]))
     elif k == 'quic':
         # BENCH quic CLASS NS REP PPS
         quic.setdefault((w[2], w[3]), []).append(float(w[5]))
@@ -140,7 +144,8 @@ if icount:
 else:
     P('Figures under software emulation on a shared machine are noisy: read the ratios,')
     P('not the absolute numbers.')
-P('Each traffic figure is the median of %d interleaved runs.' % reps)
+if reps:
+    P('Each traffic figure is the median of %d interleaved runs.' % reps)
 P()
 
 # A run of some sections only (BENCH_ONLY): sections 1-6 and 3 had no data.
@@ -256,20 +261,48 @@ P()
 
 # ---- 7: TCP with the flow memory -------------------------------------------------
 P = print
-tcpr = {}
+tcpr = {}       # 'mem1/mem0' etc. -> [per-repetition ratios]
+
+
+def spread(xs):
+    """median, quartiles, min and max of a list, as printed in section 7"""
+    q = statistics.quantiles(xs, n=4) if len(xs) > 1 else [xs[0]] * 3
+    return '%.4f  %.4f-%.4f  %.4f-%.4f' % (statistics.median(xs), q[0], q[2],
+                                           min(xs), max(xs))
+
+
 if tcp:
-    P('7. Non-matching TCP (one connection, 16-byte writes, TCP_NODELAY, to a sink')
-    P('   behind a veth) in a namespace whose ruleset has names (level 1000d), with the')
-    P('   flow memory empty (mem0) and holding %s (mem1): segments/s, cw/base the'
-      % misc.get('tcpmem', '?'))
-    P('   median of the paired ratios')
-    P('%-6s %12s %12s %8s' % ('memory', 'base', 'cw', 'cw/base'))
-    for m in ('mem0', 'mem1'):
-        a, b = tcp.get((m, 'base')), tcp.get((m, 'cw'))
-        if a and b:
-            tcpr[m] = statistics.median(x / y for x, y in zip(b, a) if y)
-            P('%-6s %12.0f %12.0f %8.3f' % (m, statistics.median(a),
-                                           statistics.median(b), tcpr[m]))
+    P('7. Non-matching TCP, 16-byte writes, TCP_NODELAY, one connection to a sink behind')
+    P('   a veth, in three namespaces side by side in every repetition: base (never')
+    P('   claimed), mem0 (ruleset with names, level 1000d, flow memory empty) and mem1')
+    held = re.search(r'remembered=(\d+)', misc.get('tcpmem', ''))
+    P('   (the same rules, the memory holding %s flows of tcp-many): every segment of'
+      % (held.group(1) if held else '?'))
+    P('   mem1 is looked up in the memory and missed. Segments/s, and ns per segment')
+    P('   (instructions under -icount), medians of %d repetitions'
+      % max(len(v) for v in tcp.values()))
+    P('%-6s %12s %12s' % ('', 'segments/s', 'ns/segment'))
+    for m in ('base', 'mem0', 'mem1'):
+        if tcp.get(m):
+            x = statistics.median(tcp[m])
+            P('%-6s %12.0f %12.1f' % (m, x, ns(x)))
+    P('   paired ratios (per repetition): median  quartiles  min-max')
+    for a, b in (('mem0', 'base'), ('mem1', 'base'), ('mem1', 'mem0')):
+        x, y = tcp.get(a), tcp.get(b)
+        if x and y:
+            tcpr[a + '/' + b] = [u / v for u, v in zip(x, y) if v]
+            P('%-9s %s' % (a + '/' + b, spread(tcpr[a + '/' + b])))
+    if memudp.get('mem0') and memudp.get('mem1'):
+        u0, u1 = statistics.median(memudp['mem0']), statistics.median(memudp['mem1'])
+        P('   The lookup alone, 16-byte UDP datagrams (sendmmsg, 32 a call) to a dummy device')
+        P('   in the same namespaces (no ACK clock; min and max over the repetitions beside):')
+        for m in ('base', 'mem0', 'mem1'):
+            if memudp.get(m):
+                x = statistics.median(memudp[m])
+                P('%-6s %12.0f %12.1f  (min %.0f, max %.0f)'
+                  % (m, x, ns(x), min(memudp[m]), max(memudp[m])))
+        P('   mem1 - mem0: %+.1f ns (instructions) a datagram, mem1/mem0 %.4f'
+          % (ns(u1) - ns(u0), u1 / u0))
     P()
 
 # ---- 8: QUIC ---------------------------------------------------------------------
@@ -402,10 +435,12 @@ if famrows:
     P('  %s kernel memory per family: at most %.1f bytes/prefix (IPv%d at %s; <= 32)'
       % (verdict(max(worst[1], worst[2]) <= 32), max(worst[1], worst[2]),
          4 if worst[1] >= worst[2] else 6, label(worst[0])))
-if 'mem0' in tcpr and 'mem1' in tcpr:
-    x = tcpr['mem1'] / tcpr['mem0']
-    P('  %s non-matching TCP with the flow memory in use: %.4f of its cost with the'
-      ' memory empty (>= 0.99)' % (verdict(x >= 0.99), x))
+if tcpr.get('mem1/mem0'):
+    x = statistics.median(tcpr['mem1/mem0'])
+    P('  %s non-matching TCP with the flow memory in use: %.4f of its rate with the'
+      ' memory empty (>= 0.99; the median of %d paired ratios, %.4f to %.4f)'
+      % (verdict(x >= 0.99), x, len(tcpr['mem1/mem0']), min(tcpr['mem1/mem0']),
+         max(tcpr['mem1/mem0'])))
 if quicr.get('unknown'):
     P('  %s a QUIC short header costs a byte test: unknown connection %.4f of plain UDP'
       ' of its size (>= 0.99; known connection %s, Initial read whole %s)'

@@ -28,8 +28,11 @@
 #        BENCH_ICOUNT         QEMU -icount options of the traffic boot
 #                             (default shift=0,sleep=off; "none": plain TCG)
 #        BENCH_OUT            results folder (default bench/results)
+#        BENCH_TCP_REPS, BENCH_TCP_MS   repetitions and ms of section 7
+#                             (default 31, 300)
 #        BENCH_ONLY           only these sections of the traffic boot
-#                             (comma-separated: quic), and no lookup boot
+#                             (comma-separated: core, tcpmem, quic, idents),
+#                             and no lookup boot
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,7 +47,7 @@ boot() {
 	shift 2
 	# Unknown NAME=VALUE words of the kernel command line become the
 	# environment of the guest's init, and so of the scenario.
-	for v in BENCH_REPS BENCH_MS BENCH_LEVELS BENCH_KLOADS BENCH_ONLY; do
+	for v in BENCH_REPS BENCH_TCP_REPS BENCH_TCP_MS BENCH_MS BENCH_LEVELS BENCH_KLOADS BENCH_ONLY; do
 		if [ -n "${!v:-}" ]; then append="$append $v=${!v}"; fi
 	done
 	echo "# bench: booting the guest for $part ($*)" >&2

@@ -14,6 +14,7 @@
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/rculist_nulls.h>
 #include <linux/slab.h>
 
 #include "flows.h"
@@ -123,12 +124,49 @@ struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
 
 /*
  * The flow memory (flows.h has its bounds). Chained buckets over a fixed
- * pool of entries, one spinlock: a lookup is a hash and a short walk, and
- * every flow's packets are serialised by its socket anyway. Each UID's
- * entries are on a list, least recently active first, so that the entry
- * it gives up for room is found without a search of the table.
+ * pool of entries, one spinlock for every change: every flow's packets
+ * are serialised by its socket anyway. Each UID's entries are on a list,
+ * least recently active first, so that the entry it gives up for room is
+ * found without a search of the table.
+ *
+ * Most packets that are looked up belong to no remembered flow, and
+ * cw_mem_seen() answers them without the lock. The entries are never
+ * freed while the namespace lives (the memory goes after the hooks'
+ * synchronize_rcu()), but one that is forgotten is reused at once for
+ * another flow, in another bucket, so a lockless reader may be standing
+ * on an entry when its key is rewritten and its chain changed. That is
+ * what the nulls lists of SLAB_TYPESAFE_BY_RCU objects are for (TCP's
+ * established table and conntrack walk theirs the same way): each
+ * bucket's chain ends in a marker that carries the bucket's index, so a
+ * reader carried off into another chain by a reused entry sees at its
+ * end that it is not where it began, and walks again. An entry is
+ * inserted at its chain's head only, after its key is written
+ * (rcu_assign_pointer orders the two); a forgotten entry keeps its next
+ * pointer, so a reader on it goes on along the old chain. A reader
+ * therefore finds every entry that stays in its bucket for the whole
+ * walk. What it may also see is an entry being reused, its key half
+ * written: a key that looks like the flow's when it is not, or the
+ * reverse, for that entry only. The first is why a match is only a hint
+ * to take the lock and look again (cw_mem_find()); the second misses
+ * nothing, for the entry was not the flow's. A flow's own entry is added
+ * and forgotten by its own packets, which its socket orders: no reader
+ * of that flow races them. A per-bucket seqcount would do as well, at
+ * the price of a write for every change and a retry loop of its own;
+ * the nulls walk writes nothing and needs no memory.
+ *
+ * The free entries are on a list by index, through lru_next, not through
+ * their chain node: a forgotten entry's node still leads along its old
+ * chain until it is reused, and no reader is led into a free list.
  */
 static_assert(CW_MEM_MAX < CW_MEM_NIL, "entries are indexed by u16");
+static_assert(CW_MEM_BUCKETS <= (1UL << (BITS_PER_LONG - 2)),
+	      "a bucket's index fits its nulls marker");
+
+static void cw_mem_free_push(struct cw_mem *mem, struct cw_mem_entry *e)
+{
+	e->lru_next = mem->free;
+	mem->free = e - mem->e;
+}
 
 struct cw_mem *cw_mem_new(void)
 {
@@ -139,8 +177,11 @@ struct cw_mem *cw_mem_new(void)
 		return NULL;
 	spin_lock_init(&mem->lock);
 	atomic_set(&mem->used, 0);
-	for (i = 0; i < CW_MEM_MAX; i++)
-		hlist_add_head(&mem->e[i].node, &mem->free);
+	for (i = 0; i < CW_MEM_BUCKETS; i++)
+		INIT_HLIST_NULLS_HEAD(&mem->bucket[i], i);
+	mem->free = CW_MEM_NIL;
+	for (i = CW_MEM_MAX - 1; i >= 0; i--)
+		cw_mem_free_push(mem, &mem->e[i]);
 	for (i = 0; i < CW_MEM_UIDS; i++) {
 		mem->uids[i].head = CW_MEM_NIL;
 		mem->uids[i].tail = CW_MEM_NIL;
@@ -169,7 +210,7 @@ void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock)
 	local_bh_enable();
 }
 
-static u32 cw_mem_hash(const struct cw_mem_key *k)
+static __always_inline u32 cw_mem_hash(const struct cw_mem_key *k)
 {
 	u32 a, h;
 
@@ -187,12 +228,29 @@ static bool cw_mem_same(const struct cw_mem_key *a, const struct cw_mem_key *b)
 	       !memcmp(a->daddr, b->daddr, 16);
 }
 
+bool cw_mem_seen(struct cw_mem *mem, const struct cw_mem_key *k)
+{
+	u32 h = cw_mem_hash(k);
+	struct hlist_nulls_node *n;
+	struct cw_mem_entry *e;
+
+again:
+	hlist_nulls_for_each_entry_rcu(e, n, &mem->bucket[h], node)
+		/* a key being rewritten is read as it stands (above) */
+		if (data_race(cw_mem_same(&e->key, k)))
+			return true;
+	if (get_nulls_value(n) != h)
+		goto again;
+	return false;
+}
+
 static struct cw_mem_entry *cw_mem_lookup(struct cw_mem *mem,
 					  const struct cw_mem_key *k)
 {
+	struct hlist_nulls_node *n;
 	struct cw_mem_entry *e;
 
-	hlist_for_each_entry(e, &mem->bucket[cw_mem_hash(k)], node)
+	hlist_nulls_for_each_entry(e, n, &mem->bucket[cw_mem_hash(k)], node)
 		if (cw_mem_same(&e->key, k))
 			return e;
 	return NULL;
@@ -234,10 +292,10 @@ void cw_mem_forget(struct cw_mem *mem, struct cw_mem_entry *e)
 {
 	struct cw_mem_uid *u = &mem->uids[e->uid_slot];
 
-	hlist_del(&e->node);
+	hlist_nulls_del_rcu(&e->node);
 	cw_mem_lru_del(mem, e);
 	u->n--;
-	hlist_add_head(&e->node, &mem->free);
+	cw_mem_free_push(mem, e);
 	atomic_dec(&mem->used);
 }
 
@@ -332,14 +390,14 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
 		return NULL;
 	if (u->n >= CW_MEM_PER_UID && !cw_mem_give_up(mem, u))
 		return NULL;
-	if (hlist_empty(&mem->free)) {
+	if (mem->free == CW_MEM_NIL) {
 		r = cw_mem_richest(mem, u);
 		/* Only a flow of a purpose takes room from another UID. */
 		if (!r || (r != u && !matched) || !cw_mem_give_up(mem, r))
 			return NULL;
 	}
-	e = hlist_entry(mem->free.first, struct cw_mem_entry, node);
-	hlist_del(&e->node);
+	e = &mem->e[mem->free];
+	mem->free = e->lru_next;
 	e->key = *k;
 	e->uid_slot = u - mem->uids;
 	e->fin = false;
@@ -351,7 +409,8 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
 	e->generation = 0;
 	e->match = 0;
 	e->expires = jiffies + CW_MEM_TIMEOUT;
-	hlist_add_head(&e->node, &mem->bucket[cw_mem_hash(k)]);
+	/* after the key and the rest, for cw_mem_seen() */
+	hlist_nulls_add_head_rcu(&e->node, &mem->bucket[cw_mem_hash(k)]);
 	cw_mem_lru_add_tail(mem, e);
 	u->n++;
 	atomic_inc(&mem->used);
@@ -361,12 +420,13 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
 void cw_mem_end_scans(struct cw_mem *mem)
 {
 	struct cw_mem_entry *e;
-	struct hlist_node *tmp;
+	struct hlist_nulls_node *n;
 	int b;
 
 	cw_mem_lock(mem);
 	for (b = 0; b < CW_MEM_BUCKETS; b++) {
-		hlist_for_each_entry_safe(e, tmp, &mem->bucket[b], node) {
+		/* the next entry is read before one is forgotten */
+		hlist_nulls_for_each_entry_safe(e, n, &mem->bucket[b], node) {
 			if (!e->scanning)
 				continue;
 			e->scanning = false;

@@ -14,6 +14,7 @@
 #define _CW_FLOWS_H
 
 #include <linux/list.h>
+#include <linux/list_nulls.h>
 #include <linux/limits.h>
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
@@ -202,8 +203,11 @@ struct cw_scan_carry {
 };
 
 struct cw_mem_entry {
-	struct hlist_node node;		/* in its bucket, or the free list */
-	/* its UID's list, least recently active first: indices in e[] */
+	struct hlist_nulls_node node;	/* in its bucket (flows.c) */
+	/*
+	 * its UID's list, least recently active first: indices in e[]; of a
+	 * free entry, @lru_next is the next free one
+	 */
 	u16 lru_prev, lru_next;
 	struct cw_mem_key key;
 	u16 uid_slot;
@@ -231,8 +235,9 @@ struct cw_mem_uid {
 struct cw_mem {
 	spinlock_t lock;		/* everything below */
 	atomic_t used;			/* entries in use, read without the lock */
-	struct hlist_head free;
-	struct hlist_head bucket[CW_MEM_BUCKETS];
+	u16 free;			/* the first free entry, or CW_MEM_NIL */
+	/* changed under the lock, walked without it by cw_mem_seen() */
+	struct hlist_nulls_head bucket[CW_MEM_BUCKETS];
 	struct cw_mem_uid uids[CW_MEM_UIDS];
 	struct cw_mem_entry e[CW_MEM_MAX];
 };
@@ -264,6 +269,24 @@ static inline bool cw_mem_empty(const struct cw_mem *mem)
 {
 	return !atomic_read(&mem->used);
 }
+
+/**
+ * cw_mem_seen() - whether a flow may be remembered, without the lock
+ * @mem: the memory
+ * @k: the flow
+ *
+ * The test that lets most packets skip the lock. An entry of the flow
+ * that is there when the call begins and stays until it returns is
+ * always seen; one added or forgotten meanwhile may be seen or not, as if
+ * the call had come before or after the change. True means only that an
+ * entry looked like the flow's (whatever its isn): the caller takes the
+ * lock and asks cw_mem_find(), which decides.
+ *
+ * Context: the packet path, in an RCU read-side critical section (the
+ * netfilter hook's), any context; no lock held.
+ * Return: false if the flow is not remembered, true if it may be.
+ */
+bool cw_mem_seen(struct cw_mem *mem, const struct cw_mem_key *k);
 
 /**
  * cw_mem_lock() - take the memory's lock, bottom halves off

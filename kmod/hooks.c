@@ -413,8 +413,9 @@ static noinline u64 cw_hook_learned(struct cw_net *cw, const struct cw_table *t,
  * socket and header fields needs no symbol at all. A QUIC connection is
  * its destination and ports, as quic_flows.c keys it.
  */
-static bool cw_mem_key_of(const struct sk_buff *skb, const struct cw_pkt *p,
-			  struct cw_mem_key *k)
+static __always_inline bool cw_mem_key_of(const struct sk_buff *skb,
+					  const struct cw_pkt *p,
+					  struct cw_mem_key *k)
 {
 	const struct sock *sk;
 
@@ -481,24 +482,36 @@ static bool cw_remember(struct cw_net *cw, const struct cw_table *t,
 }
 
 /*
- * A packet that carries no name of its own: if its flow is remembered,
- * what its name matched, judged again by a ruleset committed since. With
- * bottom halves off (the caller's): a blocked flow's name is left in
- * @p->flow, in this CPU's cw_recall_name, for the event.
+ * Without the lock: the key of @p's flow, and whether the memory may hold
+ * it. Most packets looked up belong to no remembered flow: this answers
+ * them, and only a flow that may be there takes the lock (cw_recall()).
+ */
+static __always_inline bool cw_recall_key(struct cw_net *cw,
+					  const struct sk_buff *skb,
+					  const struct cw_pkt *p,
+					  struct cw_mem_key *k)
+{
+	return cw_mem_key_of(skb, p, k) && cw_mem_seen(cw->mem, k);
+}
+
+/*
+ * A packet that carries no name of its own, of the flow @k that the
+ * memory may hold (cw_recall_key()): if it is remembered, what its name
+ * matched, judged again by a ruleset committed since. With bottom halves
+ * off (the caller's): a blocked flow's name is left in @p->flow, in this
+ * CPU's cw_recall_name, for the event.
  */
 static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
-		      const struct sk_buff *skb, struct cw_pkt *p, u64 denied,
-		      u64 *m)
+		      struct cw_pkt *p, const struct cw_mem_key *k,
+		      u64 denied, u64 *m)
 {
 	struct cw_mem_entry *e;
-	struct cw_mem_key k;
 	unsigned long timeout;
 	u8 fl = p->tcp_flags;
 
-	if (!cw_mem_key_of(skb, p, &k))
-		return false;
 	cw_mem_lock(cw->mem);
-	e = cw_mem_find(cw->mem, &k);
+	/* looked for again: what cw_mem_seen() saw may have changed */
+	e = cw_mem_find(cw->mem, k);
 	/* an entry that only carries an identifier scan names nothing */
 	if (!e || !e->named) {
 		cw_mem_unlock(cw->mem);
@@ -524,14 +537,14 @@ static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
 		p->flow.name_len = 0;
 		e->revoked = false;
 	}
-	if (k.proto == IPPROTO_TCP && (fl & TCPHDR_RST)) {
+	if (k->proto == IPPROTO_TCP && (fl & TCPHDR_RST)) {
 		cw_mem_forget(cw->mem, e);
 	} else {
 		/*
 		 * A flow that is blocked keeps its entry while it sends, so
 		 * that a retransmission is blocked again (block=drop).
 		 */
-		if (k.proto == IPPROTO_TCP && (fl & TCPHDR_FIN))
+		if (k->proto == IPPROTO_TCP && (fl & TCPHDR_FIN))
 			e->fin = true;
 		if (e->fin || (*m & denied))
 			timeout = CW_MEM_FIN_TIMEOUT;
@@ -547,19 +560,20 @@ static bool cw_recall(struct cw_net *cw, const struct cw_table *t,
 
 /*
  * A packet of a namespace whose ruleset has names that carries none
- * itself: judged by its flow's remembered name, or as if the memory were
- * not there (*@done false).
+ * itself, of a flow the memory may hold (cw_recall_key() gave @k): judged
+ * by its flow's remembered name, or as if the memory were not there
+ * (*@done false).
  */
 static noinline unsigned int
 cw_hook_recall(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
-	       const struct nf_hook_state *state, struct cw_pkt *p, u64 denied,
-	       bool *done)
+	       const struct nf_hook_state *state, struct cw_pkt *p,
+	       const struct cw_mem_key *k, u64 denied, bool *done)
 {
 	unsigned int verdict = NF_ACCEPT;
 	u64 m;
 
 	local_bh_disable();
-	*done = cw_recall(cw, t, skb, p, denied, &m);
+	*done = cw_recall(cw, t, p, k, denied, &m);
 	if (*done)
 		verdict = cw_verdict(cw, t, skb, state, p, denied, m);
 	local_bh_enable();
@@ -582,6 +596,7 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 	      const struct nf_hook_state *state, struct cw_pkt *p, u64 denied)
 {
 	unsigned int verdict;
+	struct cw_mem_key k;
 	u64 m, mm, lm = 0;
 
 	local_bh_disable();
@@ -594,7 +609,8 @@ cw_hook_names(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 			break;
 		}
 		if (!p->flow.name && !cw_mem_empty(cw->mem) &&
-		    cw_recall(cw, t, skb, p, denied, &mm))
+		    cw_recall_key(cw, skb, p, &k) &&
+		    cw_recall(cw, t, p, &k, denied, &mm))
 			m |= mm;
 		if (!cw_learned_empty(cw->learned))
 			lm = cw_hook_learned(cw, t, skb, p, true);
@@ -695,11 +711,19 @@ cw_hook_classify(struct cw_net *cw, struct cw_table *t, struct sk_buff *skb,
 		if (cw_names_wanted(cw->flows, skb, &p) &&
 		    (denied || p.flow.dport != 53))
 			return cw_hook_names(cw, t, skb, state, &p, denied);
+		/*
+		 * Most flows are not remembered: the test is inline, and
+		 * costs neither the memory's lock nor bottom halves off.
+		 */
 		if (!cw_mem_empty(cw->mem)) {
-			verdict = cw_hook_recall(cw, t, skb, state, &p, denied,
-						 &done);
-			if (done)
-				return verdict;
+			struct cw_mem_key k;
+
+			if (cw_recall_key(cw, skb, &p, &k)) {
+				verdict = cw_hook_recall(cw, t, skb, state, &p,
+							 &k, denied, &done);
+				if (done)
+					return verdict;
+			}
 		}
 	}
 	if (!denied)
