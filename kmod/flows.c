@@ -237,7 +237,7 @@ bool cw_mem_seen(struct cw_mem *mem, const struct cw_mem_key *k)
 again:
 	hlist_nulls_for_each_entry_rcu(e, n, &mem->bucket[h], node)
 		/* a key being rewritten is read as it stands (above) */
-		if (data_race(cw_mem_same(&e->key, k)))
+		if (data_race(cw_mem_same(&e->key, k) && e->named))
 			return true;
 	if (get_nulls_value(n) != h)
 		goto again;

@@ -271,11 +271,13 @@ static inline bool cw_mem_empty(const struct cw_mem *mem)
 }
 
 /**
- * cw_mem_seen() - whether a flow may be remembered, without the lock
+ * cw_mem_seen() - whether a flow may be remembered by name, without the lock
  * @mem: the memory
  * @k: the flow
  *
- * The test that lets most packets skip the lock. An entry of the flow
+ * The test that lets most packets skip the lock: an entry that only
+ * carries an identifier scan's carry names nothing, and is passed over
+ * like no entry (the scan takes the lock for its carry). An entry of the flow
  * that is there when the call begins and stays until it returns is
  * always seen; one added or forgotten meanwhile may be seen or not, as if
  * the call had come before or after the change. True means only that an
@@ -284,7 +286,7 @@ static inline bool cw_mem_empty(const struct cw_mem *mem)
  *
  * Context: the packet path, in an RCU read-side critical section (the
  * netfilter hook's), any context; no lock held.
- * Return: false if the flow is not remembered, true if it may be.
+ * Return: false if the flow is not remembered by name, true if it may be.
  */
 bool cw_mem_seen(struct cw_mem *mem, const struct cw_mem_key *k);
 

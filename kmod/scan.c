@@ -298,7 +298,7 @@ static bool cw_scan_quic_known(struct cw_net *cw, const struct cw_mem_key *k)
 	struct cw_mem_entry *e;
 	bool known;
 
-	if (!k || cw_mem_empty(cw->mem))
+	if (!k || cw_mem_empty(cw->mem) || !cw_mem_seen(cw->mem, k))
 		return false;
 	cw_mem_lock(cw->mem);
 	e = cw_mem_find(cw->mem, k);
