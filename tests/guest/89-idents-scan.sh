@@ -307,35 +307,57 @@ assert_eq "then its clean POST goes through" OK "${r%% *}"
 wait_bytes web $((b + $(wc -c <"$D/clean")))
 assert_eq "... all of it at web" $((b + $(wc -c <"$D/clean"))) "$(srv_bytes web)"
 
-# A flow that ends while the purpose is granted takes its carry with it:
-# UID 3001 holds 256 scanned flows (its bound) open, that name nothing (no
-# HTTP: a name would have them remembered, and ended, by name), the
-# purpose is granted, they close, it is denied again: UID 3001's next
-# payload is scanned and goes through, not refused for want of room until
-# the closed flows' carries expire (10 minutes).
+# When the scan stops, every carry goes: a flow that ends while nothing
+# is scanned holds no room. carry_room UID WHAT STOP RESUME: UID holds
+# 256 scanned flows (its bound) open, that name nothing (no HTTP: a name
+# would have them remembered, and ended, by name), and a 257th is
+# refused; STOP stops the scan, the flows close, RESUME scans again: UID's
+# next flow is scanned and goes through, not refused for want of room
+# until the closed flows' carries expire (10 minutes).
 printf 'id=490154203237519\n' >"$D/raw"
 chmod 644 "$D/raw"
 _srv tcp-sink sink 198.51.100.12 81
-cwprobe tcp-many 198.51.100.12 81 -n 256 -D "$D/raw" -u 3001 -t 1000 \
-	-f "$CW_OUT/stop-carry" >"$CW_OUT/many-carry" 2>&1 &
-MANY_PID=$!
-i=0
-until grep -q '^open' "$CW_OUT/many-carry"; do
-	i=$((i + 1))
-	[ $i -lt 3000 ] || fail "tcp-many did not finish: $(cat "$CW_OUT/many-carry")"
-	usleep 50000
-done
-assert_eq "UID 3001 holds 256 scanned flows" "open 256 reset 0 failed 0" "$(cat "$CW_OUT/many-carry")"
-r=$(setpriv --reuid=3001 --regid=3001 --clear-groups cwprobe tcp 198.51.100.11 80 -D "$D/raw" || true)
-assert_eq "a 257th flow of UID 3001 finds no room for its carry: refused" ECONNRESET "${r%% *}"
-owner_ok consent cleartext-identifiers 1 >/dev/null
-touch "$CW_OUT/stop-carry"
-wait "$MANY_PID" || true
-owner_ok consent cleartext-identifiers 0 >/dev/null
-b=$(srv_bytes web)
-r=$(setpriv --reuid=3001 --regid=3001 --clear-groups cwprobe tcp 198.51.100.11 80 -D "$D/raw" || true)
-assert_eq "closed while granted, denied again: UID 3001's next flow goes through" OK "${r%% *}"
-wait_bytes web $((b + $(wc -c <"$D/raw")))
+carry_room() {
+	local uid=$1 what=$2 pid r b i=0
+	rm -f "$CW_OUT/stop-carry"
+	cwprobe tcp-many 198.51.100.12 81 -n 256 -D "$D/raw" -u "$uid" \
+		-t 1000 -f "$CW_OUT/stop-carry" >"$CW_OUT/many-carry" 2>&1 &
+	pid=$!
+	until grep -q '^open' "$CW_OUT/many-carry"; do
+		i=$((i + 1))
+		[ $i -lt 3000 ] || fail "tcp-many did not finish: $(cat "$CW_OUT/many-carry")"
+		usleep 50000
+	done
+	assert_eq "UID $uid holds 256 scanned flows" "open 256 reset 0 failed 0" "$(cat "$CW_OUT/many-carry")"
+	r=$(setpriv --reuid="$uid" --regid="$uid" --clear-groups cwprobe tcp 198.51.100.11 80 -D "$D/raw" || true)
+	assert_eq "a 257th flow of UID $uid finds no room for its carry: refused" ECONNRESET "${r%% *}"
+	$3
+	touch "$CW_OUT/stop-carry"
+	wait "$pid" || true
+	$4
+	b=$(srv_bytes web)
+	r=$(setpriv --reuid="$uid" --regid="$uid" --clear-groups cwprobe tcp 198.51.100.11 80 -D "$D/raw" || true)
+	assert_eq "$what: UID $uid's next flow goes through" OK "${r%% *}"
+	wait_bytes web $((b + $(wc -c <"$D/raw")))
+}
+grant() { owner_ok consent cleartext-identifiers 1 >/dev/null; }
+deny() { owner_ok consent cleartext-identifiers 0 >/dev/null; }
+# commit_ids [PATTERN...]: analytics, and the patterns' purpose if given
+commit_ids() {
+	owner_ok begin >/dev/null
+	owner_ok add analytics desc=Analytics $STD_RULES_ANALYTICS >/dev/null
+	if [ $# -gt 0 ]; then
+		owner_ok add cleartext-identifiers desc=Identifiers >/dev/null
+		owner_ok addpat cleartext-identifiers "$@" >/dev/null
+	fi
+	owner_ok commit >/dev/null
+}
+without_ids() { commit_ids; }
+with_ids() { commit_ids "$IMEI:257" "$IMSI:513" "$TEL:769"; }
+carry_room 3001 "closed while granted, denied again" grant deny
+carry_room 3002 "closed under a ruleset without patterns, patterns again" \
+	without_ids with_ids
+gen=$(status_get generation)
 
 # The matcher counts against max_memory_mb: 4096 patterns of 16 bytes
 # take more than 1 MiB, so that commit fails and changes nothing.
