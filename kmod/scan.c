@@ -335,7 +335,7 @@ static enum cw_scan_res cw_scan_udp(struct cw_net *cw,
 {
 	struct cw_scan s = {
 		.m = t->idm,
-		.alone = p->poff + p->plen <= skb_headlen(skb),
+		.alone = cw_scan_alone(skb, p),
 	};
 
 	if (cw_scan_quic(cw, t, skb, p, k)) {

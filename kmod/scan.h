@@ -52,6 +52,13 @@ static inline bool cw_scan_wanted(const struct cw_table *t, u64 denied,
 	return p->flow.proto == IPPROTO_UDP && p->plen;
 }
 
+/* Whether a datagram's payload lies in one piece, in the skb's head. */
+static inline bool cw_scan_alone(const struct sk_buff *skb,
+				 const struct cw_pkt *p)
+{
+	return p->poff + p->plen <= skb_headlen(skb);
+}
+
 /**
  * cw_scan_plain() - the scan of a plain datagram, without its call chain
  * @cw: the namespace's state (its counters)
@@ -77,7 +84,7 @@ static inline bool cw_scan_plain(struct cw_net *cw, const struct cw_table *t,
 	u32 tag;
 
 	if (p->flow.proto != IPPROTO_UDP || t->has_domains ||
-	    p->poff + p->plen > skb_headlen(skb) || (*b & 0x80) ||
+	    !cw_scan_alone(skb, p) || (*b & 0x80) ||
 	    cw_idm_first(t->idm, NULL, b, p->plen, &tag))
 		return false;
 	this_cpu_inc(cw->stats->idents_scanned);
