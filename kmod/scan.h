@@ -52,7 +52,13 @@ static inline bool cw_scan_wanted(const struct cw_table *t, u64 denied,
 	return p->flow.proto == IPPROTO_UDP && p->plen;
 }
 
-/* Whether a datagram's payload lies in one piece, in the skb's head. */
+/**
+ * cw_scan_alone() - whether a datagram can be matched alone, in place
+ * @skb: the packet
+ * @p: the parsed packet (its payload's offset and length)
+ *
+ * Return: true if the payload lies in one piece, in the skb's head.
+ */
 static inline bool cw_scan_alone(const struct sk_buff *skb,
 				 const struct cw_pkt *p)
 {
