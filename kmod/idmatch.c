@@ -13,10 +13,6 @@
 #define CW_IDM_HIT	0x80000000u
 /* A state's edges are scanned in order up to this many, searched beyond. */
 #define CW_IDM_SCAN	8
-/* The sieve (idmatch.h): 4-byte grams hashed into two maps of 2^16 bits. */
-#define CW_IDM_GRAM	4
-#define CW_IDM_FBITS	16
-#define CW_IDM_FWORDS	((1u << CW_IDM_FBITS) / 64)
 /* The shortest pattern length that makes the sieve worth its probes. */
 #define CW_IDM_SIEVE_MIN	8
 
@@ -27,15 +23,13 @@ struct cw_idm_state {
 };
 
 struct cw_idm {
+	struct cw_idm_sieve sv;	/* first: idmatch.h reads it inline */
 	size_t bytes;
 	u32 nstates;
 	u32 nedges;
 	u32 npatterns;
 	u32 ndense;	/* states 0..ndense-1 have a dense row */
-	u32 minlen;	/* the shortest pattern's length */
-	u32 maxlen;	/* the longest's */
-	u32 stride;	/* the sieve's step between grams, 0 with no sieve */
-	u64 *sieve;	/* 2 * CW_IDM_FWORDS words: the two gram maps */
+	u32 maxlen;	/* the longest pattern's length */
 	u32 *dense;	/* ndense rows of 256 next states, with CW_IDM_HIT */
 	struct cw_idm_state *st;
 	u32 *out;	/* per state: a pattern that ends here, or NONE */
@@ -201,7 +195,7 @@ static void cw_idm_carve(struct cw_idm *m)
 {
 	u8 *p = (u8 *)m + CW_IDM_HEAD;
 
-	m->sieve = (u64 *)p;
+	m->sv.map = (u64 *)p;
 	p += 2 * CW_IDM_FWORDS * sizeof(u64);
 	m->dense = (u32 *)p;
 	p += (size_t)m->ndense * 256 * sizeof(u32);
@@ -314,25 +308,6 @@ static void cw_idm_densify(struct cw_idm *m)
 			m->targets[k] |= CW_IDM_HIT;
 }
 
-/* A gram's bits: multiplicative hashes of it and of it turned by half. */
-static inline u32 cw_idm_h1(u32 w)
-{
-	return (w * 0x9e3779b1u) >> (32 - CW_IDM_FBITS);
-}
-
-static inline u32 cw_idm_h2(u32 w)
-{
-	return ((w >> 16 | w << 16) * 0x85ebca6bu) >> (32 - CW_IDM_FBITS);
-}
-
-static inline u32 cw_idm_gram(const u8 *p)
-{
-	u32 w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
 /*
  * The sieve's maps: the grams of every pattern at its offsets 0..stride-1.
  * None (stride 0) when the shortest pattern leaves a stride too short to
@@ -347,22 +322,22 @@ static void cw_idm_sieve_build(struct cw_idm *m,
 	u32 k, i, j, h, w;
 	u64 grams;
 
-	if (!n || m->minlen < CW_IDM_SIEVE_MIN)
+	if (!n || m->sv.minlen < CW_IDM_SIEVE_MIN)
 		return;
-	k = m->minlen - CW_IDM_GRAM + 1;
+	k = m->sv.minlen - CW_IDM_GRAM + 1;
 	grams = (u64)n * k;
 	if (grams * grams * (k + m->maxlen) > ((u64)k << 2 * CW_IDM_FBITS) / 4)
 		return;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < k; j++) {
-			w = cw_idm_gram(pats[i].bytes + j);
-			h = cw_idm_h1(w);
-			m->sieve[h / 64] |= BIT_ULL(h % 64);
-			h = cw_idm_h2(w);
-			m->sieve[CW_IDM_FWORDS + h / 64] |= BIT_ULL(h % 64);
+			memcpy(&w, pats[i].bytes + j, sizeof(w));
+			h = CW_IDM_H1(w);
+			m->sv.map[h / 64] |= BIT_ULL(h % 64);
+			h = CW_IDM_H2(w);
+			m->sv.map[CW_IDM_FWORDS + h / 64] |= BIT_ULL(h % 64);
 		}
 	}
-	m->stride = k;
+	m->sv.stride = k;
 }
 
 int cw_idm_build(const struct cw_idm_pattern *pats, u32 n,
@@ -418,8 +393,9 @@ int cw_idm_build(const struct cw_idm_pattern *pats, u32 n,
 	m->nedges = nedges;
 	m->npatterns = n;
 	m->ndense = min_t(u32, t.n, CW_IDM_DENSE);
-	m->minlen = minlen;
+	m->sv.minlen = minlen;
 	m->maxlen = maxlen;
+	BUILD_BUG_ON(offsetof(struct cw_idm, sv));
 	cw_idm_carve(m);
 	cw_idm_lay_out(m, &t, order, id);
 
@@ -518,17 +494,6 @@ static size_t cw_idm_run(const struct cw_idm *m, u32 *sp, const u8 *p,
 	return 0;
 }
 
-/* Whether the gram at @p is in both maps of @sieve. */
-static inline bool cw_idm_sieve_has(const u64 *sieve, const u8 *p)
-{
-	u32 w = cw_idm_gram(p), h = cw_idm_h1(w);
-
-	if (likely(!(sieve[h / 64] & BIT_ULL(h % 64))))
-		return false;
-	h = cw_idm_h2(w);
-	return sieve[CW_IDM_FWORDS + h / 64] & BIT_ULL(h % 64);
-}
-
 /*
  * Every pattern wholly inside p[0, len), by the sieve: the gram at every
  * stride-th offset q is looked up in both maps. An occurrence at s holds
@@ -542,14 +507,13 @@ static inline bool cw_idm_sieve_has(const u64 *sieve, const u8 *p)
 static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
 			u32 *tag)
 {
-	const u64 *sieve = m->sieve;
 	size_t q, from, to, pos = 0;
-	u32 k = m->stride, s = CW_IDM_START;
+	u32 k = m->sv.stride, s = CW_IDM_START;
 
-	if (len < m->minlen)
+	if (len < m->sv.minlen)
 		return false;
 	for (q = 0; q <= len - CW_IDM_GRAM; q += k) {
-		if (likely(!cw_idm_sieve_has(sieve, p + q)))
+		if (likely(!cw_idm_sieve_has(m->sv.map, p + q)))
 			continue;
 		from = q + 1 > k ? q + 1 - k : 0;
 		if (from > pos) {
@@ -583,10 +547,10 @@ bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
 	size_t i;
 
 	if (!state)
-		return m->stride ? cw_idm_sift(m, p, len, tag) :
+		return m->sv.stride ? cw_idm_sift(m, p, len, tag) :
 				   cw_idm_run(m, &s, p, 0, len, tag);
 	s = cw_idm_state_in(m, *state);
-	if (!m->stride || len < 2 * (size_t)m->maxlen) {
+	if (!m->sv.stride || len < 2 * (size_t)m->maxlen) {
 		i = cw_idm_run(m, &s, p, 0, len, tag);
 		*state = s;
 		return i;

@@ -71,6 +71,75 @@ struct cw_idm_pattern {
 
 struct cw_idm;
 
+/*
+ * The sieve, read inline by cw_idm_clear() (a datagram's common case needs
+ * no call): 4-byte grams hashed into two maps of 2^16 bits.
+ */
+#define CW_IDM_GRAM	4
+#define CW_IDM_FBITS	16
+#define CW_IDM_FWORDS	((1u << CW_IDM_FBITS) / 64)
+
+/* The head of every matcher (cw_idm_build() puts it first). */
+struct cw_idm_sieve {
+	u64 *map;	/* 2 * CW_IDM_FWORDS words: the two gram maps */
+	u32 minlen;	/* the shortest pattern's length */
+	u32 stride;	/* the step between probed grams, 0 with no sieve */
+};
+
+/* A gram's bits: multiplicative hashes of it and of it turned by half. */
+#define CW_IDM_H1(w)	(((w) * 0x9e3779b1u) >> (32 - CW_IDM_FBITS))
+#define CW_IDM_H2(w)	((ror32((w), 16) * 0x85ebca6bu) >> (32 - CW_IDM_FBITS))
+
+/**
+ * cw_idm_sieve_has() - whether a gram is in both maps of a sieve
+ * @map: the sieve's maps (struct cw_idm_sieve)
+ * @p: the gram's 4 bytes
+ *
+ * Return: true if both its bits are set.
+ */
+static inline bool cw_idm_sieve_has(const u64 *map, const u8 *p)
+{
+	u32 w, h;
+
+	memcpy(&w, p, sizeof(w));
+	h = CW_IDM_H1(w);
+	if (likely(!(map[h / 64] & BIT_ULL(h % 64))))
+		return false;
+	h = CW_IDM_H2(w);
+	return map[CW_IDM_FWORDS + h / 64] & BIT_ULL(h % 64);
+}
+
+/**
+ * cw_idm_clear() - whether the sieve alone rules every pattern out of a text
+ * @m: the matcher
+ * @p: the text, whole (a datagram)
+ * @len: its length
+ *
+ * The probes of cw_idm_first()'s sieve, inline, for a short text that
+ * most often has none pass: false sends it to cw_idm_first(), which
+ * probes again and runs the automaton where one passes.
+ *
+ * Context: any; reads only.
+ * Return: true if no pattern can be in @p (none fits, or no probed gram
+ * is in both maps), false if the matcher must look.
+ */
+static __always_inline bool cw_idm_clear(const struct cw_idm *m,
+					 const u8 *p, size_t len)
+{
+	/* the head of the matcher (cw_idm_build() asserts it is first) */
+	const struct cw_idm_sieve *sv = (const struct cw_idm_sieve *)m;
+	size_t q;
+
+	if (len < sv->minlen)
+		return true;
+	if (!sv->stride)
+		return false;
+	for (q = 0; q + CW_IDM_GRAM <= len; q += sv->stride)
+		if (cw_idm_sieve_has(sv->map, p + q))
+			return false;
+	return true;
+}
+
 /**
  * cw_idm_size() - the bytes a matcher of such a set takes
  * @npatterns: its patterns

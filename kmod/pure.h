@@ -59,6 +59,7 @@ typedef uint32_t __be32;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT_ULL(n) (1ULL << (n))
+#define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 /* Long builds (a million prefixes) yield the CPU in the kernel. */
 #define cond_resched() do { } while (0)
 /* The kernel's heapsort; the C library's sort does for the tests. */
@@ -71,6 +72,12 @@ typedef uint32_t __be32;
 static inline int fls(unsigned int x)
 {
 	return x ? 32 - __builtin_clz(x) : 0;
+}
+
+/* @w turned right by @s bits (0 < s < 32). */
+static inline u32 ror32(u32 w, unsigned int s)
+{
+	return w >> s | w << (32 - s);
 }
 
 /* Smallest s with 1 << s >= n. */

@@ -91,7 +91,8 @@ static inline bool cw_scan_plain(struct cw_net *cw, const struct cw_table *t,
 
 	if (p->flow.proto != IPPROTO_UDP || t->has_domains ||
 	    !cw_scan_alone(skb, p) || (*b & 0x80) ||
-	    cw_idm_first(t->idm, NULL, b, p->plen, &tag))
+	    (!cw_idm_clear(t->idm, b, p->plen) &&
+	     cw_idm_first(t->idm, NULL, b, p->plen, &tag)))
 		return false;
 	this_cpu_inc(cw->stats->idents_scanned);
 	return true;

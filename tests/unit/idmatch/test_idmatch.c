@@ -255,6 +255,12 @@ static void test_split(void)
 	state = 0x7fffffff;
 	tap_ok(cw_idm_first(m, &state, (const u8 *)text, len, &tag) && !tag,
 	       "a state out of range is taken as the start");
+	/* the inline sieve (cw_idm_clear()) on datagrams at its edges */
+	tap_ok(!cw_idm_clear(m, (const u8 *)pats[0], 15) &&
+	       cw_idm_clear(m, (const u8 *)pats[0], 14) &&
+	       cw_idm_clear(m, (const u8 *)"a datagram without digits", 25) &&
+	       !cw_idm_clear(m, (const u8 *)text, len),
+	       "cw_idm_clear(): an IMEI alone and a datagram with one need the matcher; 14 of its digits and a text with none do not");
 	cw_idm_free(m);
 }
 
@@ -272,7 +278,7 @@ static void test_random(u64 seed, int rounds, bool longer)
 	static u8 pool[64 * 70], text[8192];
 	struct cw_idm_pattern p[64];
 	size_t cuts[16];
-	int r, bad = 0, hits_total = 0, found = 0;
+	int r, bad = 0, hits_total = 0, found = 0, clear = 0;
 
 	rng = seed;
 	for (r = 0; r < rounds && !bad; r++) {
@@ -320,15 +326,20 @@ static void test_random(u64 seed, int rounds, bool longer)
 		if (!ref_matcher(m, text, len, cuts, ncuts, &b) ||
 		    !ref_same(&a, &b) || !ref_first(m, text, len, cuts, ncuts, &a))
 			bad++;
+		/* the inline sieve rules out only a text without a match */
+		if (cw_idm_clear(m, text, len)) {
+			clear++;
+			bad += !!a.n;
+		}
 		hits_total += a.n;
 		found += !!a.n;
 		free(a.h);
 		free(b.h);
 		cw_idm_free(m);
 	}
-	tap_ok(!bad, "%d random sets of %s patterns and cut texts: the naive reference's hits, and cw_idm_first() the first or none and the exact state (%d hits, %d texts with one; seed %llu)",
+	tap_ok(!bad, "%d random sets of %s patterns and cut texts: the naive reference's hits, cw_idm_first() the first or none and the exact state, cw_idm_clear() only without a hit (%d hits, %d texts with one, %d cleared; seed %llu)",
 	       r, longer ? "8- to 70-byte" : "1- to 12-byte", hits_total,
-	       found, (unsigned long long)seed);
+	       found, clear, (unsigned long long)seed);
 }
 
 int main(void)
