@@ -494,40 +494,71 @@ static size_t cw_idm_run(const struct cw_idm *m, u32 *sp, const u8 *p,
 	return 0;
 }
 
+/* Where the sieve is in a text: the automaton's run so far. */
+struct cw_idm_sifting {
+	size_t pos;	/* the automaton has read the text up to here */
+	u32 s;		/* and is in this state */
+};
+
+/*
+ * The run for a probe at offset @q of p[0, len) whose gram passed: the
+ * automaton from the start state over every byte of an occurrence that
+ * could hold that gram there, from q + 1 - stride to q + maxlen (one run
+ * goes on through the windows that overlap it). Out of line: the probes'
+ * loop keeps nothing of it in its registers.
+ */
+static noinline bool cw_idm_window(const struct cw_idm *m,
+				   struct cw_idm_sifting *r, const u8 *p,
+				   size_t len, size_t q, u32 *tag)
+{
+	u32 k = m->sv.stride;
+	size_t from = q + 1 > k ? q + 1 - k : 0, to;
+
+	if (from > r->pos) {
+		r->pos = from;
+		r->s = CW_IDM_START;
+	}
+	to = min_t(size_t, len, q + m->maxlen);
+	if (to <= r->pos)
+		return false;
+	if (cw_idm_run(m, &r->s, p, r->pos, to, tag))
+		return true;
+	r->pos = to;
+	return false;
+}
+
 /*
  * Every pattern wholly inside p[0, len), by the sieve: the gram at every
- * stride-th offset q is looked up in both maps. An occurrence at s holds
- * a probed gram at one of its offsets 0..stride-1 (it is at least
- * stride + 3 bytes long), and that gram is in the maps; so a gram that
- * passes has the automaton run from the start state over every byte of
- * an occurrence that could hold it there: from q + 1 - stride to
- * q + maxlen (one run goes on through the windows that overlap it). A
- * gram in the maps by a hash collision costs a run that finds nothing.
+ * stride-th offset is looked up in both maps, two probes a turn. An
+ * occurrence at s holds a probed gram at one of its offsets 0..stride-1
+ * (it is at least stride + 3 bytes long), and that gram is in the maps,
+ * so its window is run. A gram in the maps by a hash collision costs a
+ * run that finds nothing.
  */
 static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
 			u32 *tag)
 {
-	size_t q, from, to, pos = 0;
-	u32 k = m->sv.stride, s = CW_IDM_START;
+	struct cw_idm_sifting r = { .pos = 0, .s = CW_IDM_START };
+	const u64 *map = m->sv.map;
+	u32 k = m->sv.stride;
+	const u8 *x, *last;
 
 	if (len < m->sv.minlen)
 		return false;
-	for (q = 0; q <= len - CW_IDM_GRAM; q += k) {
-		if (likely(!cw_idm_sieve_has(m->sv.map, p + q)))
+	last = p + len - CW_IDM_GRAM;	/* the last gram that may be probed */
+	for (x = p; x + k <= last; x += 2 * k) {
+		if (likely(!cw_idm_sieve_has(map, x) &&
+			   !cw_idm_sieve_has(map, x + k)))
 			continue;
-		from = q + 1 > k ? q + 1 - k : 0;
-		if (from > pos) {
-			pos = from;
-			s = CW_IDM_START;
-		}
-		to = min_t(size_t, len, q + m->maxlen);
-		if (to > pos) {
-			if (cw_idm_run(m, &s, p, pos, to, tag))
-				return true;
-			pos = to;
-		}
+		if (cw_idm_sieve_has(map, x) &&
+		    cw_idm_window(m, &r, p, len, x - p, tag))
+			return true;
+		if (cw_idm_sieve_has(map, x + k) &&
+		    cw_idm_window(m, &r, p, len, x + k - p, tag))
+			return true;
 	}
-	return false;
+	return x <= last && cw_idm_sieve_has(map, x) &&
+	       cw_idm_window(m, &r, p, len, x - p, tag);
 }
 
 /*
