@@ -128,14 +128,15 @@ static __always_inline bool cw_idm_clear(const struct cw_idm *m,
 {
 	/* the head of the matcher (cw_idm_build() asserts it is first) */
 	const struct cw_idm_sieve *sv = (const struct cw_idm_sieve *)m;
-	size_t q;
+	const u8 *x, *end = p + len - CW_IDM_GRAM;
 
 	if (len < sv->minlen)
 		return true;
 	if (!sv->stride)
 		return false;
-	for (q = 0; q + CW_IDM_GRAM <= len; q += sv->stride)
-		if (cw_idm_sieve_has(sv->map, p + q))
+	/* the shortest pattern, at least a gram long, fits: end >= p */
+	for (x = p; x <= end; x += sv->stride)
+		if (cw_idm_sieve_has(sv->map, x))
 			return false;
 	return true;
 }
