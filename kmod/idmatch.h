@@ -128,16 +128,18 @@ static __always_inline bool cw_idm_clear(const struct cw_idm *m,
 {
 	/* the head of the matcher (cw_idm_build() asserts it is first) */
 	const struct cw_idm_sieve *sv = (const struct cw_idm_sieve *)m;
-	const u8 *x, *end = p + len - CW_IDM_GRAM;
+	const u8 *x = p, *end = p + len - CW_IDM_GRAM;
 
 	if (len < sv->minlen)
 		return true;
 	if (!sv->stride)
 		return false;
-	/* the shortest pattern, at least a gram long, fits: end >= p */
-	for (x = p; x <= end; x += sv->stride)
+	/* with a sieve, the shortest pattern is over a gram long: it fits */
+	do {
 		if (cw_idm_sieve_has(sv->map, x))
 			return false;
+		x += sv->stride;
+	} while (x <= end);
 	return true;
 }
 
