@@ -441,6 +441,8 @@ fi
 # its instruction count; the same to the instruction in every call): the
 # path's cost alone, which the rate cannot resolve (it moves by more with
 # where the receive softirqs run: the scan's bottom-half toggles run them).
+# BENCH_ID_TRACE_FN=NAME counts that function instead (cw_scan); each
+# count holds the tracer's own, about 650 (cw_mem_lock counts 679).
 if [ "$PART" != kbench ] && only idents; then
 IS=$W/idents
 ID_CLASSES=$(echo "${BENCH_ID_CLASSES:-bulk,tlsbulk,udp16,tcp16}" | tr , ' ')
@@ -517,7 +519,7 @@ if [ -n "${BENCH_ID_TRACE:-}" ]; then
 	TR=/sys/kernel/tracing
 	mount -t tracefs nodev $TR 2>/dev/null || true
 	# only the hook is patched: a traced callee would add the tracer's cost
-	echo cw_hook_out >$TR/set_ftrace_filter || fail "set_ftrace_filter"
+	echo ${BENCH_ID_TRACE_FN:-cw_hook_out} >$TR/set_ftrace_filter || fail "set_ftrace_filter"
 	echo 8192 >$TR/buffer_size_kb
 	echo function_graph >$TR/current_tracer || fail "function_graph"
 	for mode in denied allowed; do
@@ -527,7 +529,7 @@ if [ -n "${BENCH_ID_TRACE:-}" ]; then
 		ip netns exec ic cwbench tcp 10.8.0.2 9 50 one >/dev/null ||
 			fail "cwbench tcp under the tracer"
 		echo 0 >$TR/tracing_on
-		grep 'cw_hook_out' $TR/trace | awk 'match($0, /[0-9]+\.[0-9]+ us/) {
+		grep "${BENCH_ID_TRACE_FN:-cw_hook_out}" $TR/trace | awk 'match($0, /[0-9]+\.[0-9]+ us/) {
 			print substr($0, RSTART, RLENGTH - 3) * 1000 }' | sort -n >"$IS/hook.$mode"
 		n=$(wc -l <"$IS/hook.$mode")
 		out "idents hookins $mode n=$n median=$(sed -n "$((n / 2 + 1))p" "$IS/hook.$mode") p10=$(sed -n "$((n / 10 + 1))p" "$IS/hook.$mode") p90=$(sed -n "$((n * 9 / 10 + 1))p" "$IS/hook.$mode")"
