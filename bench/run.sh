@@ -33,6 +33,11 @@
 #        BENCH_ONLY           only these sections of the traffic boot
 #                             (comma-separated: core, tcpmem, quic, idents),
 #                             and no lookup boot
+#        BENCH_ID_CLASSES     only these classes of the identifier scan
+#                             (comma-separated: bulk, tlsbulk, udp16, tcp16)
+#        BENCH_ID_TRACE       1: also count the hook's instructions for a
+#                             tcp16 segment ("idents hookins" in raw.txt)
+#        BENCH_ID_TRACE_FN    the function it counts (default cw_hook_out)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,7 +52,7 @@ boot() {
 	shift 2
 	# Unknown NAME=VALUE words of the kernel command line become the
 	# environment of the guest's init, and so of the scenario.
-	for v in BENCH_REPS BENCH_TCP_REPS BENCH_TCP_MS BENCH_MS BENCH_LEVELS BENCH_KLOADS BENCH_ONLY; do
+	for v in BENCH_REPS BENCH_TCP_REPS BENCH_TCP_MS BENCH_MS BENCH_LEVELS BENCH_KLOADS BENCH_ONLY BENCH_ID_CLASSES BENCH_ID_TRACE BENCH_ID_TRACE_FN; do
 		if [ -n "${!v:-}" ]; then append="$append $v=${!v}"; fi
 	done
 	echo "# bench: booting the guest for $part ($*)" >&2

@@ -315,6 +315,9 @@ void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
 		  unsigned long timeout)
 {
 	e->expires = jiffies + timeout;
+	/* the most recently active of its UID already, as a flow's every packet */
+	if (mem->uids[e->uid_slot].tail == e - mem->e)
+		return;
 	cw_mem_lru_del(mem, e);
 	cw_mem_lru_add_tail(mem, e);
 }

@@ -353,9 +353,20 @@ static enum cw_scan_res cw_scan_udp(struct cw_net *cw,
 }
 
 /*
- * The carry of a TCP flow, copied out under the flow memory's lock (the
- * scan runs without it: segments of one flow are serialised by its
- * socket, other flows need not wait), or NULL without room for one.
+ * A segment of at most this many payload bytes is scanned with the flow
+ * memory's lock held, so that the lock is taken once for it, not twice:
+ * for a small segment the second round (bottom halves off and on, the
+ * lock, the entry looked up again) costs as much as the scan. 128 is
+ * twice the longest pattern (a SHA-256 in hex): below it the matcher runs
+ * its automaton alone, one table step a byte, so other flows wait at most
+ * 128 steps. A larger segment is scanned without the lock, its carry
+ * copied out and put back.
+ */
+#define CW_SCAN_LOCKED_MAX	128
+
+/*
+ * The carry of a TCP flow, copied to @c, or NULL without room for one.
+ * Context: the flow memory's lock held.
  */
 static struct cw_mem_entry *cw_scan_carry_get(struct cw_net *cw,
 					      const struct cw_table *t,
@@ -381,6 +392,75 @@ static struct cw_mem_entry *cw_scan_carry_get(struct cw_net *cw,
 	return e;
 }
 
+/*
+ * What a scanned segment leaves in its flow's entry @e: the carry @c,
+ * advanced to @end, or, on a hit, the carry as it was (a retransmission
+ * is scanned, and blocked, again) and the flow ended: the reset ends it,
+ * and its entry may be given up for room, so an app's blocked flows never
+ * lock its clean ones out of the memory.
+ * Context: the flow memory's lock held.
+ */
+static void cw_scan_carry_put(struct cw_mem *mem, struct cw_mem_entry *e,
+			      const struct cw_scan_carry *c, u32 end, u8 fl,
+			      bool hit)
+{
+	if (!hit) {
+		e->scan = *c;
+		e->scan.seq = end;
+	}
+	if (hit || (fl & TCPHDR_FIN))
+		e->fin = true;
+	cw_mem_touch(mem, e, e->fin ? CW_MEM_FIN_TIMEOUT :
+		     e->match ? CW_MEM_TIMEOUT : CW_MEM_IDLE_TIMEOUT);
+}
+
+/* A FIN or a reset without data: the carry ends with the flow. */
+static void cw_scan_tcp_end(struct cw_mem *mem, const struct cw_mem_key *k,
+			    u8 fl)
+{
+	struct cw_mem_entry *e = cw_mem_find(mem, k);
+
+	if (!e || !e->scanning)
+		return;
+	if (fl & TCPHDR_RST) {
+		e->scanning = false;
+		if (!e->named)
+			cw_mem_forget(mem, e);
+	} else {
+		e->fin = true;
+		cw_mem_touch(mem, e, CW_MEM_FIN_TIMEOUT);
+	}
+}
+
+/*
+ * The bytes of a segment at @seq that its flow's carry, in @s, has not
+ * looked at yet, scanned from it: 1 on a match, 0 if clean, -1 if it had
+ * none (all of it sent before).
+ */
+static int cw_scan_segment(struct cw_scan *s, const struct cw_table *t,
+			   const struct sk_buff *skb, const struct cw_pkt *p,
+			   u32 seq)
+{
+	u32 skip = 0;
+
+	if (s->c.generation != t->generation) {
+		s->c.state = CW_IDM_START;
+		s->c.generation = t->generation;
+	}
+	if (before(seq, s->c.seq)) {
+		/* sent before: only its new bytes, if any */
+		skip = s->c.seq - seq;
+		if (skip >= p->plen)
+			return -1;
+	} else if (after(seq, s->c.seq)) {
+		/* a gap: what it held was never seen */
+		s->c.state = CW_IDM_START;
+		s->c.tls = false;
+		s->c.hdr_have = 0;
+	}
+	return cw_scan_skb(s, skb, p->poff + skip, p->plen - skip);
+}
+
 static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,
 				    const struct cw_table *t,
 				    const struct sk_buff *skb,
@@ -391,85 +471,51 @@ static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,
 	struct cw_scan s = { .m = t->idm };
 	u8 fl = p->tcp_flags;
 	/* a SYN's data (Fast Open) starts one after its sequence number */
-	u32 seq = p->seq + !!(fl & TCPHDR_SYN), skip = 0, from;
+	u32 seq = p->seq + !!(fl & TCPHDR_SYN), from;
 	struct cw_mem_entry *e;
-	bool hit;
+	int r;
 
 	if (!k) {
 		/* no socket to follow: this segment alone */
 		s.c.state = CW_IDM_START;
-		hit = p->plen && cw_scan_skb(&s, skb, p->poff, p->plen);
-		cw_scan_count(cw, &s);
-		*tag = s.tag;
-		return hit ? CW_SCAN_HIT : CW_SCAN_CLEAN;
+		r = p->plen && cw_scan_skb(&s, skb, p->poff, p->plen);
+		goto out;
 	}
 
 	cw_mem_lock(cw->mem);
 	if (!p->plen) {
-		/* a FIN or a reset without data: the carry ends with the flow */
-		e = cw_mem_find(cw->mem, k);
-		if (e && e->scanning) {
-			if (fl & TCPHDR_RST) {
-				e->scanning = false;
-				if (!e->named)
-					cw_mem_forget(cw->mem, e);
-			} else {
-				e->fin = true;
-				cw_mem_touch(cw->mem, e, CW_MEM_FIN_TIMEOUT);
-			}
-		}
+		cw_scan_tcp_end(cw->mem, k, fl);
 		cw_mem_unlock(cw->mem);
 		return CW_SCAN_CLEAN;
 	}
 	e = cw_scan_carry_get(cw, t, k, uid, seq, &s.c);
+	if (e && p->plen <= CW_SCAN_LOCKED_MAX) {
+		r = cw_scan_segment(&s, t, skb, p, seq);
+		if (r >= 0)
+			cw_scan_carry_put(cw->mem, e, &s.c, seq + p->plen, fl,
+					  r);
+		cw_mem_unlock(cw->mem);
+		goto out;
+	}
 	cw_mem_unlock(cw->mem);
 	if (!e)
 		return CW_SCAN_FULL;
 
 	from = s.c.seq;
-	if (s.c.generation != t->generation) {
-		s.c.state = CW_IDM_START;
-		s.c.generation = t->generation;
+	r = cw_scan_segment(&s, t, skb, p, seq);
+	if (r >= 0) {
+		cw_mem_lock(cw->mem);
+		/* the entry may have gone, or been reused, meanwhile */
+		e = cw_mem_find(cw->mem, k);
+		if (e && e->scanning && e->scan.seq == from)
+			cw_scan_carry_put(cw->mem, e, &s.c, seq + p->plen, fl,
+					  r);
+		cw_mem_unlock(cw->mem);
 	}
-	if (before(seq, from)) {
-		/* sent before: only its new bytes, if any */
-		skip = from - seq;
-		if (skip >= p->plen)
-			return CW_SCAN_CLEAN;
-	} else if (after(seq, from)) {
-		/* a gap: what it held was never seen */
-		s.c.state = CW_IDM_START;
-		s.c.tls = false;
-		s.c.hdr_have = 0;
-	}
-	hit = cw_scan_skb(&s, skb, p->poff + skip, p->plen - skip);
+out:
 	cw_scan_count(cw, &s);
-
-	cw_mem_lock(cw->mem);
-	e = cw_mem_find(cw->mem, k);
-	if (e && e->scanning && e->scan.seq == from) {
-		if (hit) {
-			/*
-			 * A retransmission is scanned, and blocked, again. The
-			 * reset ends the flow: its entry may be given up for
-			 * room, so an app's blocked flows never lock its clean
-			 * ones out of the memory.
-			 */
-			e->fin = true;
-			cw_mem_touch(cw->mem, e, CW_MEM_FIN_TIMEOUT);
-		} else {
-			s.c.seq = seq + p->plen;
-			e->scan = s.c;
-			if (fl & TCPHDR_FIN)
-				e->fin = true;
-			cw_mem_touch(cw->mem, e, e->fin ? CW_MEM_FIN_TIMEOUT :
-				     e->match ? CW_MEM_TIMEOUT :
-				     CW_MEM_IDLE_TIMEOUT);
-		}
-	}
-	cw_mem_unlock(cw->mem);
 	*tag = s.tag;
-	return hit ? CW_SCAN_HIT : CW_SCAN_CLEAN;
+	return r > 0 ? CW_SCAN_HIT : CW_SCAN_CLEAN;
 }
 
 enum cw_scan_res cw_scan(struct cw_net *cw, const struct cw_table *t,

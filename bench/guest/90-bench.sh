@@ -426,11 +426,26 @@ fi
 #   bulk   one connection, 64 KiB writes of cleartext (the README) for MS
 #   tlsbulk  the same bytes framed as TLS application_data records
 #   udp16  16-byte datagrams (cwbench udp): the small-packet path
-#   tcp16  16-byte TCP writes, TCP_NODELAY (cwbench tcp)
+#   tcp16  16-byte TCP writes, TCP_NODELAY, each a segment of its own
+#          (cwbench tcp ... one: without, TCP appends writes to a segment
+#          not sent yet, 1.7 to 2 a segment, and how many moves with the
+#          path's speed and where softirqs run: segments/s fell 10% with
+#          the scan while bytes/s did not; with it, 16 bytes a segment and
+#          the runs agree within 1%)
 # Under -icount a rate is a count of instructions: the scan's cost per
 # byte is (1/bulk_denied - 1/bulk_allowed) ns = instructions.
+# BENCH_ID_CLASSES (comma-separated) runs only those classes. With
+# BENCH_ID_TRACE=1, the LOCAL_OUT hook's own instructions for a tcp16
+# segment, scanned and not, are counted too (function_graph on that one
+# function, so no callee pays the tracer: under -icount its duration is
+# its instruction count; the same to the instruction in every call): the
+# path's cost alone, which the rate cannot resolve (it moves by more with
+# where the receive softirqs run: the scan's bottom-half toggles run them).
+# BENCH_ID_TRACE_FN=NAME counts that function instead (cw_scan); each
+# count holds the tracer's own, about 650 (cw_mem_lock counts 679).
 if [ "$PART" != kbench ] && only idents; then
 IS=$W/idents
+ID_CLASSES=$(echo "${BENCH_ID_CLASSES:-bulk,tlsbulk,udp16,tcp16}" | tr , ' ')
 mkdir -p "$IS/rules.d" "$IS/state"
 for ns in ib ic; do
 	ns_up "$ns"
@@ -480,16 +495,16 @@ run_id() {
 	bulk) r=$(ip netns exec "$1" cwbench bulk 10.8.0.2 9 "$MS" "$IS/text") ;;
 	tlsbulk) r=$(ip netns exec "$1" cwbench bulk 10.8.0.2 9 "$MS" "$IS/text" tls) ;;
 	udp16) r=$(ip netns exec "$1" cwbench udp 198.51.100.11 9 "$MS") ;;
-	tcp16) r=$(ip netns exec "$1" cwbench tcp 10.8.0.2 9 "$MS") ;;
+	tcp16) r=$(ip netns exec "$1" cwbench tcp 10.8.0.2 9 "$MS" one) ;;
 	esac || fail "cwbench $3 in $1: $r"
 	set -- "$@" $r
-	out "idents $3 $2 $4 $6"
+	out "idents $3 $2 $4 $6${8:+ segs=$8 bytes=${10}}"
 }
 sc0=$(ip netns exec ic cwnl status | awk '$2 == "idents_scanned" { print $3 }')
 i=0
 while [ $i -lt "$REPS" ]; do
 	i=$((i + 1))
-	for c in bulk tlsbulk udp16 tcp16; do
+	for c in $ID_CLASSES; do
 		run_id ib base $c $i
 		run_id ic denied $c $i
 		ictl allow cleartext-identifiers >/dev/null ||
@@ -499,6 +514,29 @@ while [ $i -lt "$REPS" ]; do
 			fail "deny cleartext-identifiers"
 	done
 done
+# the LOCAL_OUT hook's own instructions per tcp16 segment (above)
+if [ -n "${BENCH_ID_TRACE:-}" ]; then
+	TR=/sys/kernel/tracing
+	mount -t tracefs nodev $TR 2>/dev/null || true
+	# only the hook is patched: a traced callee would add the tracer's cost
+	echo ${BENCH_ID_TRACE_FN:-cw_hook_out} >$TR/set_ftrace_filter || fail "set_ftrace_filter"
+	echo 8192 >$TR/buffer_size_kb
+	echo function_graph >$TR/current_tracer || fail "function_graph"
+	for mode in denied allowed; do
+		[ $mode = denied ] || ictl allow cleartext-identifiers >/dev/null
+		echo >$TR/trace
+		echo 1 >$TR/tracing_on
+		ip netns exec ic cwbench tcp 10.8.0.2 9 50 one >/dev/null ||
+			fail "cwbench tcp under the tracer"
+		echo 0 >$TR/tracing_on
+		grep "${BENCH_ID_TRACE_FN:-cw_hook_out}" $TR/trace | awk 'match($0, /[0-9]+\.[0-9]+ us/) {
+			print substr($0, RSTART, RLENGTH - 3) * 1000 }' | sort -n >"$IS/hook.$mode"
+		n=$(wc -l <"$IS/hook.$mode")
+		out "idents hookins $mode n=$n median=$(sed -n "$((n / 2 + 1))p" "$IS/hook.$mode") p10=$(sed -n "$((n / 10 + 1))p" "$IS/hook.$mode") p90=$(sed -n "$((n * 9 / 10 + 1))p" "$IS/hook.$mode")"
+		[ $mode = denied ] || ictl deny cleartext-identifiers >/dev/null
+	done
+	echo nop >$TR/current_tracer
+fi
 st=$(ip netns exec ic cwnl status)
 out "idents counters scanned=$(($(echo "$st" | awk '$2 == "idents_scanned" { print $3 }') - sc0)) skipped=$(echo "$st" | awk '$2 == "idents_skipped" { print $3 }') blocked=$(echo "$st" | awk '$2 == "idents_blocked" { print $3 }')"
 kill -TERM "$IS_PID"; wait "$IS_PID" 2>/dev/null || true

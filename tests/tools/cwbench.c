@@ -13,12 +13,17 @@
  *       at most 1500); with SPORT, the socket is bound to that local port
  *       first (one QUIC connection across several runs). Prints:
  *         pps N attempts N sent N failed N errno NAME
- *   cwbench tcp ADDR PORT MS
+ *   cwbench tcp ADDR PORT MS [one]
  *       Connect to ADDR:PORT (a reader that discards) and write 16 bytes
  *       at a time with TCP_NODELAY for MS milliseconds: a segment per
- *       write while the window is open. Prints the segments sent per
- *       second (tcpi_segs_out) as:
- *         pps N segs N
+ *       write while nothing holds one back (TCP appends a write to a
+ *       segment not sent yet: autocorking, small queues). With "one",
+ *       every write waits until the one before it has left, so each is
+ *       a segment of its own (TCP_NOTSENT_LOWAT 1 and poll() before each
+ *       write: bytes = 16 x segs). Prints the segments sent per
+ *       second (tcpi_segs_out), their number and the bytes acknowledged
+ *       (tcpi_bytes_acked: 16 a segment unless TCP merged writes) as:
+ *         pps N segs N bytes N
  *   cwbench bulk ADDR PORT MS FILE [tls]
  *       Connect and write FILE's bytes (at most 1 MiB), over and over, in
  *       64 KiB writes for MS milliseconds: a bulk upload. With "tls" the
@@ -39,6 +44,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <linux/tcp.h>	/* tcpi_segs_out: glibc's tcp_info lacks it */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +74,7 @@ static const char *errname(int e)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: cwbench udp ADDR PORT MS [BATCH [FILE [SPORT]]] | tcp ADDR PORT MS | bulk ADDR PORT MS FILE [tls] | time CMD [ARG...] | rss PID\n");
+	fprintf(stderr, "usage: cwbench udp ADDR PORT MS [BATCH [FILE [SPORT]]] | tcp ADDR PORT MS [one] | bulk ADDR PORT MS FILE [tls] | time CMD [ARG...] | rss PID\n");
 	return 2;
 }
 
@@ -235,17 +241,26 @@ static size_t bulk_fill(unsigned char *buf, size_t cap, const char *file,
 	return n;
 }
 
+/* tcp_for()'s @how: TCP_NODELAY; and each write a segment of its own */
+#define TCP_FOR_NODELAY	1
+#define TCP_FOR_ONE	2
+
 /*
- * Connect (TCP_NODELAY with nodelay), send @first, then @buf's @n bytes
- * over and over, at most @w a call, for @ms; *@d the tcp_info counters
- * it added (segments, bytes acknowledged), *@ns the time. 0, or prints
- * the error and returns 1.
+ * Connect (TCP_NODELAY with TCP_FOR_NODELAY in @how), send @first, then
+ * @buf's @n bytes over and over, at most @w a call, for @ms; *@d the
+ * tcp_info counters it added (segments, bytes acknowledged), *@ns the
+ * time. With TCP_FOR_ONE, a write waits (in poll(), TCP_NOTSENT_LOWAT 1)
+ * until the bytes before it have left: TCP appends a write to a segment
+ * it has not sent yet (autocorking, small queues), so without that the
+ * writes per segment vary with how fast the path is. 0, or prints the
+ * error and returns 1.
  */
 static int tcp_for(const char *addr, const char *port, int ms,
-		   const unsigned char *buf, size_t n, size_t w, int nodelay,
+		   const unsigned char *buf, size_t n, size_t w, int how,
 		   const void *first, size_t first_len,
 		   struct tcp_info *d, unsigned long long *ns)
 {
+	struct pollfd pfd = { .events = POLLOUT };
 	struct sockaddr_storage ss;
 	unsigned long long t0, end, t;
 	struct tcp_info ti0;
@@ -258,8 +273,11 @@ static int tcp_for(const char *addr, const char *port, int ms,
 		return usage();
 	fd = socket(ss.ss_family, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
-	    (nodelay && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				   sizeof(one)) < 0) ||
+	    ((how & TCP_FOR_NODELAY) &&
+	     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0) ||
+	    ((how & TCP_FOR_ONE) &&
+	     setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &one,
+			sizeof(one)) < 0) ||
 	    (first_len && send(fd, first, first_len, MSG_NOSIGNAL) < 0) ||
 	    getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti0, &il) < 0) {
 		printf("error %s: socket/connect\n", errname(errno));
@@ -267,10 +285,17 @@ static int tcp_for(const char *addr, const char *port, int ms,
 	}
 	t0 = now_ns();
 	end = t0 + (unsigned long long)ms * 1000000ULL;
+	pfd.fd = fd;
 	do {
-		ssize_t r = send(fd, buf + off, n - off < w ? n - off : w,
-				 MSG_NOSIGNAL);
+		ssize_t r;
+		int pr;
 
+		/* writable again once nothing is left unsent */
+		if ((how & TCP_FOR_ONE) && (pr = poll(&pfd, 1, 1000)) != 1) {
+			printf("error %s: poll\n", errname(pr ? errno : ETIMEDOUT));
+			return 1;
+		}
+		r = send(fd, buf + off, n - off < w ? n - off : w, MSG_NOSIGNAL);
 		if (r < 0) {
 			printf("error %s: send\n", errname(errno));
 			return 1;
@@ -293,16 +318,22 @@ static int tcp_for(const char *addr, const char *port, int ms,
 static int cmd_tcp(int argc, char **argv)
 {
 	static const unsigned char payload[16];
+	int how = TCP_FOR_NODELAY;
 	unsigned long long ns;
 	struct tcp_info d;
 
 	if (argc < 4)
 		return usage();
+	if (argc > 4 && !strcmp(argv[4], "one"))
+		how |= TCP_FOR_ONE;
+	else if (argc > 4)
+		return usage();
 	if (tcp_for(argv[1], argv[2], atoi(argv[3]), payload, sizeof(payload),
-		    sizeof(payload), 1, NULL, 0, &d, &ns))
+		    sizeof(payload), how, NULL, 0, &d, &ns))
 		return 1;
-	printf("pps %.0f segs %u\n", d.tcpi_segs_out * 1e9 / (double)ns,
-	       d.tcpi_segs_out);
+	printf("pps %.0f segs %u bytes %llu\n",
+	       d.tcpi_segs_out * 1e9 / (double)ns, d.tcpi_segs_out,
+	       (unsigned long long)d.tcpi_bytes_acked);
 	return 0;
 }
 
