@@ -35,8 +35,9 @@
 #                             and no lookup boot
 #        BENCH_ID_CLASSES     only these classes of the identifier scan
 #                             (comma-separated: bulk, tlsbulk, udp16, tcp16)
-#        BENCH_ID_TRACE       1: also count the hook's instructions for a
-#                             tcp16 segment ("idents hookins" in raw.txt)
+#        BENCH_ID_TRACE       0: do not count the hook's instructions for
+#                             a tcp16 segment ("idents hookins" in raw.txt,
+#                             the tcp16 target's measure)
 #        BENCH_ID_TRACE_FN    the function it counts (default cw_hook_out)
 set -euo pipefail
 

@@ -434,9 +434,9 @@ fi
 #          the runs agree within 1%)
 # Under -icount a rate is a count of instructions: the scan's cost per
 # byte is (1/bulk_denied - 1/bulk_allowed) ns = instructions.
-# BENCH_ID_CLASSES (comma-separated) runs only those classes. With
-# BENCH_ID_TRACE=1, the LOCAL_OUT hook's own instructions for a tcp16
-# segment, scanned and not, are counted too (function_graph on that one
+# BENCH_ID_CLASSES (comma-separated) runs only those classes. With tcp16
+# (BENCH_ID_TRACE=0 leaves it out), the LOCAL_OUT hook's own instructions
+# for a tcp16 segment, scanned and not, are counted too (function_graph on that one
 # function, so no callee pays the tracer: under -icount its duration is
 # its instruction count; the same to the instruction in every call): the
 # path's cost alone, which the rate cannot resolve (it moves by more with
@@ -515,7 +515,7 @@ while [ $i -lt "$REPS" ]; do
 	done
 done
 # the LOCAL_OUT hook's own instructions per tcp16 segment (above)
-if [ -n "${BENCH_ID_TRACE:-}" ]; then
+if [ "${BENCH_ID_TRACE:-1}" = 1 ] && case " $ID_CLASSES " in *" tcp16 "*) true ;; *) false ;; esac; then
 	TR=/sys/kernel/tracing
 	mount -t tracefs nodev $TR 2>/dev/null || true
 	# only the hook is patched: a traced callee would add the tracer's cost
@@ -532,7 +532,7 @@ if [ -n "${BENCH_ID_TRACE:-}" ]; then
 		grep "${BENCH_ID_TRACE_FN:-cw_hook_out}" $TR/trace | awk 'match($0, /[0-9]+\.[0-9]+ us/) {
 			print substr($0, RSTART, RLENGTH - 3) * 1000 }' | sort -n >"$IS/hook.$mode"
 		n=$(wc -l <"$IS/hook.$mode")
-		out "idents hookins $mode n=$n median=$(sed -n "$((n / 2 + 1))p" "$IS/hook.$mode") p10=$(sed -n "$((n / 10 + 1))p" "$IS/hook.$mode") p90=$(sed -n "$((n * 9 / 10 + 1))p" "$IS/hook.$mode")"
+		out "idents hookins $mode fn=${BENCH_ID_TRACE_FN:-cw_hook_out} n=$n median=$(sed -n "$((n / 2 + 1))p" "$IS/hook.$mode") p10=$(sed -n "$((n / 10 + 1))p" "$IS/hook.$mode") p90=$(sed -n "$((n * 9 / 10 + 1))p" "$IS/hook.$mode")"
 		[ $mode = denied ] || ictl deny cleartext-identifiers >/dev/null
 	done
 	echo nop >$TR/current_tracer
