@@ -74,10 +74,11 @@ static inline bool cw_scan_alone(const struct sk_buff *skb,
  *
  * The scan's common case, inline: a UDP datagram in one piece that cannot
  * be taken for QUIC (its first byte's 0x80 bit clear, and no names for a
- * short header's connection to be remembered by) and that the matcher
- * finds no pattern in. False sends the packet the whole way (cw_scan(),
- * which also answers for a datagram this let through: it would have
- * scanned it the same).
+ * short header's connection to be remembered by) whose probes of the
+ * sieve all miss (cw_idm_clear()). False sends the packet the whole way
+ * (cw_scan(), which runs the matcher where a probe passes, and also
+ * answers for a datagram this let through: it would have scanned it the
+ * same).
  *
  * Context: the packet path, RCU read lock held.
  * Return: true if the datagram was scanned and is clean.
@@ -87,12 +88,10 @@ static inline bool cw_scan_plain(struct cw_net *cw, const struct cw_table *t,
 				 const struct cw_pkt *p)
 {
 	const u8 *b = skb->data + p->poff;
-	u32 tag;
 
 	if (p->flow.proto != IPPROTO_UDP || t->has_domains ||
 	    !cw_scan_alone(skb, p) || (*b & 0x80) ||
-	    (!cw_idm_clear(t->idm, b, p->plen) &&
-	     cw_idm_first(t->idm, NULL, b, p->plen, &tag)))
+	    !cw_idm_clear(t->idm, b, p->plen))
 		return false;
 	this_cpu_inc(cw->stats->idents_scanned);
 	return true;
