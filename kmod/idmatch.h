@@ -116,8 +116,8 @@ static inline bool cw_idm_sieve_has(const u64 *map, const u8 *p)
  * @len: its length
  *
  * The probes of cw_idm_first()'s sieve, inline, for a short text that
- * most often has none pass: false sends it to cw_idm_first(), which
- * probes again and runs the automaton where one passes.
+ * most often has none pass; where one passes, cw_idm_first() is the one
+ * that runs the automaton.
  *
  * Context: any; reads only.
  * Return: true if no pattern can be in @p (none fits, or no probed gram
@@ -128,13 +128,14 @@ static __always_inline bool cw_idm_clear(const struct cw_idm *m,
 {
 	/* the head of the matcher (cw_idm_build() asserts it is first) */
 	const struct cw_idm_sieve *sv = (const struct cw_idm_sieve *)m;
-	const u8 *x = p, *end = p + len - CW_IDM_GRAM;
+	const u8 *x = p, *end;
 
 	if (len < sv->minlen)
 		return true;
 	if (!sv->stride)
 		return false;
 	/* with a sieve, the shortest pattern is over a gram long: it fits */
+	end = p + len - CW_IDM_GRAM;
 	do {
 		if (cw_idm_sieve_has(sv->map, x))
 			return false;
