@@ -265,6 +265,51 @@ static void test_split(void)
 }
 
 /*
+ * The sieve's edges: one pattern planted at every offset of a filler text
+ * of every length up to past three times the longest (so cw_idm_first()
+ * sifts), each found by cw_idm_first(), alone and as a stream's next
+ * bytes, and never cleared by cw_idm_clear(); the filler alone is.
+ */
+static void test_edges(void)
+{
+	static const char *const pats[] = {
+		"33612345678", "352099001761481",
+		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+	};
+	struct cw_idm *m = build(pats, 3);
+	size_t len, s, k, n = 0, bad = 0, clear = 0;
+	u8 text[224];
+	u32 state, tag;
+
+	for (len = 0; len <= sizeof(text); len++) {
+		memset(text, '.', sizeof(text));
+		if (m && cw_idm_clear(m, text, len))
+			clear++;
+		for (k = 0; k < 3; k++) {
+			size_t plen = strlen(pats[k]);
+
+			for (s = 0; s + plen <= len; s++) {
+				memset(text, '.', sizeof(text));
+				memcpy(text + s, pats[k], plen);
+				state = CW_IDM_START;
+				tag = 99;
+				n++;
+				if (!m || cw_idm_clear(m, text, len) ||
+				    !cw_idm_first(m, NULL, text, len, &tag) ||
+				    tag != k ||
+				    !cw_idm_first(m, &state, text, len, &tag) ||
+				    tag != k)
+					bad++;
+			}
+		}
+	}
+	tap_ok(n > 30000 && !bad && clear == sizeof(text) + 1,
+	       "each of 3 patterns at every offset of texts of 0 to %zu bytes: found by cw_idm_first(), not cleared by cw_idm_clear() (%zu of %zu wrong); the filler cleared (%zu)",
+	       sizeof(text), bad, n, clear);
+	cw_idm_free(m);
+}
+
+/*
  * Random pattern sets over small and full alphabets, texts with some of
  * the patterns planted and cut (once inside a planted one): every match
  * as the naive reference has them (cw_idm_scan()), and cw_idm_first(), in
@@ -351,6 +396,7 @@ int main(void)
 	test_bytes();
 	test_bounds();
 	test_split();
+	test_edges();
 	test_random(seed, 3000, false);
 	test_random(seed, 1500, true);
 	return tap_done();
