@@ -529,10 +529,12 @@ static noinline bool cw_idm_window(const struct cw_idm *m,
 
 /*
  * Every pattern wholly inside p[0, len), by the sieve: the gram at every
- * stride-th offset is looked up in both maps, two probes a turn. An
- * occurrence at s holds a probed gram at one of its offsets 0..stride-1
- * (it is at least stride + 3 bytes long), and that gram is in the maps,
- * so its window is run. A gram in the maps by a hash collision costs a
+ * stride-th offset from stride - 1 on (from len - minlen, the last an
+ * occurrence can start at, if that is less) is looked up in both maps, two
+ * probes a turn. An occurrence at s holds a probed gram at one of its
+ * offsets 0..stride-1 (it is at least stride + 3 bytes long, and the last
+ * probe, at most a stride before len - 3, is at or after the last start),
+ * and that gram is in the maps, so its window is run. A gram in the maps by a hash collision costs a
  * run that finds nothing.
  */
 static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
@@ -546,7 +548,8 @@ static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
 	if (len < m->sv.minlen)
 		return false;
 	last = p + len - CW_IDM_GRAM;	/* the last gram that may be probed */
-	for (x = p; x + k <= last; x += 2 * k) {
+	for (x = p + min_t(size_t, k - 1, len - m->sv.minlen); x + k <= last;
+	     x += 2 * k) {
 		if (likely(!cw_idm_sieve_has(map, x) &&
 			   !cw_idm_sieve_has(map, x + k)))
 			continue;

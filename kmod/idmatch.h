@@ -31,7 +31,8 @@
  * A sieve in front (cw_idm_first() only), for text that holds no pattern,
  * which is nearly all text: with every pattern at least 8 bytes long
  * (stride = the shortest length - 3), the 4-byte gram at every stride-th
- * offset is looked up in two bitmaps of 2^16 bits, each set by a hash of
+ * offset (from stride - 1: the first probe covers an occurrence at 0) is
+ * looked up in two bitmaps of 2^16 bits, each set by a hash of
  * every gram at every pattern's offsets 0..stride-1. Every occurrence holds
  * one of the probed grams at such an offset, so a gram in neither map
  * rules out every occurrence that could hold it, and only around a gram in
@@ -134,7 +135,8 @@ static __always_inline bool cw_idm_clear(const struct cw_idm *m,
 		return true;
 	if (!sv->stride)
 		return false;
-	/* with a sieve, the shortest pattern is over a gram long: it fits */
+	/* the first probe as far in as covers an occurrence at 0 */
+	x += min_t(size_t, sv->stride - 1, len - sv->minlen);
 	end = p + len - CW_IDM_GRAM;
 	do {
 		if (cw_idm_sieve_has(sv->map, x))
