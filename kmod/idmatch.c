@@ -49,7 +49,7 @@ static size_t cw_idm_layout(u32 nstates, u32 nedges, u32 npatterns)
 {
 	return CW_IDM_HEAD +
 	       (size_t)min_t(u32, nstates, CW_IDM_DENSE) * 256 * sizeof(u32) +
-	       2 * CW_IDM_FWORDS * sizeof(u64) +
+	       CW_IDM_FWORDS * sizeof(u64) + (1u << CW_IDM_FBITS) +
 	       (size_t)nstates * (sizeof(struct cw_idm_state) +
 				  2 * sizeof(u32) + sizeof(u16)) +
 	       (size_t)npatterns * 2 * sizeof(u32) +
@@ -195,8 +195,10 @@ static void cw_idm_carve(struct cw_idm *m)
 {
 	u8 *p = (u8 *)m + CW_IDM_HEAD;
 
-	m->sv.map = (u64 *)p;
-	p += 2 * CW_IDM_FWORDS * sizeof(u64);
+	m->sv.second = (u64 *)p;
+	p += CW_IDM_FWORDS * sizeof(u64);
+	m->sv.first = p;
+	p += (1u << CW_IDM_FBITS);
 	m->dense = (u32 *)p;
 	p += (size_t)m->ndense * 256 * sizeof(u32);
 	m->st = (struct cw_idm_state *)p;
@@ -321,7 +323,10 @@ static void cw_idm_sieve_build(struct cw_idm *m,
 {
 	u32 k, i, j, h, w;
 	u64 grams;
+	u8 *e;
 
+	/* a reach less one fits a byte: 4 - 1 <= len - j - 1 <= 255 */
+	BUILD_BUG_ON(CW_IDM_MAX_LEN > 256);
 	if (!n || m->sv.minlen < CW_IDM_SIEVE_MIN)
 		return;
 	k = m->sv.minlen - CW_IDM_GRAM + 1;
@@ -330,11 +335,11 @@ static void cw_idm_sieve_build(struct cw_idm *m,
 		return;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < k; j++) {
-			memcpy(&w, pats[i].bytes + j, sizeof(w));
-			h = CW_IDM_H1(w);
-			m->sv.map[h / 64] |= BIT_ULL(h % 64);
+			w = cw_idm_gram(pats[i].bytes + j);
+			e = &m->sv.first[CW_IDM_H1(w)];
+			*e = max_t(u32, *e, pats[i].len - j - 1);
 			h = CW_IDM_H2(w);
-			m->sv.map[CW_IDM_FWORDS + h / 64] |= BIT_ULL(h % 64);
+			m->sv.second[h / 64] |= BIT_ULL(h % 64);
 		}
 	}
 	m->sv.stride = k;
@@ -503,7 +508,7 @@ struct cw_idm_sifting {
 /*
  * The run for a probe at offset @q of p[0, len) whose gram passed: the
  * automaton from the start state over every byte of an occurrence that
- * could hold that gram there, from q + 1 - stride to q + maxlen (one run
+ * could hold that gram there, from q + 1 - stride to q + its reach (one run
  * goes on through the windows that overlap it). Out of line: the probes'
  * loop keeps nothing of it in its registers.
  */
@@ -518,7 +523,7 @@ static noinline bool cw_idm_window(const struct cw_idm *m,
 		r->pos = from;
 		r->s = CW_IDM_START;
 	}
-	to = min_t(size_t, len, q + m->maxlen);
+	to = min_t(size_t, len, q + 1 + cw_idm_sieve_first(&m->sv, p + q));
 	if (to <= r->pos)
 		return false;
 	if (cw_idm_run(m, &r->s, p, r->pos, to, tag))
@@ -530,38 +535,47 @@ static noinline bool cw_idm_window(const struct cw_idm *m,
 /*
  * Every pattern wholly inside p[0, len), by the sieve: the gram at every
  * stride-th offset from stride - 1 on (from len - minlen, the last an
- * occurrence can start at, if that is less) is looked up in both maps, two
- * probes a turn. An occurrence at s holds a probed gram at one of its
- * offsets 0..stride-1 (it is at least stride + 3 bytes long, and the last
- * probe, at most a stride before len - 3, is at or after the last start),
- * and that gram is in the maps, so its window is run. A gram in the maps by a hash collision costs a
- * run that finds nothing.
+ * occurrence can start at, if that is less) is looked up in both maps. An
+ * occurrence at s holds a probed gram at one of its offsets 0..stride-1
+ * (it is at least stride + 3 bytes long, and the last probe, at most a
+ * stride before len - 3, is at or after the last start), and that gram is
+ * in the maps, so its window is run. Four probes a turn read the first
+ * map alone; only where one passes is the second read. A gram in the maps
+ * by a hash collision costs a run that finds nothing.
  */
 static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
 			u32 *tag)
 {
 	struct cw_idm_sifting r = { .pos = 0, .s = CW_IDM_START };
-	const u64 *map = m->sv.map;
-	u32 k = m->sv.stride;
+	const struct cw_idm_sieve *sv = &m->sv;
+	size_t k = sv->stride, q, turns;
 	const u8 *x, *last;
+	u32 j;
 
-	if (len < m->sv.minlen)
+	if (len < sv->minlen)
 		return false;
 	last = p + len - CW_IDM_GRAM;	/* the last gram that may be probed */
-	for (x = p + min_t(size_t, k - 1, len - m->sv.minlen); x + k <= last;
-	     x += 2 * k) {
-		if (likely(!cw_idm_sieve_has(map, x) &&
-			   !cw_idm_sieve_has(map, x + k)))
+	q = min_t(size_t, k - 1, len - sv->minlen);
+	/* the turns of four probes that fit, counted once */
+	turns = q + 3 * k <= len - CW_IDM_GRAM ?
+		(len - CW_IDM_GRAM - q - 3 * k) / (4 * k) + 1 : 0;
+	for (x = p + q; turns; turns--, x += 4 * k) {
+		/* one test for the four (nearly always all miss) */
+		if (likely(!(cw_idm_sieve_first(sv, x) |
+			     cw_idm_sieve_first(sv, x + k) |
+			     cw_idm_sieve_first(sv, x + 2 * k) |
+			     cw_idm_sieve_first(sv, x + 3 * k))))
 			continue;
-		if (cw_idm_sieve_has(map, x) &&
+		for (j = 0; j < 4; j++)
+			if (cw_idm_sieve_has(sv, x + j * k) &&
+			    cw_idm_window(m, &r, p, len, x + j * k - p, tag))
+				return true;
+	}
+	for (; x <= last; x += k)
+		if (cw_idm_sieve_has(sv, x) &&
 		    cw_idm_window(m, &r, p, len, x - p, tag))
 			return true;
-		if (cw_idm_sieve_has(map, x + k) &&
-		    cw_idm_window(m, &r, p, len, x + k - p, tag))
-			return true;
-	}
-	return x <= last && cw_idm_sieve_has(map, x) &&
-	       cw_idm_window(m, &r, p, len, x - p, tag);
+	return false;
 }
 
 /*

@@ -32,8 +32,8 @@
  * which is nearly all text: with every pattern at least 8 bytes long
  * (stride = the shortest length - 3), the 4-byte gram at every stride-th
  * offset (from stride - 1: the first probe covers an occurrence at 0) is
- * looked up in two bitmaps of 2^16 bits, each set by a hash of
- * every gram at every pattern's offsets 0..stride-1. Every occurrence holds
+ * looked up in two maps of 2^16 entries (a byte each, then a bit each),
+ * each set by a hash of every gram at every pattern's offsets 0..stride-1. Every occurrence holds
  * one of the probed grams at such an offset, so a gram in neither map
  * rules out every occurrence that could hold it, and only around a gram in
  * both does the automaton run. Text costs a probe per stride bytes (8 for
@@ -44,7 +44,7 @@
  * at most CW_IDM_MAX_PATTERNS patterns of 1..CW_IDM_MAX_LEN bytes and
  * CW_IDM_MAX_BYTES bytes in all, so at most CW_IDM_MAX_BYTES + 1 states and
  * CW_IDM_MAX_BYTES edges: the matcher is at most cw_idm_size() of those,
- * 2,080,910 bytes on a 64-bit build (16 KiB the sieve, 1 KiB a dense row,
+ * 2,138,262 bytes on a 64-bit build (72 KiB the sieve, 1 KiB a dense row,
  * 22 bytes a state, 5 an edge, 8 a pattern); the builder's scratch, freed
  * before it returns,
  * is at most 17 bytes a state and 4 a pattern more (1.1 MiB).
@@ -74,7 +74,14 @@ struct cw_idm;
 
 /*
  * The sieve, read inline by cw_idm_clear() (a datagram's common case needs
- * no call): 4-byte grams hashed into two maps of 2^16 bits.
+ * no call): 4-byte grams hashed into two maps of 2^16 entries, the first a
+ * byte each (a probe that misses it, nearly every probe, is a multiply, a
+ * shift and a byte compare, four ORed and tested at once: a bitmap costs
+ * twice the instructions), the second a bit each. A gram's byte in the
+ * first, where set, is its reach less one: the most bytes, from the gram
+ * on, that a pattern holding it at a probed offset goes on for (at least
+ * 4, at most CW_IDM_MAX_LEN), so the automaton runs no further than that
+ * past a probe.
  */
 #define CW_IDM_GRAM	4
 #define CW_IDM_FBITS	16
@@ -82,32 +89,58 @@ struct cw_idm;
 
 /* The head of every matcher (cw_idm_build() puts it first). */
 struct cw_idm_sieve {
-	u64 *map;	/* 2 * CW_IDM_FWORDS words: the two gram maps */
+	u8 *first;	/* 2^16 bytes: a reach - 1 where a gram's first hash is */
+	u64 *second;	/* CW_IDM_FWORDS words: the bits of its second hash */
 	u32 minlen;	/* the shortest pattern's length */
 	u32 stride;	/* the step between probed grams, 0 with no sieve */
 };
 
-/* A gram's bits: multiplicative hashes of it and of it turned by half. */
+/* A gram's entries: multiplicative hashes of it and of it turned by half. */
 #define CW_IDM_H1(w)	(((w) * 0x9e3779b1u) >> (32 - CW_IDM_FBITS))
 #define CW_IDM_H2(w)	((ror32((w), 16) * 0x85ebca6bu) >> (32 - CW_IDM_FBITS))
 
 /**
- * cw_idm_sieve_has() - whether a gram is in both maps of a sieve
- * @map: the sieve's maps (struct cw_idm_sieve)
- * @p: the gram's 4 bytes
+ * cw_idm_gram() - the 4 bytes of a gram as one word
+ * @p: the gram
  *
- * Return: true if both its bits are set.
+ * Return: the word (host order: only ever hashed).
  */
-static inline bool cw_idm_sieve_has(const u64 *map, const u8 *p)
+static inline u32 cw_idm_gram(const u8 *p)
 {
-	u32 w, h;
+	u32 w;
 
 	memcpy(&w, p, sizeof(w));
-	h = CW_IDM_H1(w);
-	if (likely(!(map[h / 64] & BIT_ULL(h % 64))))
-		return false;
-	h = CW_IDM_H2(w);
-	return map[CW_IDM_FWORDS + h / 64] & BIT_ULL(h % 64);
+	return w;
+}
+
+/**
+ * cw_idm_sieve_first() - a gram's entry in a sieve's first map
+ * @sv: the sieve
+ * @p: the gram's 4 bytes
+ *
+ * Return: 0 if it is not there; else its reach less one (then
+ * cw_idm_sieve_has() asks the second map).
+ */
+static inline u8 cw_idm_sieve_first(const struct cw_idm_sieve *sv,
+				    const u8 *p)
+{
+	return sv->first[CW_IDM_H1(cw_idm_gram(p))];
+}
+
+/**
+ * cw_idm_sieve_has() - whether a gram is in both maps of a sieve
+ * @sv: the sieve
+ * @p: the gram's 4 bytes
+ *
+ * Return: true if both its entries are set.
+ */
+static inline bool cw_idm_sieve_has(const struct cw_idm_sieve *sv,
+				    const u8 *p)
+{
+	u32 h = CW_IDM_H2(cw_idm_gram(p));
+
+	return cw_idm_sieve_first(sv, p) &&
+	       (sv->second[h / 64] & BIT_ULL(h % 64));
 }
 
 /**
@@ -139,7 +172,7 @@ static __always_inline bool cw_idm_clear(const struct cw_idm *m,
 	x += min_t(size_t, sv->stride - 1, len - sv->minlen);
 	end = p + len - CW_IDM_GRAM;
 	do {
-		if (cw_idm_sieve_has(sv->map, x))
+		if (cw_idm_sieve_has(sv, x))
 			return false;
 		x += sv->stride;
 	} while (x <= end);

@@ -71,7 +71,7 @@ owner_ok addpatgen cleartext-identifiers 4096 16 >/dev/null
 owner_ok commit >/dev/null
 mem2=$(status_get memory)
 assert_gt "4096 patterns of 16 bytes commit, and take more" "$mem1" "$mem2"
-assert_lt "... within the matcher's bound (2080910 bytes)" $((mem0 + 2080910)) "$mem2"
+assert_lt "... within the matcher's bound (2138262 bytes)" $((mem0 + 2138262)) "$mem2"
 
 # A transaction with patterns dies with its socket: nothing of it stays.
 owner_ok begin >/dev/null
