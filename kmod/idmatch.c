@@ -471,6 +471,16 @@ static u32 cw_idm_tag_at(const struct cw_idm *m, u32 s)
 }
 
 /*
+ * cw_idm_step() from a sparse state, out of line: its failure loop would
+ * take the registers of cw_idm_run()'s loop, where nearly every byte
+ * steps from a dense state.
+ */
+static noinline u32 cw_idm_step_sparse(const struct cw_idm *m, u32 s, u8 c)
+{
+	return cw_idm_step(m, s, c);
+}
+
+/*
  * The automaton over p[from, to) from *@sp to its first match: returns
  * the offset just past it (its tag in *@tag), 0 if there is none; *@sp is
  * left at the state reached.
@@ -478,11 +488,19 @@ static u32 cw_idm_tag_at(const struct cw_idm *m, u32 s)
 static size_t cw_idm_run(const struct cw_idm *m, u32 *sp, const u8 *p,
 			 size_t from, size_t to, u32 *tag)
 {
-	u32 s = *sp;
+	const u32 *dense = m->dense;
+	u32 nd = m->ndense, s = *sp;
 	size_t i;
 
 	for (i = from; i < to; i++) {
-		s = cw_idm_step(m, s, p[i]);
+		/*
+		 * A dense state's step is one load, in this loop's registers;
+		 * a sparse state's goes out of line (cw_idm_step_sparse()).
+		 */
+		if (likely(s < nd))
+			s = dense[(size_t)s * 256 + p[i]];
+		else
+			s = cw_idm_step_sparse(m, s, p[i]);
 		if (unlikely(s & CW_IDM_HIT)) {
 			s &= ~CW_IDM_HIT;
 			*tag = cw_idm_tag_at(m, s);
