@@ -592,21 +592,12 @@ static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
  * the longest pattern prefix they end with: a prefix of maxlen bytes would
  * be a whole pattern, found by the sieve.
  */
-bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
-		  size_t len, u32 *tag)
+static noinline bool cw_idm_first_long(const struct cw_idm *m, u32 *state,
+				       const u8 *p, size_t len, u32 *tag)
 {
-	u32 s = CW_IDM_START, t;
+	u32 s = cw_idm_state_in(m, *state), t;
 	size_t i;
 
-	if (!state)
-		return m->sv.stride ? cw_idm_sift(m, p, len, tag) :
-				   cw_idm_run(m, &s, p, 0, len, tag);
-	s = cw_idm_state_in(m, *state);
-	if (!m->sv.stride || len < 2 * (size_t)m->maxlen) {
-		i = cw_idm_run(m, &s, p, 0, len, tag);
-		*state = s;
-		return i;
-	}
 	for (i = 0; m->depth[s] > i; i++) {
 		s = cw_idm_step(m, s, p[i]);
 		if (unlikely(s & CW_IDM_HIT)) {
@@ -624,4 +615,29 @@ bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
 	cw_idm_run(m, &s, p, len - (m->maxlen - 1), len, &t);
 	*state = s;
 	return false;
+}
+
+/*
+ * Short bytes of a stream (a small segment's) go through the automaton
+ * alone, and this function's frame is only theirs: the three parts, and
+ * a whole text's sieve, are out of line.
+ */
+static noinline bool cw_idm_first_whole(const struct cw_idm *m, const u8 *p,
+					size_t len, u32 *tag)
+{
+	u32 s = CW_IDM_START;
+
+	return m->sv.stride ? cw_idm_sift(m, p, len, tag) :
+			   cw_idm_run(m, &s, p, 0, len, tag);
+}
+
+bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
+		  size_t len, u32 *tag)
+{
+	if (!state)
+		return cw_idm_first_whole(m, p, len, tag);
+	if (m->sv.stride && len >= 2 * (size_t)m->maxlen)
+		return cw_idm_first_long(m, state, p, len, tag);
+	*state = cw_idm_state_in(m, *state);
+	return cw_idm_run(m, state, p, 0, len, tag);
 }
