@@ -10,7 +10,6 @@
  * and short-lived, and cw_flows_empty() lets every other packet skip it.
  * The segments of one flow are serialised by its socket lock anyway.
  */
-#include <linux/bottom_half.h>
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -194,22 +193,6 @@ void cw_mem_free(struct cw_mem *mem)
 	kvfree(mem);
 }
 
-/*
- * spin_lock_bh() spelled out: the same, with imports the module has
- * already (its _raw_spin_lock_bh is one more symbol for the GKI lists).
- */
-void cw_mem_lock(struct cw_mem *mem) __acquires(&mem->lock)
-{
-	local_bh_disable();
-	spin_lock(&mem->lock);
-}
-
-void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock)
-{
-	spin_unlock(&mem->lock);
-	local_bh_enable();
-}
-
 static __always_inline u32 cw_mem_hash(const struct cw_mem_key *k)
 {
 	u32 a, h;
@@ -244,8 +227,8 @@ again:
 	return false;
 }
 
-static struct cw_mem_entry *cw_mem_lookup(struct cw_mem *mem,
-					  const struct cw_mem_key *k)
+static __always_inline struct cw_mem_entry *
+cw_mem_lookup(struct cw_mem *mem, const struct cw_mem_key *k)
 {
 	struct hlist_nulls_node *n;
 	struct cw_mem_entry *e;
@@ -311,13 +294,8 @@ struct cw_mem_entry *cw_mem_find(struct cw_mem *mem,
 	return e;
 }
 
-void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
-		  unsigned long timeout)
+void cw_mem_to_tail(struct cw_mem *mem, struct cw_mem_entry *e)
 {
-	e->expires = jiffies + timeout;
-	/* the most recently active of its UID already, as a flow's every packet */
-	if (mem->uids[e->uid_slot].tail == e - mem->e)
-		return;
 	cw_mem_lru_del(mem, e);
 	cw_mem_lru_add_tail(mem, e);
 }

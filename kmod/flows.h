@@ -18,6 +18,8 @@
 #include <linux/limits.h>
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
+#include <linux/bottom_half.h>
+#include <linux/jiffies.h>
 
 #include "parse.h"
 
@@ -296,7 +298,16 @@ bool cw_mem_seen(struct cw_mem *mem, const struct cw_mem_key *k);
  *
  * Context: the packet path; the functions below are called with it.
  */
-void cw_mem_lock(struct cw_mem *mem) __acquires(&mem->lock);
+static inline void cw_mem_lock(struct cw_mem *mem) __acquires(&mem->lock)
+{
+	/*
+	 * spin_lock_bh() spelled out: the same, with imports the module has
+	 * already (its _raw_spin_lock_bh is one more symbol for the GKI
+	 * lists); inline, for the packet path's every scanned segment.
+	 */
+	local_bh_disable();
+	spin_lock(&mem->lock);
+}
 
 /**
  * cw_mem_unlock() - release the memory's lock, bottom halves on again
@@ -304,7 +315,11 @@ void cw_mem_lock(struct cw_mem *mem) __acquires(&mem->lock);
  *
  * Context: the lock held.
  */
-void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock);
+static inline void cw_mem_unlock(struct cw_mem *mem) __releases(&mem->lock)
+{
+	spin_unlock(&mem->lock);
+	local_bh_enable();
+}
 
 /**
  * cw_mem_find() - the entry of a remembered flow
@@ -338,6 +353,17 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
 				u32 uid, bool matched);
 
 /**
+ * cw_mem_to_tail() - make an entry its UID's most recently active
+ * @mem: the memory
+ * @e: the entry
+ *
+ * The list move of cw_mem_touch(), out of line.
+ *
+ * Context: the memory's lock held.
+ */
+void cw_mem_to_tail(struct cw_mem *mem, struct cw_mem_entry *e);
+
+/**
  * cw_mem_touch() - a packet of a remembered flow went out
  * @mem: the memory
  * @e: its entry
@@ -345,8 +371,14 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
  *
  * Context: the memory's lock held.
  */
-void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
-		  unsigned long timeout);
+static inline void cw_mem_touch(struct cw_mem *mem, struct cw_mem_entry *e,
+				unsigned long timeout)
+{
+	e->expires = jiffies + timeout;
+	/* the most recently active of its UID already, as a flow's every packet */
+	if (mem->uids[e->uid_slot].tail != e - mem->e)
+		cw_mem_to_tail(mem, e);
+}
 
 /**
  * cw_mem_forget() - forget a flow

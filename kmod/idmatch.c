@@ -476,6 +476,16 @@ static u32 cw_idm_tag_at(const struct cw_idm *m, u32 s)
 }
 
 /*
+ * cw_idm_step() from a sparse state, out of line: its failure loop would
+ * take the registers of cw_idm_run()'s loop, where nearly every byte
+ * steps from a dense state.
+ */
+static noinline u32 cw_idm_step_sparse(const struct cw_idm *m, u32 s, u8 c)
+{
+	return cw_idm_step(m, s, c);
+}
+
+/*
  * The automaton over p[from, to) from *@sp to its first match: returns
  * the offset just past it (its tag in *@tag), 0 if there is none; *@sp is
  * left at the state reached.
@@ -483,11 +493,19 @@ static u32 cw_idm_tag_at(const struct cw_idm *m, u32 s)
 static size_t cw_idm_run(const struct cw_idm *m, u32 *sp, const u8 *p,
 			 size_t from, size_t to, u32 *tag)
 {
-	u32 s = *sp;
+	const u32 *dense = m->dense;
+	u32 nd = m->ndense, s = *sp;
 	size_t i;
 
 	for (i = from; i < to; i++) {
-		s = cw_idm_step(m, s, p[i]);
+		/*
+		 * A dense state's step is one load, in this loop's registers;
+		 * a sparse state's goes out of line (cw_idm_step_sparse()).
+		 */
+		if (likely(s < nd))
+			s = dense[(size_t)s * 256 + p[i]];
+		else
+			s = cw_idm_step_sparse(m, s, p[i]);
 		if (unlikely(s & CW_IDM_HIT)) {
 			s &= ~CW_IDM_HIT;
 			*tag = cw_idm_tag_at(m, s);
@@ -588,21 +606,12 @@ static bool cw_idm_sift(const struct cw_idm *m, const u8 *p, size_t len,
  * the longest pattern prefix they end with: a prefix of maxlen bytes would
  * be a whole pattern, found by the sieve.
  */
-bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
-		  size_t len, u32 *tag)
+static noinline bool cw_idm_first_long(const struct cw_idm *m, u32 *state,
+				       const u8 *p, size_t len, u32 *tag)
 {
-	u32 s = CW_IDM_START, t;
+	u32 s = cw_idm_state_in(m, *state), t;
 	size_t i;
 
-	if (!state)
-		return m->sv.stride ? cw_idm_sift(m, p, len, tag) :
-				   cw_idm_run(m, &s, p, 0, len, tag);
-	s = cw_idm_state_in(m, *state);
-	if (!m->sv.stride || len < 2 * (size_t)m->maxlen) {
-		i = cw_idm_run(m, &s, p, 0, len, tag);
-		*state = s;
-		return i;
-	}
 	for (i = 0; m->depth[s] > i; i++) {
 		s = cw_idm_step(m, s, p[i]);
 		if (unlikely(s & CW_IDM_HIT)) {
@@ -620,4 +629,29 @@ bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
 	cw_idm_run(m, &s, p, len - (m->maxlen - 1), len, &t);
 	*state = s;
 	return false;
+}
+
+/*
+ * Short bytes of a stream (a small segment's) go through the automaton
+ * alone, and this function's frame is only theirs: the three parts, and
+ * a whole text's sieve, are out of line.
+ */
+static noinline bool cw_idm_first_whole(const struct cw_idm *m, const u8 *p,
+					size_t len, u32 *tag)
+{
+	u32 s = CW_IDM_START;
+
+	return m->sv.stride ? cw_idm_sift(m, p, len, tag) :
+			   cw_idm_run(m, &s, p, 0, len, tag);
+}
+
+bool cw_idm_first(const struct cw_idm *m, u32 *state, const u8 *p,
+		  size_t len, u32 *tag)
+{
+	if (!state)
+		return cw_idm_first_whole(m, p, len, tag);
+	if (m->sv.stride && len >= 2 * (size_t)m->maxlen)
+		return cw_idm_first_long(m, state, p, len, tag);
+	*state = cw_idm_state_in(m, *state);
+	return cw_idm_run(m, state, p, 0, len, tag);
 }

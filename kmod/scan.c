@@ -210,6 +210,45 @@ static bool cw_scan_skb(struct cw_scan *s, const struct sk_buff *skb,
 	return false;
 }
 
+/* cw_scan_feed(), its cleartext case inline: the matcher at once */
+static __always_inline bool cw_scan_piece(struct cw_scan *s, const u8 *p,
+					  u32 n)
+{
+	return s->c.tls ? cw_scan_feed(s, p, n) : cw_scan_match(s, p, n);
+}
+
+/*
+ * cw_scan_skb(), for what is nearly every small segment: bytes that lie
+ * in one piece, in the skb's head or in one page of its first fragment
+ * (where TCP's sendmsg() puts them), fed in place without the walk.
+ */
+static __always_inline bool cw_scan_bytes(struct cw_scan *s,
+					  const struct sk_buff *skb,
+					  int off, int len)
+{
+	int hl = skb_headlen(skb);
+	const skb_frag_t *f = &skb_shinfo(skb)->frags[0];
+	u32 fo = off - hl;
+	struct page *pg;
+	bool hit;
+	u8 *v;
+
+	if (off + len <= hl)
+		return cw_scan_piece(s, skb->data + off, len);
+	if (off < hl || !skb_shinfo(skb)->nr_frags ||
+	    fo + len > skb_frag_size(f))
+		return cw_scan_skb(s, skb, off, len);
+	fo += skb_frag_off(f);
+	pg = skb_frag_page(f) + (fo >> PAGE_SHIFT);
+	fo &= ~PAGE_MASK;
+	if (fo + len > PAGE_SIZE)
+		return cw_scan_skb(s, skb, off, len);
+	v = kmap_local_page(pg);
+	hit = cw_scan_piece(s, v + fo, len);
+	kunmap_local(v);
+	return hit;
+}
+
 static void cw_scan_count(struct cw_net *cw, const struct cw_scan *s)
 {
 	if (s->scanned)
@@ -437,9 +476,10 @@ static void cw_scan_tcp_end(struct cw_mem *mem, const struct cw_mem_key *k,
  * looked at yet, scanned from it: 1 on a match, 0 if clean, -1 if it had
  * none (all of it sent before).
  */
-static int cw_scan_segment(struct cw_scan *s, const struct cw_table *t,
-			   const struct sk_buff *skb, const struct cw_pkt *p,
-			   u32 seq)
+static __always_inline int cw_scan_segment(struct cw_scan *s,
+					   const struct cw_table *t,
+					   const struct sk_buff *skb,
+					   const struct cw_pkt *p, u32 seq)
 {
 	u32 skip = 0;
 
@@ -458,7 +498,7 @@ static int cw_scan_segment(struct cw_scan *s, const struct cw_table *t,
 		s->c.tls = false;
 		s->c.hdr_have = 0;
 	}
-	return cw_scan_skb(s, skb, p->poff + skip, p->plen - skip);
+	return cw_scan_bytes(s, skb, p->poff + skip, p->plen - skip);
 }
 
 static enum cw_scan_res cw_scan_tcp(struct cw_net *cw,

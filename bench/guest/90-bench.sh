@@ -441,8 +441,10 @@ fi
 # its instruction count; the same to the instruction in every call): the
 # path's cost alone, which the rate cannot resolve (it moves by more with
 # where the receive softirqs run: the scan's bottom-half toggles run them).
-# BENCH_ID_TRACE_FN=NAME counts that function instead (cw_scan); each
-# count holds the tracer's own, about 650 (cw_mem_lock counts 679).
+# BENCH_ID_TRACE_FN=NAME counts that function instead, one that is not
+# inline (cw_hook_scan, cw_scan, cw_idm_first, cw_idm_run); each count
+# holds the tracer's own, about 650 (a function of a dozen instructions
+# counted 679).
 if [ "$PART" != kbench ] && only idents; then
 IS=$W/idents
 ID_CLASSES=$(echo "${BENCH_ID_CLASSES:-bulk,tlsbulk,udp16,tcp16}" | tr , ' ')
