@@ -304,6 +304,41 @@ for lv in $LEVELS; do
 	done
 done
 
+# The instructions of one traced function per call (function_graph on it
+# alone, so no callee pays the tracer: under -icount a call's duration is
+# its instruction count, the tracer's own share, about 650, in each).
+# hook_trace_on FN: trace FN (cw_hook_out, or a function of the module
+# that is not inline); hook_ins NS ADDR FILE: each call's count while NS
+# writes 16-byte segments one at a time (cwbench tcp ... one) to ADDR:9
+# for 50 ms, sorted into FILE; prints "n=N median=I p10=I p90=I" (or why
+# not, with a non-zero status: call it as r=$(hook_ins ...) || fail "$r");
+# hook_trace_off: the tracer off.
+TR=/sys/kernel/tracing
+hook_trace_on() {
+	mount -t tracefs nodev $TR 2>/dev/null || true
+	echo "$1" >$TR/set_ftrace_filter || fail "set_ftrace_filter $1"
+	echo 8192 >$TR/buffer_size_kb
+	echo function_graph >$TR/current_tracer || fail "function_graph"
+	HOOK_FN=$1
+}
+hook_ins() {
+	local n
+	echo >$TR/trace
+	echo 1 >$TR/tracing_on
+	ip netns exec "$1" cwbench tcp "$2" 9 50 one >/dev/null ||
+		fail "cwbench tcp in $1 under the tracer"
+	echo 0 >$TR/tracing_on
+	grep "$HOOK_FN" $TR/trace | awk 'match($0, /[0-9]+\.[0-9]+ us/) {
+		print substr($0, RSTART, RLENGTH - 3) * 1000 }' | sort -n >"$3"
+	n=$(wc -l <"$3")
+	[ "$n" -gt 0 ] || fail "no call of $HOOK_FN traced in $1"
+	echo "n=$n median=$(sed -n "$((n / 2 + 1))p" "$3") p10=$(sed -n "$((n / 10 + 1))p" "$3") p90=$(sed -n "$((n * 9 / 10 + 1))p" "$3")"
+}
+hook_trace_off() {
+	echo nop >$TR/current_tracer
+	echo >$TR/set_ftrace_filter
+}
+
 # ---- TCP that matches nothing, with the flow memory in use (issue 12) ---
 # Section 7 (BENCH_ONLY=tcpmem runs it alone). Three namespaces, each with
 # a veth to a sink namespace of its own (10.7.0.2: a reader that discards
@@ -312,15 +347,18 @@ done
 # remembered: mem0) and tm, claimed by a second consentd with the same
 # rules, whose memory holds 1024 TLS flows of four UIDs to an unlisted
 # name (mem1). The class tcp16 (one connection, 16-byte writes,
-# TCP_NODELAY, no name) runs in the three one after the other in every
-# repetition, BENCH_TCP_REPS (31) of them, BENCH_TCP_MS (300) each:
-# mem1/mem0 is a ratio of two runs side by side, and its median over many
-# long repetitions steadies what TCP's ACK clock moves from one run to the
-# next (+-5% at 5 x 100 ms). In tm every segment is looked up in the
-# memory and missed. What that lookup costs is counted exactly beside it
-# with 16-byte datagrams (cwbench udp to the dummy device, BENCH_MS
-# each): UDP has no ACK clock, so under -icount mem1 - mem0 is the miss
-# in instructions.
+# TCP_NODELAY, each a segment of its own: cwbench tcp ... one; without
+# it TCP merges writes into a segment not sent yet, by more on a slower
+# path, and segments/s moves with that) runs in the three one after the
+# other in every repetition, BENCH_TCP_REPS (31) of them, BENCH_TCP_MS
+# (300) each: mem1/mem0 is a ratio of two runs side by side, and its
+# median over many long repetitions steadies what TCP's ACK clock moves
+# from one run to the next (+-2% a run). In tm every segment is looked up
+# in the memory and missed. What that costs is counted exactly beside
+# it: the LOCAL_OUT hook's own instructions per segment in cw and in tm
+# (hook_ins; BENCH_ID_TRACE=0 leaves it out), and the same with 16-byte
+# datagrams (cwbench udp to the dummy device, BENCH_MS each): UDP has no
+# ACK clock, so under -icount mem1 - mem0 is the miss in instructions.
 . /cw/guest/names.sh
 if only tcpmem; then
 TREPS=${BENCH_TCP_REPS:-31}
@@ -373,7 +411,7 @@ out "tcpmem remembered=$((m1 - m0)) $(cat "$W"/many-* | tr '\n' ' ')"
 # run_tcp NS CONFIG REP: one measurement
 run_tcp() {
 	local r
-	r=$(ip netns exec "$1" cwbench tcp 10.7.0.2 9 "$TMS") ||
+	r=$(ip netns exec "$1" cwbench tcp 10.7.0.2 9 "$TMS" one) ||
 		fail "cwbench tcp in $1: $r"
 	set -- "$@" $r
 	out "tcp $2 $1 $3 $5 segs=$7"
@@ -398,6 +436,15 @@ while [ $i -lt "$TREPS" ]; do
 done
 [ "$(remembered cw)" = 0 ] ||
 	fail "tcp16: cw's memory took $(remembered cw) flows: mem0 is not empty"
+# the LOCAL_OUT hook's own instructions per segment, mem0 and mem1
+if [ "${BENCH_ID_TRACE:-1}" = 1 ]; then
+	hook_trace_on cw_hook_out
+	for m in cw:mem0 tm:mem1; do
+		r=$(hook_ins "${m%:*}" 10.7.0.2 "$W/hook.${m#*:}") || fail "$r"
+		out "tcpmem hookins ${m#*:} $r"
+	done
+	hook_trace_off
+fi
 touch "$W/stop-many"
 kill -TERM "$TM_PID"; wait "$TM_PID" 2>/dev/null || true
 trap '_rc=$?; kill -TERM $CW_CD_PID 2>/dev/null || true; [ $_rc = 0 ] || echo "FAIL: bench stopped with status $_rc"' EXIT
@@ -518,26 +565,14 @@ while [ $i -lt "$REPS" ]; do
 done
 # the LOCAL_OUT hook's own instructions per tcp16 segment (above)
 if [ "${BENCH_ID_TRACE:-1}" = 1 ] && case " $ID_CLASSES " in *" tcp16 "*) true ;; *) false ;; esac; then
-	TR=/sys/kernel/tracing
-	mount -t tracefs nodev $TR 2>/dev/null || true
-	# only the hook is patched: a traced callee would add the tracer's cost
-	echo ${BENCH_ID_TRACE_FN:-cw_hook_out} >$TR/set_ftrace_filter || fail "set_ftrace_filter"
-	echo 8192 >$TR/buffer_size_kb
-	echo function_graph >$TR/current_tracer || fail "function_graph"
+	hook_trace_on "${BENCH_ID_TRACE_FN:-cw_hook_out}"
 	for mode in denied allowed; do
 		[ $mode = denied ] || ictl allow cleartext-identifiers >/dev/null
-		echo >$TR/trace
-		echo 1 >$TR/tracing_on
-		ip netns exec ic cwbench tcp 10.8.0.2 9 50 one >/dev/null ||
-			fail "cwbench tcp under the tracer"
-		echo 0 >$TR/tracing_on
-		grep "${BENCH_ID_TRACE_FN:-cw_hook_out}" $TR/trace | awk 'match($0, /[0-9]+\.[0-9]+ us/) {
-			print substr($0, RSTART, RLENGTH - 3) * 1000 }' | sort -n >"$IS/hook.$mode"
-		n=$(wc -l <"$IS/hook.$mode")
-		out "idents hookins $mode fn=${BENCH_ID_TRACE_FN:-cw_hook_out} n=$n median=$(sed -n "$((n / 2 + 1))p" "$IS/hook.$mode") p10=$(sed -n "$((n / 10 + 1))p" "$IS/hook.$mode") p90=$(sed -n "$((n * 9 / 10 + 1))p" "$IS/hook.$mode")"
+		r=$(hook_ins ic 10.8.0.2 "$IS/hook.$mode") || fail "$r"
+		out "idents hookins $mode fn=${BENCH_ID_TRACE_FN:-cw_hook_out} $r"
 		[ $mode = denied ] || ictl deny cleartext-identifiers >/dev/null
 	done
-	echo nop >$TR/current_tracer
+	hook_trace_off
 fi
 st=$(ip netns exec ic cwnl status)
 out "idents counters scanned=$(($(echo "$st" | awk '$2 == "idents_scanned" { print $3 }') - sc0)) skipped=$(echo "$st" | awk '$2 == "idents_skipped" { print $3 }') blocked=$(echo "$st" | awk '$2 == "idents_blocked" { print $3 }')"
