@@ -80,8 +80,22 @@ void cw_flows_release(struct cw_flows *ft, struct cw_flow_slot *s)
 	atomic_dec(&ft->used);
 }
 
+/* The slots @uid holds that it has not let expire. */
+static u32 cw_flows_held(const struct cw_flows *ft, u32 uid)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < CW_FLOWS_MAX; i++) {
+		const struct cw_flow_slot *s = &ft->slot[i];
+
+		n += s->used && s->uid == uid &&
+		     !time_after(jiffies, s->expires);
+	}
+	return n;
+}
+
 struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
-				  u16 sport, u16 dport)
+				  u16 sport, u16 dport, u32 uid)
 {
 	u32 h = cw_flows_hash(sk, sport, dport), i;
 	struct cw_flow_slot *s, *free = NULL;
@@ -93,6 +107,10 @@ struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
 	s = cw_flows_find(ft, sk, sport, dport);
 	if (s)
 		cw_flows_release(ft, s);
+	/* counted only once the table holds enough for a UID to be full */
+	if (atomic_read(&ft->used) >= CW_FLOWS_PER_UID &&
+	    cw_flows_held(ft, uid) >= CW_FLOWS_PER_UID)
+		return NULL;
 
 	for (i = 0; i < CW_FLOWS_PROBE && !free; i++) {
 		s = &ft->slot[(h + i) % CW_FLOWS_MAX];
@@ -112,6 +130,7 @@ struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
 		return NULL;
 	free->used = true;
 	free->sk = sk;
+	free->uid = uid;
 	free->sport = sport;
 	free->dport = dport;
 	free->blocked = false;

@@ -27,6 +27,12 @@
 #define CW_FLOWS_MAX	128
 #define CW_FLOWS_PROBE	16
 /*
+ * Slots one UID may hold at once: a quarter of the table, so that an app
+ * that opens ClientHellos and never finishes them takes no more, and the
+ * rest stays for every other app's; its own beyond that fail closed.
+ */
+#define CW_FLOWS_PER_UID	(CW_FLOWS_MAX / 4)
+/*
  * A slot whose flow sent nothing for this long may be reused. Until then
  * the flow keeps it: a ClientHello continues within a round trip, or a
  * few retransmission timeouts if segments are lost.
@@ -37,6 +43,7 @@ struct cw_flow_slot {
 	const void *sk;		/* identity only, never dereferenced */
 	u32 next_seq;		/* stream byte the parser wants next */
 	unsigned long expires;	/* jiffies */
+	u32 uid;		/* the socket's owner, for CW_FLOWS_PER_UID */
 	u16 sport, dport;
 	bool used;
 	/* The verdict was to block: later segments are blocked again. */
@@ -126,16 +133,18 @@ struct cw_flow_slot *cw_flows_find(struct cw_flows *ft, const void *sk,
  * @sk: the flow's socket, kept as an identity only
  * @sport: its source port
  * @dport: its destination port
+ * @uid: the socket's owner
  *
  * Any old slot of the same flow is released first; a slot whose flow has
  * been silent for CW_FLOWS_TIMEOUT may be taken over.
  *
  * Context: the table's lock held (cw_flows_lock()).
  * Return: the slot, its parser state for the caller to fill, or NULL when
- * every slot the flow may use is taken and not yet expired.
+ * @uid holds CW_FLOWS_PER_UID slots already or every slot the flow may
+ * use is taken and not yet expired.
  */
 struct cw_flow_slot *cw_flows_add(struct cw_flows *ft, const void *sk,
-				  u16 sport, u16 dport);
+				  u16 sport, u16 dport, u32 uid);
 
 /**
  * cw_flows_release() - stop tracking a flow

@@ -191,7 +191,8 @@ static bool cw_dns_tcp_track(struct cw_flows *ft, const struct sock *sk,
 	if (!sk)
 		return !have;	/* no stream to follow: nothing to keep */
 	if (!s)
-		s = cw_flows_add(ft, sk, p->sport, p->flow.dport);
+		s = cw_flows_add(ft, sk, p->sport, p->flow.dport,
+				 __kuid_val(sk->sk_uid));
 	*sp = s;
 	if (!s)
 		return false;
@@ -457,7 +458,8 @@ static bool cw_track(struct cw_flows *ft, const struct sock *sk,
 	struct cw_flow_slot *s;
 
 	cw_flows_lock(ft);
-	s = cw_flows_add(ft, sk, p->sport, p->flow.dport);
+	s = cw_flows_add(ft, sk, p->sport, p->flow.dport,
+			 __kuid_val(sk->sk_uid));
 	if (s) {
 		if (http) {
 			s->is_http = true;

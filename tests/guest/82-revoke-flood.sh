@@ -1,10 +1,12 @@
 # One app cannot wear the flow memory down for another: while UID 1000
 # holds a TLS flow to a consented listed name and one to an unlisted name
 # (both remembered), UID 2000 opens thousands of TLS connections to an
-# unlisted name, thousands to the consented listed name, and a thousand
+# unlisted name, thousands to the consented listed name, and thousands of
 # half-finished ClientHellos. UID 2000's flows of a purpose beyond its
 # bound are refused (reset, counted in flows_refused), never allowed
-# unremembered; UID 1000's flows carry on untouched, and stay remembered:
+# unremembered, and its half ClientHellos beyond its share of the table
+# of flows parsed across segments are reset, while UID 1000's new one
+# gets a slot; UID 1000's flows carry on untouched, and stay remembered:
 # `deny` still cuts the listed one, a commit that lists the other's name
 # cuts that one too.
 . /cw/guest/lib.sh
@@ -60,13 +62,32 @@ assert_gt "listed name: UID 2000's flows beyond its bound reset" 2000 "$4"
 assert_lt "listed name: ... but only those" 2500 "$4"
 assert_gt "flows_refused counted them" $((f0 + 2000)) "$(status_get counter flows_refused)"
 
-many half 1000 hello-half.bin
+# Half-finished ClientHellos each need a slot in the table of flows
+# parsed across segments (128 a namespace): UID 2000 gets its quarter
+# of it (CW_FLOWS_PER_UID, 32), every one beyond is reset (a name is
+# denied: it fails closed), and UID 1000's new ClientHello in two
+# segments, which needs a slot too, still gets one and goes through.
+many half 2000 hello-half.bin
+set -- $(cat "$CW_OUT/many-half")
+assert_eq "half ClientHellos: UID 2000's connections all open" 2000 "$2"
+srv_tcp split "$UNLISTED" 445
+n=$(wc -c <"$CW_OUT/hello-org.bin")
+r=$(as1000 cwprobe tcp "$UNLISTED" 445 -D "$CW_OUT/hello-org.bin" -S 120 || true)
+assert_eq "UID 1000's ClientHello in two segments during the flood" OK "${r%% *}"
+i=0
+while [ "$(srv_bytes split)" -lt "$n" ] && [ $i -lt 50 ]; do
+	usleep 20000
+	i=$((i + 1))
+done
+assert_eq "... all of it at the server" "$n" "$(srv_bytes split)"
+set -- $(cat "$CW_OUT/many-half")
+assert_gt "half ClientHellos beyond UID 2000's quarter of the table reset" $((2000 - 32 - 1)) "$4"
 expect_flowing "after the floods" L $P
 expect_flowing "after the floods" N $P
 assert_gt "UID 1000's flows were remembered" "$m0" "$(status_get counter flows_remembered)"
 
 # UID 1000's flows are still remembered: deny cuts one, a commit the
-# other (the flood's 6000 connections closed first: what they did to the
+# other (the flood's 7000 connections closed first: what they did to the
 # memory stays, and a slow kernel need not carry them meanwhile)
 for t in org push half; do touch "$CW_OUT/stop-many-$t"; done
 wait $MANY_PIDS
