@@ -5,7 +5,8 @@
 # logs every datagram it receives), its sends are refused (flows_revoked)
 # and the download never completes. A control download from an unlisted
 # name, on the same address, running at the same time, completes. Then
-# the same after the owner's death.
+# the same after a commit that lists the name of a download in a denied
+# purpose (opened while it matched nothing), and after the owner's death.
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 . /cw/guest/revoke.sh
@@ -16,7 +17,7 @@ owner_start
 rules_names >/dev/null
 cp /etc/hosts "$CW_OUT/hosts.saved"
 trap 'cp "$CW_OUT/hosts.saved" /etc/hosts' EXIT
-printf '127.0.0.1 localhost\n%s push.xiaomi.net www.example.org\n' "$UNLISTED" >/etc/hosts
+printf '127.0.0.1 localhost\n%s push.xiaomi.net www.example.org cdn.example.net\n' "$UNLISTED" >/etc/hosts
 
 mkdir -p "$CW_OUT/htdocs"
 head -c 4000000 /dev/zero | tr '\0' q >"$CW_OUT/htdocs/big.bin"
@@ -67,14 +68,15 @@ qwait() {
 }
 got() { wc -c <"$CW_OUT/dl-$1/big.bin" 2>/dev/null || echo 0; }
 
-# revoke WHY CMD...: consent, start both downloads, CMD, then judge
+# revoke WHY LISTED UNLISTED CMD...: consent, start both downloads (of
+# the name that CMD denies and of one it leaves alone), CMD, then judge
 revoke() {
 	local why=$1 b r0 t0
-	shift
 	r0=$(status_get counter flows_revoked)
 	owner_ok consent push 1 >/dev/null
-	qopen L push.xiaomi.net 443
-	qopen C www.example.org 8443
+	qopen L "$2" 443
+	qopen C "$3" 8443
+	shift 3
 	"$@"
 	t0=$(now_ms)
 	sleep 1
@@ -91,11 +93,21 @@ revoke() {
 	log "$why: done $(( $(now_ms) - t0 )) ms after"
 }
 
-revoke "consent withdrawn" owner_ok consent push 0
+revoke "consent withdrawn" push.xiaomi.net www.example.org owner_ok consent push 0
+
+# a commit that lists www.example.org in analytics (denied)
+commit_lists() {
+	owner_ok begin >/dev/null
+	owner_ok add push desc=Push domain=xiaomi.net >/dev/null
+	owner_ok add analytics desc=Analytics domain=tracking.example.com \
+		domain=www.example.org >/dev/null
+	owner_ok commit >/dev/null
+}
+revoke "a commit lists its name" www.example.org cdn.example.net commit_lists
 
 owner_dies() {
 	owner_kill
 	assert_eq "consent after the owner died" 0 "$(consent_of push)"
 }
-revoke "owner died" owner_dies
+revoke "owner died" push.xiaomi.net cdn.example.net owner_dies
 dmesg_clean || fail "kernel warnings"
