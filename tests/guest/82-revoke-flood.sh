@@ -74,11 +74,7 @@ srv_tcp split "$UNLISTED" 445
 n=$(wc -c <"$CW_OUT/hello-org.bin")
 r=$(as1000 cwprobe tcp "$UNLISTED" 445 -D "$CW_OUT/hello-org.bin" -S 120 || true)
 assert_eq "UID 1000's ClientHello in two segments during the flood" OK "${r%% *}"
-i=0
-while [ "$(srv_bytes split)" -lt "$n" ] && [ $i -lt 50 ]; do
-	usleep 20000
-	i=$((i + 1))
-done
+wait_bytes split "$n"
 assert_eq "... all of it at the server" "$n" "$(srv_bytes split)"
 set -- $(cat "$CW_OUT/many-half")
 assert_gt "half ClientHellos beyond UID 2000's quarter of the table reset" $((2000 - 32 - 1)) "$4"

@@ -64,14 +64,6 @@ data_has() {
 		echo 0
 	fi
 }
-# wait_bytes SRV N: until SRV got N bytes in all (at most 1 s)
-wait_bytes() {
-	local i=0
-	while [ "$(srv_bytes "$1")" -lt "$2" ] && [ $i -lt 50 ]; do
-		usleep 20000
-		i=$((i + 1))
-	done
-}
 # reset SRV ADDR PORT FILE [-S AT]: FILE's bytes over TCP (cwprobe -D);
 # the exchange is reset and SRV gets no byte of it (with -S: no byte
 # past the first AT, the first write)

@@ -232,6 +232,14 @@ srv_tls() {
 srv_bytes() { set -- $(cat "$CW_OUT/srv-$1"); echo "$4"; }
 srv_conns() { set -- $(cat "$CW_OUT/srv-$1"); echo "$2"; }
 srv_packets() { srv_conns "$1"; }
+# wait_bytes SRV N: until SRV got N bytes in all (at most 1 s)
+wait_bytes() {
+	local i=0
+	while [ "$(srv_bytes "$1")" -lt "$2" ] && [ $i -lt 50 ]; do
+		usleep 20000
+		i=$((i + 1))
+	done
+}
 
 # probe tcp|udp ADDR PORT [opts]: "OK <ms>" or "<ERRNO> <ms>"; never fails.
 probe() { cwprobe "$@" || true; }
