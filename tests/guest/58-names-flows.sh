@@ -90,6 +90,25 @@ expect_flow_allowed "5 KiB before Host, unlisted name" "$(long_get www.example.o
 assert_gt "5 KiB before Host, unlisted name: the whole head arrived" $((b + 5000)) "$(srv_bytes web)"
 b=$(srv_bytes web)
 expect_flow_blocked "5 KiB before Host, listed name" "$(long_get push.xiaomi.net)" web "$b"
+# the same heads in two segments (the first 3000 bytes, then the rest
+# with the Host line): the unlisted one arrives whole, the listed one is
+# reset before its second segment leaves
+for h in www.example.org push.xiaomi.net; do
+	printf 'GET /%s HTTP/1.1\r\nHost: %s\r\n\r\n' \
+		"$(head -c 5000 /dev/zero | tr '\0' a)" "$h" >"$CW_OUT/long-$h"
+done
+b=$(srv_bytes web)
+n=$(wc -c <"$CW_OUT/long-www.example.org")
+r=$(probe tcp "$UNLISTED" 80 -D "$CW_OUT/long-www.example.org" -S 3000)
+assert_eq "5 KiB before Host in two segments, unlisted name" OK "${r%% *}"
+wait_bytes web $((b + n))
+assert_eq "... the whole head arrived" $((b + n)) "$(srv_bytes web)"
+b=$(srv_bytes web)
+r=$(probe tcp "$UNLISTED" 80 -D "$CW_OUT/long-push.xiaomi.net" -S 3000)
+assert_eq "5 KiB before Host in two segments, listed name" ECONNRESET "${r%% *}"
+wait_bytes web $((b + 3000))
+sleep 0.1
+assert_eq "... only its first segment arrived" $((b + 3000)) "$(srv_bytes web)"
 assert_eq "5 KiB before Host: nothing counted as unreadable" 0 \
 	"$(( $(status_get counter names_failed) - f0 ))"
 dmesg_clean || fail "kernel warnings"
