@@ -24,7 +24,7 @@
 #include "parse.h"
 
 /* Slots per namespace; a flow's slot is one of CW_FLOWS_PROBE after its hash. */
-#define CW_FLOWS_MAX	128
+#define CW_FLOWS_MAX	256
 #define CW_FLOWS_PROBE	16
 /*
  * Slots one UID may hold at once: a quarter of the table, so that an app

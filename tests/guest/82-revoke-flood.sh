@@ -63,8 +63,8 @@ assert_lt "listed name: ... but only those" 2500 "$4"
 assert_gt "flows_refused counted them" $((f0 + 2000)) "$(status_get counter flows_refused)"
 
 # Half-finished ClientHellos each need a slot in the table of flows
-# parsed across segments (128 a namespace): UID 2000 gets its quarter
-# of it (CW_FLOWS_PER_UID, 32), every one beyond is reset (a name is
+# parsed across segments (256 a namespace): UID 2000 gets its quarter
+# of it (CW_FLOWS_PER_UID, 64), every one beyond is reset (a name is
 # denied: it fails closed), and UID 1000's new ClientHello in two
 # segments, which needs a slot too, still gets one and goes through.
 many half 2000 hello-half.bin
@@ -77,7 +77,7 @@ assert_eq "UID 1000's ClientHello in two segments during the flood" OK "${r%% *}
 wait_bytes split "$n"
 assert_eq "... all of it at the server" "$n" "$(srv_bytes split)"
 set -- $(cat "$CW_OUT/many-half")
-assert_gt "half ClientHellos beyond UID 2000's quarter of the table reset" $((2000 - 32 - 1)) "$4"
+assert_gt "half ClientHellos beyond UID 2000's quarter of the table reset" $((2000 - 64 - 1)) "$4"
 expect_flowing "after the floods" L $P
 expect_flowing "after the floods" N $P
 assert_gt "UID 1000's flows were remembered" "$m0" "$(status_get counter flows_remembered)"
