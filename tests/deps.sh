@@ -37,8 +37,10 @@ pkgs=(
 	# arm64 cross-build of the module, consentd, consentctl and the test
 	# tools (tests/gki, tests/qemu/build-cell.sh) and their boot; arm64
 	# libraries beside the host's (multiarch); the guest's arm64 programs
-	# are unpacked by tests/qemu/userland.sh below
-	gcc-aarch64-linux-gnu qemu-system-arm
+	# are unpacked by tests/qemu/userland.sh below; the cross C library
+	# is only a Recommends of the compiler, which --no-install-recommends
+	# leaves out
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libmnl-dev:arm64
 	# packaging (tests/pkg): DKMS, the Debian packages, their chroot
 	dkms dh-dkms debhelper fakeroot mmdebstrap
