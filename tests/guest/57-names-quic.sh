@@ -10,13 +10,7 @@
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 cw_require
-# A kernel without hmac(sha256) or the AES library: the module says so
-# at load, and every Initial would fail closed. Nothing to test there
-# (reported as a skip, never as a pass; check-debug.sh makes sure the
-# debug kernel has them).
-if dmesg | grep -q 'QUIC Initials cannot be read'; then
-	skip "no QUIC crypto in this kernel"
-fi
+quic_or_skip
 net_up
 owner_start
 rules_names

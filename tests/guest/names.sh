@@ -157,3 +157,12 @@ get() {
 
 # got_page: the GET downloaded the server's page
 got_page() { cat "$CW_OUT/dl/index.html" 2>/dev/null || true; }
+
+# quic_or_skip: skip (never pass) where the module could not get its
+# QUIC crypto, hmac(sha256) and the AES library: every Initial would fail
+# closed, and there is nothing to test (check-debug.sh makes sure the
+# debug kernel has them)
+quic_or_skip() {
+	! dmesg | grep -q 'QUIC Initials cannot be read' ||
+		skip "no QUIC crypto in this kernel"
+}

@@ -111,10 +111,3 @@ expect_flowing() {
 	assert_gt "$1: lines of $2 at the server" "$n" "$(flow_lines "$2" "$3")"
 	flow_alive "$2" || fail "$1: the client of $2 died: $(cat "$CW_OUT/cli-$2.err")"
 }
-
-# quic_or_skip: skip where the module could not get its QUIC crypto (the
-# debug rig's tinyconfig kernel: every Initial would fail closed)
-quic_or_skip() {
-	! dmesg | grep -q 'QUIC Initials cannot be read' ||
-		skip "no QUIC crypto in this kernel"
-}
