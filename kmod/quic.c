@@ -628,6 +628,15 @@ enum cw_parse_result cw_quic_feed(struct cw_quic_state *st,
 	return cw_quic_answer(st, name, name_len);
 fail:
 	st->why = (u8)-r;
+	/*
+	 * No Initial of the datagram opens, under the connection's keys nor
+	 * under its own ID's. A server derives the same keys, so it cannot
+	 * open a connection with it either: it belongs to a connection the
+	 * server already has (the client's ACKs of the server's Initials
+	 * carry the server's ID), or it is corrupt. It ends no reassembly.
+	 */
+	if (-r == CW_QUIC_TAG && !read)
+		return CW_PARSE_MALFORMED;
 	st->result = -r == CW_QUIC_BUDGET ? CW_PARSE_OVER_BUDGET :
 		     CW_PARSE_MALFORMED;
 	return st->result;

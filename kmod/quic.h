@@ -153,7 +153,11 @@ void cw_quic_init(struct cw_quic_state *st);
  *                       not allowed in an Initial, a CRYPTO stream that is
  *                       not a ClientHello;
  *  CW_PARSE_OVER_BUDGET CRYPTO data beyond CW_QUIC_CRYPTO_MAX.
- * Once the state has a final answer, later datagrams return it again.
+ * Once the state has a final answer, later datagrams return it again. A
+ * datagram whose first Initial no key opens (st->why CW_QUIC_TAG: not
+ * the connection's, nor its own destination ID's) is MALFORMED but is
+ * not kept as the answer: no server could open a connection with it
+ * either, and the state goes on with the next datagram.
  */
 enum cw_parse_result cw_quic_feed(struct cw_quic_state *st,
 				  const struct cw_quic_crypto *c, u8 *buf,

@@ -80,11 +80,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		r = cw_quic_feed(&st, &prov, dg, n, name, &len);
 		free(dg);
 		check(r, name, len);
-		if (r != CW_PARSE_INCOMPLETE && r != CW_PARSE_NOT_PROTO)
+		/* a datagram no key opens is answered, not kept */
+		FUZZ_CHECK(r == st.result || r == CW_PARSE_NOT_PROTO ||
+			   (r == CW_PARSE_MALFORMED && st.why == CW_QUIC_TAG &&
+			    st.result == CW_PARSE_INCOMPLETE));
+		if (st.result != CW_PARSE_INCOMPLETE)
 			break;
 	}
 	/* A done state answers the same, whatever comes next. */
-	if (r != CW_PARSE_INCOMPLETE && r != CW_PARSE_NOT_PROTO) {
+	if (st.result != CW_PARSE_INCOMPLETE) {
 		dg = fuzz_dup(data, size);
 		r2 = cw_quic_feed(&st, &prov, dg, (u32)size, again, &alen);
 		free(dg);
