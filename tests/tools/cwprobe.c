@@ -11,8 +11,10 @@
  *       server to close); prints "OK <ms>" or "<ERRNO> <ms>"; exit 0 on
  *       OK, 1 otherwise. -S AT: FILE in two writes, its first AT bytes
  *       then the rest 50 ms later, with TCP_NODELAY: two segments
- *   cwprobe udp ADDR PORT [-s BYTES] [-u UID] [-D FILE]
- *       one datagram (of FILE's bytes) with sendto; same output
+ *   cwprobe udp ADDR PORT [-s BYTES] [-u UID] [-D FILE] [-G SIZE]
+ *       one datagram (of FILE's bytes) with sendto; same output. -G SIZE:
+ *       that one sendto with UDP_SEGMENT SIZE, so its bytes leave as
+ *       datagrams of SIZE bytes made from one skb (UDP GSO)
  *   cwprobe tcp-hold ADDR PORT -f GO [-t MS] [-s BYTES] [-u UID]
  *       connect and send BYTES, print "connected" and keep the connection
  *       open until file GO exists; then send BYTES more and wait for the
@@ -56,6 +58,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +69,7 @@
 #include <unistd.h>
 
 static long timeout_ms = 3000, size, interval_ms = 10, duration_ms;
-static long uid = -1, nports = 1, count, split = -1;
+static long uid = -1, nports = 1, count, split = -1, gso;
 static const char *stop_file, *exthdrs, *data_file;
 
 static long now_ms(void)
@@ -129,7 +132,7 @@ static void parse_opts(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:n:D:S:")) != -1) {
+	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:n:D:S:G:")) != -1) {
 		switch (c) {
 		case 't': timeout_ms = atol(optarg); break;
 		case 's': size = atol(optarg); break;
@@ -142,6 +145,7 @@ static void parse_opts(int argc, char **argv)
 		case 'n': count = atol(optarg); break;
 		case 'D': data_file = optarg; break;
 		case 'S': split = atol(optarg); break;
+		case 'G': gso = atol(optarg); break;
 		default: usage();
 		}
 	}
@@ -440,6 +444,9 @@ static int udp_once(struct sockaddr_storage *ss, socklen_t len)
 		if (udp_fd < 0)
 			return errno;
 		set_exthdrs(udp_fd, ss->ss_family);
+		if (gso > 0 && setsockopt(udp_fd, SOL_UDP, UDP_SEGMENT, &(int){ gso },
+					  sizeof(int)))
+			return errno;
 	}
 	memset(buf, 'u', n);
 	if (data_file) {
