@@ -141,34 +141,61 @@ static enum cw_name_res cw_names_dns_udp(const struct cw_ruleset *rs,
 }
 
 /*
- * A datagram that may be QUIC: a client Initial's SNI classifies it; one
- * that is not an Initial of a known version (a short header, a 0-RTT or
- * Handshake packet, another UDP protocol) is matched without a name, as
- * is a ClientHello whose end is in later Initials (it completes nothing).
+ * A payload that may be QUIC, each of its datagrams (a GSO skb has many)
+ * in turn: a client Initial's SNI classifies it, and the first datagram
+ * whose name is denied ends the walk (the event names it). What is not an
+ * Initial of a known version (a short header, a 0-RTT or Handshake
+ * packet, another UDP protocol) or can open no connection (no key opens
+ * it: quic.h) is matched without a name, as is a ClientHello whose end is
+ * in later Initials (it completes nothing). One that cannot be read fails
+ * closed.
  */
 static enum cw_name_res cw_names_quic(struct cw_quic_flows *qf,
 				      const struct cw_ruleset *rs,
 				      const struct sk_buff *skb,
-				      struct cw_pkt *p, u64 *m)
+				      struct cw_pkt *p, u64 denied, u64 *m)
 {
+	struct cw_quic_flow f = {
+		.daddr = p->daddr,
+		.sport = p->sport,
+		.dport = p->flow.dport,
+		.uid = p->flow.has_uid ? p->flow.uid : U32_MAX,
+	};
+	u32 n = cw_quic_dgram(skb, p->plen), off, k;
 	struct cw_quic_seen seen;
+	bool pending = false;
+	u64 mm;
 
-	cw_quic_read(qf, skb, p->poff, p->plen, p->daddr, p->sport,
-		     p->flow.dport, &seen);
-	switch (seen.r) {
-	case CW_PARSE_NAME:
-		*m = cw_match_name(rs, p, seen.name, seen.name_len);
-		return CW_NAMES_OK;
-	case CW_PARSE_MALFORMED:
-	case CW_PARSE_OVER_BUDGET:
-		return CW_NAMES_FAIL;
-	case CW_PARSE_INCOMPLETE:
-		p->name_pending = true;
-		fallthrough;
-	default:
-		*m = cw_ruleset_match(rs, &p->flow);
-		return CW_NAMES_OK;
+	*m = cw_ruleset_match(rs, &p->flow);
+	for (off = 0; off < p->plen; off += n) {
+		k = min(n, p->plen - off);
+		if (!cw_quic_long(skb, p->poff + off, k))
+			continue;
+		cw_quic_read(qf, skb, p->poff + off, k, &f, &seen);
+		switch (seen.r) {
+		case CW_PARSE_NAME:
+			mm = cw_match_name(rs, p, seen.name, seen.name_len);
+			*m |= mm;
+			if (mm & denied) {
+				cw_quic_refuse(qf, &f, &seen);
+				return CW_NAMES_OK;
+			}
+			break;
+		case CW_PARSE_MALFORMED:
+			if (seen.why == CW_QUIC_TAG)
+				break;
+			return CW_NAMES_FAIL;
+		case CW_PARSE_OVER_BUDGET:
+			return CW_NAMES_FAIL;
+		case CW_PARSE_INCOMPLETE:
+			pending = true;
+			break;
+		default:
+			break;
+		}
 	}
+	p->name_pending = pending && !p->flow.name;
+	return CW_NAMES_OK;
 }
 
 /*
@@ -764,7 +791,7 @@ enum cw_name_res cw_names_classify(struct cw_flows *ft,
 	if (p->flow.proto == IPPROTO_UDP && p->flow.dport == 53)
 		return cw_names_dns_udp(rs, skb, p, sc, m);
 	if (p->flow.proto == IPPROTO_UDP)
-		return cw_names_quic(qf, rs, skb, p, m);
+		return cw_names_quic(qf, rs, skb, p, denied, m);
 	if (p->flow.dport == 53)
 		return cw_names_dns_tcp(ft, rs, skb, p, sc, denied, m);
 	switch (cw_tcp_part(ft, skb, p, &sk)) {

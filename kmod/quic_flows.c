@@ -12,10 +12,12 @@
  * CPUs; the parser state keeps the IDs and the name for a later flow
  * memory. A connection's
  * first datagram is read in this CPU's area (quic_crypto.c) and copied
- * into a slot only if it did not hold the whole answer or to keep the
- * answer for the connection's later Initials, which may carry another
- * destination ID under the same keys. One spinlock guards the table; it
- * is taken only for long-header datagrams, a few per connection.
+ * into a slot only if it did not hold the whole answer; the slot is given
+ * back with the datagram that completes it. The connection's later
+ * Initials carry the server's ID, under the keys of the first one's: no
+ * key opens them here (quic.h), and they are judged as its other packets
+ * are, by what the flow memory has of it. One spinlock guards the table;
+ * it is taken only for long-header datagrams, a few per connection.
  */
 #include <linux/hash.h>
 #include <linux/jiffies.h>
@@ -41,32 +43,64 @@ void cw_quic_flows_free(struct cw_quic_flows *qf)
 	kvfree(qf);
 }
 
-static bool cw_quic_is(const struct cw_quic_slot *s, const u8 daddr[16],
-		       u16 sport, u16 dport)
+bool cw_quic_wanted_gso(const struct sk_buff *skb, u32 poff, u32 plen)
 {
-	return s->used && s->sport == sport &&
-	       s->dport == dport && !memcmp(s->daddr, daddr, 16);
+	u32 n = cw_quic_dgram(skb, plen), off;
+
+	for (off = n; off < plen; off += n)
+		if (cw_quic_long(skb, poff + off, min(n, plen - off)))
+			return true;
+	return false;
+}
+
+static bool cw_quic_is(const struct cw_quic_slot *s,
+		       const struct cw_quic_flow *f)
+{
+	return s->used && s->sport == f->sport && s->dport == f->dport &&
+	       !memcmp(s->daddr, f->daddr, 16);
 }
 
 static struct cw_quic_slot *cw_quic_find(struct cw_quic_flows *qf,
-					 const u8 daddr[16], u16 sport,
-					 u16 dport)
+					 const struct cw_quic_flow *f)
 {
 	int i;
 
 	for (i = 0; i < CW_QUIC_FLOWS_MAX; i++)
-		if (cw_quic_is(&qf->slot[i], daddr, sport, dport))
+		if (cw_quic_is(&qf->slot[i], f))
 			return &qf->slot[i];
 	return NULL;
 }
 
+static void cw_quic_release(struct cw_quic_flows *qf, struct cw_quic_slot *s)
+{
+	s->used = false;
+	atomic_dec(&qf->used);
+}
+
+/* The slots @uid holds that it has not let expire. */
+static u32 cw_quic_held(const struct cw_quic_flows *qf, u32 uid)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < CW_QUIC_FLOWS_MAX; i++) {
+		const struct cw_quic_slot *s = &qf->slot[i];
+
+		n += s->used && s->uid == uid &&
+		     !time_after(jiffies, s->expires);
+	}
+	return n;
+}
+
 static struct cw_quic_slot *cw_quic_add(struct cw_quic_flows *qf,
-					const u8 daddr[16], u16 sport,
-					u16 dport)
+					const struct cw_quic_flow *f)
 {
 	struct cw_quic_slot *s = NULL;
 	int i;
 
+	/* counted only once the table holds enough for a UID to be full */
+	if (atomic_read(&qf->used) >= CW_QUIC_FLOWS_PER_UID &&
+	    cw_quic_held(qf, f->uid) >= CW_QUIC_FLOWS_PER_UID)
+		return NULL;
 	for (i = 0; i < CW_QUIC_FLOWS_MAX && !s; i++) {
 		if (!qf->slot[i].used)
 			s = &qf->slot[i];
@@ -78,52 +112,142 @@ static struct cw_quic_slot *cw_quic_add(struct cw_quic_flows *qf,
 	if (!s->used)
 		atomic_inc(&qf->used);
 	s->used = true;
-	memcpy(s->daddr, daddr, 16);
-	s->sport = sport;
-	s->dport = dport;
+	memcpy(s->daddr, f->daddr, 16);
+	s->sport = f->sport;
+	s->dport = f->dport;
+	s->uid = f->uid;
+	s->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
 	return s;
 }
 
+static bool cw_quic_refused_is(const struct cw_quic_refused *r,
+			       const struct cw_quic_flow *f,
+			       const u8 *dcid, u32 dcid_len)
+{
+	return r->dcid_len == dcid_len && !memcmp(r->dcid, dcid, dcid_len) &&
+	       r->sport == f->sport && r->dport == f->dport &&
+	       !memcmp(r->daddr, f->daddr, 16);
+}
+
+/*
+ * The refused connection whose first ID heads datagram @d (@n bytes, its
+ * first packet a long header), or NULL.
+ */
+static struct cw_quic_refused *cw_quic_refused_of(struct cw_quic_flows *qf,
+						  const struct cw_quic_flow *f,
+						  const u8 *d, u32 n)
+{
+	struct cw_quic_refused *r;
+	u32 i, l;
+
+	if (!qf->nrefused || n < 6 || !(d[0] & 0x80))
+		return NULL;
+	l = d[5];
+	if (!l || l > CW_QUIC_CID_MAX || n < 6 + l)
+		return NULL;
+	for (i = 0; i < qf->nrefused; i++) {
+		r = &qf->refused[i];
+		if (cw_quic_refused_is(r, f, d + 6, l) &&
+		    !time_after(jiffies, r->expires))
+			return r;
+	}
+	return NULL;
+}
+
+void cw_quic_refuse(struct cw_quic_flows *qf, const struct cw_quic_flow *f,
+		    const struct cw_quic_seen *seen)
+{
+	struct cw_quic_refused *r = NULL;
+	u32 i;
+
+	if (seen->r != CW_PARSE_NAME || !seen->dcid_len)
+		return;
+	spin_lock(&qf->lock);
+	for (i = 0; i < qf->nrefused && !r; i++)
+		if (cw_quic_refused_is(&qf->refused[i], f, seen->dcid,
+				       seen->dcid_len))
+			r = &qf->refused[i];
+	if (!r) {
+		r = &qf->refused[qf->refused_next];
+		qf->refused_next = (qf->refused_next + 1) % CW_QUIC_REFUSED_MAX;
+		if (qf->nrefused < CW_QUIC_REFUSED_MAX)
+			qf->nrefused++;
+		memcpy(r->daddr, f->daddr, 16);
+		r->sport = f->sport;
+		r->dport = f->dport;
+		r->dcid_len = seen->dcid_len;
+		memcpy(r->dcid, seen->dcid, seen->dcid_len);
+	}
+	r->name_len = seen->name_len;
+	memcpy(r->name, seen->name, seen->name_len);
+	r->name[seen->name_len] = '\0';
+	r->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
+	spin_unlock(&qf->lock);
+}
+
 void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
-		  u32 poff, u32 plen, const u8 daddr[16], u16 sport,
-		  u16 dport, struct cw_quic_seen *seen)
+		  u32 off, u32 len, const struct cw_quic_flow *f,
+		  struct cw_quic_seen *seen)
 {
 	struct cw_quic_cpu *qc = cw_quic_this_cpu();
 	struct cw_quic_state *st = &qc->st;
 	struct cw_quic_slot *s;
-	u32 n = plen, len = 0;
+	u32 n = len, name_len = 0;
 	bool cut;
 
-	/* UDP GSO: the first datagram is the first gso_size bytes */
-	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_size < n)
-		n = skb_shinfo(skb)->gso_size;
 	cut = n > CW_QUIC_DGRAM_MAX;
 	if (cut)
 		n = CW_QUIC_DGRAM_MAX;
 	seen->name = NULL;
 	seen->name_len = 0;
-	if (skb_copy_bits(skb, poff, qc->dgram, n)) {
+	if (skb_copy_bits(skb, off, qc->dgram, n)) {
 		seen->r = CW_PARSE_MALFORMED;
 		seen->why = CW_QUIC_HEADER;
 		return;
 	}
 	spin_lock(&qf->lock);
-	s = atomic_read(&qf->used) ?
-	    cw_quic_find(qf, daddr, sport, dport) : NULL;
+	s = atomic_read(&qf->used) ? cw_quic_find(qf, f) : NULL;
 	if (s) {
 		st = &s->st;
 		s->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
 	} else {
 		cw_quic_init(st);
 	}
-	seen->r = cw_quic_feed(st, &qc->ops, qc->dgram, n, qc->name, &len);
+	seen->r = cw_quic_feed(st, &qc->ops, qc->dgram, n, qc->name,
+			       &name_len);
 	seen->why = st->why;
-	if (!s && seen->r != CW_PARSE_NOT_PROTO) {
-		s = cw_quic_add(qf, daddr, sport, dport);
+	seen->dcid_len = 0;
+	if (seen->r == CW_PARSE_NAME) {
+		seen->dcid_len = st->dcid_len;
+		memcpy(seen->dcid, st->dcid, st->dcid_len);
+	} else if (seen->r == CW_PARSE_INCOMPLETE ||
+		   seen->r == CW_PARSE_NOT_PROTO ||
+		   (seen->r == CW_PARSE_MALFORMED && seen->why == CW_QUIC_TAG)) {
+		/* no name of its own: a refused connection's has its name */
+		struct cw_quic_refused *r;
+
+		r = cw_quic_refused_of(qf, f, qc->dgram, n);
+		if (r) {
+			r->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
+			memcpy(qc->name, r->name, r->name_len + 1);
+			name_len = r->name_len;
+			seen->r = CW_PARSE_NAME;
+			seen->dcid_len = r->dcid_len;
+			memcpy(seen->dcid, r->dcid, r->dcid_len);
+			spin_unlock(&qf->lock);
+			goto named;
+		}
+	}
+	if (s && st->result != CW_PARSE_INCOMPLETE) {
+		/* answered: later Initials are read as any other datagram */
+		cw_quic_release(qf, s);
+	} else if (!s && seen->r == CW_PARSE_INCOMPLETE &&
+		   memchr_inv(st->have, 0, sizeof(st->have))) {
+		/* (an Initial without CRYPTO data leaves nothing to keep) */
+		s = cw_quic_add(qf, f);
 		if (s) {
-			s->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
 			memcpy(&s->st, st, sizeof(*st));
-		} else if (seen->r == CW_PARSE_INCOMPLETE) {
+		} else {
 			seen->r = CW_PARSE_MALFORMED;
 			seen->why = CW_QUIC_FULL;
 		}
@@ -134,8 +258,9 @@ void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 		seen->r = CW_PARSE_OVER_BUDGET;
 		seen->why = CW_QUIC_BUDGET;
 	}
+named:
 	if (seen->r == CW_PARSE_NAME) {
 		seen->name = qc->name;
-		seen->name_len = len;
+		seen->name_len = name_len;
 	}
 }

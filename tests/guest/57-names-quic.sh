@@ -6,7 +6,9 @@
 # Initials (tests/captures/quic-built-*, built from ngtcp2 captures) are
 # caught, and their unlisted twins reach a counting server. An Initial of
 # a version that cannot be read, while a name is denied, fails closed and
-# is counted in names_failed; short-header packets pass untouched.
+# is counted in names_failed; short-header packets pass untouched. A split
+# ClientHello sent as one GSO skb is read whole; one UID's half
+# ClientHellos cannot take another's room; 20 connections at once all work.
 . /cw/guest/lib.sh
 . /cw/guest/names.sh
 cw_require
@@ -24,7 +26,7 @@ assert_eq "unlisted name over QUIC: the page" "hello over quic" "$(got_page)"
 assert_gt "unlisted name: the server got its packets" "$b" "$(srv_rx)"
 
 f0=$(status_get counter names_failed)
-b=$(srv_rx)
+b=$(srv_rx_settled)
 set -- $(get push.xiaomi.net)
 [ "$1" != 0 ] && [ "$1" != 124 ] ||
 	fail "listed name over QUIC: client exit $1 ($(tr '\n' ' ' <"$CW_OUT/timed.out"))"
@@ -88,6 +90,64 @@ assert_eq "unknown version, 600 bytes (cannot open a connection): sent" 0 \
 assert_eq "short header: sent" 0 "$(send_dgrams 4433 40008 "$CW_OUT/short.bin")"
 assert_eq "the two at the server" 8 "$(srv_packets q4433)"
 
+# A GSO send (UDP_SEGMENT) of a ClientHello over two Initials, a real
+# ngtcp2 client's (a 1 KiB ffdhe8192 key share), as one skb: each of its
+# datagrams is read, so the listed name is refused whole and its
+# unlisted twin arrives whole.
+cat $CAP/quic-ffdhe8192-ngtcp2.bin.0 $CAP/quic-ffdhe8192-ngtcp2.bin.1 >"$CW_OUT/gso-miui.bin"
+cat $CAP/quic-ffdhe8192-ngtcp2-push.bin.0 $CAP/quic-ffdhe8192-ngtcp2-push.bin.1 >"$CW_OUT/gso-push.bin"
+b=$(srv_bytes q4433)
+assert_match "GSO, unlisted name: sent" '^OK ' \
+	"$(probe udp "$UNLISTED" 4433 -D "$CW_OUT/gso-miui.bin" -G 1200)"
+wait_bytes q4433 $((b + 2400))
+assert_eq "GSO, unlisted name: both datagrams at the server" 10 "$(srv_packets q4433)"
+assert_match "GSO, listed name: refused" "^$CW_BLOCK_ERRNO " \
+	"$(probe udp "$UNLISTED" 4433 -D "$CW_OUT/gso-push.bin" -G 1200)"
+usleep 200000
+assert_eq "GSO, listed name: not at the server" 10 "$(srv_packets q4433)"
+
+# Half ClientHellos (the first of two Initials, never the second) from
+# many ports hold slots of the table that puts ClientHellos together:
+# UID 2000 gets a quarter of it and its own new ones beyond fail closed;
+# UID 1000's split ClientHellos still find room and are judged by name.
+half() {
+	setpriv --reuid="$1" --regid="$1" --clear-groups socat -u \
+		OPEN:"$2" UDP-SENDTO:"$UNLISTED":4433,sourceport="$3" 2>/dev/null
+}
+f=0
+for port in $(seq 41000 41015); do
+	half 2000 $CAP/quic-ffdhe8192-ngtcp2.bin.0 $port || f=$((f + 1))
+done
+assert_eq "16 half ClientHellos of UID 2000: refused beyond its 4" 12 "$f"
+usleep 200000
+assert_eq "its 4 at the server" 14 "$(srv_packets q4433)"
+f=0
+half 1000 $CAP/quic-ffdhe8192-ngtcp2.bin.0 42000 || f=$((f + 1))
+half 1000 $CAP/quic-ffdhe8192-ngtcp2.bin.1 42000 || f=$((f + 1))
+assert_eq "UID 1000's split ClientHello, unlisted name: sent" 0 "$f"
+half 1000 $CAP/quic-ffdhe8192-ngtcp2-push.bin.0 42001 ||
+	fail "UID 1000's split ClientHello, listed name: first half refused"
+! half 1000 $CAP/quic-ffdhe8192-ngtcp2-push.bin.1 42001 ||
+	fail "UID 1000's split ClientHello, listed name: second half sent"
+usleep 200000
+assert_eq "UID 1000's three at the server" 17 "$(srv_packets q4433)"
+
+# More connections at once than the table has slots, each a real HTTP/3
+# GET: a ClientHello whole in its Initial holds no slot, and the later
+# Initials (under the server's connection ID) are judged as the
+# connection's other packets are, so every one gets its page.
+pids=
+for i in $(seq 1 20); do
+	mkdir -p "$CW_OUT/many-$i"
+	timeout 60 gtlsclient -q --exit-on-all-streams-close --timeout=30s \
+		--download="$CW_OUT/many-$i" www.example.org 443 \
+		https://www.example.org/index.html >/dev/null 2>&1 &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p" || true; done
+assert_eq "20 QUIC connections at once: pages" 20 \
+	"$(cat "$CW_OUT"/many-*/index.html 2>/dev/null | grep -c '^hello over quic$')"
+
 # Consent lets the listed name through.
 owner_ok consent push 1 >/dev/null
 b=$(srv_rx)
@@ -97,5 +157,5 @@ assert_eq "listed name after consent: the page" "hello over quic" "$(got_page)"
 assert_gt "listed name after consent: the server got its packets" "$b" "$(srv_rx)"
 assert_eq "v2 Initial, listed name, after consent: sent" 0 \
 	"$(send_dgrams 4433 40006 $CAP/quic-built-v2-push.bin)"
-assert_eq "v2 after consent: at the server" 9 "$(srv_packets q4433)"
+assert_eq "v2 after consent: at the server" 18 "$(srv_packets q4433)"
 dmesg_clean || fail "kernel warnings"

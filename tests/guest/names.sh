@@ -146,6 +146,21 @@ quic_start() {
 # srv_rx: datagrams the QUIC server received so far
 srv_rx() { grep -c ' pkt rx ' "$CW_OUT/quic-srv.log" || true; }
 
+# srv_rx_settled: srv_rx once it held still for 200 ms (a client that
+# exited may have left its last datagrams on the way: its CONNECTION_CLOSE)
+srv_rx_settled() {
+	local a b i=0
+	b=$(srv_rx)
+	while [ $i -lt 25 ]; do
+		usleep 200000
+		a=$b
+		b=$(srv_rx)
+		[ "$a" != "$b" ] || break
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+
 # get NAME: an HTTP/3 GET of https://NAME/index.html; "<rc> <ms>"
 get() {
 	rm -rf "$CW_OUT/dl"
