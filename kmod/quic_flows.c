@@ -185,6 +185,26 @@ void cw_quic_refuse(struct cw_quic_flows *qf, const struct cw_quic_flow *f,
 	spin_unlock(&qf->lock);
 }
 
+/*
+ * For datagram qc->dgram (@n bytes) of @f that shows no name of its own:
+ * if it is a refused connection's, its name, as if it showed it.
+ */
+static void cw_quic_recall(struct cw_quic_flows *qf,
+			   const struct cw_quic_flow *f, struct cw_quic_cpu *qc,
+			   u32 n, struct cw_quic_seen *seen, u32 *name_len)
+{
+	struct cw_quic_refused *r = cw_quic_refused_of(qf, f, qc->dgram, n);
+
+	if (!r)
+		return;
+	r->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
+	memcpy(qc->name, r->name, r->name_len + 1);
+	*name_len = r->name_len;
+	seen->r = CW_PARSE_NAME;
+	seen->dcid_len = r->dcid_len;
+	memcpy(seen->dcid, r->dcid, r->dcid_len);
+}
+
 void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 		  u32 off, u32 len, const struct cw_quic_flow *f,
 		  struct cw_quic_seen *seen)
@@ -224,19 +244,7 @@ void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 		   seen->r == CW_PARSE_NOT_PROTO ||
 		   (seen->r == CW_PARSE_MALFORMED && seen->why == CW_QUIC_TAG)) {
 		/* no name of its own: a refused connection's has its name */
-		struct cw_quic_refused *r;
-
-		r = cw_quic_refused_of(qf, f, qc->dgram, n);
-		if (r) {
-			r->expires = jiffies + CW_QUIC_FLOWS_TIMEOUT;
-			memcpy(qc->name, r->name, r->name_len + 1);
-			name_len = r->name_len;
-			seen->r = CW_PARSE_NAME;
-			seen->dcid_len = r->dcid_len;
-			memcpy(seen->dcid, r->dcid, r->dcid_len);
-			spin_unlock(&qf->lock);
-			goto named;
-		}
+		cw_quic_recall(qf, f, qc, n, seen, &name_len);
 	}
 	if (s && st->result != CW_PARSE_INCOMPLETE) {
 		/* answered: later Initials are read as any other datagram */
@@ -258,7 +266,6 @@ void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 		seen->r = CW_PARSE_OVER_BUDGET;
 		seen->why = CW_QUIC_BUDGET;
 	}
-named:
 	if (seen->r == CW_PARSE_NAME) {
 		seen->name = qc->name;
 		seen->name_len = name_len;
