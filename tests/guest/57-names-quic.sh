@@ -110,17 +110,27 @@ assert_eq "GSO, listed name: not at the server" 10 "$(srv_packets q4433)"
 # many ports hold slots of the table that puts ClientHellos together:
 # UID 2000 gets a quarter of it and its own new ones beyond fail closed;
 # UID 1000's split ClientHellos still find room and are judged by name.
+# (A slot silent for 10 s may be taken again: on a kernel slow enough for
+# the 16 sends to take longer, UID 2000 gets 4 more every 10 s.)
 half() {
 	setpriv --reuid="$1" --regid="$1" --clear-groups socat -u \
 		OPEN:"$2" UDP-SENDTO:"$UNLISTED":4433,sourceport="$3" 2>/dev/null
 }
 f=0
+t0=$(now_ms)
 for port in $(seq 41000 41015); do
 	half 2000 $CAP/quic-ffdhe8192-ngtcp2.bin.0 $port || f=$((f + 1))
 done
-assert_eq "16 half ClientHellos of UID 2000: refused beyond its 4" 12 "$f"
+gens=$(( ($(now_ms) - t0) / 10000 + 1 ))
+if [ $gens = 1 ]; then
+	assert_eq "16 half ClientHellos of UID 2000: refused beyond its 4" 12 "$f"
+else
+	assert_gt "16 half ClientHellos of UID 2000: refused beyond its 4 ($gens x 10 s)" \
+		$((15 - 4 * gens)) "$f"
+fi
 usleep 200000
-assert_eq "its 4 at the server" 14 "$(srv_packets q4433)"
+assert_eq "the others at the server" $((10 + 16 - f)) "$(srv_packets q4433)"
+f2000=$f
 f=0
 half 1000 $CAP/quic-ffdhe8192-ngtcp2.bin.0 42000 || f=$((f + 1))
 half 1000 $CAP/quic-ffdhe8192-ngtcp2.bin.1 42000 || f=$((f + 1))
@@ -130,7 +140,7 @@ half 1000 $CAP/quic-ffdhe8192-ngtcp2-push.bin.0 42001 ||
 ! half 1000 $CAP/quic-ffdhe8192-ngtcp2-push.bin.1 42001 ||
 	fail "UID 1000's split ClientHello, listed name: second half sent"
 usleep 200000
-assert_eq "UID 1000's three at the server" 17 "$(srv_packets q4433)"
+assert_eq "UID 1000's three at the server" $((13 + 16 - f2000)) "$(srv_packets q4433)"
 
 # More connections at once than the table has slots, each a real HTTP/3
 # GET: a ClientHello whole in its Initial holds no slot, and the later
@@ -157,5 +167,5 @@ assert_eq "listed name after consent: the page" "hello over quic" "$(got_page)"
 assert_gt "listed name after consent: the server got its packets" "$b" "$(srv_rx)"
 assert_eq "v2 Initial, listed name, after consent: sent" 0 \
 	"$(send_dgrams 4433 40006 $CAP/quic-built-v2-push.bin)"
-assert_eq "v2 after consent: at the server" 18 "$(srv_packets q4433)"
+assert_eq "v2 after consent: at the server" $((14 + 16 - f2000)) "$(srv_packets q4433)"
 dmesg_clean || fail "kernel warnings"
