@@ -205,6 +205,20 @@ static void cw_quic_recall(struct cw_quic_flows *qf,
 	memcpy(seen->dcid, r->dcid, r->dcid_len);
 }
 
+/*
+ * Whether a state holds CRYPTO bytes: one read from Initials without any
+ * leaves nothing to keep. (memchr_inv() is in no GKI symbol list.)
+ */
+static bool cw_quic_has_crypto(const struct cw_quic_state *st)
+{
+	u32 i;
+
+	for (i = 0; i < sizeof(st->have); i++)
+		if (st->have[i])
+			return true;
+	return false;
+}
+
 void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 		  u32 off, u32 len, const struct cw_quic_flow *f,
 		  struct cw_quic_seen *seen)
@@ -250,8 +264,7 @@ void cw_quic_read(struct cw_quic_flows *qf, const struct sk_buff *skb,
 		/* answered: later Initials are read as any other datagram */
 		cw_quic_release(qf, s);
 	} else if (!s && seen->r == CW_PARSE_INCOMPLETE &&
-		   memchr_inv(st->have, 0, sizeof(st->have))) {
-		/* (an Initial without CRYPTO data leaves nothing to keep) */
+		   cw_quic_has_crypto(st)) {
 		s = cw_quic_add(qf, f);
 		if (s) {
 			memcpy(&s->st, st, sizeof(*st));
