@@ -159,14 +159,13 @@ static enum cw_name_res cw_names_quic(struct cw_quic_flows *qf,
 		.daddr = p->daddr,
 		.sport = p->sport,
 		.dport = p->flow.dport,
-		.uid = p->flow.has_uid ? p->flow.uid : U32_MAX,
+		.uid = cw_flow_owner(&p->flow),
 	};
 	u32 n = cw_quic_dgram(skb, p->plen), off, k;
 	struct cw_quic_seen seen;
 	bool pending = false;
 	u64 mm;
 
-	*m = cw_ruleset_match(rs, &p->flow);
 	for (off = 0; off < p->plen; off += n) {
 		k = min(n, p->plen - off);
 		if (!cw_quic_long(skb, p->poff + off, k))
@@ -194,6 +193,9 @@ static enum cw_name_res cw_names_quic(struct cw_quic_flows *qf,
 			break;
 		}
 	}
+	/* a match by a name holds the one without (cw_ruleset_match()) */
+	if (!p->flow.name)
+		*m = cw_ruleset_match(rs, &p->flow);
 	p->name_pending = pending && !p->flow.name;
 	return CW_NAMES_OK;
 }
