@@ -443,9 +443,6 @@ static __always_inline bool cw_mem_key_of(const struct sk_buff *skb,
 	return true;
 }
 
-/* A flow without an owner is counted against no app's UID. */
-#define CW_MEM_NO_UID	U32_MAX
-
 /*
  * A flow the name in @p classified as @m: remembered, whatever it
  * matched, so that a withdrawal or a later commit reaches it. Returns
@@ -461,8 +458,7 @@ static bool cw_remember(struct cw_net *cw, const struct cw_table *t,
 	if (p->flow.dport == 53 || !cw_mem_key_of(skb, p, &k))
 		return true;	/* DNS, or no flow to follow: per packet */
 	cw_mem_lock(cw->mem);
-	e = cw_mem_add(cw->mem, &k,
-		       p->flow.has_uid ? p->flow.uid : CW_MEM_NO_UID, m);
+	e = cw_mem_add(cw->mem, &k, cw_flow_owner(&p->flow), m);
 	if (e) {
 		if (!e->generation)
 			this_cpu_inc(cw->stats->flows_remembered);
@@ -659,8 +655,7 @@ static noinline bool cw_hook_scan(struct cw_net *cw, struct cw_table *t,
 	if ((p->flow.proto == IPPROTO_TCP || t->has_domains) &&
 	    cw_mem_key_of(skb, p, &k))
 		kp = &k;
-	switch (cw_scan(cw, t, skb, p, kp,
-			p->flow.has_uid ? p->flow.uid : CW_MEM_NO_UID, &tag)) {
+	switch (cw_scan(cw, t, skb, p, kp, cw_flow_owner(&p->flow), &tag)) {
 	case CW_SCAN_CLEAN:
 		return false;
 	case CW_SCAN_HIT:
@@ -795,7 +790,7 @@ static noinline void cw_hook_answer(struct cw_net *cw, struct cw_table *t,
 {
 	struct cw_pkt p = {};
 	const struct sock *sk;
-	u32 uid = CW_LEARNED_NOUID;
+	u32 uid = CW_NO_UID;
 
 	if (!cw_parse(skb, state->pf, &p) || !p.has_l4 || p.sport != 53 ||
 	    !p.plen ||

@@ -10,7 +10,7 @@
  * binding; only a table full of live entries, which takes
  * CW_LEARNED_MAX / CW_LEARNED_PER_UID UIDs at least, gives up the soonest
  * to expire of all. Answers whose socket the hook could not see (no early
- * demux) share one quota, CW_LEARNED_NOUID's.
+ * demux) share one quota, CW_NO_UID's.
  *
  * Entries are chained by address hash. Writers (answers at LOCAL_IN,
  * commits) take the seqlock; the packet path reads under its sequence
@@ -518,7 +518,7 @@ void cw_learned_set_named(struct cw_learned *lt, const void *sk,
 {
 	struct cw_learned_named *n, *free = NULL;
 	unsigned long now = jiffies;
-	u32 i, uid = f->has_uid ? f->uid : CW_LEARNED_NOUID, mine = 0;
+	u32 i, uid = cw_flow_owner(f), mine = 0;
 
 	if (!sk || (!f->name && !atomic_read(&lt->nr_named)))
 		return;

@@ -34,8 +34,6 @@
  */
 #define CW_LEARNED_TTL_MIN	5
 #define CW_LEARNED_TTL_MAX	3600
-/* Answers whose socket is not known share this UID's quota. */
-#define CW_LEARNED_NOUID	((u32)-1)
 
 /*
  * Flows to a learned address that showed their own name (SNI, Host, QUIC
@@ -82,7 +80,7 @@ struct cw_learned_entry {
 	u8 family;		/* 0: free */
 	u8 name_len;
 	u16 next;		/* index + 1 of the next in its bucket, 0: end */
-	u32 uid;		/* whose answer, or CW_LEARNED_NOUID */
+	u32 uid;		/* whose answer, or CW_NO_UID */
 	unsigned long expires;	/* jiffies */
 	/* the current generation's and, during a commit, the next one's */
 	struct cw_learned_bind b[2];
@@ -163,7 +161,7 @@ static inline bool cw_learned_empty(const struct cw_learned *lt)
  *       is the message)
  * @sk: TCP: the receiving socket (identity only), or NULL if not known
  * @seq: TCP: the segment's sequence number
- * @uid: the receiving socket's owner, or CW_LEARNED_NOUID
+ * @uid: the receiving socket's owner, or CW_NO_UID
  *
  * An answer that cannot be read whole binds nothing; over TCP one that
  * goes on past its segment is completed from the flow's next segments

@@ -35,6 +35,23 @@ struct cw_flow {
 	const struct cw_nat64_set *nat64;
 };
 
+/* The UID that all flows without an owner share (cw_flow_owner()). */
+#define CW_NO_UID	((u32)-1)
+
+/**
+ * cw_flow_owner() - the UID a flow is counted against
+ * @f: the flow
+ *
+ * The tables that bound each app's share (flow memory, QUIC hellos,
+ * learned addresses) count a flow against its owner.
+ *
+ * Return: @f's owner's UID, or CW_NO_UID for a flow without an owner.
+ */
+static inline u32 cw_flow_owner(const struct cw_flow *f)
+{
+	return f->has_uid ? f->uid : CW_NO_UID;
+}
+
 struct cw_purpose {
 	char name[CW_PURPOSE_NAME_MAX];
 	char desc[CW_PURPOSE_DESC_MAX];
