@@ -11,10 +11,12 @@
  *       server to close); prints "OK <ms>" or "<ERRNO> <ms>"; exit 0 on
  *       OK, 1 otherwise. -S AT: FILE in two writes, its first AT bytes
  *       then the rest 50 ms later, with TCP_NODELAY: two segments
- *   cwprobe udp ADDR PORT [-s BYTES] [-u UID] [-D FILE] [-G SIZE]
+ *   cwprobe udp ADDR PORT [-s BYTES] [-u UID] [-D FILE] [-G SIZE] [-p SPORT]
  *       one datagram (of FILE's bytes) with sendto; same output. -G SIZE:
  *       that one sendto with UDP_SEGMENT SIZE, so its bytes leave as
- *       datagrams of SIZE bytes made from one skb (UDP GSO)
+ *       datagrams of SIZE bytes made from one skb (UDP GSO). -p SPORT:
+ *       from that local port (SO_REUSEADDR), so that runs one after the
+ *       other are one flow
  *   cwprobe tcp-hold ADDR PORT -f GO [-t MS] [-s BYTES] [-u UID]
  *       connect and send BYTES, print "connected" and keep the connection
  *       open until file GO exists; then send BYTES more and wait for the
@@ -69,7 +71,7 @@
 #include <unistd.h>
 
 static long timeout_ms = 3000, size, interval_ms = 10, duration_ms;
-static long uid = -1, nports = 1, count, split = -1, gso;
+static long uid = -1, nports = 1, count, split = -1, gso, sport = -1;
 static const char *stop_file, *exthdrs, *data_file;
 
 static long now_ms(void)
@@ -132,7 +134,7 @@ static void parse_opts(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:n:D:S:G:")) != -1) {
+	while ((c = getopt(argc, argv, "t:s:u:d:i:f:x:P:n:D:S:G:p:")) != -1) {
 		switch (c) {
 		case 't': timeout_ms = atol(optarg); break;
 		case 's': size = atol(optarg); break;
@@ -146,6 +148,7 @@ static void parse_opts(int argc, char **argv)
 		case 'D': data_file = optarg; break;
 		case 'S': split = atol(optarg); break;
 		case 'G': gso = atol(optarg); break;
+		case 'p': sport = atol(optarg); break;
 		default: usage();
 		}
 	}
@@ -432,6 +435,22 @@ static int tcp_many(int argc, char **argv)
 
 static int udp_fd = -1;
 
+/* -p SPORT: the socket's local port, on every address. 0 or -1. */
+static int udp_bind(int fd, int family)
+{
+	struct sockaddr_storage a = { .ss_family = family };
+	int one = 1;
+
+	if (family == AF_INET)
+		((struct sockaddr_in *)&a)->sin_port = htons(sport);
+	else
+		((struct sockaddr_in6 *)&a)->sin6_port = htons(sport);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+		return -1;
+	return bind(fd, (struct sockaddr *)&a, family == AF_INET ?
+		    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+}
+
 static int udp_once(struct sockaddr_storage *ss, socklen_t len)
 {
 	char buf[65536];
@@ -444,6 +463,8 @@ static int udp_once(struct sockaddr_storage *ss, socklen_t len)
 		if (udp_fd < 0)
 			return errno;
 		set_exthdrs(udp_fd, ss->ss_family);
+		if (sport >= 0 && udp_bind(udp_fd, ss->ss_family))
+			return errno;
 		if (gso > 0 && setsockopt(udp_fd, SOL_UDP, UDP_SEGMENT, &(int){ gso },
 					  sizeof(int)))
 			return errno;
