@@ -404,6 +404,7 @@ struct cw_mem_entry *cw_mem_add(struct cw_mem *mem, const struct cw_mem_key *k,
 	e->revoked = false;
 	e->named = false;
 	e->scanning = false;
+	e->has_cid = false;
 	e->name_len = 0;
 	e->name[0] = '\0';
 	e->generation = 0;

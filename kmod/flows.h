@@ -22,6 +22,7 @@
 #include <linux/jiffies.h>
 
 #include "parse.h"
+#include "quic.h"
 
 /* Slots per namespace; a flow's slot is one of CW_FLOWS_PROBE after its hash. */
 #define CW_FLOWS_MAX	256
@@ -213,6 +214,12 @@ struct cw_scan_carry {
 	bool tls;		/* every byte so far was a TLS record */
 };
 
+/* A QUIC connection ID (RFC 9000 5.1). */
+struct cw_quic_cid {
+	u8 len;
+	u8 id[CW_QUIC_CID_MAX];
+};
+
 struct cw_mem_entry {
 	struct hlist_nulls_node node;	/* in its bucket (flows.c) */
 	/*
@@ -226,11 +233,19 @@ struct cw_mem_entry {
 	bool revoked;			/* its last packet was blocked */
 	bool named;			/* classified by its name (hooks.c) */
 	bool scanning;			/* @scan is in use */
+	bool has_cid;			/* @server_cid is known */
 	u8 name_len;
 	u32 generation;			/* of the ruleset that judged @match */
 	u64 match;			/* purposes its packets match */
 	unsigned long expires;		/* jiffies */
-	struct cw_scan_carry scan;
+	union {
+		struct cw_scan_carry scan;	/* TCP */
+		/*
+		 * QUIC: the ID the server gave, as the client's Handshake
+		 * packets carry it (scan.c)
+		 */
+		struct cw_quic_cid server_cid;
+	};
 	char name[CW_NAME_MAX + 1];
 };
 

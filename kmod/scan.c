@@ -49,12 +49,18 @@
  *
  * QUIC: a datagram is skipped only if it parses as QUIC packets: long
  * headers of version 1 or 2 whose lengths tile the datagram, or a short
- * header (after such long headers, or alone) on a connection the flow
- * memory knows by its Initial's name. Anything else is scanned.
+ * header on a connection the flow memory knows by its Initial's name that
+ * carries its server's ID (behind long headers, theirs; alone, the one
+ * the client's Handshake packets gave). A payload is skipped only if each
+ * of its datagrams is (a GSO send is many). Anything else is scanned. To
+ * get cleartext past that, an app would have to frame it as QUIC on
+ * purpose: behind a long header whose length covers it, or behind the
+ * server ID of a connection it opened with a name.
  */
 #include <linux/highmem.h>
 
 #include "quic.h"
+#include "quic_flows.h"
 #include "scan.h"
 
 /* One scan: the carry being advanced and what was found. */
@@ -270,40 +276,61 @@ static u32 cw_scan_varint(const u8 *b, u32 n, u64 *v)
 	return len;
 }
 
+/* What cw_scan_quic_long() saw of a datagram's long headers. */
+struct cw_scan_ql {
+	u32 short_at;		/* where a short header closes it, or 0 */
+	struct cw_quic_cid last;	/* the last long header's DCID */
+	struct cw_quic_cid server;	/* a Handshake packet's DCID, if @hs */
+	bool hs;
+};
+
 /*
  * Whether a datagram is QUIC long-header packets of a known version,
  * coalesced to its end: 1, or 2 when a short-header packet closes it
  * (then only a known connection's), 0 if not. The fixed bit (0x40) is
- * not looked at: a peer may grease it (RFC 9287), as ngtcp2 does.
+ * not looked at: a peer may grease it (RFC 9287), as ngtcp2 does. A
+ * datagram that starts with a short header is 2 with @q->short_at 0.
  */
-static int cw_scan_quic_long(const struct sk_buff *skb, u32 off, u32 len)
+static int cw_scan_quic_long(const struct sk_buff *skb, u32 off, u32 len,
+			     struct cw_scan_ql *q)
 {
 	/* flags, version, DCID, SCID, token length, length */
 	u8 buf[1 + 4 + 1 + 20 + 1 + 20 + 8 + 8];
 	u32 pos = 0;
 
+	q->hs = false;
 	while (pos < len) {
-		u32 n = min_t(u32, len - pos, sizeof(buf)), h, v, l;
+		u32 n = min_t(u32, len - pos, sizeof(buf)), h, v, l, type;
 		const u8 *b = skb_header_pointer(skb, off + pos, n, buf);
 		bool initial;
 		u64 x;
 
 		if (!b)
 			return 0;
-		if (!(b[0] & 0x80))
-			return pos ? 2 : 0;
+		if (!(b[0] & 0x80)) {
+			q->short_at = pos;
+			return 2;
+		}
 		if (n < 7)
 			return 0;
 		v = (u32)b[1] << 24 | b[2] << 16 | b[3] << 8 | b[4];
+		type = (b[0] >> 4) & 3;
 		if (v == CW_QUIC_V1)
-			initial = ((b[0] >> 4) & 3) == 0;
+			initial = type == 0;
 		else if (v == CW_QUIC_V2)
-			initial = ((b[0] >> 4) & 3) == 1;
+			initial = type == 1;
 		else
 			return 0;
 		h = 5;
 		if (b[h] > CW_QUIC_CID_MAX || h + 1 + b[h] >= n)
 			return 0;
+		q->last.len = b[h];
+		memcpy(q->last.id, b + h + 1, b[h]);
+		/* Handshake: v1 2, v2 3 (RFC 9369 3.2) */
+		if (type == (v == CW_QUIC_V1 ? 2 : 3)) {
+			q->server = q->last;
+			q->hs = true;
+		}
 		h += 1 + b[h];
 		if (b[h] > CW_QUIC_CID_MAX || h + 1 + b[h] >= n)
 			return 0;
@@ -331,39 +358,82 @@ static int cw_scan_quic_long(const struct sk_buff *skb, u32 off, u32 len)
 	return 1;
 }
 
-/* A short header on a QUIC connection the flow memory has by name. */
-static bool cw_scan_quic_known(struct cw_net *cw, const struct cw_mem_key *k)
+/*
+ * Whether the short header at @off (@len bytes to the datagram's end)
+ * carries @cid: its DCID, with at least a packet number byte behind it.
+ */
+static bool cw_scan_quic_short(const struct sk_buff *skb, u32 off, u32 len,
+			       const struct cw_quic_cid *cid)
 {
-	struct cw_mem_entry *e;
-	bool known;
+	u8 buf[1 + CW_QUIC_CID_MAX];
+	const u8 *b;
 
-	if (!k || cw_mem_empty(cw->mem) || !cw_mem_seen(cw->mem, k))
+	if (len < 1 + cid->len + 1)
 		return false;
-	cw_mem_lock(cw->mem);
-	e = cw_mem_find(cw->mem, k);
-	known = e && e->named;
-	cw_mem_unlock(cw->mem);
-	return known;
+	b = skb_header_pointer(skb, off, 1 + cid->len, buf);
+	return b && !memcmp(b + 1, cid->id, cid->len);
 }
 
 /*
- * Whether a datagram is shown to be QUIC. Connections are remembered only
- * while the ruleset lists names: without, a short header is not looked up
- * (every datagram whose first byte has 0x80 clear would take the lock).
+ * Whether a datagram (of @len bytes at @off) is shown to be QUIC: long
+ * headers alone (cw_scan_quic_long() 1), or a short header on a
+ * connection the flow memory has by name (@e), with its server's ID. A
+ * short header coalesced behind long headers repeats their DCID (RFC 9000
+ * 12.2); one alone carries what the client's Handshake packets last
+ * gave, which is learnt here. Context: the flow memory's lock held, if @e.
+ */
+static bool cw_scan_quic_dgram(const struct sk_buff *skb, u32 off, u32 len,
+			       struct cw_mem_entry *e)
+{
+	struct cw_scan_ql q;
+	int r = cw_scan_quic_long(skb, off, len, &q);
+
+	if (e && q.hs) {
+		e->server_cid = q.server;
+		e->has_cid = true;
+	}
+	if (r != 2)
+		return r;
+	if (!e)
+		return false;
+	if (q.short_at)
+		return cw_scan_quic_short(skb, off + q.short_at,
+					  len - q.short_at, &q.last);
+	return e->has_cid &&
+	       cw_scan_quic_short(skb, off, len, &e->server_cid);
+}
+
+/*
+ * Whether a payload is shown to be QUIC: each of its datagrams (a GSO skb
+ * has many: quic_flows.h), as cw_scan_quic_dgram() says. Connections are
+ * remembered only while the ruleset lists names: without, no entry is
+ * looked up (every datagram that is not all long headers would take the
+ * lock), and only long headers are skipped.
  */
 static bool cw_scan_quic(struct cw_net *cw, const struct cw_table *t,
 			 const struct sk_buff *skb, const struct cw_pkt *p,
 			 const struct cw_mem_key *k)
 {
-	u8 _b;
-	const u8 *b = skb_header_pointer(skb, p->poff, 1, &_b);
-	int r = 2;
+	u32 n = cw_quic_dgram(skb, p->plen), off;
+	struct cw_mem_entry *e;
+	bool quic = true;
 
-	if (!b)
-		return false;
-	if (*b & 0x80)
-		r = cw_scan_quic_long(skb, p->poff, p->plen);
-	return r == 1 || (r == 2 && t->has_domains && cw_scan_quic_known(cw, k));
+	if (!t->has_domains || !k || cw_mem_empty(cw->mem) ||
+	    !cw_mem_seen(cw->mem, k)) {
+		for (off = 0; off < p->plen && quic; off += n)
+			quic = cw_scan_quic_dgram(skb, p->poff + off,
+						  min(n, p->plen - off), NULL);
+		return quic;
+	}
+	cw_mem_lock(cw->mem);
+	e = cw_mem_find(cw->mem, k);
+	if (e && !e->named)
+		e = NULL;
+	for (off = 0; off < p->plen && quic; off += n)
+		quic = cw_scan_quic_dgram(skb, p->poff + off,
+					  min(n, p->plen - off), e);
+	cw_mem_unlock(cw->mem);
+	return quic;
 }
 
 static enum cw_scan_res cw_scan_udp(struct cw_net *cw,

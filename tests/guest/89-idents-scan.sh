@@ -269,6 +269,39 @@ if ! dmesg | grep -q 'QUIC Initials cannot be read'; then
 	assert_eq "QUIC: no datagram scanned" "$s1" "$(ctr scanned)"
 	assert_gt "QUIC: its datagrams skipped, short headers too" $((sk + 3)) "$(ctr skipped)"
 	assert_eq "QUIC: nothing blocked" "$k" "$(ctr blocked)"
+
+	# A connection known by its Initial's name (www.example.org, from
+	# one local port): a datagram alone is skipped as its short header
+	# only behind the server's ID, which the client's Handshake packet
+	# gave (SRVCID01); cleartext on that flow is scanned, and so is each
+	# datagram of a GSO send.
+	CAP=/cw/captures
+	q() { cwprobe udp 198.51.100.11 5353 -p 40443 "$@" | cut -d' ' -f1; }
+	z() { head -c "$1" /dev/zero | tr '\0' z; }
+	{ printf '\100SRVCID01'; printf 'xxxx%syyyy' "$IMEI"; } >"$D/q-short"
+	{ printf '\100WRONGCID'; printf 'xxxx%syyyy' "$IMEI"; } >"$D/q-wrong"
+	printf 'xxxx%syyyy' "$IMEI" >"$D/q-plain"
+	{ printf '\340\000\000\000\001\010SRVCID01\000\020'; z 16; } >"$D/q-hs"
+	{ cat "$D/q-short"; z 32; } >"$D/q-short64"
+	{ cat "$D/q-plain"; z 41; } >"$D/q-plain64"
+	cat "$D/q-short64" "$D/q-plain64" >"$D/q-gso"
+	cat "$D/q-short64" "$D/q-short64" >"$D/q-gso-ok"
+	p=$(srv_packets dg)
+	assert_eq "named Initial from one port: sent" OK "$(q -D "$CAP/quic-v1-ngtcp2-example.bin")"
+	assert_eq "... a short header before any Handshake: refused" ECONNREFUSED "$(q -D "$D/q-short")"
+	assert_eq "... cleartext on its flow: refused" ECONNREFUSED "$(q -D "$D/q-plain")"
+	assert_eq "... its Handshake packet: sent" OK "$(q -D "$D/q-hs")"
+	sk=$(ctr skipped)
+	assert_eq "... a short header with the server's ID: sent" OK "$(q -D "$D/q-short")"
+	assert_eq "... counted skipped" $((sk + 1)) "$(ctr skipped)"
+	assert_eq "... one with another ID: refused" ECONNREFUSED "$(q -D "$D/q-wrong")"
+	assert_eq "... cleartext on its flow still: refused" ECONNREFUSED "$(q -D "$D/q-plain")"
+	assert_eq "... GSO: short header, then cleartext: refused" ECONNREFUSED "$(q -D "$D/q-gso" -G 64)"
+	assert_eq "... GSO: two short headers: sent" OK "$(q -D "$D/q-gso-ok" -G 64)"
+	sleep 0.2
+	assert_eq "... at dg: the Initial, the Handshake, 3 short headers" $((p + 5)) "$(srv_packets dg)"
+	assert_eq "... no refused datagram's bytes at dg" 0 "$(data_has dg WRONGCID)"
+	assert_eq "... nor the GSO send's cleartext" 0 "$(data_has dg "yyyy$(z 33)")"
 fi
 
 # Nothing the kernel sends back holds a pattern.
