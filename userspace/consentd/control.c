@@ -813,6 +813,10 @@ void control_serve(struct daemon *d, struct client *c)
 		size_t l;
 		char *line;
 
+		/* The turn's share of the unprivileged is spent: next turn. */
+		if (!c->may_change && d->unpriv_spent >= UNPRIV_BYTES_PER_TURN)
+			break;
+
 		nl = memchr(c->in.s, '\n', c->in.len);
 		l = (size_t)(nl - c->in.s);
 		line = xstrndup(c->in.s, l);
@@ -824,6 +828,9 @@ void control_serve(struct daemon *d, struct client *c)
 		c->active_ms = mono_ms();
 		control_handle(d, c, line);
 		free(line);
+		/* out was empty (control_ready): all of it is this answer. */
+		if (!c->may_change)
+			d->unpriv_spent += c->out.len;
 		if (!control_write(c))
 			c->closing = true;
 	}

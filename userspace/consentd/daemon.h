@@ -131,9 +131,23 @@ struct daemon {
 	int64_t accept_after;	/* accept paused until (out of descriptors) */
 	struct client *clients;
 	unsigned int nclients;
+	/*
+	 * Answer bytes the unprivileged were given this turn (at most about
+	 * UNPRIV_BYTES_PER_TURN), and where in the turn's order that share
+	 * ran out the last time: the next turn starts there.
+	 */
+	size_t unpriv_spent;
+	unsigned int serve_from;
 	bool stop;
 	int64_t started_ms;
 };
+
+/*
+ * Unprivileged clients together get this much of answers a turn, so that
+ * however many of them ask, a turn stays short and root's request waits
+ * for no more than that.
+ */
+#define UNPRIV_BYTES_PER_TURN	(64 * 1024)
 
 /* log.c */
 void log_init(bool foreground);

@@ -116,7 +116,9 @@ static int run(struct daemon *d, int sfd)
 
 	while (!d->stop) {
 		int64_t now = mono_ms();
-		int n = 0, nc = 0, i, timeout, ret;
+		int n = 0, nc = 0, i, k, timeout, ret;
+		unsigned int start;
+		bool spent = false;
 		struct client *c;
 
 		timeout = control_sweep(d, now);
@@ -173,9 +175,17 @@ static int run(struct daemon *d, int sfd)
 		}
 		if (d->k && (pfd[2].revents & (POLLIN | POLLERR)))
 			read_kernel(d);
-		for (i = 0; i < nc; i++) {
-			short re = pfd[5 + i].revents;
+		d->unpriv_spent = 0;
+		start = nc ? d->serve_from % (unsigned int)nc : 0;
+		for (k = 0; k < nc; k++) {
+			short re;
 
+			i = (int)((start + (unsigned int)k) % (unsigned int)nc);
+			if (d->unpriv_spent >= UNPRIV_BYTES_PER_TURN && !spent) {
+				spent = true;
+				d->serve_from = (unsigned int)i;
+			}
+			re = pfd[5 + i].revents;
 			for (c = d->clients; c && c != cl[i]; c = c->next)
 				;
 			if (!c)	/* dropped meanwhile (follow overflow) */

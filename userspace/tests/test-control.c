@@ -70,6 +70,7 @@ static char *ask(struct daemon *d, struct peer *p, const char *req)
 {
 	if (write(p->fd, req, strlen(req)) != (ssize_t)strlen(req))
 		abort();
+	d->unpriv_spent = 0;	/* each request a turn of its own */
 	control_read(d, p->c);
 	return drain(p->fd);
 }
