@@ -157,7 +157,7 @@ check-matrix: module module-debug tools userspace
 	@CW_MATRIX_T=$(T) tests/run-tap guest matrix
 
 check-debug: module tools userspace
-	@CW_DEBUG_T= tests/run-tap debug
+	@CW_DEBUG_T=$(T) tests/run-tap debug
 
 # consentwall built into the debug kernel (CONFIG_CONSENTWALL=y, cached),
 # blocking from the first packet; then consentd takes over.
