@@ -22,11 +22,14 @@
  *       open until file GO exists; then send BYTES more and wait for the
  *       server to close; prints "OK <ms>" or "<ERRNO> <ms>" for that part
  *       (an established flow across a change of consent)
- *   cwprobe flood tcp|udp ADDR PORT -d MS [-i MS] [-s BYTES] [-u UID] [-f STOP]
- *       repeat the above every -i MS for -d MS, or until file STOP exists;
- *       with -P N the port advances by one at each attempt, over N ports
- *       (so no two attempts in a row are the same flow);
- *       prints "attempts A ok O fail F last <ERRNO>"
+ *   cwprobe flood tcp|udp ADDR PORT -d MS [-i MS] [-s BYTES] [-D FILE] [-u UID]
+ *                [-f STOP] [-n N]
+ *       repeat the above every -i MS for -d MS, until file STOP exists or
+ *       after N attempts; with -P N the port advances by one at each
+ *       attempt, over N ports (so no two attempts in a row are the same
+ *       flow); each attempt waits at most 1 s, or -t MS with -n (N whole
+ *       exchanges are wanted, not a rate); prints "attempts A ok O fail F
+ *       last <ERRNO>"
  *   cwprobe tcp-many ADDR PORT -n N -D FILE -f STOP [-t MS] [-u UID]
  *       open N connections, send FILE's bytes (at most 16 KiB) on each,
  *       and hold them all; after -t MS (default 3000) prints "open O
@@ -510,15 +513,17 @@ static int flood(int argc, char **argv)
 	tcp = !strcmp(argv[1], "tcp");
 	len = parse_addr(argv[2], argv[3], &ss);
 	parse_opts(argc - 3, argv + 3);
+	load_data();
 	drop_privileges();
-	if (timeout_ms > 1000)
+	if (timeout_ms > 1000 && count <= 0)
 		timeout_ms = 1000;
 	end = now_ms() + duration_ms;
 	port0 = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	if (nports < 1 || port0 + nports - 1 > 65535)
 		usage();
 	while (now_ms() < end) {
-		if (stop_file && !access(stop_file, F_OK))
+		if ((stop_file && !access(stop_file, F_OK)) ||
+		    (count > 0 && attempts >= count))
 			break;
 		/* sin_port and sin6_port are at the same offset */
 		((struct sockaddr_in *)&ss)->sin_port =
