@@ -40,7 +40,7 @@ cp -r "$src/kmod" "$mod/kmod"
 find "$mod/kmod" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o \
 	-name '*.mod.c' -o -name '.*.cmd' -o -name 'modules.order' \) -delete
 log=$build/module-build.log
-make -C "$cache/linux" M="$mod" CONFIG_CONSENTWALL_DEBUG=y W=1 modules \
+make -j"$(nproc)" -C "$cache/linux" M="$mod" CONFIG_CONSENTWALL_DEBUG=y W=1 modules \
 	>"$log" 2>&1
 rc=$?
 if [ $rc = 0 ] && [ -f "$mod/kmod/consentwall.ko" ] &&

@@ -17,7 +17,7 @@ rc=0
 build() {
 	local name=$1 kdir=$2 out=$3 branch=$4 log
 	log=$(mktemp)
-	if $MAKE -s module-arm64 W=1 ARM64_KDIR="$kdir" B="$out" >"$log" 2>&1 &&
+	if $MAKE -s -j"$(nproc)" module-arm64 W=1 ARM64_KDIR="$kdir" B="$out" >"$log" 2>&1 &&
 		! grep -qE 'warning:|error:' "$log"; then
 		echo "ok - module cross-builds warning-free for arm64 with W=1 ($name)"
 	else

@@ -32,6 +32,7 @@ if [ "$arch" = arm64 ]; then
 	userspace=$top/build/arm64/userspace
 fi
 log=$out/build.log
+jobs=$(nproc)
 : >"$log"
 step() {
 	if ! "$@" >>"$log" 2>&1 || grep -qE 'warning:|error:' "$log"; then
@@ -40,10 +41,10 @@ step() {
 		exit 1
 	fi
 }
-step make -s -C "$top" module-cell "${kb[@]}" W=1 B="$out"
-step make -s -C "$top" module-debug "${kb[@]}" B="$out"
-step env "${env[@]}" make -s -C "$top/tests/tools" O="$tools"
-step env "${env[@]}" make -s -C "$top/userspace" B="$userspace"
+step make -s -j"$jobs" -C "$top" module-cell "${kb[@]}" W=1 B="$out"
+step make -s -j"$jobs" -C "$top" module-debug "${kb[@]}" B="$out"
+step env "${env[@]}" make -s -j"$jobs" -C "$top/tests/tools" O="$tools"
+step env "${env[@]}" make -s -j"$jobs" -C "$top/userspace" B="$userspace"
 cat <<ENV
 CW_CELL=$cell
 CW_ARCH=$arch
