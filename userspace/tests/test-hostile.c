@@ -206,6 +206,14 @@ static long cpu_ticks(pid_t pid)
 	return ut + st;
 }
 
+/* A child gives up root for nobody, groups and all, or exits 3. */
+static void become_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		_exit(3);
+}
+
 /* The attacker: a child as nobody, doing what attack() says for ms. */
 enum attack { NEVER_READS, LONG_LINES, MANY, DRIP, HOLD };
 
@@ -218,9 +226,7 @@ static void attack(enum attack a, int n, int ms)
 	int i, k = 0;
 
 	setrlimit(RLIMIT_NOFILE, &rl);
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		_exit(3);
+	become_nobody();
 	memset(line, 'A', sizeof(line));
 	for (i = 0; i + 7 <= (int)sizeof(junk); i += 7)
 		memcpy(junk + i, "STATUS\n", 7);
@@ -290,9 +296,7 @@ static pid_t spawn_honest(int fd, int ms)
 		abort();
 	if (pid)
 		return pid;
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		_exit(3);
+	become_nobody();
 	end = mono_ms() + ms;
 	while (mono_ms() < end) {
 		long t = ask_ms("STATUS\n");
@@ -414,9 +418,7 @@ int main(void)
 			int64_t t0;
 
 			setrlimit(RLIMIT_NOFILE, &rl);
-			if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-			    setresuid(NOBODY, NOBODY, NOBODY))
-				_exit(3);
+			become_nobody();
 			for (n = 0; n < 200; n++)
 				fds[n] = dial(false);
 			usleep(300000);
