@@ -2,8 +2,10 @@
 # the purpose cleartext-identifiers is in the kernel, denied until allowed,
 # with the patterns consentd derived (the matcher's memory counted), and
 # no value in anything consentd or consentctl prints or logs; a
-# world-readable file is refused: at a reload the identifiers read before
-# stay, at start the guard is off; the file removed, the patterns go.
+# world-readable file is refused, and status says so: at a reload the
+# identifiers read before stay, at start the guard is off; the file
+# removed, the patterns go; a kind with no value (a SIM without a number)
+# names none.
 . /cw/guest/lib.sh
 . /cw/guest/4x-consentd.sh
 . /cw/guest/idents.sh
@@ -16,6 +18,7 @@ cd_idents <<IDS
 imei = $IMEI
 imsi = $IMSI
 msisdn = $TEL
+msisdn =
 IDS
 cd_start
 

@@ -195,6 +195,8 @@ int ident_parse(struct ident_set *s, const char *path, const char *buf,
 			;
 		while (ve > v && isspace((unsigned char)ve[-1]))
 			ve--;
+		if (v == ve)
+			continue;	/* none of that kind (a SIM without a number) */
 		why = (size_t)(ve - v) > IDENT_VALUE_MAX ? "a value of at most 64 bytes" :
 		      check_value(kind, v, (size_t)(ve - v));
 		if (why)
