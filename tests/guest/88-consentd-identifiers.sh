@@ -40,6 +40,9 @@ ctl reload >/dev/null
 assert_match "reload: refused in the log" 'readable or writable by others than its owner \(mode 0644\).*read before stay in force' "$(cat "$CD/consentd.log")"
 assert_match "reload: the purpose stays" '^cleartext-identifiers +denied' "$(ctl status)"
 assert_eq "reload: the patterns stay" "$mem1" "$(status_get memory)"
+out=$(ctl status)
+assert_match "reload: status names the refused file" "SKIPPED: +$CD/identifiers: readable or writable by others than its owner \\(mode 0644\\)" "$out"
+assert_match "reload: and what stays in force" 'in force instead: the identifiers read before' "$out"
 
 # Removed: no identifiers, no purpose, no patterns.
 mv "$CD/identifiers" "$CD/identifiers.off"
@@ -52,7 +55,10 @@ cd_stop
 mv "$CD/identifiers.off" "$CD/identifiers"
 cd_start
 assert_match "start: refused in the log" 'mode 0644.*the identifiers guard is off' "$(cat "$CD/consentd.log")"
-assert_nomatch "start: no purpose" 'cleartext-identifiers' "$(ctl status)"
+out=$(ctl status)
+assert_nomatch "start: no purpose" 'cleartext-identifiers' "$out"
+assert_match "start: status names the refused file" "SKIPPED: +$CD/identifiers: .*mode 0644" "$out"
+assert_match "start: and that no guard is in force" 'in force instead: no identifiers guard' "$out"
 
 # The largest file, 32 phone numbers: its 1,500-odd patterns (about
 # 50 KB) go in more than one ADD message.

@@ -491,7 +491,8 @@ static void do_status(struct daemon *d, struct client *c, bool full)
 			rec_begin(b, "skipped");
 			rec_str(b, "error", d->errors[j].msg);
 			rec_str(b, "purposes", names.s ? names.s : "");
-			rec_str(b, "in_force", d->errors[j].replaced ?
+			rec_str(b, "in_force", d->errors[j].in_force ?
+				d->errors[j].in_force : d->errors[j].replaced ?
 				"last good version" : "nothing (not committed)");
 			rec_end(b);
 			sbuf_free(&names);

@@ -79,6 +79,7 @@ struct load_error {
 	char **purposes;	/* sections of the broken file */
 	int np;
 	bool replaced;		/* by its last good version */
+	const char *in_force;	/* instead, if not that or nothing */
 };
 
 struct daemon {

@@ -224,12 +224,14 @@ static void load_free(struct load *l)
  * `identifiers =` empty) there is no guard. One that is refused (its mode,
  * owner or a line) leaves the guard off at start; at a reload the
  * identifiers read before stay, as a broken rules file changes nothing.
- * Only counts and errors are logged: never a value.
+ * Either way STATUS shows it as a skipped file. Only counts and errors are
+ * logged: never a value.
  */
 static void load_identifiers(const struct daemon *d, struct load *l)
 {
 	const char *path = d->cfg.identifiers;
 	char err[RULES_ERR_MAX];
+	struct load_error *le;
 	int ret;
 
 	if (!path || !path[0])
@@ -240,16 +242,30 @@ static void load_identifiers(const struct daemon *d, struct load *l)
 		logmsg(LOG_INFO, "identifiers: %zu from %s", l->idents->n, path);
 		return;
 	}
-	if (ret != -ENOENT && d->idents) {
+	if (ret == -ENOENT) {
+		idents_free(l->idents);
+		l->idents = NULL;
+		logmsg(d->idents ? LOG_WARNING : LOG_INFO,
+		       "identifiers: no file %s: the identifiers guard is off",
+		       path);
+		return;
+	}
+	l->errors = xrealloc(l->errors, (size_t)(l->nerrors + 1) *
+			     sizeof(*l->errors));
+	le = &l->errors[l->nerrors++];
+	memset(le, 0, sizeof(*le));
+	le->msg = xstrdup(err);
+	if (d->idents) {
 		*l->idents = *d->idents;
+		le->in_force = "the identifiers read before";
 		logmsg(LOG_ERR, "%s: the %zu identifiers read before stay in force",
 		       err, d->idents->n);
 		return;
 	}
 	idents_free(l->idents);
 	l->idents = NULL;
-	if (ret != -ENOENT)
-		logmsg(LOG_ERR, "%s: the identifiers guard is off", err);
+	le->in_force = "no identifiers guard";
+	logmsg(LOG_ERR, "%s: the identifiers guard is off", err);
 }
 
 /* With identifiers, their purpose: denied, like every one, until allowed. */

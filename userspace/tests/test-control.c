@@ -405,13 +405,28 @@ static void test_identifiers(void)
 	tap_ok(!strcmp(r, "OK") && rules_find(&d.rules, "cleartext-identifiers") &&
 	       d.idents && d.idents->n == 2,
 	       "made world-readable, reload: refused, the identifiers read before stay (%s)", r);
+	root = connect_as(&d, 0, 0, NULL, 0);
+	r = ask(&d, &root, "STATUS\n");
+	tap_ok(strstr(r, " skipped_files=1 ") &&
+	       strstr(r, "skipped error=") && strstr(r, "identifiers:%20readable%20or%20writable%20by%20others%20than%20its%20owner%20(mode%200644)") &&
+	       strstr(r, "purposes=%- in_force=the%20identifiers%20read%20before\n"),
+	       "STATUS: the refused file as a skipped one, what stays in force (%s)", r);
+	control_drop(&d, root.c);
+	close(root.fd);
 	teardown(&d);
 	setup(&d);
 	tap_ok(!rules_find(&d.rules, "cleartext-identifiers") && !d.idents &&
 	       d.rules.n == 1, "world-readable at start: refused, the guard is off");
+	root = connect_as(&d, 0, 0, NULL, 0);
+	r = ask(&d, &root, "STATUS\n");
+	tap_ok(strstr(r, " skipped_files=1 ") &&
+	       strstr(r, "in_force=no%20identifiers%20guard\n"),
+	       "STATUS at start: the refused file, no guard in force");
+	control_drop(&d, root.c);
+	close(root.fd);
 	chmod(ident_path, 0600);
-	tap_ok(!strcmp(reload(&d), "OK") && rules_find(&d.rules, "cleartext-identifiers"),
-	       "mode 0600 again, reload: the guard is on");
+	tap_ok(!strcmp(reload(&d), "OK") && rules_find(&d.rules, "cleartext-identifiers") &&
+	       !d.nerrors, "mode 0600 again, reload: the guard is on, nothing skipped");
 	put(tmp, "identifiers", "imei = 490154203237519\n");
 	r = reload(&d);
 	tap_ok(!strcmp(r, "OK") && d.idents && d.idents->n == 2 &&
