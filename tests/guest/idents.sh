@@ -5,6 +5,8 @@
 # byte they get (socat), so a test can say which payloads arrived.
 ID_ADDR=203.0.113.80	# the destination no rule lists
 ID_DNS=203.0.113.53	# dnsmasq, answering every name under example.
+# Seconds a client waits (names.sh's default; the debug suite sets more).
+CW_CLIENT_TIMEOUT=${CW_CLIENT_TIMEOUT:-4}
 
 # cd_idents < IDENTIFIERS: cd_net, and consentd's config (cd_setup, one
 # purpose, analytics, listing 198.51.100.10 only) with this identifiers
