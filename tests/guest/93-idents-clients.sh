@@ -17,11 +17,14 @@ IMEI=490154203237518
 IMEI2=356938035643809
 IMSI=460001234567890
 TEL=+8613800138000
+ADID=38400000-8cf0-11bd-b23e-10b96e40000d
+ADID_UP=$(echo $ADID | tr a-f A-F)
 cd_idents <<IDS
 imei = $IMEI
 imei = $IMEI2
 imsi = $IMSI
 msisdn = $TEL
+advertising_id = $ADID
 IDS
 cd_start
 
@@ -188,10 +191,22 @@ printf 'id=%s\n' "$(printf %s $IMSI | sha1sum | cut -d' ' -f1)" |
 sleep 0.3
 curl -s -m 2 -o /dev/null "http://$ID_ADDR/?h=$(printf %s $TEL | md5sum | cut -d' ' -f1)" || true
 sleep 0.3
+# The advertising ID in upper case (written lower): refused, while the
+# same body with another UUID on the same path is served.
+before=$(srv_count_log 80 | grep -c .)
+adid_post() {
+	curl -s -m "$CW_CLIENT_TIMEOUT" -o /dev/null -w '%{exitcode} %{http_code}' \
+		-H 'Content-Type: application/json' -d "{\"adid\":\"$1\"}" http://$ID_ADDR/a || true
+}
+assert_match "http json: another UUID in upper case, served" '^0 [1-5][0-9][0-9]$' "$(adid_post 12345678-9ABC-4DEF-8123-456789ABCDEF)"
+assert_match "http json: the advertising ID in upper case, refused" '^[1-9][0-9]* 000$' "$(adid_post $ADID_UP)"
+assert_eq "lighttpd served the control only" $((before + 1)) "$(srv_count_log 80 | grep -c .)"
+sleep 0.3
 out=$(ctl log)
 assert_match "log: the IMEI as written, by HTTP" "cleartext-identifiers tcp $ID_ADDR:80 uid 0 carrying imei text" "$out"
 assert_match "log: the IMSI's SHA-1, by UDP" "cleartext-identifiers udp $ID_ADDR:5000 uid 0 carrying imsi sha1-hex" "$out"
 assert_match "log: the number's MD5, in a query string" "carrying msisdn md5-hex" "$out"
+assert_match "log: the advertising ID in upper case" "cleartext-identifiers tcp $ID_ADDR:80 uid 0 carrying advertising_id text-upper" "$out"
 assert_match "log: DNS" "cleartext-identifiers udp $ID_DNS:53 uid 0 carrying" "$out"
 assert_match "log --json: kind and form" '"ident_kind":"imsi","ident_form":"sha1-hex"' "$(ctl --json log)"
 out=$(ctl stats)
@@ -203,11 +218,11 @@ assert_gt "status: every refused payload counted blocked" $((4 * N + ND + 14 - 1
 assert_gt "status: the TLS payloads skipped" 0 "${2:-0}"
 out=$(ctl explain tcp $ID_ADDR 80)
 assert_match "explain: the destination matches nothing" '^accept: matches no purpose' "$out"
-assert_match "explain: but identifiers are blocked" 'identifiers: payloads carrying imei, imsi, msisdn in clear are blocked, to this and any destination, while cleartext-identifiers is denied' "$out"
+assert_match "explain: but identifiers are blocked" 'identifiers: payloads carrying imei, imsi, msisdn, advertising_id in clear are blocked, to this and any destination, while cleartext-identifiers is denied' "$out"
 
 # ---- allowed: all of it arrives --------------------------------------------
 ctl allow cleartext-identifiers >/dev/null
-assert_match "explain: allowed" 'identifiers: payloads carrying imei, imsi, msisdn in clear pass \(cleartext-identifiers is allowed\)' "$(ctl explain udp $ID_ADDR 5000)"
+assert_match "explain: allowed" 'identifiers: payloads carrying imei, imsi, msisdn, advertising_id in clear pass \(cleartext-identifiers is allowed\)' "$(ctl explain udp $ID_ADDR 5000)"
 : >"$CW_OUT/rec-udp"
 : >"$CW_OUT/rec-dns"
 for k in form json get; do
@@ -222,6 +237,7 @@ assert_eq "allowed: dns: every form reached dnsmasq" $ND "$(GREP_I=1 in_record "
 assert_eq "allowed: split IMEI: sent" "3 OK" "$(split 1 7 14 | sort | uniq -c | awk '{ print $1, $2 }' | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "allowed: split IMEI: all of each arrived" $((14 * 15 / 2 + 3 * 15)) "$(srv_bytes split)"
 assert_eq "allowed: split IMEI whole at the server" 3 "$(grep -o $IMEI "$CW_OUT/srv-split.data" | wc -l)"
+assert_match "allowed: the advertising ID in upper case, served" '^0 [1-5][0-9][0-9]$' "$(adid_post $ADID_UP)"
 lap allowed
 
 # ---- never a value -----------------------------------------------------------
@@ -229,3 +245,4 @@ all="$(cat "$CD/consentd.log" "$CD/events.log"; ctl log; ctl --json log; ctl sta
 printf '%s\n' "$all" >"$W/said"
 assert_gt "consentd said something" 1000 "$(wc -c <"$W/said")"
 assert_eq "no form of any value in what consentd wrote or said" 0 "$(in_record "$W/said" "$W/strings")"
+assert_eq "nor the advertising ID, in either case" 0 "$(grep -ci -e "$ADID" "$W/said" || true)"

@@ -23,6 +23,7 @@ static const char *const form_names[IDF_FORMS] = {
 	"md5-hex", "md5-hex-upper", "md5-base64", "md5-base64url",
 	"sha1-hex", "sha1-hex-upper", "sha1-base64", "sha1-base64url",
 	"sha256-hex", "sha256-hex-upper", "sha256-base64", "sha256-base64url",
+	"text-lower", "text-upper",
 };
 
 const char *ident_kind_name(unsigned int kind)
@@ -426,6 +427,29 @@ static int add_derived(struct ident_patterns *ps, size_t *cap,
 }
 
 /*
+ * A value with letters in each case, where that differs from the value as
+ * written (add() keeps a byte string once): an SDK that normalises a
+ * serial or an ID to one case sends it so.
+ */
+static int add_cases(struct ident_patterns *ps, size_t *cap,
+		     const struct ident *id)
+{
+	char c[IDENT_VALUE_MAX];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < id->len; i++)
+		c[i] = (char)tolower((unsigned char)id->value[i]);
+	ret = add(ps, cap, id->kind, IDF_TEXT_LOWER, c, id->len);
+	for (i = 0; i < id->len; i++)
+		c[i] = (char)toupper((unsigned char)id->value[i]);
+	if (!ret)
+		ret = add(ps, cap, id->kind, IDF_TEXT_UPPER, c, id->len);
+	wipe(c, sizeof(c));
+	return ret;
+}
+
+/*
  * A value's patterns. An msisdn is written with or without '+'; apps send
  * it either way, URL-encoded too, and hash or encode either form.
  */
@@ -438,9 +462,10 @@ static int derive_one(struct ident_patterns *ps, size_t *cap,
 	int ret;
 
 	ret = add(ps, cap, id->kind, IDF_TEXT, id->value, id->len);
+	if (!ret && id->kind != IDENT_MSISDN)
+		ret = add_derived(ps, cap, id->kind, id->value, id->len);
 	if (ret || id->kind != IDENT_MSISDN)
-		return ret ? ret : add_derived(ps, cap, id->kind, id->value,
-					       id->len);
+		return ret ? ret : add_cases(ps, cap, id);
 	plus[0] = '+';
 	memcpy(plus + 1, digits, nd);
 	memcpy(pct, "%2B", 3);

@@ -45,8 +45,11 @@ enum ident_kind {
 
 /*
  * How a value appears. Hashes and base64 are of the value as written, and
- * for an msisdn of its E.164 form with and without '+'; base64 is the part
- * of the encoding that a value determines alone, at each of the three
+ * for an msisdn of its E.164 form with and without '+'; a value with
+ * letters (a serial, an Android ID, an advertising ID) is also looked for
+ * all in lower and all in upper case (that text only, not its hashes or
+ * base64); base64 is the part of the encoding that a value determines
+ * alone, at each of the three
  * offsets (mod 3) it can have inside a longer text.
  */
 enum ident_form {
@@ -68,6 +71,8 @@ enum ident_form {
 	IDF_SHA256_HEX_UPPER,
 	IDF_SHA256_BASE64,
 	IDF_SHA256_BASE64URL,
+	IDF_TEXT_LOWER,		/* as written, every letter in lower case */
+	IDF_TEXT_UPPER,		/* as written, every letter in upper case */
 	IDF_FORMS
 };
 

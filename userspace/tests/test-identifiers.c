@@ -338,6 +338,20 @@ static void test_derive(void)
 	tap_ok(!bad && ps.n > 60, "no byte string twice: %zu patterns of an IMEI and a phone number", ps.n);
 	ident_patterns_free(&ps);
 	ident_set_wipe(&s);
+	/* a value with letters in each case, where that is not as written */
+	ident_parse(&s, "t", good, strlen(good), err, sizeof(err));
+	ret = ident_derive(&s, &ps, err, sizeof(err));
+	tap_ok(!ret && find(&ps, IDENT_SERIAL, IDF_TEXT_LOWER, "r58m12abcde") &&
+	       !find(&ps, IDENT_SERIAL, IDF_TEXT_UPPER, NULL) &&
+	       find(&ps, IDENT_ANDROID_ID, IDF_TEXT_UPPER, "9774D56D682E549C") &&
+	       !find(&ps, IDENT_ANDROID_ID, IDF_TEXT_LOWER, NULL) &&
+	       find(&ps, IDENT_ADVERTISING_ID, IDF_TEXT_UPPER,
+		    "38400000-8CF0-11BD-B23E-10B96E40000D") &&
+	       !find(&ps, IDENT_IMEI, IDF_TEXT_LOWER, NULL) &&
+	       !find(&ps, IDENT_IMEI, IDF_TEXT_UPPER, NULL),
+	       "a serial, an Android ID, an advertising ID also in the other case; an IMEI has none");
+	ident_patterns_free(&ps);
+	ident_set_wipe(&s);
 
 	/* the most: 32 phone numbers of 15 digits */
 	for (i = 0; i < IDENT_MAX; i++) {
@@ -380,6 +394,8 @@ static void test_matcher(void)
 		{ "GET /p?tel=8613800138000 HTTP/1.1\r\n", "the number without +", IDENT_MSISDN, IDF_E164 },
 		{ "GET /p?tel=+14155552671 HTTP/1.1\r\n", "+ added to a number written without", IDENT_MSISDN, IDF_E164_PLUS },
 		{ "h=1CE4E0E3C9B7FE0C2A3FCAB5EB12C3B84B3B5B6C&", "the IMEI's SHA-1 in upper-case hex", IDENT_IMEI, IDF_SHA1_HEX_UPPER },
+		{ "{\"adid\":\"38400000-8CF0-11BD-B23E-10B96E40000D\"}", "an advertising ID in upper case", IDENT_ADVERTISING_ID, IDF_TEXT_UPPER },
+		{ "GET /a?aid=9774D56D682E549C HTTP/1.1\r\n", "an Android ID in upper case", IDENT_ANDROID_ID, IDF_TEXT_UPPER },
 	};
 	struct ident_set s;
 	struct ident_patterns ps;
