@@ -422,6 +422,8 @@ out:
 	kvfree(id);
 	kvfree(order);
 	kvfree(end);
+	if (t.lab)	/* the patterns' bytes: wiped as cw_idm_free() does */
+		memzero_explicit(t.lab, nbytes + 1);
 	kvfree(t.lab);
 	kvfree(t.sib);
 	kvfree(t.child);
