@@ -485,6 +485,16 @@ int kernel_poll(struct kernel *k)
 	return 0;
 }
 
+/*
+ * Frees msg, wiped first: an ADD of the identifier guard carries patterns,
+ * the value as written among them, and the heap keeps what is freed.
+ */
+static void msg_free(struct nl_msg *msg)
+{
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+	nlmsg_free(msg);
+}
+
 /* Sends msg (consumed), waits for its ACK or the end of its dump. */
 static int request(struct kernel *k, struct nl_msg *msg, reply_fn fn,
 		   void *arg, char *err, size_t errlen)
@@ -496,13 +506,13 @@ static int request(struct kernel *k, struct nl_msg *msg, reply_fn fn,
 	k->seq = 0;
 	ret = nl_send_auto(k->sk, msg);
 	if (ret < 0) {
-		nlmsg_free(msg);
+		msg_free(msg);
 		snprintf(err, errlen, "kernel: send: %s", nl_geterror(ret));
 		return -EIO;
 	}
 	k->seq = nlmsg_hdr(msg)->nlmsg_seq;
 	dump = nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP;
-	nlmsg_free(msg);
+	msg_free(msg);
 	k->done = false;
 	k->error = 0;
 	k->msg[0] = '\0';
@@ -713,7 +723,7 @@ static int add_patterns(struct kernel *k, const struct ident_set *ids,
 		ret = request(k, msg, NULL, NULL, err, errlen);
 		continue;
 nomem:
-		nlmsg_free(msg);
+		msg_free(msg);
 		snprintf(err, errlen, "out of memory for the identifier patterns");
 		break;
 	}
