@@ -308,9 +308,18 @@ static unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
 			       const struct cw_pkt *p, u64 denied, u64 m)
 {
 	if (m & denied) {
+		const struct cw_flow *f = &p->flow;
+		struct cw_flow nameless;
+
 		cw_count(t, m & denied, true, skb->len);
-		cw_events_record(cw, &p->flow, t->generation, m & denied,
-				 NULL);
+		if (unlikely(f->name &&
+			     cw_name_shows_ident(t, f->name, f->name_len))) {
+			nameless = *f;
+			nameless.name = NULL;
+			nameless.name_len = 0;
+			f = &nameless;
+		}
+		cw_events_record(cw, f, t->generation, m & denied, NULL);
 		return cw_block(skb, state, p);
 	}
 	cw_count(t, m, false, skb->len);

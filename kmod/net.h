@@ -52,6 +52,30 @@ struct cw_table {
 	struct rcu_head rcu;
 };
 
+/**
+ * cw_name_shows_ident() - whether a name holds an identifier pattern
+ * @t: the table, or NULL
+ * @name: the name
+ * @len: its length
+ *
+ * A name made of an identifier (an app's 490154203237518.t.example) is
+ * left out of what the module tells userspace, events and explain
+ * replies, whatever the consent of the patterns' purpose: no pattern is
+ * given back. Names are lower case, and every hex form has its lower-case
+ * pattern.
+ *
+ * Context: under the RCU read lock that holds @t; reads only.
+ * Return: true if @name holds a pattern.
+ */
+static inline bool cw_name_shows_ident(const struct cw_table *t,
+				       const char *name, u32 len)
+{
+	u32 tag;
+
+	return t && t->idm && len &&
+	       cw_idm_first(t->idm, NULL, (const u8 *)name, len, &tag);
+}
+
 /* Namespace counters, per cpu, summed on read: u64s only (cw_net_sum()). */
 struct cw_net_pcpu {
 	u64 unconfigured_blocked;

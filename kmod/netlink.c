@@ -1067,6 +1067,7 @@ static int cw_nl_explain(struct sk_buff *skb, struct genl_info *info)
 	if (!ret && hit >= 0)
 		ret = cw_put_explain_nat64(msg, a4, &via);
 	if (!ret && learned[0] &&
+	    !cw_name_shows_ident(t, learned, strlen(learned)) &&
 	    nla_put_string(msg, CW_A_LEARNED_NAME, learned))
 		ret = -EMSGSIZE;
 	rcu_read_unlock();

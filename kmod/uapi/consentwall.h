@@ -52,7 +52,9 @@
  * split across a TCP stream's segments included); only TLS application
  * data and QUIC packets, while shown to be such, are skipped. The
  * namespace counters CW_COUNTER_A_IDENTS_* count the payloads scanned,
- * skipped and blocked.
+ * skipped and blocked. A name that holds one of the patterns is never
+ * sent, whatever the purpose's consent: an event then has no CW_A_NAME,
+ * an explain reply no CW_A_LEARNED_NAME.
  *
  * CW_CMD_EXPLAIN runs the classifier on a described packet: CW_A_FAMILY,
  * CW_A_PROTO, CW_A_ADDR, CW_A_PORT, [CW_A_UID], [CW_A_NAME]. The reply holds
