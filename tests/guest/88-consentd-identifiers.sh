@@ -34,6 +34,23 @@ assert_eq "allowed in the kernel" 1 "$(consent_of cleartext-identifiers)"
 ctl deny cleartext-identifiers >/dev/null
 assert_eq "denied again" 0 "$(consent_of cleartext-identifiers)"
 
+# A grant holds for the kinds it was given for: another IMEI keeps it, an
+# ICCID added voids it, the ICCID gone it holds again.
+cp "$CD/identifiers" "$CD/identifiers.orig"
+ctl allow cleartext-identifiers >/dev/null
+echo "imei = 356938035643809" >>"$CD/identifiers"
+ctl reload >/dev/null
+assert_eq "another IMEI, reload: still allowed in the kernel" 1 "$(consent_of cleartext-identifiers)"
+echo "iccid = 8986001234567890123" >>"$CD/identifiers"
+ctl reload >/dev/null
+assert_eq "an ICCID added, reload: denied in the kernel" 0 "$(consent_of cleartext-identifiers)"
+assert_match "purposes: why" '^cleartext-identifiers +denied .*the kinds of identifiers changed since it was allowed' "$(ctl purposes)"
+cat "$CD/identifiers.orig" >"$CD/identifiers"
+ctl reload >/dev/null
+assert_eq "the ICCID gone, reload: allowed again" 1 "$(consent_of cleartext-identifiers)"
+assert_eq "the patterns as before" "$mem1" "$(status_get memory)"
+ctl deny cleartext-identifiers >/dev/null
+
 # World-readable: a reload keeps what was read before.
 chmod 0644 "$CD/identifiers"
 ctl reload >/dev/null

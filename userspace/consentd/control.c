@@ -572,28 +572,17 @@ static const struct rule_entry *ipv4_entry(const struct rule_purpose *p,
 static void identifiers_record(const struct daemon *d, struct sbuf *b)
 {
 	const struct rule_purpose *p = rules_find(&d->rules, IDENT_PURPOSE);
-	bool seen[IDENT_KINDS] = { false };
-	struct sbuf kinds;
+	char kinds[IDENT_KINDS_LEN];
 	const char *why;
-	unsigned int k;
-	size_t i;
 
 	if (!p || !d->idents || !d->idents->n)
 		return;
-	for (i = 0; i < d->idents->n; i++)
-		if (d->idents->v[i].kind < IDENT_KINDS)
-			seen[d->idents->v[i].kind] = true;
-	sbuf_init(&kinds);
-	for (k = 0; k < IDENT_KINDS; k++)
-		if (seen[k])
-			sbuf_printf(&kinds, "%s%s", kinds.len ? "," : "",
-				    ident_kind_name(k));
+	ident_kinds(d->idents, kinds);
 	rec_begin(b, "identifiers");
 	rec_str(b, "purpose", IDENT_PURPOSE);
-	rec_str(b, "kinds", kinds.s ? kinds.s : "");
+	rec_str(b, "kinds", kinds);
 	rec_str(b, "consent", daemon_effective(d, p, &why) ? "allowed" : "denied");
 	rec_end(b);
-	sbuf_free(&kinds);
 }
 
 static void do_explain(struct daemon *d, struct client *c, int argc,

@@ -323,6 +323,12 @@ static void load_rules(const struct daemon *d, struct load *l)
 	load_identifiers(d, l);
 	add_identifiers_purpose(d, l);
 	rules_finalize(&l->rules);
+	if (l->idents && l->idents->n) {
+		struct rule_purpose *p = rules_find(&l->rules, IDENT_PURPOSE);
+
+		if (p)
+			ident_purpose_digest(l->idents, p->name, p->digest);
+	}
 }
 
 /* A name in neither directory any more takes its last good version. */
@@ -443,7 +449,9 @@ bool daemon_effective(const struct daemon *d, const struct rule_purpose *p,
 	}
 	if (strcmp(r->digest, p->digest)) {
 		if (why)
-			*why = "rules changed since it was allowed";
+			*why = strcmp(p->name, IDENT_PURPOSE) ?
+			       "rules changed since it was allowed" :
+			       "the kinds of identifiers changed since it was allowed";
 		return false;
 	}
 	if (why)

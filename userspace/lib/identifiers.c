@@ -46,6 +46,41 @@ void ident_set_wipe(struct ident_set *s)
 	wipe(s, sizeof(*s));
 }
 
+void ident_kinds(const struct ident_set *s, char out[IDENT_KINDS_LEN])
+{
+	bool seen[IDENT_KINDS] = { false };
+	size_t i, o = 0;
+	unsigned int k;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].kind < IDENT_KINDS)
+			seen[s->v[i].kind] = true;
+	out[0] = '\0';
+	for (k = 0; k < IDENT_KINDS; k++)
+		if (seen[k])
+			o += (size_t)snprintf(out + o, IDENT_KINDS_LEN - o,
+					      "%s%s", o ? "," : "",
+					      kind_names[k]);
+}
+
+void ident_purpose_digest(const struct ident_set *s, const char *name,
+			  char out[65])
+{
+	char kinds[IDENT_KINDS_LEN];
+	uint8_t d[SHA256_DIGEST_SIZE];
+	struct sha256 c;
+
+	ident_kinds(s, kinds);
+	sha256_init(&c);
+	sha256_update(&c, "consentwall-identifiers-v1\n", 27);
+	sha256_update(&c, name, strlen(name));
+	sha256_update(&c, "\n", 1);
+	sha256_update(&c, kinds, strlen(kinds));
+	sha256_update(&c, "\n", 1);
+	sha256_final(&c, d);
+	sha256_tohex(d, out);
+}
+
 /* n > 0 characters, each of the class is() tests (isdigit, isxdigit). */
 static bool all_of(const char *v, size_t n, int (*is)(int))
 {

@@ -127,6 +127,22 @@ int ident_load(struct ident_set *s, const char *path, uid_t euid, char *err,
 void ident_set_wipe(struct ident_set *s);
 
 /*
+ * The kinds s holds, never a value: "imei,msisdn", in enum order, each
+ * once ("" for none; at most IDENT_KINDS_LEN bytes with the NUL).
+ */
+#define IDENT_KINDS_LEN	64
+void ident_kinds(const struct ident_set *s, char out[IDENT_KINDS_LEN]);
+
+/*
+ * The digest a grant of the identifiers' purpose is bound to (hex, as
+ * rules_finalize() gives a purpose's): its name and the kinds s holds. A
+ * grant covers the kinds the user saw, not a kind a later file adds; a
+ * new value of a kind already there (another SIM) keeps it.
+ */
+void ident_purpose_digest(const struct ident_set *s, const char *name,
+			  char out[65]);
+
+/*
  * Every pattern of every value, identical byte strings kept once (the
  * first form in enum order). 0, or -E2BIG with err when they exceed the
  * kernel matcher's bounds; -ENOMEM.

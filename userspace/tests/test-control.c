@@ -367,6 +367,22 @@ static void test_ident_events(struct daemon *d)
 	close(fol.fd);
 }
 
+/*
+ * A grant or a withdrawal of purpose, bound to the digest of its rules as
+ * they are, in consentd's receipts in memory (set directly: no kernel).
+ */
+static void put_grant(struct daemon *d, const char *purpose, bool granted)
+{
+	struct receipt rc;
+
+	memset(&rc, 0, sizeof(rc));
+	snprintf(rc.purpose, sizeof(rc.purpose), "%s", purpose);
+	rc.granted = granted;
+	memcpy(rc.digest, rules_find(&d->rules, purpose)->digest,
+	       sizeof(rc.digest));
+	state_put(&d->st, &rc);
+}
+
 /* The identifiers file: its purpose, its refusals, never its values. */
 static void test_identifiers(void)
 {
@@ -427,6 +443,32 @@ static void test_identifiers(void)
 	chmod(ident_path, 0600);
 	tap_ok(!strcmp(reload(&d), "OK") && rules_find(&d.rules, "cleartext-identifiers") &&
 	       !d.nerrors, "mode 0600 again, reload: the guard is on, nothing skipped");
+
+	/* A grant covers the kinds it was given for. */
+	{
+		const char *why;
+		bool on;
+
+		put_grant(&d, "cleartext-identifiers", true);
+		put(tmp, "identifiers", "imei = 490154203237518\nimei = 356938035643809\nmsisdn = +8613800138000\nmsisdn = +14155552671\n");
+		chmod(ident_path, 0600);
+		tap_ok(!strcmp(reload(&d), "OK") && d.idents->n == 4 &&
+		       daemon_effective(&d, rules_find(&d.rules, "cleartext-identifiers"), &why),
+		       "a second IMEI and number (another SIM), reload: the grant holds");
+		put(tmp, "identifiers", "imei = 490154203237518\nmsisdn = +8613800138000\nimsi = 460001234567890\n");
+		chmod(ident_path, 0600);
+		r = reload(&d);
+		on = daemon_effective(&d, rules_find(&d.rules, "cleartext-identifiers"), &why);
+		tap_ok(!strcmp(r, "OK") && d.idents->n == 3 && !on &&
+		       !strcmp(why, "the kinds of identifiers changed since it was allowed"),
+		       "an IMSI added, reload: the grant is void (%s)", why);
+		put(tmp, "identifiers", ids);
+		chmod(ident_path, 0600);
+		tap_ok(!strcmp(reload(&d), "OK") &&
+		       daemon_effective(&d, rules_find(&d.rules, "cleartext-identifiers"), &why),
+		       "the kinds it was given for again: the grant holds again");
+		put_grant(&d, "cleartext-identifiers", false);
+	}
 	put(tmp, "identifiers", "imei = 490154203237519\n");
 	r = reload(&d);
 	tap_ok(!strcmp(r, "OK") && d.idents && d.idents->n == 2 &&
@@ -615,18 +657,9 @@ int main(void)
 	put(rules_dir, "40-new.rules", "[crash-reports]\ndomain = tracking.miui.com\n");
 	ask(&d, &root, "RELOAD\n");
 
-	/* Grant bound to the digest (set directly: no kernel to allow). */
-	{
-		struct receipt rc;
-
-		p = rules_find(&d.rules, "ads");
-		memset(&rc, 0, sizeof(rc));
-		strcpy(rc.purpose, "ads");
-		rc.granted = true;
-		memcpy(rc.digest, p->digest, sizeof(rc.digest));
-		state_put(&d.st, &rc);
-		state_save(&d.st, d.state_path, NULL);
-	}
+	/* Grant bound to the digest. */
+	put_grant(&d, "ads", true);
+	state_save(&d.st, d.state_path, NULL);
 	tap_ok(daemon_effective(&d, rules_find(&d.rules, "ads"), &why),
 	       "grant in force while the rules are unchanged");
 	put(rules_dir, "30-broken.rules",
