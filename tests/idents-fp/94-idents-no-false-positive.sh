@@ -1,9 +1,10 @@
 # No false positive (issue 15): random valid identifiers configured (two
-# IMEIs, two IMSIs, two phone numbers: a few hundred patterns), the
-# corpus of real plaintext on /dev/vda (this machine's man pages and
-# documentation, tests/idents-fp/run.sh) streamed over TCP, and then sent
-# again as UDP datagrams of 1200 bytes, to counting servers on a
-# destination no rule lists: every byte arrives and the guard blocks
+# IMEIs, two IMSIs, two phone numbers, a serial, an Android ID and an
+# advertising ID, each of the last three also in the other case: a few hundred
+# patterns), the corpus of real plaintext on /dev/vda (this machine's man
+# pages and documentation, tests/idents-fp/run.sh) streamed over TCP,
+# and then sent again as UDP datagrams of 1200 bytes, to counting servers
+# on a destination no rule lists: every byte arrives and the guard blocks
 # nothing. Then one of the IMEIs, on the same paths, is blocked: the guard
 # was there all along.
 . /cw/guest/lib.sh
@@ -29,6 +30,8 @@ digits() {
 	od -An -N"$1" -tu1 /dev/urandom | tr -s ' ' '\n' | grep . |
 		while read -r b; do printf %d $((b % 10)); done
 }
+# hex N: N random bytes in lower-case hex.
+hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 # imei: 14 random digits and their Luhn check digit.
 imei() {
 	local d s=0 i=0 x
@@ -50,6 +53,9 @@ imsi = 310$(digits 12)
 imsi = 46000$(digits 10)
 msisdn = +1415$(digits 7)
 msisdn = +86138$(digits 8)
+serial = R58M$(digits 7)
+android_id = $(hex 8)
+advertising_id = $(hex 4)-$(hex 2)-4$(hex 2 | cut -c2-)-a$(hex 2 | cut -c2-)-$(hex 6)
 IDS
 cd_start
 assert_match "the guard is on" '^cleartext-identifiers +denied' "$(ctl status)"
