@@ -497,10 +497,12 @@ static int derive_one(struct ident_patterns *ps, size_t *cap,
 	int ret;
 
 	ret = add(ps, cap, id->kind, IDF_TEXT, id->value, id->len);
-	if (!ret && id->kind != IDENT_MSISDN)
+	if (ret)
+		return ret;
+	if (id->kind != IDENT_MSISDN) {
 		ret = add_derived(ps, cap, id->kind, id->value, id->len);
-	if (ret || id->kind != IDENT_MSISDN)
 		return ret ? ret : add_cases(ps, cap, id);
+	}
 	plus[0] = '+';
 	memcpy(plus + 1, digits, nd);
 	memcpy(pct, "%2B", 3);

@@ -49,8 +49,8 @@ enum ident_kind {
  * letters (a serial, an Android ID, an advertising ID) is also looked for
  * all in lower and all in upper case (that text only, not its hashes or
  * base64); base64 is the part of the encoding that a value determines
- * alone, at each of the three
- * offsets (mod 3) it can have inside a longer text.
+ * alone, at each of the three offsets (mod 3) it can have inside a longer
+ * text.
  */
 enum ident_form {
 	IDF_TEXT,		/* as written */
