@@ -68,11 +68,21 @@ static void cw_events_work(struct work_struct *work)
 	} while (more);
 }
 
-static bool cw_event_same(const struct cw_event *e, const struct cw_flow *f,
-			  u32 generation, u64 denied, const u32 *tag)
+/*
+ * The bytes of @f's name an event carries: none for a name that holds an
+ * identifier pattern (cw_name_shows_ident()), whatever the consent.
+ */
+static u32 cw_event_name_len(const struct cw_table *t, const struct cw_flow *f)
 {
-	u32 name_len = f->name ? min_t(u32, f->name_len, CW_NAME_MAX) : 0;
+	if (!f->name || cw_name_shows_ident(t, f->name, f->name_len))
+		return 0;
+	return min_t(u32, f->name_len, CW_NAME_MAX);
+}
 
+static bool cw_event_same(const struct cw_event *e, const struct cw_flow *f,
+			  u32 name_len, u32 generation, u64 denied,
+			  const u32 *tag)
+{
 	return e->denied == denied && e->generation == generation &&
 	       e->has_tag == !!tag && (!tag || e->tag == *tag) &&
 	       e->has_uid == f->has_uid && (!f->has_uid || e->uid == f->uid) &&
@@ -83,12 +93,13 @@ static bool cw_event_same(const struct cw_event *e, const struct cw_flow *f,
 	       (!name_len || !memcmp(e->name, f->name, name_len));
 }
 
-void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
-		      u32 generation, u64 denied, const u32 *tag)
+void cw_events_record(struct cw_net *cw, const struct cw_table *t,
+		      const struct cw_flow *f, u64 denied, const u32 *tag)
 {
 	struct cw_events *ev = &cw->events;
 	const u64 cap = (u64)CW_EVENTS_RING * HZ;
 	unsigned long now = jiffies, elapsed, flags;
+	u32 name_len = cw_event_name_len(t, f), generation = t->generation;
 	struct cw_event *e;
 
 	if (!spin_trylock_irqsave(&ev->lock, flags))
@@ -97,7 +108,7 @@ void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 	if (ev->len) {
 		e = &ev->ring[(ev->head + ev->len - 1) % CW_EVENTS_RING];
 		if (e->count < U32_MAX &&
-		    cw_event_same(e, f, generation, denied, tag)) {
+		    cw_event_same(e, f, name_len, generation, denied, tag)) {
 			e->count++;
 			spin_unlock_irqrestore(&ev->lock, flags);
 			return;
@@ -129,12 +140,10 @@ void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
 	e->has_tag = tag;
 	e->tag = tag ? *tag : 0;
 	memcpy(e->daddr, f->daddr, f->family == AF_INET ? 4 : 16);
-	e->name_len = 0;
-	if (f->name && f->name_len) {
-		e->name_len = min_t(u32, f->name_len, CW_NAME_MAX);
-		memcpy(e->name, f->name, e->name_len);
-	}
-	e->name[e->name_len] = '\0';
+	e->name_len = name_len;
+	if (name_len)
+		memcpy(e->name, f->name, name_len);
+	e->name[name_len] = '\0';
 	spin_unlock_irqrestore(&ev->lock, flags);
 
 	/* A no-op while pending: the first event of a batch sets the time. */

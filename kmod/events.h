@@ -33,6 +33,7 @@ struct cw_events {
 };
 
 struct cw_net;
+struct cw_table;
 
 /**
  * cw_events_init() - set up a namespace's event ring and its drain work
@@ -54,8 +55,9 @@ void cw_events_uninit(struct cw_net *cw);
 /**
  * cw_events_record() - queue a blocked attempt for the namespace's owner
  * @cw: the namespace's state
+ * @t: the table that blocked it (its generation; its identifier matcher,
+ *     which keeps a name that holds a pattern out of the event)
  * @f: the flow that was blocked (its name, if any, is copied)
- * @generation: the generation of the ruleset that blocked it
  * @denied: the denied purposes it matched
  * @tag: the tag of the identifier pattern it carried, or NULL
  *
@@ -66,7 +68,7 @@ void cw_events_uninit(struct cw_net *cw);
  * Context: the packet path, any context; never sleeps, never waits on a
  * lock (a trylock).
  */
-void cw_events_record(struct cw_net *cw, const struct cw_flow *f,
-		      u32 generation, u64 denied, const u32 *tag);
+void cw_events_record(struct cw_net *cw, const struct cw_table *t,
+		      const struct cw_flow *f, u64 denied, const u32 *tag);
 
 #endif /* _CW_EVENTS_H */

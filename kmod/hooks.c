@@ -308,18 +308,8 @@ static unsigned int cw_verdict(struct cw_net *cw, struct cw_table *t,
 			       const struct cw_pkt *p, u64 denied, u64 m)
 {
 	if (m & denied) {
-		const struct cw_flow *f = &p->flow;
-		struct cw_flow nameless;
-
 		cw_count(t, m & denied, true, skb->len);
-		if (unlikely(f->name &&
-			     cw_name_shows_ident(t, f->name, f->name_len))) {
-			nameless = *f;
-			nameless.name = NULL;
-			nameless.name_len = 0;
-			f = &nameless;
-		}
-		cw_events_record(cw, f, t->generation, m & denied, NULL);
+		cw_events_record(cw, t, &p->flow, m & denied, NULL);
 		return cw_block(skb, state, p);
 	}
 	cw_count(t, m, false, skb->len);
@@ -669,11 +659,11 @@ static noinline bool cw_hook_scan(struct cw_net *cw, struct cw_table *t,
 		return false;
 	case CW_SCAN_HIT:
 		this_cpu_inc(cw->stats->idents_blocked);
-		cw_events_record(cw, &p->flow, t->generation, idm, &tag);
+		cw_events_record(cw, t, &p->flow, idm, &tag);
 		break;
 	case CW_SCAN_FULL:
 		this_cpu_inc(cw->stats->flows_refused);
-		cw_events_record(cw, &p->flow, t->generation, idm, NULL);
+		cw_events_record(cw, t, &p->flow, idm, NULL);
 		break;
 	}
 	cw_count(t, idm, true, skb->len);
