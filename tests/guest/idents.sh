@@ -180,15 +180,16 @@ srv_record_udp() {
 	sleep 0.3
 }
 
-# dns_record: dnsmasq on ID_DNS answering every name under example.
-# (198.51.100.1), logging each query it got to $CW_OUT/rec-dns.
+# dns_record [--address=/DOMAIN/ADDR...]: dnsmasq on ID_DNS answering
+# every name under example. (198.51.100.1; a longer DOMAIN given takes
+# its own names), logging each query it got to $CW_OUT/rec-dns.
 dns_record() {
 	local i=0
 	inet ip addr add "$ID_DNS/32" dev lo 2>/dev/null || true
 	inet dnsmasq --keep-in-foreground --no-resolv --no-hosts --user=root \
 		--listen-address="$ID_DNS" --bind-interfaces --port=53 \
 		--pid-file= --log-queries --log-facility="$CW_OUT/rec-dns" \
-		--address=/example/198.51.100.1 >"$CW_OUT/dnsmasq.err" 2>&1 &
+		"$@" --address=/example/198.51.100.1 >"$CW_OUT/dnsmasq.err" 2>&1 &
 	until inet dig +short +tries=1 +time=1 "@$ID_DNS" up.example A \
 		2>/dev/null | grep -q '^198.51.100.1$'; do
 		i=$((i + 1))
